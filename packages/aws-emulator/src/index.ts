@@ -1,1 +1,39 @@
-export {}
+export {
+  defaultSeed,
+  type Emulator,
+  type EmulatorLimits,
+  type EmulatorOptions,
+  startEmulator,
+} from "./Emulator.ts"
+export {
+  type CustomRequestError,
+  type EntryFault,
+  type EntryMatcher,
+  type EntryView,
+  type Fault,
+  Faults,
+  type RequestError,
+  type RequestErrorKind,
+  validateFault,
+} from "./Faults.ts"
+export { type RequestCounts, RequestLog, type RequestRecord } from "./RequestLog.ts"
+export {
+  type ServiceError,
+  type ServiceName,
+  type ServiceTraits,
+  serviceNames,
+  serviceTraits,
+} from "./Service.ts"
+export { defaultCredentials, type EmulatorCredentials } from "./SigV4.ts"
+export {
+  type AcceptedEntry,
+  type EntryTypes,
+  type EventBridgeEntry,
+  type IotAnalyticsMessage,
+  type IotEventsMessage,
+  type PinpointEvent,
+  ServiceStore,
+  Store,
+  type StoreMode,
+} from "./Store.ts"
+export { putEventsEntrySize } from "./services/EventBridge.ts"

@@ -1,0 +1,84 @@
+/** The four emulated services, by the names used throughout the emulator's API. */
+export type ServiceName = "eventbridge" | "iotevents" | "iotanalytics" | "pinpoint"
+
+export const serviceNames: readonly ServiceName[] = ["eventbridge", "iotevents", "iotanalytics", "pinpoint"]
+
+export type Protocol = "awsJson1_1" | "restJson1"
+
+/** An error as the service reports it: the code the SDK turns into an exception class, and its status. */
+export interface ServiceError {
+  readonly code: string
+  readonly status: number
+  readonly message: string
+}
+
+/** What differs between the services at the HTTP level. */
+export interface ServiceTraits {
+  readonly name: ServiceName
+  readonly operation: string
+  /** SigV4 credential-scope service name. */
+  readonly signingName: string
+  readonly protocol: Protocol
+  readonly validationErrorCode: string
+  readonly throttling: Omit<ServiceError, "message">
+  readonly internal: Omit<ServiceError, "message">
+  readonly unavailable: Omit<ServiceError, "message">
+  /** The entry error code a per-entry fault uses when none is given. */
+  readonly defaultEntryErrorCode: string
+}
+
+export const serviceTraits: Readonly<Record<ServiceName, ServiceTraits>> = {
+  eventbridge: {
+    name: "eventbridge",
+    operation: "PutEvents",
+    signingName: "events",
+    protocol: "awsJson1_1",
+    validationErrorCode: "ValidationException",
+    throttling: { code: "ThrottlingException", status: 400 },
+    internal: { code: "InternalException", status: 500 },
+    // Not modelled for EventBridge; the common AWS JSON error for an unavailable service.
+    unavailable: { code: "ServiceUnavailable", status: 503 },
+    defaultEntryErrorCode: "InternalFailure",
+  },
+  iotevents: {
+    name: "iotevents",
+    operation: "BatchPutMessage",
+    signingName: "ioteventsdata",
+    protocol: "restJson1",
+    validationErrorCode: "InvalidRequestException",
+    throttling: { code: "ThrottlingException", status: 429 },
+    internal: { code: "InternalFailureException", status: 500 },
+    unavailable: { code: "ServiceUnavailableException", status: 503 },
+    defaultEntryErrorCode: "InternalFailureException",
+  },
+  iotanalytics: {
+    name: "iotanalytics",
+    operation: "BatchPutMessage",
+    signingName: "iotanalytics",
+    protocol: "restJson1",
+    validationErrorCode: "InvalidRequestException",
+    throttling: { code: "ThrottlingException", status: 429 },
+    internal: { code: "InternalFailureException", status: 500 },
+    unavailable: { code: "ServiceUnavailableException", status: 503 },
+    defaultEntryErrorCode: "InternalFailureException",
+  },
+  pinpoint: {
+    name: "pinpoint",
+    operation: "PutEvents",
+    signingName: "mobiletargeting",
+    protocol: "restJson1",
+    validationErrorCode: "BadRequestException",
+    throttling: { code: "TooManyRequestsException", status: 429 },
+    internal: { code: "InternalServerErrorException", status: 500 },
+    // Pinpoint models no 503 error; this is what an unmodelled outage looks like to the SDK.
+    unavailable: { code: "ServiceUnavailableException", status: 503 },
+    defaultEntryErrorCode: "InternalServerErrorException",
+  },
+}
+
+export const serviceBySigningName: ReadonlyMap<string, ServiceName> = new Map(
+  serviceNames.map((name) => [serviceTraits[name].signingName, name]),
+)
+
+export const isServiceName = (value: unknown): value is ServiceName =>
+  typeof value === "string" && (serviceNames as readonly string[]).includes(value)

@@ -1,0 +1,163 @@
+import type { ServiceName } from "./Service.ts"
+
+/** What every accepted entry records, whatever the service. */
+export interface AcceptedEntry {
+  /** The bus, input, channel or application the entry went to. */
+  readonly target: string
+  readonly requestId: string
+  readonly receivedAt: Date
+}
+
+export interface EventBridgeEntry extends AcceptedEntry {
+  readonly eventId: string
+  /** `default` when the request named no bus. */
+  readonly eventBusName: string
+  readonly source: string
+  readonly detailType: string
+  /** The Detail JSON text as sent. */
+  readonly detail: string
+  /** The entry's Time, or the time of the call when it had none (as EventBridge does). */
+  readonly time: Date
+  readonly resources: readonly string[]
+  readonly traceHeader?: string
+}
+
+export interface IotEventsMessage extends AcceptedEntry {
+  readonly inputName: string
+  readonly messageId: string
+  /** The payload bytes after the transport base64 was removed. */
+  readonly payload: Uint8Array
+  /** `payload` decoded as UTF-8, for JSON payloads. */
+  readonly payloadText: string
+  readonly timeInMillis?: number
+}
+
+export interface IotAnalyticsMessage extends AcceptedEntry {
+  readonly channelName: string
+  readonly messageId: string
+  readonly payload: Uint8Array
+  readonly payloadText: string
+}
+
+export interface PinpointEvent extends AcceptedEntry {
+  readonly applicationId: string
+  readonly endpointId: string
+  readonly eventId: string
+  readonly eventType: string
+  readonly timestamp: string
+  /** The Event object as sent. */
+  readonly event: Readonly<Record<string, unknown>>
+  /** The batch's PublicEndpoint object as sent. */
+  readonly endpoint: Readonly<Record<string, unknown>>
+}
+
+export interface EntryTypes {
+  readonly eventbridge: EventBridgeEntry
+  readonly iotevents: IotEventsMessage
+  readonly iotanalytics: IotAnalyticsMessage
+  readonly pinpoint: PinpointEvent
+}
+
+/**
+ * `full` keeps every accepted entry; `count` keeps only counts (for benchmarks); `off` keeps nothing.
+ */
+export type StoreMode = "full" | "count" | "off"
+
+/** Accepted entries of one service. */
+export class ServiceStore<E extends AcceptedEntry> {
+  readonly #mode: StoreMode
+  #entries: E[] = []
+  #byTarget = new Map<string, E[]>()
+  #counts = new Map<string, number>()
+  #count = 0
+
+  constructor(mode: StoreMode) {
+    this.#mode = mode
+  }
+
+  /** Every accepted entry in arrival order (empty unless the store mode is `full`). */
+  get entries(): readonly E[] {
+    return this.#entries
+  }
+
+  /** How many entries were accepted (0 when the store mode is `off`). */
+  get count(): number {
+    return this.#count
+  }
+
+  /** Accepted entries sent to one bus, input, channel or application. */
+  entriesFor(target: string): readonly E[] {
+    return this.#byTarget.get(target) ?? []
+  }
+
+  /** Accepted-entry counts by target. */
+  countsByTarget(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.#counts)
+  }
+
+  /** @internal */
+  add(entry: E): void {
+    if (this.#mode === "off") return
+    this.#count++
+    this.#counts.set(entry.target, (this.#counts.get(entry.target) ?? 0) + 1)
+    if (this.#mode === "count") return
+    this.#entries.push(entry)
+    const list = this.#byTarget.get(entry.target)
+    if (list === undefined) this.#byTarget.set(entry.target, [entry])
+    else list.push(entry)
+  }
+
+  clear(): void {
+    this.#entries = []
+    this.#byTarget = new Map()
+    this.#counts = new Map()
+    this.#count = 0
+  }
+}
+
+/** Everything the emulator accepted, per service and per target. */
+export class Store {
+  readonly mode: StoreMode
+  readonly eventbridge: ServiceStore<EventBridgeEntry>
+  readonly iotevents: ServiceStore<IotEventsMessage>
+  readonly iotanalytics: ServiceStore<IotAnalyticsMessage>
+  readonly pinpoint: ServiceStore<PinpointEvent>
+
+  constructor(mode: StoreMode = "full") {
+    this.mode = mode
+    this.eventbridge = new ServiceStore(mode)
+    this.iotevents = new ServiceStore(mode)
+    this.iotanalytics = new ServiceStore(mode)
+    this.pinpoint = new ServiceStore(mode)
+  }
+
+  service<S extends ServiceName>(service: S): ServiceStore<EntryTypes[S]> {
+    return this[service] as unknown as ServiceStore<EntryTypes[S]>
+  }
+
+  /** e.g. `store.entriesFor("eventbridge", "orders")`. */
+  entriesFor<S extends ServiceName>(service: S, target: string): readonly EntryTypes[S][] {
+    return this.service(service).entriesFor(target)
+  }
+
+  /** Accepted-entry counts, in total and by target, per service. */
+  counts(): Record<
+    ServiceName,
+    { readonly total: number; readonly byTarget: Readonly<Record<string, number>> }
+  > {
+    const of = (s: ServiceStore<AcceptedEntry>) => ({ total: s.count, byTarget: s.countsByTarget() })
+    return {
+      eventbridge: of(this.eventbridge),
+      iotevents: of(this.iotevents),
+      iotanalytics: of(this.iotanalytics),
+      pinpoint: of(this.pinpoint),
+    }
+  }
+
+  clear(): void {
+    this.eventbridge.clear()
+    this.iotevents.clear()
+    this.iotanalytics.clear()
+    this.pinpoint.clear()
+  }
+}

@@ -1,0 +1,83 @@
+import type { EntryView } from "../Faults.ts"
+import type { ServiceError, ServiceName, ServiceTraits } from "../Service.ts"
+import type { EntryTypes } from "../Store.ts"
+
+/** Why one entry failed: an error code and message (Pinpoint reports a status code instead). */
+export interface EntryFailure {
+  readonly code: string
+  readonly message: string
+  readonly statusCode: number
+}
+
+export interface BatchItem<E> {
+  readonly view: EntryView
+  /** What the store records if the entry is accepted. */
+  readonly accepted: E
+  /** Set when validation already failed this entry. */
+  readonly rejection?: EntryFailure
+}
+
+export interface Reply {
+  readonly status: number
+  readonly body: unknown
+}
+
+export interface PreparedBatch<E> {
+  readonly items: readonly BatchItem<E>[]
+  /** The service's response for the final per-entry outcomes (index-aligned with `items`). */
+  render(failures: readonly (EntryFailure | undefined)[]): Reply
+}
+
+export type Prepared<E> =
+  | { readonly ok: true; readonly batch: PreparedBatch<E> }
+  | { readonly ok: false; readonly error: ServiceError }
+
+export interface ServiceRequest {
+  readonly body: Buffer
+  /** Path labels, e.g. Pinpoint's application-id (decoded). */
+  readonly pathLabels: Readonly<Record<string, string>>
+  readonly requestId: string
+  readonly receivedAt: Date
+}
+
+/** Limits that are documented but not in the models, or unverified, and so configurable. */
+export interface ServiceLimits {
+  /** EventBridge total entry size (FACTS §1.3 algorithm); 256 KiB by default. */
+  readonly eventBridgeMaxRequestBytes: number
+  /** IoT Events decoded payload bytes per batch; not enforced unless set (the documented 1 KiB is unverified). */
+  readonly iotEventsMaxBatchPayloadBytes: number | undefined
+}
+
+export interface ServiceHandler<S extends ServiceName> {
+  readonly traits: ServiceTraits
+  prepare(request: ServiceRequest, limits: ServiceLimits): Prepared<EntryTypes[S]>
+}
+
+export const requestError = (traits: ServiceTraits, message: string): Prepared<never> => ({
+  ok: false,
+  error: { code: traits.validationErrorCode, status: 400, message },
+})
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Parses a JSON body, or undefined if it is not JSON. An empty body counts as `{}`, as the SDK sends. */
+export const parseJsonBody = (body: Buffer): unknown => {
+  if (body.length === 0) return {}
+  try {
+    return JSON.parse(body.toString("utf8"))
+  } catch {
+    return undefined
+  }
+}
+
+/** Finds messageIds used more than once in a batch. */
+export const duplicateIds = (ids: readonly string[]): string[] => {
+  const seen = new Set<string>()
+  const duplicates = new Set<string>()
+  for (const id of ids) {
+    if (seen.has(id)) duplicates.add(id)
+    seen.add(id)
+  }
+  return [...duplicates]
+}
