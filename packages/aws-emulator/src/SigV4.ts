@@ -106,7 +106,6 @@ export const parseAuthorization = (header: string): ParsedAuthorization | Servic
       "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.",
     )
   }
-  if (!/^[0-9a-f]{64}$/.test(signature)) return signatureMismatch
   return {
     scope: { accessKeyId, date, region, service },
     signedHeaders: signedHeaders.split(";").filter((name) => name.length > 0),
@@ -213,6 +212,7 @@ export class SignatureVerifier {
         error: invalidSignature(`Signature expired: ${amzDate} is outside the allowed clock skew.`),
       }
     }
+    if (!/^[0-9a-f]{64}$/.test(parsed.signature)) return { ok: false, error: signatureMismatch }
     // The signer trusts x-amz-content-sha256 as the payload hash, so the body is checked against it here.
     const contentSha256 = headerValue(request.headers, "x-amz-content-sha256")
     if (
