@@ -1,1 +1,3 @@
-export {}
+export * from "./MemoryAdapter.ts"
+export * from "./MemoryFaults.ts"
+export * from "./MemoryLimits.ts"

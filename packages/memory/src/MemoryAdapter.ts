@@ -1,0 +1,314 @@
+/**
+ * `memory()`: a destination that lives in the process, for users' unit tests and benchmarks. It
+ * checks every request against its limits as a real destination would, records what it accepted,
+ * and fails on cue (see {@link MemoryFaults}).
+ */
+import {
+  type Adapter,
+  type Batch,
+  type DeliveryError,
+  defineAdapter,
+  deliveryError,
+  type EntryResult,
+  type Event,
+  encoded,
+  entryFailed,
+  entryOk,
+  rejected,
+  type SendResult,
+  violation,
+} from "@eventport/core"
+import { Effect } from "effect"
+import { MemoryFaults, type RequestPlan } from "./MemoryFaults.ts"
+import { cloudEventJsonBytes, defaultMemoryLimits, type MemoryLimits } from "./MemoryLimits.ts"
+
+export interface MemoryOptions {
+  /** The adapter's kind, as spans and metrics name it. Default `memory`. */
+  readonly kind?: string
+  /** Limits, merged over {@link defaultMemoryLimits}; e.g. `memoryLimits.eventBridge`. */
+  readonly limits?: Partial<MemoryLimits>
+  /** Entries with different keys never share a request; the destination fails an entry sent under another key. */
+  readonly batchKey?: (event: Event) => string | undefined
+  /**
+   * What to keep: `true` (default) every request and every accepted event; `"count"` only the
+   * counts (`count`, `requestCount`); `false` nothing. Use `"count"` or `false` for long runs.
+   */
+  readonly record?: boolean | "count"
+  /** Stop keeping requests once this many entries are held (counts go on; `truncated` turns true). */
+  readonly maxRecordedEntries?: number
+  /**
+   * Check each request against the limits as a destination does (too many entries or bytes fail
+   * the request; an over-size entry fails alone). Default true. Turning it off saves measuring twice.
+   */
+  readonly enforceLimits?: boolean
+  /** Give each accepted entry a receipt `<kind>-<n>` (n counts acceptances from 1). Default false. */
+  readonly receipts?: boolean
+}
+
+/** One request as the memory destination saw it. */
+export interface MemoryRequest {
+  /** 1 for the first request since creation or `reset()`, in arrival order. */
+  readonly sequence: number
+  /** The engine's attempt number for the batch (1 = first send). */
+  readonly attempt: number
+  readonly batchKey: string | undefined
+  readonly entries: ReadonlyArray<Event>
+  /** Entries the destination kept (all `ok` entries; every passing entry of an applied-then-failed request). */
+  readonly accepted: ReadonlyArray<Event>
+  /** Per-entry answers, index-aligned with `entries`, when the request was answered. */
+  readonly results?: ReadonlyArray<EntryResult>
+  /** The whole-request error, when the request failed. */
+  readonly error?: DeliveryError
+  /** The request never answered (a scripted stall); the engine's timeout ended it. */
+  readonly stalled?: true
+}
+
+/** One accepted entry, with the request that carried it. */
+export interface MemoryEntry {
+  readonly event: Event
+  readonly batchKey: string | undefined
+  /** `sequence` of the request that delivered it. */
+  readonly request: number
+  readonly attempt: number
+}
+
+/** The memory destination: an {@link Adapter} plus what it received and its fault script. */
+export interface MemoryAdapter extends Adapter<Event> {
+  /** Events the destination accepted, in order; a re-delivered event (unknown outcome, retry) appears twice. */
+  readonly received: ReadonlyArray<Event>
+  /** Accepted events, optionally only those matching `predicate` (a copy). */
+  events(predicate?: (event: Event) => boolean): Array<Event>
+  /** Accepted entries with their request's sequence, attempt and batch key. */
+  entries(): Array<MemoryEntry>
+  /** Every request that reached the destination, failed ones included, in arrival order. */
+  readonly requests: ReadonlyArray<MemoryRequest>
+  /** The first accepted event matching `predicate`. */
+  find(predicate: (event: Event) => boolean): Event | undefined
+  /** Accepted entries (kept in every record mode but `false`). */
+  readonly count: number
+  /** Requests that reached the destination (kept in every record mode but `false`). */
+  readonly requestCount: number
+  /** True once `maxRecordedEntries` stopped the recording. */
+  readonly truncated: boolean
+  /** The limits the destination enforces (the same object as `limits`, with its size rule). */
+  readonly memoryLimits: Required<Pick<MemoryLimits, "entryBytes">> & MemoryLimits
+  /** The fault script. */
+  readonly faults: MemoryFaults
+  /** Forgets everything received and every scripted fault. */
+  reset(): void
+}
+
+// One shared answer for every accepted entry without a receipt: no allocation per entry.
+const ok: EntryResult = entryOk()
+
+const checkOptions = (options: MemoryOptions) => {
+  const max = options.maxRecordedEntries
+  if (max !== undefined && !(Number.isInteger(max) && max >= 0))
+    throw new RangeError(`memory: maxRecordedEntries must be a non-negative integer, got ${max}`)
+}
+
+/** Makes an in-memory destination. */
+export const memory = (options: MemoryOptions = {}): MemoryAdapter => {
+  checkOptions(options)
+  const kind = options.kind ?? "memory"
+  const { entryBytes: measure, ...limits } = { ...defaultMemoryLimits, ...options.limits }
+  const entryBytes = measure ?? cloudEventJsonBytes
+  const overhead = limits.requestOverheadBytes ?? 0
+  const batchKeyOf = options.batchKey
+  const recordMode = options.record ?? true
+  const recordAll = recordMode === true
+  const counting = recordMode !== false
+  const maxRecorded = options.maxRecordedEntries ?? Number.POSITIVE_INFINITY
+  const enforce = options.enforceLimits ?? true
+  const receipts = options.receipts ?? false
+  const faults = new MemoryFaults()
+
+  let received: Array<Event> = []
+  let requests: Array<MemoryRequest> = []
+  let recordedEntries = 0
+  let truncated = false
+  let count = 0
+  let requestCount = 0
+  let sequence = 0
+  let receiptSeq = 0
+
+  const encode = (event: Event) => {
+    let bytes: number
+    try {
+      bytes = entryBytes(event)
+    } catch (error) {
+      // A size rule that cannot measure the event (e.g. data JSON cannot express) rejects it, naming why.
+      return rejected(
+        violation(
+          "data",
+          "json",
+          `cannot be measured as JSON: ${(error as Error)?.message ?? String(error)}`,
+        ),
+      )
+    }
+    if (batchKeyOf === undefined) return encoded(event, bytes)
+    return encoded(event, bytes, { batchKey: batchKeyOf(event) })
+  }
+
+  const record = (req: MemoryRequest) => {
+    if (counting) {
+      requestCount++
+      count += req.accepted.length
+    }
+    if (!recordAll || truncated) return
+    if (recordedEntries + req.entries.length > maxRecorded) {
+      truncated = true
+      return
+    }
+    recordedEntries += req.entries.length
+    requests.push(req)
+    for (const event of req.accepted) received.push(event)
+  }
+
+  const requestError = (batch: Batch<Event>): DeliveryError | undefined => {
+    const n = batch.entries.length
+    if (n > limits.maxEntries)
+      return deliveryError("InvalidRequest", {
+        rawCode: "MemoryTooManyEntries",
+        rawMessage: `request carries ${n} entries; the limit is ${limits.maxEntries}`,
+      })
+    if (limits.maxRequestBytes === Number.POSITIVE_INFINITY) return undefined
+    let total = overhead
+    for (const event of batch.entries) total += entryBytes(event)
+    if (total > limits.maxRequestBytes)
+      return deliveryError("PayloadTooLarge", {
+        rawCode: "MemoryRequestTooLarge",
+        rawMessage: `request is ${total} bytes; the limit is ${limits.maxRequestBytes}`,
+      })
+    return undefined
+  }
+
+  const entryError = (event: Event, batch: Batch<Event>): DeliveryError | undefined => {
+    if (enforce) {
+      const bytes = entryBytes(event)
+      if (bytes > limits.maxEntryBytes)
+        return deliveryError("PayloadTooLarge", {
+          rawCode: "MemoryEntryTooLarge",
+          rawMessage: `entry is ${bytes} bytes; the limit is ${limits.maxEntryBytes}`,
+        })
+      if (batchKeyOf !== undefined && batchKeyOf(event) !== batch.batchKey)
+        return deliveryError("InvalidRequest", {
+          rawCode: "MemoryBatchKeyMismatch",
+          rawMessage: "entry's batch key differs from its request's",
+        })
+    }
+    return faults.hasEntryFaults ? faults.entryError(event, batch.attempt) : undefined
+  }
+
+  const answer = (
+    batch: Batch<Event>,
+    seq: number,
+    plan: RequestPlan,
+  ): Effect.Effect<SendResult, DeliveryError> => {
+    const entries = batch.entries
+    const base = { sequence: seq, attempt: batch.attempt, batchKey: batch.batchKey }
+    if (enforce) {
+      const error = requestError(batch)
+      if (error !== undefined) {
+        record({ ...base, entries: entries.slice(), accepted: [], error })
+        return Effect.fail(error)
+      }
+    }
+    const results: Array<EntryResult> = new Array(entries.length)
+    let failures = 0
+    for (let i = 0; i < entries.length; i++) {
+      const error = entryError(entries[i]!, batch)
+      if (error === undefined) results[i] = receipts ? entryOk(`${kind}-${++receiptSeq}`) : ok
+      else {
+        results[i] = entryFailed(error)
+        failures++
+      }
+    }
+    const copy = entries.slice()
+    const accepted = failures === 0 ? copy : copy.filter((_, i) => results[i]!.ok)
+    if (plan.stall !== undefined) {
+      record({ ...base, entries: copy, accepted: plan.stall.apply ? accepted : [], stalled: true })
+      return Effect.never
+    }
+    if (plan.failure !== undefined) {
+      const error = plan.failure.error
+      record({ ...base, entries: copy, accepted: plan.failure.apply ? accepted : [], error })
+      return Effect.fail(error)
+    }
+    record({ ...base, entries: copy, accepted, results })
+    return Effect.succeed(results)
+  }
+
+  const adapter = defineAdapter<Event>({
+    kind,
+    limits,
+    encode,
+    send: (batch) => {
+      const seq = ++sequence
+      const plan = faults.planRequest(batch)
+      if (plan.latencyMs > 0)
+        return Effect.andThen(
+          Effect.sleep(plan.latencyMs),
+          Effect.suspend(() => answer(batch, seq, plan)),
+        )
+      return answer(batch, seq, plan)
+    },
+  })
+
+  const requireRecords = (what: string) => {
+    if (!recordAll)
+      throw new Error(
+        `memory ${kind}: ${what} needs recorded requests, but record is ${JSON.stringify(recordMode)}`,
+      )
+  }
+
+  return {
+    ...adapter,
+    get received() {
+      requireRecords("received")
+      return received
+    },
+    events: (predicate) => {
+      requireRecords("events()")
+      return predicate === undefined ? received.slice() : received.filter(predicate)
+    },
+    entries: () => {
+      requireRecords("entries()")
+      const out: Array<MemoryEntry> = []
+      for (const req of requests)
+        for (const event of req.accepted)
+          out.push({ event, batchKey: req.batchKey, request: req.sequence, attempt: req.attempt })
+      return out
+    },
+    get requests() {
+      requireRecords("requests")
+      return requests
+    },
+    find: (predicate) => {
+      requireRecords("find()")
+      return received.find(predicate)
+    },
+    get count() {
+      return count
+    },
+    get requestCount() {
+      return requestCount
+    },
+    get truncated() {
+      return truncated
+    },
+    memoryLimits: { ...limits, entryBytes },
+    faults,
+    reset: () => {
+      received = []
+      requests = []
+      recordedEntries = 0
+      truncated = false
+      count = 0
+      requestCount = 0
+      sequence = 0
+      receiptSeq = 0
+      faults.clear()
+    },
+  }
+}
