@@ -1,0 +1,72 @@
+/**
+ * The baseline Eventport is compared with: what a careful engineer writes by hand with the AWS SDK.
+ * Chunks of 10 entries (the PutEvents maximum), a fixed number of requests in flight, SDK retries
+ * off (`maxAttempts: 1`, as the adapter has them), and `FailedEntryCount` checked, because a 200
+ * response may still carry failed entries.
+ */
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
+import type { EventInput } from "@eventport/core"
+
+/** The PutEvents maximum of entries per request (FACTS.md §1). */
+export const putEventsMaxEntries = 10
+
+export interface HandWrittenTarget {
+  readonly endpoint: string
+  readonly region: string
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
+}
+
+export const handWrittenClient = (target: HandWrittenTarget): EventBridgeClient =>
+  new EventBridgeClient({
+    endpoint: target.endpoint,
+    region: target.region,
+    credentials: { ...target.credentials },
+    maxAttempts: 1,
+  })
+
+export interface HandWrittenResult {
+  readonly requests: number
+  readonly delivered: number
+  /** Entries the response marked failed, plus entries of requests that failed as a whole. */
+  readonly failed: number
+}
+
+/** One event as a hand-written PutEvents entry: the same fields the adapter fills by default. */
+export const handWrittenEntry = (event: EventInput, eventBusName: string): PutEventsRequestEntry => ({
+  EventBusName: eventBusName,
+  Source: event.source,
+  DetailType: event.type,
+  Detail: JSON.stringify(event.data),
+  Time: event.time === undefined ? new Date() : new Date(event.time),
+})
+
+/** Sends `events` in chunks of 10 with `concurrency` requests in flight; no retries. */
+export const putEventsByHand = async (
+  client: EventBridgeClient,
+  events: ReadonlyArray<EventInput>,
+  options: { readonly eventBusName: string; readonly concurrency: number },
+): Promise<HandWrittenResult> => {
+  let next = 0
+  let requests = 0
+  let delivered = 0
+  let failed = 0
+  const worker = async () => {
+    while (next < events.length) {
+      const start = next
+      next = Math.min(events.length, start + putEventsMaxEntries)
+      const entries: PutEventsRequestEntry[] = []
+      for (let i = start; i < next; i++) entries.push(handWrittenEntry(events[i]!, options.eventBusName))
+      requests++
+      try {
+        const out = await client.send(new PutEventsCommand({ Entries: entries }))
+        const failedHere = out.FailedEntryCount ?? 0
+        failed += failedHere
+        delivered += entries.length - failedHere
+      } catch {
+        failed += entries.length
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: options.concurrency }, worker))
+  return { requests, delivered, failed }
+}
