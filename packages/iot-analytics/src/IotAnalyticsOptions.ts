@@ -1,0 +1,35 @@
+import type { IoTAnalyticsClient, IoTAnalyticsClientConfig } from "@aws-sdk/client-iotanalytics"
+import type { Event, JsonValue, PerEvent } from "@eventport/core"
+
+/** Which reading of the payload field-name rule to enforce (FACTS §3.5: they disagree). */
+export type FieldNameRule = "prose" | "documentedRegex"
+
+/** Options of {@link iotAnalytics}. */
+export interface IotAnalyticsOptions {
+  /**
+   * The channel to send to, as a constant or per event. A constant is checked once when the adapter
+   * is made (the factory throws); a function's result is checked per event (the event is Rejected).
+   */
+  readonly channelName: PerEvent<string>
+  /** A preconfigured client, used as given and never destroyed by the adapter. */
+  readonly client?: IoTAnalyticsClient
+  /**
+   * Configuration for a client the adapter makes (with `maxAttempts: 1`: the publisher retries) and
+   * destroys on close. Ignored when `client` is given.
+   */
+  readonly clientConfig?: IoTAnalyticsClientConfig
+  /**
+   * The message payload. Default: the event's `data` (bytes as they are, anything else as JSON).
+   * Bytes are sent raw and the field-name rules do not apply to them.
+   */
+  readonly payload?: (event: Event) => Uint8Array | JsonValue
+  /**
+   * Largest payload in bytes. Default {@link defaultMaxMessageBytes} (128 KiB), a figure that could
+   * not be verified against AWS's quota table.
+   */
+  readonly maxMessageBytes?: number
+  /** Field-name rule for JSON payloads. Default `"prose"` (see README). */
+  readonly fieldNameRule?: FieldNameRule
+}
+
+export { defaultMaxMessageBytes } from "./limits.ts"

@@ -1,0 +1,174 @@
+/**
+ * One event → one IoT Analytics message, or the reasons the service would refuse it.
+ */
+import { createHash } from "node:crypto"
+import {
+  checkData,
+  checkString,
+  type EncodeResult,
+  type Event,
+  encoded,
+  type JsonValue,
+  rejected,
+  resolvePerEvent,
+  type Violation,
+  violation,
+} from "@eventport/core"
+import type { FieldNameRule, IotAnalyticsOptions } from "./IotAnalyticsOptions.ts"
+import {
+  channelNameMaxLength,
+  channelNameMinLength,
+  channelNamePattern,
+  channelNamePatternText,
+  fieldNameDocumentedPattern,
+  fieldNameMaxLength,
+  fieldNameProsePattern,
+  messageIdMaxLength,
+  messageIdPattern,
+} from "./limits.ts"
+
+/** One message as BatchPutMessage takes it, with the channel it goes to (the batch key). */
+export interface IotAnalyticsEntry {
+  readonly channelName: string
+  readonly messageId: string
+  /** Raw bytes; the SDK adds the transport base64. */
+  readonly payload: Uint8Array
+}
+
+/** The first rule `channelName` breaks, if any. */
+export const checkChannelName = (channelName: unknown, field = "channelName"): Violation | undefined =>
+  typeof channelName !== "string"
+    ? violation(field, "type", `must be a string, got ${channelName === null ? "null" : typeof channelName}`)
+    : checkString(field, channelName, {
+        min: channelNameMinLength,
+        max: channelNameMaxLength,
+        pattern: channelNamePattern,
+        patternText: `${channelNamePatternText} (letters, digits and _, not starting with __)`,
+      })
+
+/**
+ * The event id when IoT Analytics accepts it as a messageId (1–128 ASCII characters); otherwise a
+ * stable id derived from it, so a retry of the same event sends the same messageId.
+ */
+export const messageIdFor = (eventId: string): string =>
+  eventId.length >= 1 && eventId.length <= messageIdMaxLength && messageIdPattern.test(eventId)
+    ? eventId
+    : `sha256-${createHash("sha256").update(eventId, "utf8").digest("hex")}`
+
+const ruleText: Record<FieldNameRule, string> = {
+  prose: "must contain only letters, digits and _, and begin with a letter or a single _",
+  documentedRegex: `must match ${fieldNameDocumentedPattern.source}`,
+}
+
+/** Reporting stops here: one bad payload should not produce an unbounded message. */
+const maxViolations = 10
+
+/**
+ * Every field-name rule a JSON payload breaks, in nested objects and arrays too: the pattern, the
+ * 255-character limit, and case-insensitive duplicates within one object. Walks with an explicit
+ * stack so deep payloads cannot overflow the call stack.
+ */
+export const checkFieldNames = (
+  value: JsonValue,
+  root: string,
+  rule: FieldNameRule = "prose",
+): ReadonlyArray<Violation> => {
+  const pattern = rule === "prose" ? fieldNameProsePattern : fieldNameDocumentedPattern
+  const violations: Array<Violation> = []
+  const stack: Array<{ readonly value: JsonValue; readonly path: string }> = [{ value, path: root }]
+  while (stack.length > 0 && violations.length < maxViolations) {
+    const { value: current, path } = stack.pop()!
+    if (typeof current !== "object" || current === null) continue
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i]!, path: `${path}[${i}]` })
+      continue
+    }
+    const seen = new Map<string, string>()
+    const children: Array<{ readonly value: JsonValue; readonly path: string }> = []
+    for (const [key, child] of Object.entries(current as { readonly [key: string]: JsonValue })) {
+      const field = `${path}.${key}`
+      if (key.length > fieldNameMaxLength)
+        violations.push(
+          violation(
+            `${path}.${key.slice(0, 40)}…`,
+            "fieldNameLength",
+            `field name must be at most ${fieldNameMaxLength} characters, got ${key.length}`,
+          ),
+        )
+      else if (!pattern.test(key))
+        violations.push(violation(field, "fieldName", `field name ${ruleText[rule]} (IoT Analytics rule)`))
+      const folded = key.toLowerCase()
+      const first = seen.get(folded)
+      if (first !== undefined)
+        violations.push(
+          violation(
+            field,
+            "duplicateFieldName",
+            `duplicates field ${first}: IoT Analytics field names are case-insensitive`,
+          ),
+        )
+      else seen.set(folded, key)
+      children.push({ value: child, path: field })
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!)
+  }
+  return violations.slice(0, maxViolations)
+}
+
+/** Settings `encode` needs, as the factory resolved them. */
+export interface EncodeSettings {
+  readonly channelName: IotAnalyticsOptions["channelName"]
+  readonly payload?: IotAnalyticsOptions["payload"]
+  readonly fieldNameRule?: FieldNameRule
+}
+
+const describeThrown = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+
+/**
+ * Validates and translates one event. The entry's `bytes` is the payload's byte length (the size the
+ * per-message limit is about); the engine rejects entries over `limits.maxEntryBytes`.
+ */
+export const encode = (event: Event, settings: EncodeSettings): EncodeResult<IotAnalyticsEntry> => {
+  const violations: Array<Violation> = []
+
+  let channelName: string | undefined
+  if (typeof settings.channelName === "function") {
+    try {
+      const resolved: unknown = resolvePerEvent(settings.channelName, event)
+      const bad = checkChannelName(resolved)
+      if (bad === undefined) channelName = resolved as string
+      else violations.push(bad)
+    } catch (error) {
+      violations.push(
+        violation("channelName", "option", `channelName function threw ${describeThrown(error)}`),
+      )
+    }
+  } else channelName = settings.channelName
+
+  let payload: Uint8Array | undefined
+  const field = settings.payload === undefined ? "data" : "payload"
+  try {
+    const value = settings.payload === undefined ? event.data : settings.payload(event)
+    if (value instanceof Uint8Array) payload = value
+    else if (settings.payload !== undefined && checkData(value) !== undefined) {
+      // A hook's result is not validated by the event model: check it is JSON before walking it.
+      const bad = checkData(value)!
+      violations.push({ ...bad, field: `payload${bad.field.slice("data".length)}` })
+    } else {
+      const fieldViolations = checkFieldNames(value, field, settings.fieldNameRule)
+      if (fieldViolations.length > 0) violations.push(...fieldViolations)
+      else payload = Buffer.from(JSON.stringify(value), "utf8")
+    }
+  } catch (error) {
+    violations.push(violation(field, "option", `payload function threw ${describeThrown(error)}`))
+  }
+
+  if (violations.length > 0 || channelName === undefined || payload === undefined)
+    return rejected(...violations)
+  const messageId = messageIdFor(event.id)
+  return encoded({ channelName, messageId, payload }, payload.byteLength, {
+    batchKey: channelName,
+    sentId: messageId === event.id ? undefined : messageId,
+  })
+}
