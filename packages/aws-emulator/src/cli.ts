@@ -56,7 +56,10 @@ const main = async () => {
   const port = integer("port", values.port)
   const seed = integer("seed", values.seed)
   const requestLogLimit = integer("request-log-limit", values["request-log-limit"])
-  const eventBridgeMaxRequestBytes = integer("eventbridge-max-request-bytes", values["eventbridge-max-request-bytes"])
+  const eventBridgeMaxRequestBytes = integer(
+    "eventbridge-max-request-bytes",
+    values["eventbridge-max-request-bytes"],
+  )
   const emulator = await startEmulator({
     ...(port === undefined ? {} : { port }),
     ...(values.host === undefined ? {} : { host: values.host }),
@@ -66,6 +69,19 @@ const main = async () => {
     store: store as StoreMode,
     credentials,
   })
+  // Handlers go in before the endpoint is printed: whoever reads it may signal right away.
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(`received ${signal}, stopping\n`)
+    emulator.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.on("SIGINT", () => shutdown("SIGINT"))
+  process.on("SIGTERM", () => shutdown("SIGTERM"))
   // A secret the user chose stays off the terminal; the built-in test secret is printed to be copied.
   const shownSecret =
     customCredentials && credentials.secretAccessKey !== defaultCredentials.secretAccessKey
@@ -82,18 +98,6 @@ const main = async () => {
       "",
     ].join("\n"),
   )
-  let stopping = false
-  const shutdown = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    process.stdout.write(`received ${signal}, stopping\n`)
-    emulator.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    )
-  }
-  process.on("SIGINT", () => shutdown("SIGINT"))
-  process.on("SIGTERM", () => shutdown("SIGTERM"))
 }
 
 const parse = () =>

@@ -29,13 +29,21 @@ const put = (Entries: PutEventsRequestEntry[]) => client.send(new PutEventsComma
 describe("EventBridge PutEvents", () => {
   it("accepts entries, answers index-aligned EventIds and stores them per bus", async () => {
     const time = new Date("2026-01-02T03:04:05Z")
-    const result = await put([entry({ Time: time, Resources: ["arn:x"] }), entry({ EventBusName: undefined })])
+    const result = await put([
+      entry({ Time: time, Resources: ["arn:x"] }),
+      entry({ EventBusName: undefined }),
+    ])
     expect(result.FailedEntryCount).toBe(0)
     expect(result.Entries).toHaveLength(2)
     expect(result.Entries?.every((e) => typeof e.EventId === "string")).toBe(true)
     const stored = emulator.store.eventbridge.entries
     expect(stored.map((e) => e.eventBusName)).toEqual(["orders", "default"])
-    expect(stored[0]).toMatchObject({ source: "shop", detailType: "order.created", detail: '{"id":42}', resources: ["arn:x"] })
+    expect(stored[0]).toMatchObject({
+      source: "shop",
+      detailType: "order.created",
+      detail: '{"id":42}',
+      resources: ["arn:x"],
+    })
     expect(stored[0]?.time.toISOString()).toBe(time.toISOString())
     expect(stored[0]?.eventId).toBe(result.Entries?.[0]?.EventId)
     expect(emulator.store.entriesFor("eventbridge", "orders")).toHaveLength(1)
@@ -59,19 +67,29 @@ describe("EventBridge PutEvents", () => {
   it("measures the 256 KB limit with AWS's entry-size algorithm, not the body size", async () => {
     const limit = 256 * 1024
     const fixed = putEventsEntrySize({ Source: "s", DetailType: "t", Detail: '{"p":""}' })
-    const atLimit = entry({ Source: "s", DetailType: "t", Detail: JSON.stringify({ p: "x".repeat(limit - fixed) }) })
+    const atLimit = entry({
+      Source: "s",
+      DetailType: "t",
+      Detail: JSON.stringify({ p: "x".repeat(limit - fixed) }),
+    })
     expect(putEventsEntrySize(atLimit as Record<string, unknown>)).toBe(limit)
     // EventBusName is not counted, so a long bus name does not push it over.
     const ok = await put([{ ...atLimit, EventBusName: "b".repeat(200) }])
     expect(ok.FailedEntryCount).toBe(0)
-    const overByOne = entry({ Source: "s", DetailType: "t", Detail: JSON.stringify({ p: "x".repeat(limit - fixed + 1) }) })
+    const overByOne = entry({
+      Source: "s",
+      DetailType: "t",
+      Detail: JSON.stringify({ p: "x".repeat(limit - fixed + 1) }),
+    })
     const error = await errorOf(put([overByOne]))
     expect(error.name).toBe("ValidationException")
     expect(error.message).toBe("Total size of the entries in the request is over the limit.")
   })
 
   it("counts 14 bytes for Time and sums sizes across entries", async () => {
-    expect(putEventsEntrySize({ Time: 1, Source: "ab", DetailType: "c", Detail: "{}", Resources: ["r"] })).toBe(14 + 2 + 1 + 2 + 1)
+    expect(
+      putEventsEntrySize({ Time: 1, Source: "ab", DetailType: "c", Detail: "{}", Resources: ["r"] }),
+    ).toBe(14 + 2 + 1 + 2 + 1)
     const half = JSON.stringify({ p: "y".repeat(130 * 1024) })
     const error = await errorOf(put([entry({ Detail: half }), entry({ Detail: half })]))
     expect(error.name).toBe("ValidationException")
@@ -81,7 +99,9 @@ describe("EventBridge PutEvents", () => {
     const big = await startEmulator({ limits: { eventBridgeMaxRequestBytes: 1024 * 1024 } })
     const bigClient = clientsFor(big).eventBridge
     try {
-      const result = await bigClient.send(new PutEventsCommand({ Entries: [entry({ Detail: JSON.stringify({ p: "z".repeat(300 * 1024) }) })] }))
+      const result = await bigClient.send(
+        new PutEventsCommand({ Entries: [entry({ Detail: JSON.stringify({ p: "z".repeat(300 * 1024) }) })] }),
+      )
       expect(result.FailedEntryCount).toBe(0)
     } finally {
       bigClient.destroy()
@@ -90,10 +110,19 @@ describe("EventBridge PutEvents", () => {
   })
 
   it("fails an entry missing Source, DetailType or Detail on its own", async () => {
-    const result = await put([entry(), entry({ Source: undefined }), entry({ DetailType: undefined }), entry({ Detail: undefined })])
+    const result = await put([
+      entry(),
+      entry({ Source: undefined }),
+      entry({ DetailType: undefined }),
+      entry({ Detail: undefined }),
+    ])
     expect(result.FailedEntryCount).toBe(3)
     expect(result.Entries?.[0]?.EventId).toBeDefined()
-    expect(result.Entries?.slice(1).map((e) => e.ErrorCode)).toEqual(["InvalidArgument", "InvalidArgument", "InvalidArgument"])
+    expect(result.Entries?.slice(1).map((e) => e.ErrorCode)).toEqual([
+      "InvalidArgument",
+      "InvalidArgument",
+      "InvalidArgument",
+    ])
     expect(result.Entries?.[1]?.ErrorMessage).toContain("Source")
     expect(emulator.store.eventbridge.count).toBe(1)
   })
@@ -109,7 +138,7 @@ describe("EventBridge PutEvents", () => {
       entry({ DetailType: "d".repeat(129) }),
       entry({ Detail: "[1,2]" }),
       entry({ Detail: "not json" }),
-      entry({ Detail: `${"{\"a\":".repeat(1001)}1${"}".repeat(1001)}` }),
+      entry({ Detail: `${'{"a":'.repeat(1001)}1${"}".repeat(1001)}` }),
     ])
     expect(result.Entries?.map((e) => e.ErrorCode ?? "ok")).toEqual([
       "ok",
@@ -125,7 +154,9 @@ describe("EventBridge PutEvents", () => {
     const badBus = await errorOf(put([entry({ EventBusName: "has space" })]))
     expect(badBus.name).toBe("ValidationException")
     expect(badBus.message).toContain("entries.1.member.eventBusName")
-    const arnBus = await put([entry({ EventBusName: "arn:aws:events:us-east-1:123456789012:event-bus/orders" })])
+    const arnBus = await put([
+      entry({ EventBusName: "arn:aws:events:us-east-1:123456789012:event-bus/orders" }),
+    ])
     expect(arnBus.FailedEntryCount).toBe(0)
     const trace = await errorOf(put([entry({ TraceHeader: "t".repeat(501) })]))
     expect(trace.message).toContain("less than or equal to 500")
@@ -136,7 +167,11 @@ describe("EventBridge PutEvents", () => {
   it("answers an unknown X-Amz-Target with UnknownOperationException", async () => {
     const res = await fetch(`${emulator.endpoint}/`, {
       method: "POST",
-      headers: { "x-amz-target": "AWSEvents.ListRules", authorization: "AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=00" },
+      headers: {
+        "x-amz-target": "AWSEvents.ListRules",
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=00",
+      },
       body: "{}",
     })
     expect(res.status).toBe(400)

@@ -59,7 +59,9 @@ describe("IoT Analytics BatchPutMessage", () => {
     ])
     const failed = result.batchPutMessageErrorEntries ?? []
     expect(failed.map((e) => e.messageId)).toEqual(["dash", "digit", "double", "dup", "nested", "long"])
-    expect(failed.every((e) => e.errorCode === "InvalidRequestException" && typeof e.errorMessage === "string")).toBe(true)
+    expect(
+      failed.every((e) => e.errorCode === "InvalidRequestException" && typeof e.errorMessage === "string"),
+    ).toBe(true)
     expect(emulator.store.iotanalytics.entries.map((m) => m.messageId)).toEqual(["ok"])
   })
 

@@ -27,7 +27,10 @@ const put = (messages: Message[]) => client.send(new BatchPutMessageCommand({ me
 
 describe("IoT Events Data BatchPutMessage", () => {
   it("accepts messages and stores the payload decoded once, not double-encoded", async () => {
-    const result = await put([message("m1", { timestamp: { timeInMillis: 1700000000000 } }), message("m2", { inputName: "other" })])
+    const result = await put([
+      message("m1", { timestamp: { timeInMillis: 1700000000000 } }),
+      message("m2", { inputName: "other" }),
+    ])
     expect(result.BatchPutMessageErrorEntries).toEqual([])
     const [first] = emulator.store.entriesFor("iotevents", "temperatureInput")
     expect(first?.payloadText).toBe('{"temp":21.5}')
@@ -53,8 +56,12 @@ describe("IoT Events Data BatchPutMessage", () => {
   it("validates messageId and inputName patterns and lengths, and the timestamp range", async () => {
     expect((await errorOf(put([message("bad id!")]))).message).toContain("messageId")
     expect((await errorOf(put([message("x".repeat(65))]))).message).toContain("less than or equal to 64")
-    expect((await errorOf(put([message("m", { inputName: "_starts-wrong" })]))).message).toContain("inputName")
-    expect((await errorOf(put([message("m", { inputName: "i".repeat(129) })]))).name).toBe("InvalidRequestException")
+    expect((await errorOf(put([message("m", { inputName: "_starts-wrong" })]))).message).toContain(
+      "inputName",
+    )
+    expect((await errorOf(put([message("m", { inputName: "i".repeat(129) })]))).name).toBe(
+      "InvalidRequestException",
+    )
     expect((await errorOf(put([message("m", { timestamp: { timeInMillis: 0 } })]))).message).toContain(
       "greater than or equal to 1",
     )

@@ -21,14 +21,23 @@ const timestamp = "2026-03-04T05:06:07.000Z"
 const put = (BatchItem: Record<string, EventsBatch>, ApplicationId = "app-1") =>
   client.send(new PutEventsCommand({ ApplicationId, EventsRequest: { BatchItem } }))
 
-const batch = (events: EventsBatch["Events"]): EventsBatch => ({ Endpoint: { ChannelType: "CUSTOM" }, Events: events })
+const batch = (events: EventsBatch["Events"]): EventsBatch => ({
+  Endpoint: { ChannelType: "CUSTOM" },
+  Events: events,
+})
 
 describe("Pinpoint PutEvents", () => {
   it("answers 202 with Results by endpoint then event, and stores the events per application", async () => {
     const result = await put(
       {
         "endpoint-1": batch({ e1: { EventType: "purchase", Timestamp: timestamp, Metrics: { price: 9.5 } } }),
-        "endpoint-2": batch({ e2: { EventType: "_session.start", Timestamp: timestamp, Session: { Id: "s", StartTimestamp: timestamp } } }),
+        "endpoint-2": batch({
+          e2: {
+            EventType: "_session.start",
+            Timestamp: timestamp,
+            Session: { Id: "s", StartTimestamp: timestamp },
+          },
+        }),
       },
       "my app",
     )
@@ -52,7 +61,11 @@ describe("Pinpoint PutEvents", () => {
         noType: { Timestamp: timestamp } as never,
         noTime: { EventType: "a" } as never,
         epochTime: { EventType: "a", Timestamp: "1700000000" },
-        noSessionId: { EventType: "a", Timestamp: timestamp, Session: { StartTimestamp: timestamp } as never },
+        noSessionId: {
+          EventType: "a",
+          Timestamp: timestamp,
+          Session: { StartTimestamp: timestamp } as never,
+        },
         noSessionStart: { EventType: "a", Timestamp: timestamp, Session: { Id: "s" } as never },
       }),
     })
@@ -71,14 +84,18 @@ describe("Pinpoint PutEvents", () => {
 
   it("gives a per-event 400 to an event over 1,000 KB", async () => {
     const result = await put({
-      ep: batch({ big: { EventType: "a", Timestamp: timestamp, Attributes: { blob: "x".repeat(1000 * 1024) } } }),
+      ep: batch({
+        big: { EventType: "a", Timestamp: timestamp, Attributes: { blob: "x".repeat(1000 * 1024) } },
+      }),
     })
     expect(result.EventsResponse?.Results?.ep?.EventsItemResponse?.big?.StatusCode).toBe(400)
   })
 
   it("refuses more than 100 events in a request", async () => {
     const events = (n: number, prefix: string) =>
-      Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, { EventType: "a", Timestamp: timestamp }]))
+      Object.fromEntries(
+        Array.from({ length: n }, (_, i) => [`${prefix}${i}`, { EventType: "a", Timestamp: timestamp }]),
+      )
     const ok = await put({ a: batch(events(50, "a")), b: batch(events(50, "b")) })
     expect(Object.keys(ok.EventsResponse?.Results?.a?.EventsItemResponse ?? {})).toHaveLength(50)
     const error = await errorOf(put({ a: batch(events(50, "a")), b: batch(events(51, "b")) }))
@@ -88,7 +105,10 @@ describe("Pinpoint PutEvents", () => {
 
   it("refuses a request over 4 MB with PayloadTooLargeException", async () => {
     const events = Object.fromEntries(
-      Array.from({ length: 5 }, (_, i) => [`e${i}`, { EventType: "a", Timestamp: timestamp, Attributes: { b: "x".repeat(900 * 1024) } }]),
+      Array.from({ length: 5 }, (_, i) => [
+        `e${i}`,
+        { EventType: "a", Timestamp: timestamp, Attributes: { b: "x".repeat(900 * 1024) } },
+      ]),
     )
     const error = await errorOf(put({ ep: batch(events) }))
     expect(error.name).toBe("PayloadTooLargeException")
@@ -98,7 +118,9 @@ describe("Pinpoint PutEvents", () => {
   it("refuses a batch without Endpoint or with a ChannelType outside the enum", async () => {
     const noEndpoint = await errorOf(put({ ep: { Events: {} } as never }))
     expect(noEndpoint.name).toBe("BadRequestException")
-    const badChannel = await errorOf(put({ ep: { Endpoint: { ChannelType: "PIGEON" as never }, Events: {} } }))
+    const badChannel = await errorOf(
+      put({ ep: { Endpoint: { ChannelType: "PIGEON" as never }, Events: {} } }),
+    )
     expect(badChannel.message).toContain("enum")
   })
 

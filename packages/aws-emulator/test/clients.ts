@@ -1,11 +1,14 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
-import { IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
 import { IoTEventsDataClient } from "@aws-sdk/client-iot-events-data"
+import { IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
 import { PinpointClient } from "@aws-sdk/client-pinpoint"
 import type { Emulator, EmulatorCredentials } from "../src/index.ts"
 
 /** SDK client config pointing at the emulator, with SDK retries off as the adapters use them. */
-export const clientConfig = (emulator: Emulator, credentials: EmulatorCredentials = emulator.credentials) => ({
+export const clientConfig = (
+  emulator: Emulator,
+  credentials: EmulatorCredentials = emulator.credentials,
+) => ({
   endpoint: emulator.endpoint,
   region: "us-east-1",
   credentials,
