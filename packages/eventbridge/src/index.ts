@@ -1,1 +1,16 @@
-export {}
+export { eventBridge } from "./EventBridgeAdapter.ts"
+export {
+  classifyEntryError,
+  classifyRequestError,
+  type ErrorMapping,
+  entryErrorCodes,
+  requestErrorCodes,
+} from "./EventBridgeError.ts"
+export {
+  defaultMaxRequestBytes,
+  defaultWrapNonObjectData,
+  type EventBridgeOptions,
+  type JsonObject,
+} from "./EventBridgeOptions.ts"
+export { putEventsEntrySize } from "./encode.ts"
+export * as limits from "./limits.ts"

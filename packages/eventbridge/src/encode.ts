@@ -1,0 +1,231 @@
+/**
+ * One neutral event → one PutEvents entry, or the reasons EventBridge would refuse it. Everything
+ * the service would reject per entry (or worse, per request) is caught here, before any request.
+ */
+import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
+import {
+  checkData,
+  checkString,
+  type EncodeResult,
+  type Event,
+  encoded,
+  rejected,
+  resolvePerEvent,
+  utf8Length,
+  type Violation,
+  violation,
+} from "@eventport/core"
+import type { EventBridgeOptions } from "./EventBridgeOptions.ts"
+import {
+  eventBusName,
+  int64Bound,
+  maxDetailDepth,
+  maxDetailTypeLength,
+  maxResourceLength,
+  timeEntryBytes,
+  traceHeader,
+} from "./limits.ts"
+
+/** What `encode` needs of the options. */
+export type EncodeOptions = Pick<
+  EventBridgeOptions,
+  "eventBusName" | "resources" | "traceHeader" | "detail" | "wrapNonObjectData"
+>
+
+/**
+ * AWS's PutEvents entry size (FACTS §1.3, the user guide's `getSize`): 14 bytes if `Time` is set,
+ * plus the UTF-8 bytes of Source, DetailType, Detail and each Resources string. EventBusName and
+ * TraceHeader do not count.
+ */
+export const putEventsEntrySize = (entry: PutEventsRequestEntry): number => {
+  let size = entry.Time === undefined ? 0 : timeEntryBytes
+  if (entry.Source !== undefined) size += utf8Length(entry.Source)
+  if (entry.DetailType !== undefined) size += utf8Length(entry.DetailType)
+  if (entry.Detail !== undefined) size += utf8Length(entry.Detail)
+  for (const resource of entry.Resources ?? []) size += utf8Length(resource)
+  return size
+}
+
+const isJsonObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
+
+const describe = (u: unknown): string =>
+  u === null
+    ? "null"
+    : Array.isArray(u)
+      ? "an array"
+      : u instanceof Uint8Array
+        ? "binary data"
+        : `a ${typeof u}`
+
+/** A user hook that throws rejects the event instead of breaking the batch. */
+const callHook = <T>(
+  option: string,
+  run: () => T,
+): { ok: true; value: T } | { ok: false; violation: Violation } => {
+  try {
+    return { ok: true, value: run() }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return { ok: false, violation: violation(option, "hook", `the ${option} option threw: ${reason}`) }
+  }
+}
+
+/**
+ * Nesting (the object itself is level 1, each nested object or array one more, as the emulator
+ * counts) and int64 range of the integers the JSON text will hold. Iterative: hostile depth is
+ * reported, never a stack overflow.
+ */
+const detailShapeViolation = (detail: object, field: string): Violation | undefined => {
+  const stack: Array<{ value: unknown; path: string; level: number }> = [
+    { value: detail, path: field, level: 1 },
+  ]
+  while (stack.length > 0) {
+    const { value, path, level } = stack.pop()!
+    if (typeof value === "number") {
+      // 1e21 and up serialize in exponent form, which JSON parsers read as a float, not an integer.
+      if (
+        Number.isInteger(value) &&
+        (value >= int64Bound || value < -int64Bound) &&
+        !String(value).includes("e")
+      )
+        return violation(path, "int64", "is an integer outside the int64 range EventBridge accepts")
+      continue
+    }
+    if (typeof value !== "object" || value === null) continue
+    if (level > maxDetailDepth)
+      return violation(
+        path,
+        "maxDepth",
+        `nests deeper than the ${maxDetailDepth} levels EventBridge processes`,
+      )
+    const children = Array.isArray(value)
+      ? value.map((child, i) => [`${path}[${i}]`, child] as const)
+      : Object.entries(value).map(([key, child]) => [`${path}.${key}`, child] as const)
+    for (const [childPath, child] of children) stack.push({ value: child, path: childPath, level: level + 1 })
+  }
+  return undefined
+}
+
+/** The Detail object, or why there is none. */
+const detailOf = (event: Event, options: EncodeOptions): { detail: object; field: string } | Violation => {
+  if (options.detail !== undefined) {
+    const hook = options.detail
+    const built = callHook("detail", () => hook(event))
+    if (!built.ok) return built.violation
+    // Event data was checked by the core; a hook's result was not.
+    const notJson = checkData(built.value)
+    if (notJson !== undefined) return { ...notJson, field: notJson.field.replace(/^data/, "detail") }
+    if (!isJsonObject(built.value))
+      return violation("detail", "jsonObject", `must return a JSON object, got ${describe(built.value)}`)
+    return { detail: built.value, field: "detail" }
+  }
+  const data = event.data
+  if (isJsonObject(data)) return { detail: data, field: "data" }
+  if (options.wrapNonObjectData !== true)
+    return violation(
+      "data",
+      "jsonObject",
+      `must be a JSON object to become the EventBridge Detail, got ${describe(data)} (set wrapNonObjectData to send it wrapped)`,
+    )
+  return data instanceof Uint8Array
+    ? { detail: { data_base64: Buffer.from(data).toString("base64") }, field: "data" }
+    : { detail: { data }, field: "data" }
+}
+
+/** `Resources`: strings (never null), each at most 2048 characters. */
+export const resourcesViolations = (resources: unknown): ReadonlyArray<Violation> => {
+  if (!Array.isArray(resources))
+    return [violation("resources", "type", `must be an array of strings, got ${describe(resources)}`)]
+  const found: Array<Violation> = []
+  resources.forEach((resource: unknown, i) => {
+    const field = `resources[${i}]`
+    // A null resource made the service fail the whole request with a "retryable" InternalFailure.
+    if (typeof resource !== "string")
+      found.push(violation(field, "type", `must be a string, got ${describe(resource)}`))
+    else {
+      const bad = checkString(field, resource, { max: maxResourceLength })
+      if (bad !== undefined) found.push(bad)
+    }
+  })
+  return found
+}
+
+/** Validates and translates one event. Never throws; hooks that throw reject the event. */
+export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEventsRequestEntry> => {
+  const violations: Array<Violation> = []
+  const note = (v: Violation | undefined) => {
+    if (v !== undefined) violations.push(v)
+  }
+
+  note(checkString("source", event.source, { min: 1 }))
+  // Characters counted as UTF-16 code units: the stricter reading of "128 characters".
+  note(checkString("type", event.type, { min: 1, max: maxDetailTypeLength }))
+
+  let detailText: string | undefined
+  const detail = detailOf(event, options)
+  if ("rule" in detail) note(detail)
+  else {
+    const shape = detailShapeViolation(detail.detail, detail.field)
+    if (shape !== undefined) note(shape)
+    else detailText = JSON.stringify(detail.detail)
+  }
+
+  const entry: PutEventsRequestEntry = {
+    Time: event.time,
+    Source: event.source,
+    DetailType: event.type,
+    ...(detailText === undefined ? {} : { Detail: detailText }),
+  }
+
+  if (options.resources !== undefined) {
+    const given = options.resources
+    const resources = callHook("resources", () => resolvePerEvent(given, event))
+    if (!resources.ok) note(resources.violation)
+    else if (resources.value !== undefined) {
+      const bad = resourcesViolations(resources.value)
+      violations.push(...bad)
+      if (bad.length === 0 && resources.value.length > 0) entry.Resources = [...resources.value]
+    }
+  }
+
+  if (options.eventBusName !== undefined) {
+    const given = options.eventBusName
+    const name = callHook("eventBusName", () => resolvePerEvent(given, event))
+    if (!name.ok) note(name.violation)
+    else if (name.value !== undefined) {
+      note(eventBusNameViolation(name.value))
+      entry.EventBusName = name.value
+    }
+  }
+
+  if (options.traceHeader !== undefined) {
+    const given = options.traceHeader
+    const header = callHook("traceHeader", () => resolvePerEvent(given, event))
+    if (!header.ok) note(header.violation)
+    else if (header.value !== undefined) {
+      note(traceHeaderViolation(header.value))
+      entry.TraceHeader = header.value
+    }
+  }
+
+  if (violations.length > 0) return rejected(...violations)
+  return encoded(entry, putEventsEntrySize(entry))
+}
+
+/** `EventBusName`: 1–1600 characters, a bus name or an event-bus ARN (anchored pattern). */
+export const eventBusNameViolation = (name: unknown): Violation | undefined =>
+  typeof name !== "string"
+    ? violation("eventBusName", "type", `must be a string, got ${describe(name)}`)
+    : checkString("eventBusName", name, {
+        min: eventBusName.min,
+        max: eventBusName.max,
+        pattern: eventBusName.pattern,
+        patternText: "a bus name ([.\\-_A-Za-z0-9]+) or an event-bus ARN",
+      })
+
+/** `TraceHeader`: 1–500 characters. */
+export const traceHeaderViolation = (header: unknown): Violation | undefined =>
+  typeof header !== "string"
+    ? violation("traceHeader", "type", `must be a string, got ${describe(header)}`)
+    : checkString("traceHeader", header, { min: traceHeader.min, max: traceHeader.max })
