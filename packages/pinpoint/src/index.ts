@@ -1,1 +1,13 @@
-export {}
+export { checkSession, type EncodeSettings, encode, entryBytes, type PinpointEntry } from "./encode.ts"
+export * as PinpointLimits from "./limits.ts"
+export { groupByEndpoint, PinpointOptionsError, pinpoint } from "./PinpointAdapter.ts"
+export {
+  acceptedStatusCode,
+  classifyEntryError,
+  classifyRequestError,
+  type ErrorMapping,
+  eventStatusCodes,
+  missingResultError,
+  requestErrorCodes,
+} from "./PinpointError.ts"
+export type { PinpointOptions, PinpointSession } from "./PinpointOptions.ts"
