@@ -1,0 +1,311 @@
+/**
+ * The adapter against the emulator, with the real SDK client over HTTP: what is stored, what each
+ * error code becomes, and what the emulator received per request.
+ */
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
+import {
+  type Emulator,
+  putEventsEntrySize as emulatorEntrySize,
+  startEmulator,
+} from "@eventport/aws-emulator"
+import {
+  type Adapter,
+  createEvent,
+  type DeliveryError,
+  type EntryResult,
+  type Event,
+  type EventInput,
+} from "@eventport/core"
+import { Effect } from "effect"
+import fc from "fast-check"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { classifyRequestError, type EventBridgeOptions, entryErrorCodes, eventBridge } from "../src/index.ts"
+import { readPutEventsResults } from "../src/internal/PutEventsResults.ts"
+
+let emulator: Emulator
+beforeAll(async () => {
+  emulator = await startEmulator()
+})
+afterAll(() => emulator.stop())
+beforeEach(() => emulator.reset())
+
+const clientConfig = () => ({
+  endpoint: emulator.endpoint,
+  region: "us-east-1",
+  credentials: emulator.credentials,
+})
+const adapterFor = (options: EventBridgeOptions = {}) =>
+  eventBridge({ clientConfig: clientConfig(), ...options })
+
+const event = (fields: Partial<EventInput> = {}): Event =>
+  createEvent({ type: "order.created", source: "shop", data: { orderId: 42 }, ...fields })
+
+const encodeAll = (adapter: Adapter<PutEventsRequestEntry>, events: ReadonlyArray<Event>) =>
+  events.map((e) => {
+    const result = adapter.encode(e)
+    if (result._tag !== "Encoded")
+      throw new Error(`unexpected rejection: ${JSON.stringify(result.violations)}`)
+    return result.entry
+  })
+
+/** One request, as the engine makes it. */
+const send = (adapter: Adapter<PutEventsRequestEntry>, events: ReadonlyArray<Event>) =>
+  Effect.runPromise(adapter.send({ entries: encodeAll(adapter, events), batchKey: undefined, attempt: 1 }))
+
+/** One request that fails as a whole: its DeliveryError. */
+const sendFailing = (adapter: Adapter<PutEventsRequestEntry>, events: ReadonlyArray<Event>) =>
+  Effect.runPromise(
+    Effect.flip(adapter.send({ entries: encodeAll(adapter, events), batchKey: undefined, attempt: 1 })),
+  )
+
+const errorOf = (result: EntryResult | undefined): DeliveryError => {
+  if (result === undefined || result.ok)
+    throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
+  return result.error
+}
+
+describe("eventBridge against the emulator", () => {
+  it("delivers entries to several buses in one request, with EventIds as receipts", async () => {
+    const adapter = adapterFor({ eventBusName: (e) => (e.type === "audit" ? "audit" : "orders") })
+    const time = new Date("2026-11-02T08:30:00.250Z")
+    const events = [event({ time }), event({ type: "audit", data: { who: "ana" } }), event()]
+    const results = await send(adapter, events)
+
+    expect(results.map((r) => r.ok)).toEqual([true, true, true])
+    const orders = emulator.store.entriesFor("eventbridge", "orders")
+    const audit = emulator.store.entriesFor("eventbridge", "audit")
+    expect(orders).toHaveLength(2)
+    expect(audit).toHaveLength(1)
+    expect(results.map((r) => (r.ok ? r.receipt : undefined))).toEqual([
+      orders[0]!.eventId,
+      audit[0]!.eventId,
+      orders[1]!.eventId,
+    ])
+    expect(orders[0]).toMatchObject({ source: "shop", detailType: "order.created", detail: '{"orderId":42}' })
+    expect(orders[0]!.time.getTime()).toBe(time.getTime())
+    expect(emulator.requests.counts().total).toBe(1)
+    await Effect.runPromise(adapter.close)
+  })
+
+  it("sends Resources and TraceHeader; the default bus when none is named", async () => {
+    const adapter = adapterFor({ resources: ["arn:aws:s3:::bucket"], traceHeader: (e) => `Root=1-${e.id}` })
+    const e = event()
+    await send(adapter, [e])
+    const [stored] = emulator.store.entriesFor("eventbridge", "default")
+    expect(stored).toMatchObject({ resources: ["arn:aws:s3:::bucket"], traceHeader: `Root=1-${e.id}` })
+  })
+
+  it.each(Object.entries(entryErrorCodes))("entry error %s → %o", async (rawCode, expected) => {
+    emulator.faults.set({
+      type: "entryError",
+      code: rawCode,
+      message: `${rawCode} says no`,
+      match: { DetailType: "bad" },
+    })
+    const results = await send(adapterFor(), [event(), event({ type: "bad" }), event()])
+    expect(results.map((r) => r.ok)).toEqual([true, false, true])
+    expect(errorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
+    expect(emulator.store.eventbridge.count).toBe(2)
+  })
+
+  it("an entry error code the table does not know is Unknown, not retryable", async () => {
+    emulator.faults.set({ type: "entryError", code: "BrandNewError", message: "new" })
+    const [result] = await send(adapterFor(), [event()])
+    expect(errorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "BrandNewError" })
+  })
+
+  it("the service's own per-entry rejection (an entry without Detail) is InvalidArgument, not retryable", async () => {
+    const client = new EventBridgeClient({ ...clientConfig(), maxAttempts: 1 })
+    const adapter = eventBridge({ client })
+    const [good] = encodeAll(adapter, [event()])
+    const { Detail: _, ...noDetail } = good!
+    const results = await Effect.runPromise(
+      adapter.send({ entries: [good!, noDetail], batchKey: undefined, attempt: 1 }),
+    )
+    expect(results[0]?.ok).toBe(true)
+    expect(errorOf(results[1])).toMatchObject({
+      code: "InvalidRequest",
+      retryable: false,
+      rawCode: "InvalidArgument",
+    })
+    client.destroy()
+  })
+
+  it.each([
+    ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 400 }],
+    ["internal", { code: "InternalFailure", retryable: true, rawCode: "InternalException", httpStatus: 500 }],
+    [
+      {
+        code: "ValidationException",
+        status: 400,
+        message: "Total size of the entries in the request is over the limit.",
+      },
+      { code: "InvalidRequest", retryable: false, rawCode: "ValidationException", httpStatus: 400 },
+    ],
+    [
+      { code: "AccessDeniedException", status: 400, message: "denied" },
+      { code: "AccessDenied", retryable: false, rawCode: "AccessDeniedException", httpStatus: 400 },
+    ],
+  ] as const)("whole-request error %o → %o", async (error, expected) => {
+    emulator.faults.set({ type: "requestError", error, times: 1 })
+    const failure = await sendFailing(adapterFor(), [event(), event()])
+    expect(failure).toMatchObject(expected)
+    expect(emulator.store.eventbridge.count).toBe(0)
+  })
+
+  it("makes its client with SDK retries off, whatever clientConfig says", async () => {
+    emulator.faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
+    const failure = await sendFailing(eventBridge({ clientConfig: { ...clientConfig(), maxAttempts: 5 } }), [
+      event(),
+    ])
+    expect(failure.code).toBe("Throttled")
+    expect(emulator.requests.counts().total).toBe(1)
+  })
+
+  it("a bare HTTP 413 is PayloadTooLarge, not retryable", async () => {
+    // The emulator answers bodies over 16 MiB with a bare 413, as AWS's front end does.
+    const adapter = adapterFor({ maxRequestBytes: Number.POSITIVE_INFINITY })
+    const failure = await sendFailing(adapter, [event({ data: { blob: "x".repeat(17 * 1024 * 1024) } })])
+    expect(failure).toMatchObject({ code: "PayloadTooLarge", retryable: false, httpStatus: 413 })
+  })
+
+  it("a dropped connection after the entries were stored is a retryable failure with an unknown outcome", async () => {
+    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+    const failure = await sendFailing(adapterFor(), [event()])
+    expect(failure).toMatchObject({ retryable: true, outcomeUnknown: true })
+    // The SDK's node handler renames ECONNRESET to TimeoutError, which the core reads as Timeout.
+    expect(["Network", "Timeout"]).toContain(failure.code)
+    expect(emulator.store.eventbridge.count).toBe(1)
+  })
+
+  it("leaves a caller's client open on close", async () => {
+    const client = new EventBridgeClient({ ...clientConfig(), maxAttempts: 1 })
+    const adapter = eventBridge({ client })
+    await Effect.runPromise(adapter.close)
+    const output = await client.send(
+      new PutEventsCommand({ Entries: [{ Source: "s", DetailType: "t", Detail: "{}" }] }),
+    )
+    expect(output.FailedEntryCount).toBe(0)
+    client.destroy()
+  })
+})
+
+describe("entry size: the adapter's rule is the emulator's", () => {
+  it("an entry of exactly maxRequestBytes by the adapter's measure is accepted at the same emulator limit", async () => {
+    await emulator.stop()
+    emulator = await startEmulator({ limits: { eventBridgeMaxRequestBytes: 1000 } })
+    const adapter = adapterFor({ maxRequestBytes: 1000 })
+    const base = event({ data: { p: "" } })
+    const baseBytes = (adapter.encode(base) as { bytes: number }).bytes
+    const exact = event({ data: { p: "y".repeat(1000 - baseBytes) } })
+    expect((adapter.encode(exact) as { bytes: number }).bytes).toBe(1000)
+    expect((await send(adapter, [exact]))[0]?.ok).toBe(true)
+    expect(emulator.store.eventbridge.count).toBe(1)
+  })
+
+  it("for arbitrary events, the adapter's size equals the emulator's on the wire entry", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 128 }),
+        fc.string({ minLength: 1 }),
+        fc.dictionary(fc.string(), fc.string()),
+        fc.array(fc.string({ maxLength: 50 }), { maxLength: 3 }),
+        (type, source, data, resources) => {
+          const result = eventBridge({ clientConfig: clientConfig(), resources }).encode(
+            createEvent({ type, source, data }),
+          )
+          if (result._tag !== "Encoded") return
+          const wire = { ...result.entry, Time: result.entry.Time!.getTime() / 1000 }
+          expect(result.bytes).toBe(emulatorEntrySize(wire))
+        },
+      ),
+    )
+  })
+
+  it("a request the emulator refuses as over the size limit is what the adapter would have split", async () => {
+    await emulator.stop()
+    emulator = await startEmulator({ limits: { eventBridgeMaxRequestBytes: 1000 } })
+    const adapter = adapterFor({ maxRequestBytes: 1000 })
+    const events = [event({ data: { p: "y".repeat(480) } }), event({ data: { p: "y".repeat(480) } })]
+    const total = events.reduce((sum, e) => sum + (adapter.encode(e) as { bytes: number }).bytes, 0)
+    expect(total).toBeGreaterThan(1000)
+    const failure = await sendFailing(adapter, events)
+    expect(failure).toMatchObject({ code: "InvalidRequest", rawCode: "ValidationException" })
+    expect(failure.rawMessage).toContain("over the limit")
+  })
+})
+
+describe("reading a PutEvents response", () => {
+  const ok = (EventId: string) => ({ EventId })
+  const failed = (ErrorCode: string) => ({ ErrorCode, ErrorMessage: `${ErrorCode} message` })
+
+  it("maps entries by index: receipts for EventIds, classified errors for ErrorCodes", () => {
+    const results = readPutEventsResults(3, {
+      FailedEntryCount: 1,
+      Entries: [ok("a"), failed("ThrottlingException"), ok("c")],
+    })
+    expect(results).toMatchObject([
+      { ok: true, receipt: "a" },
+      { ok: false, error: { code: "Throttled", retryable: true, rawCode: "ThrottlingException" } },
+      { ok: true, receipt: "c" },
+    ])
+  })
+
+  it("an entry missing from a short response, or with neither EventId nor ErrorCode, has an unknown outcome", () => {
+    const results = readPutEventsResults(3, { FailedEntryCount: 2, Entries: [ok("a"), {}] })
+    expect(results[0]).toEqual({ ok: true, receipt: "a" })
+    for (const result of results.slice(1))
+      expect(errorOf(result)).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
+    expect(errorOf(results[2]).rawMessage).toContain("2 entries for 3 sent")
+  })
+
+  it("a FailedEntryCount above the listed failures puts the listed successes in doubt", () => {
+    const results = readPutEventsResults(3, {
+      FailedEntryCount: 2,
+      Entries: [ok("a"), failed("InternalFailure"), ok("c")],
+    })
+    expect(errorOf(results[0])).toMatchObject({ code: "Unknown", outcomeUnknown: true })
+    expect(errorOf(results[0]).rawMessage).toContain(
+      "FailedEntryCount is 2 but the response lists 1 failed of 3",
+    )
+    expect(errorOf(results[1])).toMatchObject({ code: "InternalFailure", retryable: true })
+    expect(errorOf(results[2])).toMatchObject({ code: "Unknown", outcomeUnknown: true })
+  })
+
+  it("a FailedEntryCount below the listed failures marks those failures as possibly applied", () => {
+    const results = readPutEventsResults(2, {
+      FailedEntryCount: 0,
+      Entries: [ok("a"), failed("InternalFailure")],
+    })
+    expect(results[0]).toEqual({ ok: true, receipt: "a" })
+    expect(errorOf(results[1])).toMatchObject({
+      code: "InternalFailure",
+      retryable: true,
+      outcomeUnknown: true,
+    })
+  })
+
+  it("a missing FailedEntryCount counts as 0 (the Smithy default)", () => {
+    expect(readPutEventsResults(1, { Entries: [ok("a")] })).toEqual([{ ok: true, receipt: "a" }])
+  })
+})
+
+describe("classifyRequestError", () => {
+  it("falls back on the core for errors the table does not name", () => {
+    const reset = Object.assign(new Error("read ECONNREFUSED"), { code: "ECONNREFUSED" })
+    expect(classifyRequestError(reset)).toMatchObject({
+      code: "Network",
+      retryable: true,
+      outcomeUnknown: false,
+    })
+    const teapot = Object.assign(new Error("?"), {
+      name: "SomethingElse",
+      $metadata: { httpStatusCode: 503 },
+    })
+    expect(classifyRequestError(teapot)).toMatchObject({
+      code: "Unavailable",
+      retryable: true,
+      httpStatus: 503,
+    })
+  })
+})
