@@ -3,37 +3,38 @@
  * packing, retries and fan-out are the publisher's.
  */
 import { BatchPutMessageCommand, IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
-import { type Adapter, defineAdapter, type EntryResult, entryFailed, entryOk } from "@eventport/core"
+import { type Adapter, defineAdapter } from "@eventport/core"
 import { checkChannelName, encode, type IotAnalyticsEntry } from "./encode.ts"
-import { classifyEntryError, classifyRequestError } from "./IotAnalyticsError.ts"
+import { classifyRequestError } from "./IotAnalyticsError.ts"
 import type { IotAnalyticsOptions } from "./IotAnalyticsOptions.ts"
+import { readBatchPutMessageResults } from "./internal/BatchPutMessageResults.ts"
 import { defaultMaxMessageBytes, maxMessagesPerRequest } from "./limits.ts"
 
-/** Thrown by {@link iotAnalytics} for options that can never work. */
-export class IotAnalyticsOptionsError extends TypeError {
-  override readonly name = "IotAnalyticsOptionsError"
-}
-
-/** Makes an IoT Analytics adapter. Throws {@link IotAnalyticsOptionsError} for an invalid constant channelName. */
+/** Makes an IoT Analytics adapter. Throws for options that can never work (e.g. an invalid constant channelName). */
 export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalyticsEntry> => {
+  if (options.client !== undefined && options.clientConfig !== undefined)
+    throw new TypeError("iotAnalytics: give either client or clientConfig, not both")
   if (typeof options.channelName !== "function") {
     const bad = checkChannelName(options.channelName)
     if (bad !== undefined)
-      throw new IotAnalyticsOptionsError(`iotAnalytics: options.channelName ${bad.message} (${bad.rule})`)
+      throw new TypeError(`iotAnalytics: option channelName ${bad.message} (${bad.rule})`)
   }
   const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes
   if (!(maxMessageBytes > 0))
-    throw new IotAnalyticsOptionsError(`iotAnalytics: options.maxMessageBytes must be positive`)
+    throw new RangeError(
+      `iotAnalytics: option maxMessageBytes must be a positive number, got ${maxMessageBytes}`,
+    )
   if (
     options.fieldNameRule !== undefined &&
     options.fieldNameRule !== "prose" &&
     options.fieldNameRule !== "documentedRegex"
   )
-    throw new IotAnalyticsOptionsError(
-      `iotAnalytics: options.fieldNameRule must be "prose" or "documentedRegex"`,
+    throw new TypeError(
+      `iotAnalytics: option fieldNameRule must be "prose" or "documentedRegex"`,
     )
 
   const ownsClient = options.client === undefined
+  // SDK retries off: the publisher retries only the failed entries.
   const client = options.client ?? new IoTAnalyticsClient({ ...options.clientConfig, maxAttempts: 1 })
   const settings = {
     channelName: options.channelName,
@@ -60,15 +61,7 @@ export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalytics
         }),
         { abortSignal: signal },
       )
-      // Failures are keyed by messageId, not by position; messages not listed were accepted.
-      const indexById = new Map(batch.entries.map((entry, i) => [entry.messageId, i]))
-      const results: Array<EntryResult> = batch.entries.map(() => entryOk())
-      for (const failure of response.batchPutMessageErrorEntries ?? []) {
-        const index = failure.messageId === undefined ? undefined : indexById.get(failure.messageId)
-        if (index !== undefined)
-          results[index] = entryFailed(classifyEntryError(failure.errorCode, failure.errorMessage))
-      }
-      return results
+      return readBatchPutMessageResults(batch.entries, response)
     },
     classifyError: classifyRequestError,
     close: () => {

@@ -4,7 +4,7 @@
  */
 import {
   classifyError,
-  type DeliveryError,
+  DeliveryError,
   type DeliveryErrorCode,
   deliveryError,
   throttlingErrorNames,
@@ -36,6 +36,9 @@ export const requestErrorCodes: Readonly<Record<string, ErrorMapping & { readonl
   ServiceUnavailableException: { code: "Unavailable", retryable: true, httpStatus: 503 },
 }
 
+const lookup = <M>(table: Readonly<Record<string, M>>, code: string): M | undefined =>
+  Object.hasOwn(table, code) ? table[code] : undefined
+
 /** Classifies one `batchPutMessageErrorEntries` item. */
 export const classifyEntryError = (errorCode: string | undefined, errorMessage?: string): DeliveryError => {
   const raw = {
@@ -44,7 +47,7 @@ export const classifyEntryError = (errorCode: string | undefined, errorMessage?:
   }
   if (errorCode === undefined) return deliveryError("Unknown", { ...raw, retryable: false })
   if (throttlingErrorNames.has(errorCode)) return deliveryError("Throttled", { ...raw, retryable: true })
-  const known = entryErrorCodes[errorCode]
+  const known = lookup(entryErrorCodes, errorCode)
   return known === undefined
     ? deliveryError("Unknown", { ...raw, retryable: false })
     : deliveryError(known.code, { ...raw, retryable: known.retryable })
@@ -55,8 +58,9 @@ export const classifyEntryError = (errorCode: string | undefined, errorMessage?:
  * everything else (network errors, timeouts, unmodelled statuses) by core's {@link classifyError}.
  */
 export const classifyRequestError = (error: unknown): DeliveryError => {
+  if (DeliveryError.isInstance(error)) return error
   const general = classifyError(error)
-  const known = general.rawCode === undefined ? undefined : requestErrorCodes[general.rawCode]
-  if (known === undefined || typeof error !== "object" || error === null) return general
-  return general.with({ code: known.code, retryable: known.retryable })
+  const name = (error as { name?: unknown } | null)?.name
+  const known = typeof name === "string" ? lookup(requestErrorCodes, name) : undefined
+  return known === undefined ? general : general.with({ code: known.code, retryable: known.retryable })
 }

@@ -6,7 +6,7 @@ export {
   type IotAnalyticsEntry,
   messageIdFor,
 } from "./encode.ts"
-export { IotAnalyticsOptionsError, iotAnalytics } from "./IotAnalyticsAdapter.ts"
+export { iotAnalytics } from "./IotAnalyticsAdapter.ts"
 export {
   classifyEntryError,
   classifyRequestError,
@@ -19,4 +19,4 @@ export {
   type FieldNameRule,
   type IotAnalyticsOptions,
 } from "./IotAnalyticsOptions.ts"
-export * as IotAnalyticsLimits from "./limits.ts"
+export * as limits from "./limits.ts"

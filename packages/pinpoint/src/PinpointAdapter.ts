@@ -3,21 +3,12 @@
  * and fan-out are the publisher's.
  */
 import { type EventsBatch, PinpointClient, PutEventsCommand } from "@aws-sdk/client-pinpoint"
-import { type Adapter, defineAdapter, type EntryResult, entryFailed, entryOk } from "@eventport/core"
+import { type Adapter, defineAdapter } from "@eventport/core"
 import { encode, type PinpointEntry } from "./encode.ts"
+import { readPutEventsResults } from "./internal/PutEventsResults.ts"
 import { maxEventsPerRequest, maxRequestBytes, requestOverheadBytes } from "./limits.ts"
-import {
-  acceptedStatusCode,
-  classifyEntryError,
-  classifyRequestError,
-  missingResultError,
-} from "./PinpointError.ts"
+import { classifyRequestError } from "./PinpointError.ts"
 import type { PinpointOptions } from "./PinpointOptions.ts"
-
-/** Thrown by {@link pinpoint} for options that can never work. */
-export class PinpointOptionsError extends TypeError {
-  override readonly name = "PinpointOptionsError"
-}
 
 /**
  * The request body's `BatchItem`: one EventsBatch per endpoint id, in first-seen order. The first
@@ -43,22 +34,22 @@ export const groupByEndpoint = (entries: ReadonlyArray<PinpointEntry>): Record<s
   )
 }
 
-const own = <T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined =>
-  record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined
-
-/** Makes a Pinpoint adapter. Throws {@link PinpointOptionsError} for an empty constant applicationId. */
+/** Makes a Pinpoint adapter. Throws for options that can never work (e.g. an empty constant applicationId). */
 export const pinpoint = (options: PinpointOptions): Adapter<PinpointEntry> => {
+  if (options.client !== undefined && options.clientConfig !== undefined)
+    throw new TypeError("pinpoint: give either client or clientConfig, not both")
   if (
     typeof options.applicationId !== "function" &&
     (typeof options.applicationId !== "string" || options.applicationId.length === 0)
   )
-    throw new PinpointOptionsError(
-      "pinpoint: options.applicationId must be a non-empty string or a function of the event",
+    throw new TypeError(
+      "pinpoint: option applicationId must be a non-empty string or a function of the event",
     )
   if (typeof options.endpointId === "string" && options.endpointId.length === 0)
-    throw new PinpointOptionsError("pinpoint: options.endpointId must not be empty")
+    throw new TypeError("pinpoint: option endpointId must not be empty")
 
   const ownsClient = options.client === undefined
+  // SDK retries off: the publisher retries only the failed entries.
   const client = options.client ?? new PinpointClient({ ...options.clientConfig, maxAttempts: 1 })
 
   return defineAdapter<PinpointEntry>({
@@ -82,15 +73,7 @@ export const pinpoint = (options: PinpointOptions): Adapter<PinpointEntry> => {
         }),
         { abortSignal: signal },
       )
-      // A 202 only means "accepted for processing": each event's own status decides.
-      const results = response.EventsResponse?.Results
-      return batch.entries.map((entry): EntryResult => {
-        const item = own(own(results, entry.endpointId)?.EventsItemResponse, entry.eventId)
-        if (item === undefined) return entryFailed(missingResultError())
-        return item.StatusCode === acceptedStatusCode
-          ? entryOk()
-          : entryFailed(classifyEntryError(item.StatusCode, item.Message))
-      })
+      return readPutEventsResults(batch.entries, response)
     },
     classifyError: classifyRequestError,
     close: () => {

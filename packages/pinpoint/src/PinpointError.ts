@@ -2,7 +2,7 @@
  * Pinpoint statuses and error codes → normalized {@link DeliveryError}s. The tables are data so the
  * README and tests can list them.
  */
-import { classifyError, type DeliveryError, type DeliveryErrorCode, deliveryError } from "@eventport/core"
+import { classifyError, DeliveryError, type DeliveryErrorCode, deliveryError } from "@eventport/core"
 
 export interface ErrorMapping {
   readonly code: DeliveryErrorCode
@@ -33,13 +33,16 @@ export const requestErrorCodes: Readonly<Record<string, ErrorMapping & { readonl
   InternalServerErrorException: { code: "InternalFailure", retryable: true, httpStatus: 500 },
 }
 
+const lookup = <M>(table: Readonly<Record<string | number, M>>, code: string | number): M | undefined =>
+  Object.hasOwn(table, code) ? table[code] : undefined
+
 /** Classifies a per-event status other than 202. */
 export const classifyEntryError = (statusCode: number | undefined, message?: string): DeliveryError => {
   const raw = {
     ...(statusCode === undefined ? {} : { rawCode: String(statusCode) }),
     ...(message === undefined ? {} : { rawMessage: message }),
   }
-  const known = statusCode === undefined ? undefined : eventStatusCodes[statusCode]
+  const known = statusCode === undefined ? undefined : lookup(eventStatusCodes, statusCode)
   return known === undefined
     ? deliveryError("Unknown", { ...raw, retryable: false })
     : deliveryError(known.code, { ...raw, retryable: known.retryable })
@@ -58,8 +61,9 @@ export const missingResultError = (): DeliveryError =>
  * everything else (network errors, timeouts, unmodelled statuses) by core's {@link classifyError}.
  */
 export const classifyRequestError = (error: unknown): DeliveryError => {
+  if (DeliveryError.isInstance(error)) return error
   const general = classifyError(error)
-  const known = general.rawCode === undefined ? undefined : requestErrorCodes[general.rawCode]
-  if (known === undefined || typeof error !== "object" || error === null) return general
-  return general.with({ code: known.code, retryable: known.retryable })
+  const name = (error as { name?: unknown } | null)?.name
+  const known = typeof name === "string" ? lookup(requestErrorCodes, name) : undefined
+  return known === undefined ? general : general.with({ code: known.code, retryable: known.retryable })
 }

@@ -1,6 +1,6 @@
 export { checkSession, type EncodeSettings, encode, entryBytes, type PinpointEntry } from "./encode.ts"
-export * as PinpointLimits from "./limits.ts"
-export { groupByEndpoint, PinpointOptionsError, pinpoint } from "./PinpointAdapter.ts"
+export * as limits from "./limits.ts"
+export { groupByEndpoint, pinpoint } from "./PinpointAdapter.ts"
 export {
   acceptedStatusCode,
   classifyEntryError,
