@@ -1,1 +1,4 @@
-export {}
+export * from "./Arbitraries.ts"
+export * from "./Conformance.ts"
+export * from "./ConformanceHarness.ts"
+export * from "./EventFactory.ts"

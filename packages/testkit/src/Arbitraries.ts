@@ -1,0 +1,178 @@
+/**
+ * fast-check arbitraries for events: valid ones (every value `validateEvent` accepts) and hostile
+ * ones (what a careless or malicious caller may pass), for property tests of adapters and apps.
+ */
+import {
+  createEvent,
+  type Event,
+  type EventData,
+  type EventInput,
+  type ExtensionValue,
+} from "@eventport/core"
+import fc from "fast-check"
+
+/** CloudEvents context attribute names, which an extension may not take. */
+const reserved = new Set([
+  "id",
+  "type",
+  "source",
+  "specversion",
+  "time",
+  "subject",
+  "data",
+  "data_base64",
+  "datacontenttype",
+  "dataschema",
+])
+
+const nonEmpty = fc.string({ minLength: 1, maxLength: 64 })
+
+/** RFC 3339-representable times (years 1970–2100, millisecond precision). */
+export const arbTime: fc.Arbitrary<Date> = fc.date({
+  min: new Date("1970-01-01T00:00:00.000Z"),
+  max: new Date("2100-12-31T23:59:59.999Z"),
+  noInvalidDate: true,
+})
+
+/** Any JSON value or bytes: what `data` may hold. */
+export const arbEventData: fc.Arbitrary<EventData> = fc.oneof(
+  { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<EventData> },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 256 }) },
+)
+
+/** Extensions obeying the CloudEvents naming rule, with string, boolean or safe-integer values. */
+export const arbExtensions: fc.Arbitrary<Record<string, ExtensionValue>> = fc.dictionary(
+  fc.stringMatching(/^[a-z0-9]{1,20}$/).filter((name) => !reserved.has(name)),
+  fc.oneof(fc.string({ maxLength: 64 }), fc.boolean(), fc.maxSafeInteger()),
+  { maxKeys: 4 },
+)
+
+/** A valid {@link EventInput}: optional fields sometimes absent, `time` a Date or an RFC 3339 string. */
+export const arbEventInput: fc.Arbitrary<EventInput> = fc.record(
+  {
+    id: nonEmpty,
+    type: nonEmpty,
+    source: nonEmpty,
+    time: fc.oneof(
+      arbTime,
+      arbTime.map((d) => d.toISOString()),
+    ),
+    subject: fc.string({ maxLength: 64 }),
+    data: arbEventData,
+    dataContentType: fc.constantFrom("application/json", "application/octet-stream", "text/plain"),
+    extensions: arbExtensions,
+  },
+  { requiredKeys: ["type", "source", "data"] },
+)
+
+/** A valid, normalized {@link Event} (always with an id, so shrinking and replays are stable). */
+export const arbEvent: fc.Arbitrary<Event> = fc
+  .tuple(arbEventInput, fc.uuid({ version: 4 }))
+  .map(([input, id]) => createEvent({ ...input, id: input.id ?? id }))
+
+/** Strings that break naive code: lone surrogates, BOM, NUL, RTL overrides, combining marks, emoji. */
+export const arbHostileString: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    "\uD800",
+    "\uDFFF",
+    "a\uDC00b",
+    "\uD83D",
+    "\uFEFF",
+    "\u0000",
+    "\u202Eevil",
+    "e\u0301\u0301\u0301",
+    "👩‍👩‍👧‍👦",
+    "𝕳𝖊𝖑𝖑𝖔",
+    "\r\n\t\v\f",
+    "",
+    " ",
+    '"}]',
+    "</script>",
+  ),
+  fc.string({ unit: "binary", maxLength: 64 }),
+)
+
+class CustomThing {
+  readonly value = 1
+}
+
+const deeplyNested = (depth: number, kind: "array" | "object"): unknown => {
+  let value: unknown = null
+  for (let i = 0; i < depth; i++) value = kind === "array" ? [value] : { nested: value }
+  return value
+}
+
+/**
+ * Values no JSON payload should contain, or that strain one: the above strings, 1 MiB strings,
+ * nesting deeper than 10,000 levels, `__proto__`/`constructor` keys, cyclic objects, BigInt, NaN,
+ * ±Infinity, undefined, symbols, functions, class instances, Maps, typed arrays, invalid Dates.
+ * Each draw builds fresh objects, so a test may mutate what it gets.
+ */
+export const arbHostileValue: fc.Arbitrary<unknown> = fc.oneof(
+  arbHostileString,
+  fc.constant(null).map(() => "x".repeat(1024 * 1024)),
+  fc.constant(null).map(() => "é".repeat(512 * 1024)),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, undefined),
+  fc.bigInt(),
+  fc.constant(null).map(() => Symbol("hostile")),
+  fc.constant(null).map(() => () => "a function"),
+  fc.constant(null).map(() => deeplyNested(10_001, "array")),
+  fc.constant(null).map(() => deeplyNested(10_001, "object")),
+  fc
+    .constant(null)
+    .map(() => JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}')),
+  fc.constant(null).map(() => ({ constructor: "not a function", hasOwnProperty: 1, toString: null })),
+  fc.constant(null).map(() => {
+    const cyclic: Record<string, unknown> = { name: "cycle" }
+    cyclic.self = cyclic
+    return cyclic
+  }),
+  fc.constant(null).map(() => {
+    const list: Array<unknown> = [1]
+    list.push([list])
+    return list
+  }),
+  fc.constant(null).map(() => new CustomThing()),
+  fc.constant(null).map(() => new Map([["a", 1]])),
+  fc.constant(null).map(() => new Set([1])),
+  fc.constant(null).map(() => new Date(Number.NaN)),
+  fc.constant(null).map(() => new Uint16Array([1, 2])),
+  fc.constant(null).map(() => /regex/),
+  fc.constant(null).map(() => new Error("an error as data")),
+  fc.constant(null).map(() => Object.create(null) as object),
+  fc.constant(null).map(() => {
+    const sparse: Array<unknown> = new Array(3)
+    sparse[0] = 1
+    return sparse
+  }),
+)
+
+/**
+ * What a caller might pass where an {@link EventInput} is expected: hostile values in any field
+ * (including `data` and `extensions`), missing or mistyped fields, invalid times, non-objects.
+ * Most are invalid; some are valid but extreme (huge strings, odd unicode). Never throw on these.
+ */
+export const arbHostileEventInput: fc.Arbitrary<unknown> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record(
+      {
+        id: fc.oneof(nonEmpty, arbHostileValue),
+        type: fc.oneof(nonEmpty, arbHostileValue),
+        source: fc.oneof(nonEmpty, arbHostileValue),
+        time: fc.oneof(arbTime, fc.constantFrom("not a time", "", "2026-13-45T99:99:99Z"), arbHostileValue),
+        subject: fc.oneof(fc.string(), arbHostileValue),
+        data: fc.oneof(arbEventData, arbHostileValue),
+        dataContentType: fc.oneof(fc.string(), arbHostileValue),
+        extensions: fc.oneof(
+          arbExtensions,
+          fc.dictionary(arbHostileString, arbHostileValue, { maxKeys: 3 }),
+          fc.constantFrom({ id: "reserved" }, { "Upper-Case": 1 }, { toolongextensionname123: "x" }),
+          arbHostileValue,
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { weight: 1, arbitrary: arbHostileValue },
+)

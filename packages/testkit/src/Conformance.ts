@@ -1,0 +1,322 @@
+/**
+ * The adapter conformance suite: checks, from outside, that an adapter keeps the contract the engine
+ * relies on. Each check is a plain async function (`conformanceChecks`) that throws a
+ * `ConformanceError` naming what broke; `describeAdapterConformance` registers them all under vitest.
+ */
+import { isDeepStrictEqual } from "node:util"
+import { DeliveryError, type Event } from "@eventport/core"
+import { Effect } from "effect"
+import fc from "fast-check"
+import { afterAll, beforeAll, describe, it } from "vitest"
+import { arbEvent } from "./Arbitraries.ts"
+import type { ConformanceHarness } from "./ConformanceHarness.ts"
+import {
+  type AnyAdapter,
+  check,
+  fail,
+  firstBatch,
+  receivedCounts,
+  sendOnce,
+  suiteEvents,
+  withAdapter,
+} from "./internal/ConformanceSupport.ts"
+
+export { ConformanceError } from "./internal/ConformanceSupport.ts"
+
+export interface ConformanceOptions {
+  readonly harness: ConformanceHarness
+  /** fast-check runs for the property checks. Default 50. */
+  readonly propertyRuns?: number
+  /** Checks to skip, each with the reason (shown in the test name). */
+  readonly skip?: Partial<Record<ConformanceCheckName, string>>
+  /** Per-check vitest timeout. Default 60 s. */
+  readonly timeoutMs?: number
+}
+
+export type ConformanceCheck = (options: ConformanceOptions) => Promise<void>
+
+const describeValue = (u: unknown) => (typeof u === "string" ? JSON.stringify(u) : String(u))
+
+const declaresValidLimits: ConformanceCheck = async ({ harness }) => {
+  const adapter = await harness.makeAdapter()
+  try {
+    check(
+      typeof adapter.kind === "string" && adapter.kind.length > 0,
+      () => "adapter.kind must be a non-empty string",
+    )
+    const { maxEntries, maxRequestBytes, maxEntryBytes, requestOverheadBytes } = adapter.limits
+    check(
+      Number.isInteger(maxEntries) && maxEntries > 0,
+      () => `limits.maxEntries must be a positive integer, got ${describeValue(maxEntries)}`,
+    )
+    check(
+      maxRequestBytes > 0,
+      () => `limits.maxRequestBytes must be positive, got ${describeValue(maxRequestBytes)}`,
+    )
+    check(
+      maxEntryBytes > 0,
+      () => `limits.maxEntryBytes must be positive, got ${describeValue(maxEntryBytes)}`,
+    )
+    check(
+      requestOverheadBytes === undefined || requestOverheadBytes >= 0,
+      () => `limits.requestOverheadBytes must be >= 0, got ${describeValue(requestOverheadBytes)}`,
+    )
+  } finally {
+    await Effect.runPromise(adapter.close)
+  }
+}
+
+const checkEncodeResult = (adapter: AnyAdapter, event: Event) => {
+  const snapshot = structuredClone(event)
+  let first: ReturnType<AnyAdapter["encode"]>
+  let second: ReturnType<AnyAdapter["encode"]>
+  try {
+    first = adapter.encode(event)
+    second = adapter.encode(event)
+  } catch (error) {
+    return fail(
+      `encode threw for a valid event ${event.id}: ${String(error)} (it must return rejected(...) instead)`,
+    )
+  }
+  check(isDeepStrictEqual(event, snapshot), () => `encode changed its input event ${event.id}`)
+  check(
+    isDeepStrictEqual(first, second),
+    () => `encode is not deterministic: two calls on event ${event.id} gave different results`,
+  )
+  if (first._tag === "Encoded") {
+    check(
+      Number.isFinite(first.bytes) && first.bytes >= 0,
+      () => `encode measured event ${event.id} as ${first.bytes} bytes; sizes must be finite and >= 0`,
+    )
+    check(
+      first.batchKey === undefined || typeof first.batchKey === "string",
+      () => `encode gave event ${event.id} a batchKey that is not a string`,
+    )
+  } else if (first._tag === "Rejected") {
+    check(first.violations.length > 0, () => `encode rejected event ${event.id} without saying why`)
+    for (const v of first.violations)
+      check(
+        typeof v.field === "string" && typeof v.rule === "string" && typeof v.message === "string",
+        () => `encode rejected event ${event.id} with a violation lacking field, rule or message`,
+      )
+  } else fail(`encode returned neither Encoded nor Rejected for event ${event.id}`)
+}
+
+const encodeIsPureAndDeterministic: ConformanceCheck = async ({ harness, propertyRuns }) =>
+  withAdapter(harness, async (adapter) => {
+    for (const event of suiteEvents(harness, 5, "enc", 64)) checkEncodeResult(adapter, event)
+    fc.assert(
+      fc.property(arbEvent, (event) => checkEncodeResult(adapter, event)),
+      { numRuns: propertyRuns ?? 50 },
+    )
+  })
+
+const sendAnswersEveryEntryInOrder: ConformanceCheck = async ({ harness }) =>
+  withAdapter(harness, async (adapter) => {
+    const { batch, events } = firstBatch(adapter, suiteEvents(harness, 10, "ans"), 10)
+    const outcome = await sendOnce(adapter, batch)
+    if (outcome._tag === "RequestError")
+      return fail(`send failed a valid request with no fault scripted: ${outcome.error.message}`)
+    check(
+      outcome.results.length === events.length,
+      () =>
+        `send returned ${outcome.results.length} results for ${events.length} entries; it must return one per entry, in order`,
+    )
+    outcome.results.forEach((r, i) => {
+      check(r.ok, () => `send failed entry ${i} (event ${events[i]!.id}) with no fault scripted`)
+    })
+    const received = await receivedCounts(harness)
+    for (const event of events) {
+      const n = received.get(event.id) ?? 0
+      check(
+        n === 1,
+        () => `send reported event ${event.id} ok but the destination holds it ${n} times (expected once)`,
+      )
+    }
+  })
+
+const sendAttributesEntryFailures: ConformanceCheck = async ({ harness }) => {
+  for (const retryable of [false, true])
+    await withAdapter(harness, async (adapter) => {
+      const { batch, events } = firstBatch(adapter, suiteEvents(harness, 8, retryable ? "atr" : "atp"), 8)
+      // With a single-entry request the fault lands on index 0; otherwise on every odd index.
+      const faulted = new Set(events.filter((_, i) => events.length === 1 || i % 2 === 1).map((e) => e.id))
+      await harness.faults.failEntries([...faulted], { retryable })
+      const outcome = await sendOnce(adapter, batch)
+      if (outcome._tag === "RequestError")
+        return fail(`send failed the whole request when only some entries failed: ${outcome.error.message}`)
+      check(
+        outcome.results.length === events.length,
+        () => `send returned ${outcome.results.length} results for ${events.length} entries`,
+      )
+      outcome.results.forEach((result, i) => {
+        const id = events[i]!.id
+        if (!faulted.has(id)) {
+          check(
+            result.ok,
+            () => `entry ${i} (event ${id}) was reported failed, but the destination failed another entry`,
+          )
+          return
+        }
+        if (result.ok) {
+          fail(`entry ${i} (event ${id}) failed at the destination but was reported ok`)
+          return
+        }
+        check(DeliveryError.isInstance(result.error), () => `entry ${i}'s error is not a DeliveryError`)
+        check(
+          result.error.retryable === retryable,
+          () =>
+            `event ${id} failed with a ${retryable ? "transient" : "permanent"} destination error but was classified ` +
+            `retryable: ${result.error.retryable} (code ${result.error.code}${result.error.rawCode ? `, raw ${result.error.rawCode}` : ""})`,
+        )
+      })
+      const received = await receivedCounts(harness)
+      for (const event of events) {
+        const expected = faulted.has(event.id) ? 0 : 1
+        const n = received.get(event.id) ?? 0
+        check(
+          n === expected,
+          () => `the destination holds event ${event.id} ${n} times; expected ${expected}`,
+        )
+      }
+    })
+}
+
+const sendClassifiesRequestErrors: ConformanceCheck = async ({ harness }) => {
+  for (const kind of ["throttle", "internal"] as const)
+    await withAdapter(harness, async (adapter) => {
+      const { batch, events } = firstBatch(
+        adapter,
+        suiteEvents(harness, 3, kind === "throttle" ? "rqt" : "rqi"),
+        3,
+      )
+      await harness.faults.failNextRequests(1, kind)
+      const outcome = await sendOnce(adapter, batch)
+      if (outcome._tag === "Results")
+        return fail(`the destination failed the whole request (${kind}) but send returned per-entry results`)
+      const { error } = outcome
+      const expected = kind === "throttle" ? ["Throttled"] : ["InternalFailure", "Unavailable"]
+      check(
+        expected.includes(error.code) && error.retryable,
+        () =>
+          `a ${kind === "throttle" ? "throttling" : "server"} error was classified ${error.code} (retryable: ${error.retryable}); ` +
+          `expected ${expected.join(" or ")}, retryable (raw ${error.rawCode ?? "none"})`,
+      )
+      const received = await receivedCounts(harness)
+      for (const event of events)
+        check(
+          !received.has(event.id),
+          () => `the destination holds ${event.id} from a request it failed whole`,
+        )
+    })
+}
+
+/** Caps so a destination with generous limits does not make the suite slow or memory-hungry. */
+const maxSuiteEntries = 100
+const maxSuitePayloadBytes = 1024 * 1024
+
+const sendAll = async (
+  adapter: AnyAdapter,
+  harness: ConformanceHarness,
+  events: ReadonlyArray<Event>,
+  what: string,
+) => {
+  const { batch, events: sent } = firstBatch(adapter, events, events.length)
+  const outcome = await sendOnce(adapter, batch)
+  if (outcome._tag === "RequestError")
+    return fail(
+      `the destination refused a request ${what} (${sent.length} entries) that the adapter's declared limits allow: ` +
+        `${outcome.error.message}; the declared limits or encode's sizes do not match the destination`,
+    )
+  const failed = outcome.results.filter((r) => !r.ok).length
+  check(
+    failed === 0,
+    () => `the destination failed ${failed} entries of a request ${what} with no fault scripted`,
+  )
+  if (harness.requests === undefined) return sent.length
+  const { maxEntries, maxRequestBytes } = adapter.limits
+  for (const request of await harness.requests()) {
+    check(
+      request.entries <= maxEntries,
+      () => `the destination received a request of ${request.entries} entries; maxEntries is ${maxEntries}`,
+    )
+    const bytes = request.bytes
+    if (bytes !== undefined)
+      check(
+        bytes <= maxRequestBytes,
+        () => `the destination received a request of ${bytes} bytes; maxRequestBytes is ${maxRequestBytes}`,
+      )
+  }
+  return sent.length
+}
+
+const acceptsRequestsFilledToDeclaredLimits: ConformanceCheck = async ({ harness }) => {
+  await withAdapter(harness, async (adapter) => {
+    const n = Math.min(adapter.limits.maxEntries, maxSuiteEntries)
+    const sent = await sendAll(adapter, harness, suiteEvents(harness, n, "cnt"), "filled to maxEntries")
+    check(sent === n, () => `expected a request of ${n} small entries to be formed, got ${sent}`)
+  })
+  await withAdapter(harness, async (adapter) => {
+    const { maxEntries, maxRequestBytes, maxEntryBytes, requestOverheadBytes = 0 } = adapter.limits
+    if (!Number.isFinite(maxRequestBytes)) return
+    const perRequest = Math.min(maxEntries, 4)
+    const payloadBytes = Math.floor(
+      Math.min(
+        ((maxRequestBytes - requestOverheadBytes) / perRequest) * 0.9,
+        maxEntryBytes * 0.9,
+        maxSuitePayloadBytes,
+      ),
+    )
+    if (payloadBytes < 1) return
+    // One more event than fits by the adapter's own measure: the request fills up to maxRequestBytes.
+    await sendAll(
+      adapter,
+      harness,
+      suiteEvents(harness, perRequest + 1, "byt", payloadBytes),
+      "filled towards maxRequestBytes",
+    )
+  })
+}
+
+/** Every check, by name. Call one directly to test a harness or an adapter outside vitest's `describe`. */
+export const conformanceChecks = {
+  declaresValidLimits,
+  encodeIsPureAndDeterministic,
+  acceptsRequestsFilledToDeclaredLimits,
+  sendAnswersEveryEntryInOrder,
+  sendAttributesEntryFailures,
+  sendClassifiesRequestErrors,
+} satisfies Record<string, ConformanceCheck>
+
+export type ConformanceCheckName = keyof typeof conformanceChecks
+
+/** What each check asserts, as test titles. */
+export const conformanceCheckTitles: Record<ConformanceCheckName, string> = {
+  declaresValidLimits: "declares a kind and valid limits",
+  encodeIsPureAndDeterministic: "encode is pure and deterministic, and never throws on valid events",
+  acceptsRequestsFilledToDeclaredLimits:
+    "the destination accepts requests filled to the declared limits (entries and bytes by encode's sizes)",
+  sendAnswersEveryEntryInOrder: "send answers every entry, in order, and the destination holds each once",
+  sendAttributesEntryFailures:
+    "per-entry failures are attributed to the right events and classified (transient/permanent)",
+  sendClassifiesRequestErrors: "whole-request throttling and server errors are classified and retryable",
+}
+
+/** Registers the whole suite under vitest: one `it` per check, inside `describe("<name> conformance")`. */
+export const describeAdapterConformance = (options: ConformanceOptions): void => {
+  const { harness } = options
+  describe(`${harness.name} conformance`, () => {
+    beforeAll(async () => {
+      await harness.setup?.()
+    })
+    afterAll(async () => {
+      await harness.teardown?.()
+    })
+    for (const name of Object.keys(conformanceChecks) as Array<ConformanceCheckName>) {
+      const reason = options.skip?.[name]
+      const title = conformanceCheckTitles[name]
+      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, () => {})
+      else it(title, () => conformanceChecks[name](options), options.timeoutMs ?? 60_000)
+    }
+  })
+}

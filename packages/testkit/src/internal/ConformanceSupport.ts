@@ -1,0 +1,136 @@
+/**
+ * What the conformance checks share: making the suite's events, encoding and packing them into a
+ * request within the adapter's limits, calling `send`, and reading the destination.
+ */
+import {
+  type Adapter,
+  type Batch,
+  createEvent,
+  DeliveryError,
+  type Encoded,
+  type Event,
+  type EventInput,
+  packBatches,
+  type SendResult,
+} from "@eventport/core"
+import { Cause, Effect, Exit } from "effect"
+import type { ConformanceHarness } from "../ConformanceHarness.ts"
+
+// biome-ignore lint/suspicious/noExplicitAny: an adapter's entry type is its own business
+export type AnyAdapter = Adapter<any>
+
+/** Thrown when a check finds the adapter or destination breaking the contract. */
+export class ConformanceError extends Error {
+  override readonly name = "ConformanceError"
+}
+
+export const fail = (message: string): never => {
+  throw new ConformanceError(message)
+}
+
+export const check = (condition: boolean, message: () => string): void => {
+  if (!condition) fail(message())
+}
+
+/** A token per check run so events of two runs against one persistent destination never collide. */
+const runToken = () => Math.random().toString(36).slice(2, 8)
+
+/** Event ids are short ASCII (letters, digits, `-`), which every destination's id pattern accepts. */
+export const suiteEvents = (
+  harness: ConformanceHarness,
+  count: number,
+  tag: string,
+  payloadBytes = 0,
+): Array<Event> => {
+  const token = runToken()
+  const events: Array<Event> = []
+  for (let i = 0; i < count; i++) {
+    const id = `${tag}-${token}-${i}`
+    const input: EventInput =
+      harness.validEvent === undefined
+        ? {
+            type: "eventport.conformance",
+            source: "eventport-testkit",
+            data: payloadBytes > 0 ? { index: i, pad: "x".repeat(payloadBytes) } : { index: i },
+          }
+        : harness.validEvent(i, { payloadBytes })
+    events.push(createEvent({ ...input, id }))
+  }
+  return events
+}
+
+export const encodeAll = (adapter: AnyAdapter, events: ReadonlyArray<Event>) =>
+  events.map((event) => {
+    let result: ReturnType<AnyAdapter["encode"]>
+    try {
+      result = adapter.encode(event)
+    } catch (error) {
+      return fail(`encode threw for the suite's event ${event.id}: ${String(error)}`)
+    }
+    if (result._tag !== "Encoded")
+      return fail(
+        `encode rejected the suite's event ${event.id} (${result.violations
+          .map((v) => `${v.field}: ${v.message}`)
+          .join("; ")}); give the harness a validEvent(index, { payloadBytes }) factory for this destination`,
+      )
+    return {
+      event,
+      encoded: result as Encoded<unknown>,
+      id: event.id,
+      bytes: result.bytes,
+      batchKey: result.batchKey,
+    }
+  })
+
+/** The first request the engine would form from these events, at most `max` entries. */
+export const firstBatch = (
+  adapter: AnyAdapter,
+  events: ReadonlyArray<Event>,
+  max: number,
+): { readonly batch: Batch<unknown>; readonly events: ReadonlyArray<Event> } => {
+  const items = encodeAll(adapter, events)
+  const limits = { ...adapter.limits, maxEntries: Math.min(adapter.limits.maxEntries, max) }
+  const packed = packBatches(items, limits).batches[0]
+  if (packed === undefined)
+    return fail("no request could be formed from the suite's events within the limits")
+  return {
+    batch: { entries: packed.items.map((i) => i.encoded.entry), batchKey: packed.batchKey, attempt: 1 },
+    events: packed.items.map((i) => i.event),
+  }
+}
+
+export type SendOutcome =
+  | { readonly _tag: "Results"; readonly results: SendResult }
+  | { readonly _tag: "RequestError"; readonly error: DeliveryError }
+
+/** Calls `send` once; a defect (a thrown non-DeliveryError that escaped `defineAdapter`) fails the check. */
+export const sendOnce = async (adapter: AnyAdapter, batch: Batch<unknown>): Promise<SendOutcome> => {
+  const exit = await Effect.runPromiseExit(adapter.send(batch))
+  if (Exit.isSuccess(exit)) return { _tag: "Results", results: exit.value }
+  const error = Cause.findErrorOption(exit.cause)
+  if (error._tag === "Some" && DeliveryError.isInstance(error.value))
+    return { _tag: "RequestError", error: error.value }
+  return fail(`send failed with something other than a DeliveryError: ${Cause.pretty(exit.cause)}`)
+}
+
+/** Ids the destination holds, with how often each arrived. */
+export const receivedCounts = async (harness: ConformanceHarness): Promise<Map<string, number>> => {
+  const counts = new Map<string, number>()
+  for (const entry of await harness.received())
+    counts.set(entry.eventId, (counts.get(entry.eventId) ?? 0) + 1)
+  return counts
+}
+
+export const withAdapter = async (
+  harness: ConformanceHarness,
+  use: (adapter: AnyAdapter) => Promise<void>,
+) => {
+  await harness.reset()
+  const adapter = await harness.makeAdapter()
+  try {
+    await use(adapter)
+  } finally {
+    await Effect.runPromise(adapter.close)
+    await harness.faults.clear()
+  }
+}

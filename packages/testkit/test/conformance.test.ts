@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest"
+import {
+  type ConformanceCheckName,
+  ConformanceError,
+  conformanceChecks,
+  describeAdapterConformance,
+} from "../src/index.ts"
+import { type Breakage, referenceHarness } from "./fixtures/ReferenceDestination.ts"
+
+// The suite passes on a correct adapter…
+describeAdapterConformance({ harness: referenceHarness(), propertyRuns: 20 })
+
+// …and fails on each broken one, in the check that covers the breakage.
+const caughtBy: ReadonlyArray<readonly [Breakage, ConformanceCheckName, RegExp]> = [
+  ["dropsResult", "sendAnswersEveryEntryInOrder", /returned 9 results for 10 entries/],
+  [
+    "okWithoutStoring",
+    "sendAnswersEveryEntryInOrder",
+    /reported event .* ok but the destination holds it 0 times/,
+  ],
+  [
+    "underReportsBytes",
+    "acceptsRequestsFilledToDeclaredLimits",
+    /refused a request filled towards maxRequestBytes/,
+  ],
+  ["liesAboutMaxEntries", "acceptsRequestsFilledToDeclaredLimits", /refused a request filled to maxEntries/],
+  ["shiftsResults", "sendAttributesEntryFailures", /was reported (failed|ok)/],
+  [
+    "permanentAsRetryable",
+    "sendAttributesEntryFailures",
+    /permanent destination error but was classified retryable: true/,
+  ],
+  ["unclassifiedRequestErrors", "sendClassifiesRequestErrors", /throttling error was classified Unknown/],
+  ["impureEncode", "encodeIsPureAndDeterministic", /encode is not deterministic/],
+]
+
+describe("the suite catches broken adapters", () => {
+  for (const [breakage, name, message] of caughtBy)
+    it(`${breakage} fails ${name}`, async () => {
+      const run = conformanceChecks[name]({ harness: referenceHarness(breakage), propertyRuns: 5 })
+      await expect(run).rejects.toThrow(ConformanceError)
+      await expect(
+        conformanceChecks[name]({ harness: referenceHarness(breakage), propertyRuns: 5 }),
+      ).rejects.toThrow(message)
+    })
+})
