@@ -10,8 +10,18 @@ import { fileURLToPath } from "node:url"
 /** True when this module runs from its TypeScript source (under vitest). */
 export const fromSource = import.meta.url.endsWith(".ts")
 
-/** Node flags a child needs to run the same flavour (source or dist) as this process. */
-export const flavourFlags: ReadonlyArray<string> = fromSource ? ["--conditions=@eventport/source"] : []
+/**
+ * Node flags a child needs to run the same flavour (source or dist) as this process. Sources use
+ * TypeScript syntax that type stripping alone does not erase (parameter properties), hence the
+ * transform; its experimental warning would only clutter the test output.
+ */
+export const flavourFlags: ReadonlyArray<string> = fromSource
+  ? [
+      "--conditions=@eventport/source",
+      "--experimental-transform-types",
+      "--disable-warning=ExperimentalWarning",
+    ]
+  : []
 
 /** Path of a module of this package, `relative` to src/ (or dist/), written without extension. */
 export const packageModulePath = (relative: string): string =>
