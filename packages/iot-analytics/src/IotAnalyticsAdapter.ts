@@ -29,9 +29,7 @@ export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalytics
     options.fieldNameRule !== "prose" &&
     options.fieldNameRule !== "documentedRegex"
   )
-    throw new TypeError(
-      `iotAnalytics: option fieldNameRule must be "prose" or "documentedRegex"`,
-    )
+    throw new TypeError(`iotAnalytics: option fieldNameRule must be "prose" or "documentedRegex"`)
 
   const ownsClient = options.client === undefined
   // SDK retries off: the publisher retries only the failed entries.

@@ -1,0 +1,277 @@
+/**
+ * The adapter against the emulator, with the real SDK client over HTTP: what is stored, what each
+ * error code becomes, and what the emulator received per request.
+ */
+import { BatchPutMessageCommand, IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
+import { type Emulator, startEmulator } from "@eventport/aws-emulator"
+import {
+  type Adapter,
+  createEvent,
+  type DeliveryError,
+  type EntryResult,
+  type Event,
+  type EventInput,
+  type JsonValue,
+  packBatches,
+} from "@eventport/core"
+import { Effect } from "effect"
+import fc from "fast-check"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import {
+  checkFieldNames,
+  entryErrorCodes,
+  type IotAnalyticsEntry,
+  type IotAnalyticsOptions,
+  iotAnalytics,
+  requestErrorCodes,
+} from "../src/index.ts"
+
+let emulator: Emulator
+beforeAll(async () => {
+  emulator = await startEmulator()
+})
+afterAll(() => emulator.stop())
+beforeEach(() => emulator.reset())
+
+const clientConfig = () => ({
+  endpoint: emulator.endpoint,
+  region: "us-east-1",
+  credentials: emulator.credentials,
+})
+const adapterFor = (options: Partial<IotAnalyticsOptions> = {}) =>
+  iotAnalytics({ channelName: "telemetry", clientConfig: clientConfig(), ...options })
+
+const event = (fields: Partial<EventInput> = {}): Event =>
+  createEvent({ type: "reading", source: "sensor", data: { temp_01: 21.5 }, ...fields })
+
+const encodeAll = (adapter: Adapter<IotAnalyticsEntry>, events: ReadonlyArray<Event>) =>
+  events.map((e) => {
+    const result = adapter.encode(e)
+    if (result._tag !== "Encoded")
+      throw new Error(`unexpected rejection: ${JSON.stringify(result.violations)}`)
+    return result.entry
+  })
+
+/** One request, as the engine makes it. */
+const send = (adapter: Adapter<IotAnalyticsEntry>, events: ReadonlyArray<Event>, batchKey = "telemetry") =>
+  Effect.runPromise(adapter.send({ entries: encodeAll(adapter, events), batchKey, attempt: 1 }))
+
+/** One request that fails as a whole: its DeliveryError. */
+const sendFailing = (adapter: Adapter<IotAnalyticsEntry>, events: ReadonlyArray<Event>) =>
+  Effect.runPromise(
+    Effect.flip(adapter.send({ entries: encodeAll(adapter, events), batchKey: "telemetry", attempt: 1 })),
+  )
+
+const errorOf = (result: EntryResult | undefined): DeliveryError => {
+  if (result === undefined || result.ok)
+    throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
+  return result.error
+}
+
+describe("iotAnalytics against the emulator", () => {
+  it("delivers JSON messages to the channel, messageId = event id", async () => {
+    const adapter = adapterFor()
+    const events = [event({ data: { temp_01: 1, a_b: { T_1: true } } }), event({ data: { _temp_01: 2 } })]
+    const results = await send(adapter, events)
+    expect(results).toEqual([{ ok: true }, { ok: true }])
+    const stored = emulator.store.entriesFor("iotanalytics", "telemetry")
+    expect(stored.map((m) => m.messageId)).toEqual(events.map((e) => e.id))
+    expect(stored.map((m) => JSON.parse(m.payloadText))).toEqual(events.map((e) => e.data))
+    expect(emulator.requests.counts().total).toBe(1)
+    await Effect.runPromise(adapter.close)
+  })
+
+  it("sends binary data as the raw payload bytes", async () => {
+    const bytes = new Uint8Array([0x7b, 0xff, 0x00, 0x2d, 0x10])
+    await send(adapterFor(), [event({ data: bytes })])
+    const [stored] = emulator.store.iotanalytics.entries
+    expect(new Uint8Array(stored!.payload)).toEqual(bytes)
+  })
+
+  it("sends the derived messageId when the event id is not ASCII or too long", async () => {
+    const adapter = adapterFor()
+    const e = event({ id: "capteur-été-1" })
+    const encodedEvent = adapter.encode(e)
+    await send(adapter, [e])
+    const [stored] = emulator.store.iotanalytics.entries
+    expect(encodedEvent._tag === "Encoded" && encodedEvent.sentId).toBe(stored!.messageId)
+    expect(stored!.messageId).toMatch(/^sha256-/)
+  })
+
+  it("per-event channelName: different channels are different batch keys", async () => {
+    const adapter = adapterFor({ channelName: (e) => e.subject ?? "telemetry" })
+    const a = adapter.encode(event({ subject: "line_1" }))
+    const b = adapter.encode(event({ subject: "line_2" }))
+    expect([a, b].map((r) => r._tag === "Encoded" && r.batchKey)).toEqual(["line_1", "line_2"])
+    await send(adapter, [event({ subject: "line_1" })], "line_1")
+    expect(emulator.store.counts().iotanalytics.byTarget).toEqual({ line_1: 1 })
+  })
+
+  it.each(Object.entries(entryErrorCodes))("entry error %s → %o", async (rawCode, expected) => {
+    const bad = event({ data: { bad: 1 } })
+    emulator.faults.set({
+      type: "entryError",
+      code: rawCode,
+      message: `${rawCode} says no`,
+      match: { id: bad.id },
+    })
+    const results = await send(adapterFor(), [event(), bad, event()])
+    expect(results.map((r) => r.ok)).toEqual([true, false, true])
+    expect(errorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
+    expect(emulator.store.iotanalytics.count).toBe(2)
+  })
+
+  it("entry errors with a throttling name are Throttled; unknown names are Unknown, not retried", async () => {
+    const [a, b] = [event(), event()]
+    emulator.faults.set([
+      { type: "entryError", code: "ThrottlingException", match: { id: a.id } },
+      { type: "entryError", code: "SomethingNew", match: { id: b.id } },
+    ])
+    const results = await send(adapterFor(), [a, b])
+    expect(errorOf(results[0])).toMatchObject({ code: "Throttled", retryable: true })
+    expect(errorOf(results[1])).toMatchObject({ code: "Unknown", retryable: false, rawCode: "SomethingNew" })
+  })
+
+  it("the service's own field-name rejection is an InvalidRequest for that message only", async () => {
+    const client = new IoTAnalyticsClient({ ...clientConfig(), maxAttempts: 1 })
+    const adapter = iotAnalytics({ channelName: "telemetry", client })
+    const [good] = encodeAll(adapter, [event()])
+    const bad = { channelName: "telemetry", messageId: "m-bad", payload: Buffer.from('{"temp-01":1}') }
+    const results = await Effect.runPromise(
+      adapter.send({ entries: [good!, bad], batchKey: "telemetry", attempt: 1 }),
+    )
+    expect(results[0]).toEqual({ ok: true })
+    expect(errorOf(results[1])).toMatchObject({
+      code: "InvalidRequest",
+      retryable: false,
+      rawCode: "InvalidRequestException",
+    })
+    await Effect.runPromise(adapter.close)
+    // A client the user gave is not destroyed by close: it still works.
+    await client.send(
+      new BatchPutMessageCommand({
+        channelName: "telemetry",
+        messages: [{ messageId: "x", payload: Buffer.from("{}") }],
+      }),
+    )
+    client.destroy()
+  })
+
+  it.each(Object.entries(requestErrorCodes))("request error %s → %o", async (rawCode, expected) => {
+    emulator.faults.set({
+      type: "requestError",
+      error: { code: rawCode, status: expected.httpStatus, message: "nope" },
+    })
+    const error = await sendFailing(adapterFor(), [event(), event()])
+    expect(error).toMatchObject({
+      code: expected.code,
+      retryable: expected.retryable,
+      rawCode,
+      httpStatus: expected.httpStatus,
+    })
+    expect(emulator.store.iotanalytics.count).toBe(0)
+  })
+
+  it("an unknown channel is the service's 404 ResourceNotFoundException", async () => {
+    emulator.faults.set({ type: "requestError", error: { code: "ResourceNotFoundException", status: 404 } })
+    const error = await sendFailing(adapterFor(), [event()])
+    expect(error).toMatchObject({ code: "NotFound", retryable: false })
+  })
+
+  it("a connection dropped after the request was applied is an unknown outcome", async () => {
+    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+    const error = await sendFailing(adapterFor(), [event()])
+    expect(error).toMatchObject({ retryable: true, outcomeUnknown: true })
+    // The SDK's node handler reports the reset socket as a TimeoutError ("socket hang up").
+    expect(["Network", "Timeout"]).toContain(error.code)
+    expect(emulator.store.iotanalytics.count).toBe(1)
+  })
+
+  it("packs 250 messages for two channels into 100-message requests per channel", async () => {
+    const adapter = adapterFor({ channelName: (e) => e.subject ?? "telemetry" })
+    const events = Array.from({ length: 250 }, (_, i) =>
+      event({ subject: i % 5 === 0 ? "line_2" : "line_1" }),
+    )
+    const items = events.map((e) => {
+      const r = adapter.encode(e)
+      if (r._tag !== "Encoded") throw new Error("rejected")
+      return { ...r, id: r.sentId ?? e.id }
+    })
+    const { batches, rejected } = packBatches(items, adapter.limits)
+    expect(rejected).toEqual([])
+    for (const batch of batches) {
+      const results = await Effect.runPromise(
+        adapter.send({ entries: batch.items.map((i) => i.entry), batchKey: batch.batchKey, attempt: 1 }),
+      )
+      expect(results.every((r) => r.ok)).toBe(true)
+    }
+    expect(
+      emulator.requests
+        .list()
+        .map((r) => r.entryCount)
+        .sort((a, b) => b - a),
+    ).toEqual([100, 100, 50])
+    expect(emulator.store.counts().iotanalytics.byTarget).toEqual({ line_1: 200, line_2: 50 })
+  })
+
+  it("packs by the per-message byte limit: an oversize payload is refused before any request", async () => {
+    const adapter = adapterFor({ maxMessageBytes: 1000 })
+    const small = adapter.encode(event({ data: { v: "x".repeat(900) } }))
+    const big = adapter.encode(event({ data: { v: "x".repeat(1000) } }))
+    const items = [small, big].map((r, i) => {
+      if (r._tag !== "Encoded") throw new Error("rejected")
+      return { ...r, id: String(i) }
+    })
+    const { rejected } = packBatches(items, adapter.limits)
+    expect(rejected).toEqual([expect.objectContaining({ rule: "maxEntryBytes", limit: 1000 })])
+    expect(emulator.requests.counts().total).toBe(0)
+  })
+
+  it("property: encode's field-name rule and the emulator's agree on JSON object payloads", async () => {
+    const key = fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
+      fc.constantFrom("a_b", "T_1", "__temp_01", "01_temp", "temp-01", "_", "_1", "A", "a"),
+    )
+    const payload = fc.dictionary(
+      key,
+      fc.oneof(fc.integer(), fc.dictionary(key, fc.integer(), { maxKeys: 3 })),
+      {
+        minKeys: 1,
+        maxKeys: 4,
+      },
+    )
+    const samples = fc.sample(payload, { numRuns: 80, seed: 42 })
+    const client = new IoTAnalyticsClient({ ...clientConfig(), maxAttempts: 1 })
+    const adapter = iotAnalytics({ channelName: "telemetry", client })
+    const entries = samples.map((data, i) => ({
+      channelName: "telemetry",
+      messageId: `m${i}`,
+      payload: Buffer.from(JSON.stringify(data)),
+    }))
+    const results = await Effect.runPromise(adapter.send({ entries, batchKey: "telemetry", attempt: 1 }))
+    samples.forEach((data, i) => {
+      const encodeAccepts = checkFieldNames(data as JsonValue, "data").length === 0
+      expect({ data, accepted: results[i]!.ok }).toEqual({ data, accepted: encodeAccepts })
+    })
+    client.destroy()
+  })
+
+  it("property: the entry size is the stored payload's size", async () => {
+    const adapter = adapterFor()
+    const data = fc.sample(
+      fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), fc.string(), { maxKeys: 5 }),
+      {
+        numRuns: 50,
+        seed: 7,
+      },
+    )
+    const events = data.map((d) => event({ data: d }))
+    const sizes = events.map((e) => {
+      const r = adapter.encode(e)
+      if (r._tag !== "Encoded") throw new Error("rejected")
+      return r.bytes
+    })
+    await send(adapter, events)
+    expect(emulator.store.iotanalytics.entries.map((m) => m.payload.byteLength)).toEqual(sizes)
+  })
+})
