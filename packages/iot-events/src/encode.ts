@@ -1,0 +1,101 @@
+/**
+ * One neutral event → one BatchPutMessage message, or the reasons IoT Events would refuse it.
+ */
+import { createHash } from "node:crypto"
+import type { Message } from "@aws-sdk/client-iot-events-data"
+import {
+  checkData,
+  checkString,
+  type EncodeResult,
+  type Event,
+  encoded,
+  payloadBytes,
+  rejected,
+  resolvePerEvent,
+  type Violation,
+  violation,
+} from "@eventport/core"
+import type { IotEventsOptions } from "./IotEventsOptions.ts"
+import { inputName as inputNameRule, messageId as messageIdRule, minTimeInMillis } from "./limits.ts"
+
+/** What `encode` needs of the options. */
+export type EncodeOptions = Pick<IotEventsOptions, "inputName" | "payload">
+
+/**
+ * The event id when IoT Events accepts it as a messageId (1–64 of `[a-zA-Z0-9_-]`); otherwise an id
+ * derived from it: `sha256-` and the base64url SHA-256 of the event id (50 characters, always valid),
+ * stable so a retry of the same event sends the same messageId.
+ */
+export const messageIdFor = (eventId: string): string =>
+  eventId.length >= messageIdRule.min &&
+  eventId.length <= messageIdRule.max &&
+  messageIdRule.pattern.test(eventId)
+    ? eventId
+    : `sha256-${createHash("sha256").update(eventId, "utf8").digest("base64url")}`
+
+const describe = (u: unknown): string =>
+  u === null
+    ? "null"
+    : Array.isArray(u)
+      ? "an array"
+      : u instanceof Uint8Array
+        ? "binary data"
+        : `a ${typeof u}`
+
+/** A user hook that throws rejects the event instead of breaking the batch. */
+const callHook = <T>(
+  option: string,
+  run: () => T,
+): { ok: true; value: T } | { ok: false; violation: Violation } => {
+  try {
+    return { ok: true, value: run() }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return { ok: false, violation: violation(option, "hook", `the ${option} option threw: ${reason}`) }
+  }
+}
+
+/** `inputName`: 1–128 characters, starting with a letter or digit, then letters, digits, `_`, `.`, `-`. */
+export const inputNameViolation = (name: unknown): Violation | undefined =>
+  typeof name !== "string"
+    ? violation("inputName", "type", `must be a string, got ${describe(name)}`)
+    : checkString("inputName", name, { ...inputNameRule, patternText: inputNameRule.pattern.source })
+
+/** The payload bytes: given bytes as they are, any other value as its JSON text. Never base64 here. */
+const payloadOf = (event: Event, options: EncodeOptions): Uint8Array | Violation => {
+  if (options.payload === undefined) return payloadBytes(event)
+  const hook = options.payload
+  const built = callHook("payload", () => hook(event))
+  if (!built.ok) return built.violation
+  if (built.value instanceof Uint8Array) return built.value
+  // Event data was checked by the core; a hook's result was not.
+  const notJson = checkData(built.value)
+  if (notJson !== undefined) return { ...notJson, field: notJson.field.replace(/^data/, "payload") }
+  return Buffer.from(JSON.stringify(built.value), "utf8")
+}
+
+/** Validates and translates one event. Never throws; hooks that throw reject the event. */
+export const encode = (event: Event, options: EncodeOptions): EncodeResult<Message> => {
+  const violations: Array<Violation> = []
+
+  const given = options.inputName
+  const name = callHook("inputName", () => resolvePerEvent(given, event))
+  const inputName = name.ok ? name.value : undefined
+  const badName = name.ok ? inputNameViolation(inputName) : name.violation
+  if (badName !== undefined) violations.push(badName)
+
+  const payload = payloadOf(event, options)
+  if (!(payload instanceof Uint8Array)) violations.push(payload)
+
+  const timeInMillis = event.time.getTime()
+  if (timeInMillis < minTimeInMillis)
+    violations.push(
+      violation("time", "min", "must be after 1970-01-01T00:00:00.000Z (timeInMillis is at least 1)"),
+    )
+
+  if (violations.length > 0 || !(payload instanceof Uint8Array)) return rejected(...violations)
+  const messageId = messageIdFor(event.id)
+  return encoded({ messageId, inputName, payload, timestamp: { timeInMillis } }, payload.byteLength, {
+    sentId: messageId === event.id ? undefined : messageId,
+  })
+}
