@@ -1,0 +1,95 @@
+/**
+ * From the config file to the publisher's destinations: one adapter per named destination, made by
+ * that type's factory with the AWS client settings of the run (emulator, endpoint or real AWS),
+ * and the declarative route turned into a predicate.
+ */
+import type { Adapter, DestinationOptions } from "@eventport/core"
+import { eventBridge } from "@eventport/eventbridge"
+import { iotAnalytics } from "@eventport/iot-analytics"
+import { iotEvents } from "@eventport/iot-events"
+import { memory } from "@eventport/memory"
+import { pinpoint } from "@eventport/pinpoint"
+import { compileNameTemplate } from "./NameTemplate.ts"
+import { routePredicate } from "./Routing.ts"
+import { ConfigError, type DestinationSpec, destinationRoute, type SampleConfig } from "./SampleConfig.ts"
+import { UsageError } from "./UsageError.ts"
+
+/** What every AWS SDK client of the run is made with. Credentials stay out of logs and errors. */
+export interface AwsClientSettings {
+  readonly endpoint?: string
+  readonly region?: string
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }
+}
+
+export interface SelectedDestination {
+  readonly name: string
+  readonly spec: DestinationSpec
+}
+
+/**
+ * The destinations `--to` keeps, in config order. Each token names a destination or a type; a token
+ * that matches nothing is an error listing what exists.
+ */
+export const selectDestinations = (
+  config: SampleConfig,
+  to: ReadonlyArray<string> | undefined,
+): Array<SelectedDestination> => {
+  const all = Object.entries(config.destinations).map(([name, spec]) => ({ name, spec }))
+  if (to === undefined) return all
+  const unknown = to.filter((token) => !all.some((d) => d.name === token || d.spec.type === token))
+  if (unknown.length > 0) {
+    const names = all.map((d) => `${d.name} (${d.spec.type})`).join(", ")
+    throw new UsageError(`--to: no destination named or typed ${unknown.map((t) => `"${t}"`).join(", ")}; the config has ${names}`)
+  }
+  return all.filter((d) => to.includes(d.name) || to.includes(d.spec.type))
+}
+
+const makeAdapter = (spec: DestinationSpec, client: AwsClientSettings): Adapter<unknown> => {
+  const clientConfig = { ...client }
+  switch (spec.type) {
+    case "memory":
+      // Counts only: the sample's streams can be long and memory must stay flat.
+      return memory({ record: "count", receipts: true, ...(spec.limits === undefined ? {} : { limits: spec.limits }) }) as Adapter<unknown>
+    case "eventbridge":
+      return eventBridge({ eventBusName: compileNameTemplate(spec.eventBusName), clientConfig }) as Adapter<unknown>
+    case "iot-events":
+      return iotEvents({ inputName: compileNameTemplate(spec.inputName), clientConfig }) as Adapter<unknown>
+    case "iot-analytics":
+      return iotAnalytics({ channelName: compileNameTemplate(spec.channelName), clientConfig }) as Adapter<unknown>
+    case "pinpoint":
+      return pinpoint({
+        applicationId: compileNameTemplate(spec.applicationId),
+        ...(spec.endpointId === undefined ? {} : { endpointId: compileNameTemplate(spec.endpointId) }),
+        clientConfig,
+      }) as Adapter<unknown>
+  }
+}
+
+/** The publisher's `destinations` for the selected ones; a factory's refusal is reported against the config. */
+export const buildDestinations = (
+  config: SampleConfig,
+  selected: ReadonlyArray<SelectedDestination>,
+  client: AwsClientSettings,
+  configPath: string,
+  observe: <E>(name: string, adapter: Adapter<E>) => Adapter<E>,
+): Record<string, DestinationOptions> => {
+  const destinations: Record<string, DestinationOptions> = {}
+  for (const { name, spec } of selected) {
+    let adapter: Adapter<unknown>
+    try {
+      adapter = makeAdapter(spec, client)
+    } catch (error) {
+      if (UsageError.isInstance(error)) throw error
+      throw new ConfigError(configPath, [{ path: `destinations.${name}`, message: (error as Error).message }])
+    }
+    const route = destinationRoute(config, spec)
+    destinations[name] = {
+      adapter: observe(name, adapter),
+      ...(route === undefined ? {} : { route: routePredicate(route) }),
+      ...(spec.concurrency === undefined ? {} : { concurrency: spec.concurrency }),
+      ...(spec.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: spec.requestTimeoutMs }),
+      ...(spec.retry === undefined ? {} : { retry: spec.retry }),
+    }
+  }
+  return destinations
+}

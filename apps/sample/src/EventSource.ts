@@ -1,0 +1,83 @@
+/**
+ * Where events come from: the generator, an NDJSON file or stdin, or the `events` of a
+ * `--cli-input-json` request. Each item is an event to send or a problem with the input; a bad
+ * line is reported with its line number and the rest of the input is still sent.
+ */
+import { createReadStream } from "node:fs"
+import { createInterface } from "node:readline"
+import type { Readable } from "node:stream"
+import { type Event, type EventInput, validateEvent } from "@eventport/core"
+
+/** Something in the input that could not become an event; never holds payload values. */
+export interface InputProblem {
+  /** `line 3` for NDJSON, `events[2]` for a request. */
+  readonly where: string
+  /** The offending field (`type`, `data.x`), or `(line)` when the line itself is not an event. */
+  readonly field: string
+  readonly rule: string
+  readonly message: string
+  /** The event's id, when the input had one. */
+  readonly eventId?: string
+}
+
+export type InputItem =
+  | { readonly _tag: "Event"; readonly event: EventInput }
+  | { readonly _tag: "Problem"; readonly problem: InputProblem }
+
+const problemItem = (problem: InputProblem): InputItem => ({ _tag: "Problem", problem })
+
+/** JSON.parse messages quote the input; keep only where the syntax broke. */
+const jsonSyntaxMessage = (error: unknown): string => {
+  const position = /position (\d+)/.exec(String((error as Error)?.message))
+  return position ? `not valid JSON (syntax error at column ${Number(position[1]) + 1})` : "not valid JSON"
+}
+
+/**
+ * One NDJSON line: an event (normalized: id and time filled in), a problem naming the line, or
+ * nothing for a blank line.
+ */
+export const parseNdjsonLine = (line: string, lineNumber: number): InputItem | undefined => {
+  if (line.trim() === "") return undefined
+  const where = `line ${lineNumber}`
+  let json: unknown
+  try {
+    json = JSON.parse(line)
+  } catch (error) {
+    return problemItem({ where, field: "(line)", rule: "json", message: jsonSyntaxMessage(error) })
+  }
+  return checkEventInput(json, where)
+}
+
+/** Validates one event input against the event model; `where` names it in problems. */
+export const checkEventInput = (json: unknown, where: string): InputItem => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    const got = json === null ? "null" : Array.isArray(json) ? "an array" : `a ${typeof json}`
+    return problemItem({ where, field: "(event)", rule: "type", message: `an event must be a JSON object, got ${got}` })
+  }
+  const result = validateEvent(json)
+  if (result.ok) return { _tag: "Event", event: result.event satisfies Event }
+  const [first, ...rest] = result.violations
+  const more = rest.length === 0 ? "" : ` (and ${rest.length} more: ${rest.map((v) => v.field).join(", ")})`
+  return problemItem({
+    where,
+    field: first?.field ?? "(event)",
+    rule: first?.rule ?? "invalid",
+    message: `${first?.message ?? "not a valid event"}${more}`,
+    ...(result.eventId === undefined ? {} : { eventId: result.eventId }),
+  })
+}
+
+/** Lines of a stream, numbered from 1 (node:readline splits them; CRLF is handled). */
+export async function* readNdjson(input: Readable): AsyncGenerator<InputItem> {
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
+  let lineNumber = 0
+  for await (const line of lines) {
+    lineNumber++
+    const item = parseNdjsonLine(line, lineNumber)
+    if (item !== undefined) yield item
+  }
+}
+
+/** `-` reads stdin; anything else is a file path. */
+export const openNdjson = (path: string, stdin: Readable = process.stdin): AsyncGenerator<InputItem> =>
+  readNdjson(path === "-" ? stdin : createReadStream(path))

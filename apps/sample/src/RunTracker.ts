@@ -1,0 +1,161 @@
+/**
+ * What the run has done so far, per destination, for the live progress and the final summary.
+ * Outcomes come from the publisher's `onOutcome`; requests, first sends and retries are seen by
+ * wrapping each adapter's `send` (the adapter itself is untouched).
+ */
+import type { Adapter, Batch, DeliveryError, Outcome, SendResult } from "@eventport/core"
+import { Cause, Effect, Exit } from "effect"
+import type { InputProblem } from "./EventSource.ts"
+
+export interface DestinationTally {
+  /** Entries sent for the first time (attempt 1). */
+  sent: number
+  delivered: number
+  rejected: number
+  failed: number
+  /** Failed with an unknown outcome: the destination may hold these. */
+  outcomeUnknown: number
+  /** Requests sent, retries included. */
+  requests: number
+  /** Entries resent after a retryable failure. */
+  retried: number
+  /** Entries whose last request failed retryably and that have not been resent or given up yet. */
+  retrying: number
+}
+
+/** A problem worth showing in the summary: which event, where, and why. */
+export interface ProblemLine {
+  readonly kind: "Rejected" | "Failed" | "Input"
+  readonly eventId: string | undefined
+  /** Destination name, or the input position (`line 3`) for input problems. */
+  readonly where: string
+  /** `field rule` for rejections, the error code (and raw code) for failures. */
+  readonly reason: string
+}
+
+const emptyTally = (): DestinationTally => ({
+  sent: 0,
+  delivered: 0,
+  rejected: 0,
+  failed: 0,
+  outcomeUnknown: 0,
+  requests: 0,
+  retried: 0,
+  retrying: 0,
+})
+
+export const describeFailure = (error: DeliveryError): string => {
+  const raw = error.rawCode === undefined || error.rawCode === error.code ? "" : ` (${error.rawCode})`
+  return `${error.code}${raw}${error.outcomeUnknown === true ? ", outcome unknown" : ""}`
+}
+
+export class RunTracker {
+  readonly tallies: Record<string, DestinationTally>
+  readonly problems: Array<ProblemLine> = []
+  readonly maxProblems: number
+  inputProblems = 0
+  /** Events handed to the publisher. */
+  enqueued = 0
+
+  constructor(destinations: ReadonlyArray<string>, maxProblems = 10) {
+    this.tallies = Object.fromEntries(destinations.map((name) => [name, emptyTally()]))
+    this.maxProblems = maxProblems
+  }
+
+  private tally(destination: string): DestinationTally {
+    let tally = this.tallies[destination]
+    if (tally === undefined) {
+      tally = emptyTally()
+      this.tallies[destination] = tally
+    }
+    return tally
+  }
+
+  private addProblem(line: ProblemLine): void {
+    if (this.problems.length < this.maxProblems) this.problems.push(line)
+  }
+
+  readonly recordOutcome = (outcome: Outcome): void => {
+    const tally = this.tally(outcome.destination)
+    switch (outcome._tag) {
+      case "Delivered":
+        tally.delivered++
+        break
+      case "Rejected": {
+        tally.rejected++
+        const v = outcome.violations[0]
+        this.addProblem({
+          kind: "Rejected",
+          eventId: outcome.eventId,
+          where: outcome.destination,
+          reason: v === undefined ? outcome.message : `${v.field}: ${v.message} (${v.rule})`,
+        })
+        break
+      }
+      case "Failed": {
+        tally.failed++
+        if (outcome.error.outcomeUnknown === true) tally.outcomeUnknown++
+        // A retryable error that ended the entry was counted as retrying when its request failed.
+        if (outcome.error.retryable && tally.retrying > 0) tally.retrying--
+        this.addProblem({
+          kind: "Failed",
+          eventId: outcome.eventId,
+          where: outcome.destination,
+          reason: `${describeFailure(outcome.error)} after ${outcome.attempts} attempt${outcome.attempts === 1 ? "" : "s"}`,
+        })
+        break
+      }
+    }
+  }
+
+  readonly recordInputProblem = (problem: InputProblem): void => {
+    this.inputProblems++
+    this.addProblem({
+      kind: "Input",
+      eventId: problem.eventId,
+      where: problem.where,
+      reason: `${problem.field}: ${problem.message} (${problem.rule})`,
+    })
+  }
+
+  /** Called with each request's result, as the wrapped adapter saw it. */
+  recordRequest(destination: string, batch: Batch<unknown>, answer: SendResult | DeliveryError): void {
+    const tally = this.tally(destination)
+    const n = batch.entries.length
+    tally.requests++
+    if (batch.attempt === 1) tally.sent += n
+    else {
+      tally.retried += n
+      tally.retrying = Math.max(0, tally.retrying - n)
+    }
+    if (Array.isArray(answer)) {
+      for (const result of answer as SendResult) if (!result.ok && result.error.retryable) tally.retrying++
+    } else if ((answer as DeliveryError).retryable) tally.retrying += n
+  }
+
+  /** The adapter, with `send` observed by this tracker under `destination`. */
+  observe<Entry>(destination: string, adapter: Adapter<Entry>): Adapter<Entry> {
+    return {
+      ...adapter,
+      send: (batch) =>
+        adapter.send(batch).pipe(
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              if (Exit.isSuccess(exit)) this.recordRequest(destination, batch, exit.value)
+              else {
+                const failure = exit.cause.reasons.find(Cause.isFailReason)
+                if (failure !== undefined) this.recordRequest(destination, batch, failure.error)
+              }
+            }),
+          ),
+        ),
+    }
+  }
+
+  totals(): DestinationTally {
+    const total = emptyTally()
+    for (const tally of Object.values(this.tallies))
+      for (const key of Object.keys(total) as Array<keyof DestinationTally>) total[key] += tally[key]
+    return total
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * One run of the sample: load and check the config, start the emulator (unless talking to AWS),
+ * make the publisher, feed it the input at the asked rate, show progress, drain on Ctrl-C, and
+ * print the summary. Returns the exit code.
+ */
+import { startEmulator, type Emulator } from "@eventport/aws-emulator"
+import { createPublisher, type EventInput, type PublishResult } from "@eventport/core"
+import { Effect, Stream } from "effect"
+import type { RunSettings } from "./Cli.ts"
+import { type AwsClientSettings, buildDestinations, selectDestinations } from "./Destinations.ts"
+import { generateEvents } from "./EventGenerator.ts"
+import { checkEventInput, type InputItem, openNdjson } from "./EventSource.ts"
+import { describeFaultSpec, emulatorFaults } from "./FaultSpec.ts"
+import { startProgress } from "./ProgressView.ts"
+import { describeRoute } from "./Routing.ts"
+import { RunTracker } from "./RunTracker.ts"
+import { destinationRoute, loadSampleConfig } from "./SampleConfig.ts"
+import { exitCodeFor, formatSummary } from "./Summary.ts"
+
+export interface RunIo {
+  readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean }
+  readonly stderr: NodeJS.WritableStream
+  readonly stdin: NodeJS.ReadableStream
+  /** Where SIGINT/SIGTERM are listened for. */
+  readonly signals: Pick<NodeJS.Process, "on" | "off">
+}
+
+const eventItem = (event: EventInput): InputItem => ({ _tag: "Event", event })
+
+/** The input as a stream of items; the generator and NDJSON are pulled lazily, one event at a time. */
+const inputStream = (settings: RunSettings, io: RunIo): Stream.Stream<InputItem, Error> => {
+  switch (settings.source.kind) {
+    case "generator":
+      return Stream.fromIterable(
+        generateEvents({ count: settings.source.count, seed: settings.seed, start: new Date() }),
+      ).pipe(Stream.map(eventItem))
+    case "request":
+      return Stream.fromIterable(settings.source.events).pipe(Stream.map(eventItem))
+    case "ndjson":
+      return Stream.fromAsyncIterable(
+        openNdjson(settings.source.path, io.stdin as NodeJS.ReadableStream & import("node:stream").Readable),
+        (error) => new Error(`--input ${settings.source.kind === "ndjson" ? settings.source.path : ""}: ${String((error as Error)?.message ?? error)}`),
+      )
+  }
+}
+
+/**
+ * At most `rate` items per second, by a token bucket refilled every 100 ms (so a run starts smoothly
+ * instead of with a one-second burst).
+ */
+const throttled = <E>(stream: Stream.Stream<InputItem, E>, rate: number | undefined): Stream.Stream<InputItem, E> => {
+  if (rate === undefined) return stream
+  const perTick = Math.max(1, rate / 10)
+  return stream.pipe(
+    Stream.rechunk(Math.max(1, Math.floor(perTick))),
+    Stream.throttle({ cost: (items) => items.length, units: perTick, duration: `${(perTick / rate) * 1000} millis` }),
+  )
+}
+
+const header = (settings: RunSettings, emulator: Emulator | undefined, configPath: string): Array<string> => {
+  const lines = ["Eventport sample: one event stream, destinations chosen by configuration."]
+  if (emulator !== undefined)
+    lines.push(
+      `Running on the embedded AWS emulator at ${emulator.endpoint} (no AWS account needed) and the in-memory adapter.`,
+      `Emulator faults: ${describeFaultSpec(settings.faults)} (seed ${settings.seed}).`,
+    )
+  else {
+    const target = settings.target.kind === "aws" ? settings.target : undefined
+    lines.push(
+      `Sending to ${target?.endpoint ?? "AWS"}${target?.region === undefined ? "" : ` in ${target.region}`} with the AWS SDK's default credential chain.`,
+    )
+  }
+  const source = settings.source
+  lines.push(
+    `Config: ${configPath}`,
+    `Input: ${
+      source.kind === "generator"
+        ? `${source.count} generated events (seed ${settings.seed})`
+        : source.kind === "ndjson"
+          ? source.path === "-"
+            ? "NDJSON from stdin"
+            : `NDJSON file ${source.path}`
+          : `${source.events.length} events from --cli-input-json`
+    }${settings.rate === undefined ? "" : `, at ${settings.rate} events/s`}`,
+  )
+  return lines
+}
+
+export const runSample = async (settings: RunSettings, io: RunIo): Promise<number> => {
+  const write = (line: string) => io.stdout.write(`${line}\n`)
+  const config = loadSampleConfig(settings.configPath)
+  const selected = selectDestinations(config, settings.to)
+  const emulator =
+    settings.target.kind === "emulator"
+      ? await startEmulator({ seed: settings.seed, faults: emulatorFaults(settings.faults), store: "count", requestLogLimit: 0 })
+      : undefined
+  try {
+    const client: AwsClientSettings =
+      emulator !== undefined
+        ? { endpoint: emulator.endpoint, region: "us-east-1", credentials: emulator.credentials }
+        : settings.target.kind === "aws"
+          ? {
+              ...(settings.target.endpoint === undefined ? {} : { endpoint: settings.target.endpoint }),
+              ...(settings.target.region === undefined ? {} : { region: settings.target.region }),
+            }
+          : {}
+    const tracker = new RunTracker(
+      selected.map((d) => d.name),
+      settings.maxProblems,
+    )
+    const destinations = buildDestinations(config, selected, client, settings.configPath, (name, adapter) =>
+      tracker.observe(name, adapter),
+    )
+    for (const line of header(settings, emulator, settings.configPath)) write(line)
+    write("Destinations:")
+    const width = Math.max(...selected.map((d) => d.name.length))
+    for (const { name, spec } of selected)
+      write(`  ${name.padEnd(width)}  ${spec.type.padEnd(13)}  ${describeRoute(destinationRoute(config, spec))}`)
+    write("")
+
+    const publisher = createPublisher({
+      destinations,
+      ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
+      ...(config.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: config.requestTimeoutMs }),
+      ...(config.retry === undefined ? {} : { retry: config.retry }),
+      onOutcome: tracker.recordOutcome,
+      retainOutcomes: "none",
+    })
+    const started = Date.now()
+    const progress = startProgress(
+      settings.progress,
+      tracker,
+      selected.map((d) => d.name),
+      { isTTY: io.stdout.isTTY === true, write: (line) => io.stderr.write(`${line}\n`) },
+    )
+
+    // Ctrl-C: stop reading input, then drain what is queued within the deadline.
+    const stopInput = new AbortController()
+    let interruptedBy: string | undefined
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (interruptedBy !== undefined) return
+      interruptedBy = signal
+      stopInput.abort()
+    }
+    io.signals.on("SIGINT", onSignal)
+    io.signals.on("SIGTERM", onSignal)
+
+    let inputError: Error | undefined
+    let result: PublishResult
+    try {
+      const feed = throttled(inputStream(settings, io), settings.rate).pipe(
+        Stream.runForEach((item) =>
+          item._tag === "Event"
+            ? Effect.promise(() => publisher.enqueue(item.event)).pipe(Effect.andThen(() => void tracker.enqueued++))
+            : Effect.sync(() => tracker.recordInputProblem(item.problem)),
+        ),
+      )
+      await Effect.runPromise(feed, { signal: stopInput.signal }).catch((error: unknown) => {
+        if (!stopInput.signal.aborted) inputError = error instanceof Error ? error : new Error(String(error))
+      })
+      result =
+        interruptedBy === undefined
+          ? await publisher.flush().then(async (flushed) => {
+              const closed = await publisher.close()
+              return mergeUnrouted(flushed, closed)
+            })
+          : await publisher.close({ deadlineMs: settings.drainTimeoutMs })
+    } finally {
+      progress.stop()
+      io.signals.off("SIGINT", onSignal)
+      io.signals.off("SIGTERM", onSignal)
+    }
+    const facts = {
+      tracker,
+      destinations: selected.map(({ name, spec }) => ({ name, type: spec.type })),
+      unrouted: result.unrouted.length,
+      elapsedMs: Date.now() - started,
+      strict: settings.strict,
+      ...(interruptedBy === undefined
+        ? {}
+        : {
+            interrupted: {
+              signal: interruptedBy,
+              drainTimeoutMs: settings.drainTimeoutMs,
+              notRead:
+                settings.source.kind === "generator" ? settings.source.count - tracker.enqueued : undefined,
+            },
+          }),
+    }
+    write(formatSummary(facts))
+    if (inputError !== undefined) {
+      io.stderr.write(`Input stopped early: ${inputError.message}\n`)
+      return Math.max(exitCodeFor(facts), 1)
+    }
+    return exitCodeFor(facts)
+  } finally {
+    await emulator?.stop()
+  }
+}
+
+const mergeUnrouted = (a: PublishResult, b: PublishResult): PublishResult =>
+  b.unrouted.length === 0 ? a : a.unrouted.length === 0 ? b : a

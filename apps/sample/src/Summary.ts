@@ -1,0 +1,92 @@
+/**
+ * The final summary: one row per destination, the unrouted events and input problems, the first few
+ * problems (event id, destination, field and rule, or error code), and the exit code they lead to.
+ */
+import type { DestinationTally, ProblemLine, RunTracker } from "./RunTracker.ts"
+
+export interface SummaryFacts {
+  readonly tracker: RunTracker
+  /** Destination name → its type, in display order. */
+  readonly destinations: ReadonlyArray<{ readonly name: string; readonly type: string }>
+  readonly unrouted: number
+  readonly elapsedMs: number
+  readonly strict: boolean
+  /** Set when the run was stopped by SIGINT/SIGTERM. */
+  readonly interrupted?: {
+    readonly signal: string
+    readonly drainTimeoutMs: number
+    /** Events the input still had that were never handed to the publisher (undefined: unknown). */
+    readonly notRead: number | undefined
+  }
+}
+
+/** 0: everything sent (deliberately invalid events may be Rejected); 1: something failed; 130: interrupted. */
+export const exitCodeFor = (facts: SummaryFacts): number => {
+  if (facts.interrupted !== undefined) return 130
+  const total = facts.tracker.totals()
+  if (total.failed > 0) return 1
+  if (facts.strict && (total.rejected > 0 || facts.unrouted > 0 || facts.tracker.inputProblems > 0)) return 1
+  return 0
+}
+
+const columns: ReadonlyArray<readonly [string, keyof DestinationTally]> = [
+  ["delivered", "delivered"],
+  ["rejected", "rejected"],
+  ["failed", "failed"],
+  ["outcome-unknown", "outcomeUnknown"],
+  ["requests", "requests"],
+  ["retried", "retried"],
+]
+
+/** A plain text table, right-aligned numbers. */
+export const formatTable = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)))
+  const line = (cells: ReadonlyArray<string>) =>
+    cells
+      .map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd()
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n")
+}
+
+const formatProblem = (p: ProblemLine): string =>
+  `  ${p.kind.padEnd(8)} ${p.eventId ?? "(no id)"}  ${p.where}  ${p.reason}`
+
+export const formatSummary = (facts: SummaryFacts): string => {
+  const { tracker } = facts
+  const rows = facts.destinations.map(({ name, type }) => {
+    const t = tracker.tallies[name]!
+    return [name, type, ...columns.map(([, key]) => String(t[key]))]
+  })
+  const total = tracker.totals()
+  rows.push(["total", "", ...columns.map(([, key]) => String(total[key]))])
+  const out: Array<string> = ["", "Summary", formatTable(["destination", "type", ...columns.map(([h]) => h)], rows), ""]
+  out.push(`events read: ${tracker.enqueued + tracker.inputProblems}  sent to the publisher: ${tracker.enqueued}`)
+  out.push(`unrouted (no destination's route took them): ${facts.unrouted}`)
+  if (tracker.inputProblems > 0) out.push(`input problems (not sent): ${tracker.inputProblems}`)
+  out.push(`elapsed: ${(facts.elapsedMs / 1000).toFixed(2)} s`)
+  if (facts.interrupted !== undefined) {
+    const { signal, drainTimeoutMs, notRead } = facts.interrupted
+    out.push(
+      `interrupted by ${signal}: drained for up to ${drainTimeoutMs} ms; events not sent: ${total.failed} failed as shown above` +
+        (notRead === undefined ? "" : `, ${notRead} never read from the input`),
+    )
+  }
+  if (tracker.problems.length > 0) {
+    out.push("", `First ${tracker.problems.length} problem${tracker.problems.length === 1 ? "" : "s"}:`)
+    out.push(...tracker.problems.map(formatProblem))
+  }
+  const code = exitCodeFor(facts)
+  const verdict =
+    code === 130
+      ? "stopped early (exit 130)"
+      : code === 1
+        ? total.failed > 0
+          ? `${total.failed} event-destination pair(s) failed (exit 1)`
+          : "problems found under --strict (exit 1)"
+        : total.rejected > 0 || tracker.inputProblems > 0
+          ? "every valid event was delivered; invalid ones were rejected before sending (exit 0; --strict makes this exit 1)"
+          : "every event was delivered (exit 0)"
+  out.push("", `Result: ${verdict}`)
+  return out.join("\n")
+}

@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { bundledConfigPath } from "../src/Cli.ts"
+import { ConfigError, decodeSampleConfig, loadSampleConfig } from "../src/SampleConfig.ts"
+
+const problemsOf = (json: unknown): ReadonlyArray<string> => {
+  try {
+    decodeSampleConfig(json, "my.config.json")
+  } catch (error) {
+    expect(ConfigError.isInstance(error)).toBe(true)
+    return (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)
+  }
+  throw new Error("expected a ConfigError")
+}
+
+describe("config validation", () => {
+  it("accepts the bundled default config with all five destination types", () => {
+    const config = loadSampleConfig(bundledConfigPath)
+    expect(Object.values(config.destinations).map((d) => d.type).sort()).toEqual([
+      "eventbridge",
+      "iot-analytics",
+      "iot-events",
+      "memory",
+      "pinpoint",
+    ])
+  })
+
+  it("names a wrong destination type with the types it expected and the value it got", () => {
+    expect(problemsOf({ destinations: { lake: { type: "iot-analytic", channelName: "x" } } })).toEqual([
+      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint", got "iot-analytic"',
+    ])
+  })
+
+  it("reports a misspelt option as unknown and the option it needs as required", () => {
+    expect(problemsOf({ destinations: { bus: { type: "eventbridge", evenBusName: "b" } } })).toEqual([
+      "destinations.bus.evenBusName: unknown field",
+      "destinations.bus.eventBusName: is required",
+    ])
+  })
+
+  it("checks routes: list items and empty lists", () => {
+    expect(
+      problemsOf({
+        destinations: {
+          a: { type: "memory", route: { typePrefix: ["device.", 3] } },
+          b: { type: "memory", route: { type: [] } },
+        },
+      }),
+    ).toEqual([
+      "destinations.a.route.typePrefix[1]: Expected string, got 3",
+      "destinations.b.route.type: Expected a value with a length of at least 1, got []",
+    ])
+  })
+
+  it("checks that a route named by a destination exists", () => {
+    expect(
+      problemsOf({
+        routes: { app: { typePrefix: "app." } },
+        destinations: { a: { type: "memory", route: "app" }, c: { type: "memory", route: "apps" } },
+      }),
+    ).toEqual(['destinations.c.route: unknown route "apps"; the config\'s routes are app'])
+    expect(problemsOf({ destinations: { c: { type: "memory", route: "apps" } } })).toEqual([
+      'destinations.c.route: unknown route "apps": the config defines no routes',
+    ])
+  })
+
+  it("checks name templates' placeholders", () => {
+    expect(
+      problemsOf({ destinations: { pp: { type: "pinpoint", applicationId: "app", endpointId: "{user}" } } }),
+    ).toEqual([
+      "destinations.pp.endpointId: unknown placeholder {user}; expected {id}, {type}, {source}, {subject} or {extensions.<name>}",
+    ])
+  })
+
+  it("checks numbers and needs at least one destination", () => {
+    expect(problemsOf({ destinations: { m: { type: "memory", concurrency: 0 } } })).toEqual([
+      "destinations.m.concurrency: Expected a value greater than 0, got 0",
+    ])
+    expect(problemsOf({ destinations: {} })).toEqual(["destinations: Expected at least one destination"])
+    expect(problemsOf([])).toEqual(["(root): Expected object, got []"])
+  })
+
+  it("names the file in the message, and reports a missing file and broken JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), "eventport-config-"))
+    const file = join(dir, "broken.json")
+    writeFileSync(file, '{ "destinations": ')
+    expect(() => loadSampleConfig(file)).toThrow(new RegExp(`^Invalid config file ${file}:\\n  \\(file\\): not valid JSON`))
+    expect(() => loadSampleConfig(join(dir, "missing.json"))).toThrow(/missing\.json:\n {2}\(file\): file not found/)
+  })
+
+  it("keeps the one-line switch of the README true: the telemetry line changes type and name only", () => {
+    const text = readFileSync(bundledConfigPath, "utf8")
+    const line = text.split("\n").find((l) => l.includes('"telemetry": { "type": "iot-analytics"'))
+    expect(line).toBeDefined()
+    const switched = text.replace(
+      line!,
+      line!.replace('"type": "iot-analytics", "channelName": "device_telemetry"', '"type": "eventbridge", "eventBusName": "device-telemetry"'),
+    )
+    const config = decodeSampleConfig(JSON.parse(switched), "switched.json")
+    expect(config.destinations.telemetry).toEqual({ type: "eventbridge", eventBusName: "device-telemetry", route: "telemetry" })
+  })
+})
