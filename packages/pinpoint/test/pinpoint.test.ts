@@ -1,0 +1,308 @@
+/**
+ * The adapter against the emulator, with the real SDK client over HTTP: what is stored, what each
+ * status and error code becomes, and what the emulator received per request.
+ */
+import { PinpointClient } from "@aws-sdk/client-pinpoint"
+import { type Emulator, startEmulator } from "@eventport/aws-emulator"
+import {
+  type Adapter,
+  createEvent,
+  type DeliveryError,
+  type EntryResult,
+  type Event,
+  type EventInput,
+  packBatches,
+} from "@eventport/core"
+import { Effect } from "effect"
+import fc from "fast-check"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import {
+  eventStatusCodes,
+  limits,
+  type PinpointEntry,
+  type PinpointOptions,
+  pinpoint,
+  requestErrorCodes,
+} from "../src/index.ts"
+import { readPutEventsResults } from "../src/internal/PutEventsResults.ts"
+
+let emulator: Emulator
+beforeAll(async () => {
+  emulator = await startEmulator()
+})
+afterAll(() => emulator.stop())
+beforeEach(() => emulator.reset())
+
+const clientConfig = () => ({
+  endpoint: emulator.endpoint,
+  region: "us-east-1",
+  credentials: emulator.credentials,
+})
+const adapterFor = (options: Partial<PinpointOptions> = {}) =>
+  pinpoint({ applicationId: "app-1", clientConfig: clientConfig(), ...options })
+
+const event = (fields: Partial<EventInput> = {}): Event =>
+  createEvent({
+    type: "song.played",
+    source: "app",
+    subject: "endpoint-1",
+    data: { genre: "jazz", seconds: 42 },
+    ...fields,
+  })
+
+const encodeAll = (adapter: Adapter<PinpointEntry>, events: ReadonlyArray<Event>) =>
+  events.map((e) => {
+    const result = adapter.encode(e)
+    if (result._tag !== "Encoded")
+      throw new Error(`unexpected rejection: ${JSON.stringify(result.violations)}`)
+    return result.entry
+  })
+
+/** One request, as the engine makes it. */
+const send = (adapter: Adapter<PinpointEntry>, events: ReadonlyArray<Event>, batchKey = "app-1") =>
+  Effect.runPromise(adapter.send({ entries: encodeAll(adapter, events), batchKey, attempt: 1 }))
+
+/** One request that fails as a whole: its DeliveryError. */
+const sendFailing = (adapter: Adapter<PinpointEntry>, events: ReadonlyArray<Event>) =>
+  Effect.runPromise(
+    Effect.flip(adapter.send({ entries: encodeAll(adapter, events), batchKey: "app-1", attempt: 1 })),
+  )
+
+const errorOf = (result: EntryResult | undefined): DeliveryError => {
+  if (result === undefined || result.ok)
+    throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
+  return result.error
+}
+
+describe("pinpoint against the emulator", () => {
+  it("delivers events grouped by endpoint id, with ISO timestamps, attributes and metrics", async () => {
+    const adapter = adapterFor({ endpoint: (e) => ({ ChannelType: "CUSTOM", Address: `addr-${e.subject}` }) })
+    const time = new Date("2026-03-01T12:00:00.250Z")
+    const events = [
+      event({ time }),
+      event({ subject: "endpoint-2", type: "song.skipped", data: { genre: "rock" } }),
+      event({ data: { seconds: 7 } }),
+    ]
+    const results = await send(adapter, events)
+    expect(results).toEqual([{ ok: true }, { ok: true }, { ok: true }])
+    const stored = emulator.store.entriesFor("pinpoint", "app-1")
+    expect(stored.map((s) => [s.endpointId, s.eventId])).toEqual([
+      ["endpoint-1", events[0]!.id],
+      ["endpoint-1", events[2]!.id],
+      ["endpoint-2", events[1]!.id],
+    ])
+    expect(stored[0]).toMatchObject({
+      eventType: "song.played",
+      timestamp: "2026-03-01T12:00:00.250Z",
+      endpoint: { ChannelType: "CUSTOM", Address: "addr-endpoint-1" },
+      event: { Attributes: { genre: "jazz" }, Metrics: { seconds: 42 } },
+    })
+    expect(emulator.requests.counts().total).toBe(1)
+    await Effect.runPromise(adapter.close)
+  })
+
+  it("sends a session and URI-encodes the application id", async () => {
+    const adapter = adapterFor({
+      applicationId: "app/with space",
+      session: (e) => ({ Id: `s-${e.subject}`, StartTimestamp: e.time }),
+    })
+    const e = event()
+    await send(adapter, [e], "app/with space")
+    const [stored] = emulator.store.entriesFor("pinpoint", "app/with space")
+    expect(stored?.event.Session).toEqual({ Id: "s-endpoint-1", StartTimestamp: e.time.toISOString() })
+  })
+
+  it.each(Object.entries(eventStatusCodes))("per-event StatusCode %s → %o", async (status, expected) => {
+    const bad = event()
+    emulator.faults.set({
+      type: "entryError",
+      statusCode: Number(status),
+      message: "per-event no",
+      match: { id: bad.id },
+    })
+    const results = await send(adapterFor(), [event(), bad, event()])
+    expect(results.map((r) => r.ok)).toEqual([true, false, true])
+    expect(errorOf(results[1])).toMatchObject({ ...expected, rawCode: status, rawMessage: "per-event no" })
+    expect(emulator.store.pinpoint.count).toBe(2)
+  })
+
+  it("any other per-event StatusCode is Unknown, not retried", async () => {
+    emulator.faults.set({ type: "entryError", statusCode: 503 })
+    const [result] = await send(adapterFor(), [event()])
+    expect(errorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "503" })
+  })
+
+  it("the service's own per-event 400 (a numeric Timestamp) is an InvalidRequest for that event only", async () => {
+    const client = new PinpointClient({ ...clientConfig(), maxAttempts: 1 })
+    const adapter = pinpoint({ applicationId: "app-1", client })
+    const [good, other] = encodeAll(adapter, [event(), event()])
+    const bad = { ...other!, event: { ...other!.event, Timestamp: "1700000000" } }
+    const results = await Effect.runPromise(
+      adapter.send({ entries: [good!, bad], batchKey: "app-1", attempt: 1 }),
+    )
+    expect(results[0]).toEqual({ ok: true })
+    expect(errorOf(results[1])).toMatchObject({ code: "InvalidRequest", retryable: false, rawCode: "400" })
+    await Effect.runPromise(adapter.close)
+    client.destroy()
+  })
+
+  it.each(Object.entries(requestErrorCodes))("request error %s → %o", async (rawCode, expected) => {
+    emulator.faults.set({
+      type: "requestError",
+      error: { code: rawCode, status: expected.httpStatus, message: "nope" },
+    })
+    const error = await sendFailing(adapterFor(), [event(), event()])
+    expect(error).toMatchObject({
+      code: expected.code,
+      retryable: expected.retryable,
+      rawCode,
+      httpStatus: expected.httpStatus,
+    })
+    expect(emulator.store.pinpoint.count).toBe(0)
+  })
+
+  it("a connection dropped after the request was applied is an unknown outcome", async () => {
+    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+    const error = await sendFailing(adapterFor(), [event()])
+    expect(error).toMatchObject({ retryable: true, outcomeUnknown: true })
+    // The SDK's node handler reports the reset socket as a TimeoutError ("socket hang up").
+    expect(["Network", "Timeout"]).toContain(error.code)
+    expect(emulator.store.pinpoint.count).toBe(1)
+  })
+
+  it("packs 250 events into 100-event requests, and byte-heavy events under 4 MB", async () => {
+    const adapter = adapterFor()
+    const pack = (events: ReadonlyArray<Event>) => {
+      const items = events.map((e) => {
+        const r = adapter.encode(e)
+        if (r._tag !== "Encoded") throw new Error("rejected")
+        return { ...r, id: e.id }
+      })
+      return packBatches(items, adapter.limits).batches
+    }
+    const sendAll = async (batches: ReturnType<typeof pack>) => {
+      for (const batch of batches) {
+        const results = await Effect.runPromise(
+          adapter.send({ entries: batch.items.map((i) => i.entry), batchKey: batch.batchKey, attempt: 1 }),
+        )
+        expect(results.every((r) => r.ok)).toBe(true)
+      }
+    }
+    await sendAll(pack(Array.from({ length: 250 }, (_, i) => event({ subject: `ep-${i % 7}` }))))
+    expect(
+      emulator.requests
+        .list()
+        .map((r) => r.entryCount)
+        .sort((a, b) => b - a),
+    ).toEqual([100, 100, 50])
+
+    emulator.reset()
+    // 40 attributes of 200 characters ≈ 9 KB per event: byte-bound, not count-bound.
+    const heavy = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, "x".repeat(200)]))
+    const heavyAdapter = adapterFor({ eventType: () => "t".repeat(90_000) })
+    const heavyItems = Array.from({ length: 100 }, () => {
+      const e = event({ data: heavy })
+      const r = heavyAdapter.encode(e)
+      if (r._tag !== "Encoded") throw new Error("rejected")
+      return { ...r, id: e.id }
+    })
+    const batches = packBatches(heavyItems, heavyAdapter.limits).batches
+    expect(batches.length).toBeGreaterThan(1)
+    for (const batch of batches) {
+      expect(batch.bytes).toBeLessThanOrEqual(limits.maxRequestBytes)
+      const results = await Effect.runPromise(
+        heavyAdapter.send({ entries: batch.items.map((i) => i.entry), batchKey: batch.batchKey, attempt: 1 }),
+      )
+      expect(results.every((r) => r.ok)).toBe(true)
+    }
+    expect(emulator.store.pinpoint.count).toBe(100)
+    expect(emulator.requests.counts().byStatus).toEqual({ "202": batches.length })
+  })
+
+  it("the per-event size rule matches the emulator's at the 1,000 KB boundary", async () => {
+    const client = new PinpointClient({ ...clientConfig(), maxAttempts: 1 })
+    const base = event({ data: null })
+    const wireSize = (typeLength: number) =>
+      Buffer.byteLength(
+        JSON.stringify({ EventType: "t".repeat(typeLength), Timestamp: base.time.toISOString() }),
+      )
+    const fitting = limits.maxEventBytes - wireSize(0)
+    const at = pinpoint({ applicationId: "app-1", client, eventType: () => "t".repeat(fitting) })
+    const over = pinpoint({ applicationId: "app-1", client, eventType: () => "t".repeat(fitting + 1) })
+    expect(at.encode(base)._tag).toBe("Encoded")
+    expect(over.encode(base)).toMatchObject({ _tag: "Rejected", violations: [{ rule: "maxEventBytes" }] })
+    // Sent anyway (bypassing encode), the emulator refuses the larger one and takes the other.
+    const [entry] = encodeAll(at, [base])
+    const tooBig = {
+      ...entry!,
+      eventId: "too-big",
+      event: { ...entry!.event, EventType: "t".repeat(fitting + 1) },
+    }
+    const results = await Effect.runPromise(
+      at.send({ entries: [entry!, tooBig], batchKey: "app-1", attempt: 1 }),
+    )
+    expect(results[0]).toEqual({ ok: true })
+    expect(errorOf(results[1])).toMatchObject({ code: "InvalidRequest" })
+    client.destroy()
+  })
+
+  it("property: whatever encode accepts, the emulator accepts", async () => {
+    const data = fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 50 }),
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+      ),
+      { maxKeys: 40 },
+    )
+    const inputs = fc.sample(
+      fc.tuple(data, fc.string({ minLength: 1, maxLength: 20 }), fc.string({ minLength: 1 })),
+      {
+        numRuns: 60,
+        seed: 11,
+      },
+    )
+    const adapter = adapterFor()
+    const events = inputs.map(([d, subject, type]) => event({ data: d, subject, type }))
+    const results = await send(adapter, events)
+    expect(results.filter((r) => !r.ok)).toEqual([])
+    expect(emulator.store.pinpoint.count).toBe(events.length)
+  })
+})
+
+describe("reading PutEvents results", () => {
+  const entries = (ids: ReadonlyArray<[string, string]>): ReadonlyArray<PinpointEntry> =>
+    ids.map(([endpointId, eventId]) => ({
+      applicationId: "app",
+      endpointId,
+      endpoint: {},
+      eventId,
+      event: { EventType: "t", Timestamp: "2026-01-01T00:00:00Z" },
+    }))
+
+  it("an event missing from Results is Failed Unknown with an unknown outcome", () => {
+    const results = readPutEventsResults(
+      entries([
+        ["a", "1"],
+        ["a", "2"],
+        ["b", "3"],
+      ]),
+      {
+        EventsResponse: {
+          Results: { a: { EventsItemResponse: { "1": { StatusCode: 202, Message: "Accepted" } } } },
+        },
+      },
+    )
+    expect(results[0]).toEqual({ ok: true })
+    for (const r of results.slice(1))
+      expect(errorOf(r)).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
+  })
+
+  it("looks only at own keys, so inherited names never count as results", () => {
+    const results = readPutEventsResults(entries([["toString", "constructor"]]), {
+      EventsResponse: { Results: {} },
+    })
+    expect(errorOf(results[0])).toMatchObject({ outcomeUnknown: true })
+  })
+})
