@@ -1,0 +1,221 @@
+/**
+ * The adapter against the emulator, with the real SDK client over HTTP: what is stored (the payload
+ * byte for byte), what each error code becomes, and what the emulator received per request.
+ */
+import { IoTEventsDataClient, type Message } from "@aws-sdk/client-iot-events-data"
+import { type Emulator, startEmulator } from "@eventport/aws-emulator"
+import {
+  type Adapter,
+  createEvent,
+  type DeliveryError,
+  type EntryResult,
+  type Event,
+  type EventInput,
+} from "@eventport/core"
+import { Effect } from "effect"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { entryErrorCodes, type IotEventsOptions, iotEvents, messageIdFor } from "../src/index.ts"
+import { readBatchPutMessageResults } from "../src/internal/BatchPutMessageResults.ts"
+
+let emulator: Emulator
+beforeAll(async () => {
+  // The documented 1 KiB per batch, enforced by the emulator too, so both sides read it the same way.
+  emulator = await startEmulator({ limits: { iotEventsMaxBatchPayloadBytes: 1024 } })
+})
+afterAll(() => emulator.stop())
+beforeEach(() => emulator.reset())
+
+const clientConfig = () => ({
+  endpoint: emulator.endpoint,
+  region: "us-east-1",
+  credentials: emulator.credentials,
+})
+const adapterFor = (options: Partial<IotEventsOptions> = {}) =>
+  iotEvents({ inputName: "temperatures", clientConfig: clientConfig(), ...options })
+
+const event = (fields: Partial<EventInput> = {}): Event =>
+  createEvent({ type: "reading", source: "sensor-7", data: { temp: 21.5 }, ...fields })
+
+const encodeAll = (adapter: Adapter<Message>, events: ReadonlyArray<Event>) =>
+  events.map((e) => {
+    const result = adapter.encode(e)
+    if (result._tag !== "Encoded")
+      throw new Error(`unexpected rejection: ${JSON.stringify(result.violations)}`)
+    return result.entry
+  })
+
+/** One request, as the engine makes it. */
+const send = (adapter: Adapter<Message>, events: ReadonlyArray<Event>) =>
+  Effect.runPromise(adapter.send({ entries: encodeAll(adapter, events), batchKey: undefined, attempt: 1 }))
+
+/** One request that fails as a whole: its DeliveryError. */
+const sendFailing = (adapter: Adapter<Message>, events: ReadonlyArray<Event>) =>
+  Effect.runPromise(
+    Effect.flip(adapter.send({ entries: encodeAll(adapter, events), batchKey: undefined, attempt: 1 })),
+  )
+
+const errorOf = (result: EntryResult | undefined): DeliveryError => {
+  if (result === undefined || result.ok)
+    throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
+  return result.error
+}
+
+describe("iotEvents against the emulator", () => {
+  it("delivers messages to several inputs in one request; the stored payload is exactly the data's JSON", async () => {
+    const adapter = adapterFor({ inputName: (e) => (e.type === "alarm" ? "alarms" : "temperatures") })
+    const time = new Date("2026-11-02T08:30:00.250Z")
+    const data = { temp: 21.5, label: "Küche ☕", nested: { list: [1, null, true] } }
+    const events = [event({ data, time }), event({ type: "alarm", data: { on: true } })]
+    const results = await send(adapter, events)
+
+    expect(results).toEqual([{ ok: true }, { ok: true }])
+    const [stored] = emulator.store.entriesFor("iotevents", "temperatures")
+    // Not base64 of base64: the SDK's transport encoding was applied once.
+    expect(stored?.payloadText).toBe(JSON.stringify(data))
+    expect(stored).toMatchObject({ messageId: events[0]!.id, timeInMillis: time.getTime() })
+    expect(emulator.store.entriesFor("iotevents", "alarms")).toHaveLength(1)
+    expect(emulator.requests.counts().total).toBe(1)
+    await Effect.runPromise(adapter.close)
+  })
+
+  it("stores binary data byte for byte", async () => {
+    const bytes = new Uint8Array([0, 1, 2, 250, 255])
+    await send(adapterFor(), [event({ data: bytes })])
+    expect(Buffer.from(emulator.store.iotevents.entries[0]!.payload)).toEqual(Buffer.from(bytes))
+  })
+
+  it("sends a derived messageId for an event id the service would refuse", async () => {
+    const e = event({ id: "order:42/line:7" })
+    const encoded = adapterFor().encode(e)
+    expect(encoded._tag === "Encoded" && encoded.sentId).toBe(messageIdFor(e.id))
+    await send(adapterFor(), [e])
+    expect(emulator.store.iotevents.entries[0]?.messageId).toBe(messageIdFor(e.id))
+  })
+
+  it.each(Object.entries(entryErrorCodes))(
+    "message error %s → %o, mapped back by messageId",
+    async (rawCode, expected) => {
+      const events = [event(), event({ id: "needs:a-derived-id" }), event()]
+      emulator.faults.set({
+        type: "entryError",
+        code: rawCode,
+        message: `${rawCode} says no`,
+        match: { id: messageIdFor(events[1]!.id) },
+      })
+      const results = await send(adapterFor(), events)
+      expect(results.map((r) => r.ok)).toEqual([true, false, true])
+      expect(errorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
+      expect(emulator.store.iotevents.count).toBe(2)
+    },
+  )
+
+  it("a message error code the table does not know is Unknown, not retryable", async () => {
+    emulator.faults.set({ type: "entryError", code: "BrandNewError", message: "new" })
+    const [result] = await send(adapterFor(), [event()])
+    expect(errorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "BrandNewError" })
+  })
+
+  it.each([
+    ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 429 }],
+    [
+      "internal",
+      { code: "InternalFailure", retryable: true, rawCode: "InternalFailureException", httpStatus: 500 },
+    ],
+    [
+      "unavailable",
+      { code: "Unavailable", retryable: true, rawCode: "ServiceUnavailableException", httpStatus: 503 },
+    ],
+    [
+      { code: "InvalidRequestException", status: 400, message: "bad" },
+      { code: "InvalidRequest", retryable: false, rawCode: "InvalidRequestException", httpStatus: 400 },
+    ],
+  ] as const)("whole-request error %o → %o", async (error, expected) => {
+    emulator.faults.set({ type: "requestError", error, times: 1 })
+    expect(await sendFailing(adapterFor(), [event(), event()])).toMatchObject(expected)
+    expect(emulator.store.iotevents.count).toBe(0)
+  })
+
+  it("makes its client with SDK retries off, whatever clientConfig says", async () => {
+    emulator.faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
+    const adapter = iotEvents({ inputName: "i", clientConfig: { ...clientConfig(), maxAttempts: 5 } })
+    expect((await sendFailing(adapter, [event()])).code).toBe("Throttled")
+    expect(emulator.requests.counts().total).toBe(1)
+  })
+
+  it("two events with one id in a batch: the first is sent, the other fails retryably instead of failing the request", async () => {
+    const first = event({ id: "same" })
+    const second = event({ id: "same", data: { temp: 30 } })
+    const results = await send(adapterFor(), [first, event(), second])
+    expect(results.map((r) => r.ok)).toEqual([true, true, false])
+    expect(errorOf(results[2])).toMatchObject({ retryable: true, rawCode: "DuplicateMessageId" })
+    expect(emulator.store.iotevents.entries.map((m) => m.payloadText)).toContain('{"temp":21.5}')
+    expect(emulator.requests.list()[0]?.entryCount).toBe(2)
+  })
+
+  it("a dropped connection after the messages were stored is a retryable failure with an unknown outcome", async () => {
+    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+    const failure = await sendFailing(adapterFor(), [event()])
+    expect(failure).toMatchObject({ retryable: true, outcomeUnknown: true })
+    // The SDK's node handler renames ECONNRESET to TimeoutError, which the core reads as Timeout.
+    expect(["Network", "Timeout"]).toContain(failure.code)
+    expect(emulator.store.iotevents.count).toBe(1)
+  })
+
+  it("leaves a caller's client open on close", async () => {
+    const client = new IoTEventsDataClient({ ...clientConfig(), maxAttempts: 1 })
+    const adapter = iotEvents({ inputName: "i", client })
+    await Effect.runPromise(adapter.close)
+    expect(await send(iotEvents({ inputName: "i", client }), [event()])).toEqual([{ ok: true }])
+    client.destroy()
+  })
+})
+
+describe("payload size: the adapter's measure is the emulator's", () => {
+  const withPayload = (bytes: number) => event({ data: new Uint8Array(bytes).fill(120) })
+
+  it("a batch of exactly maxRequestBytes of payload is accepted", async () => {
+    const adapter = adapterFor()
+    const events = [withPayload(500), withPayload(524)]
+    expect(events.map((e) => (adapter.encode(e) as { bytes: number }).bytes)).toEqual([500, 524])
+    expect(await send(adapter, events)).toEqual([{ ok: true }, { ok: true }])
+  })
+
+  it("one byte more is refused whole by the emulator: the engine must split it, as the declared limit says", async () => {
+    const adapter = adapterFor()
+    expect(adapter.limits.maxRequestBytes).toBe(1024)
+    const failure = await sendFailing(adapter, [withPayload(500), withPayload(525)])
+    expect(failure).toMatchObject({
+      code: "InvalidRequest",
+      retryable: false,
+      rawCode: "InvalidRequestException",
+    })
+  })
+})
+
+describe("reading a BatchPutMessage response", () => {
+  it("maps errors back to indexes by messageId; unlisted messages are accepted", () => {
+    const results = readBatchPutMessageResults(["a", "b", "c"], {
+      BatchPutMessageErrorEntries: [
+        { messageId: "c", errorCode: "ThrottlingException", errorMessage: "slow down" },
+        { messageId: "a", errorCode: "ResourceNotFoundException", errorMessage: "no input" },
+      ],
+    })
+    expect(results).toMatchObject([
+      { ok: false, error: { code: "NotFound", retryable: false, rawMessage: "no input" } },
+      { ok: true },
+      { ok: false, error: { code: "Throttled", retryable: true } },
+    ])
+  })
+
+  it("an error for a messageId that was not sent puts the unlisted messages in doubt", () => {
+    const results = readBatchPutMessageResults(["a", "b"], {
+      BatchPutMessageErrorEntries: [
+        { messageId: "a", errorCode: "InternalFailureException" },
+        { messageId: "zzz", errorCode: "InvalidRequestException" },
+      ],
+    })
+    expect(errorOf(results[0])).toMatchObject({ code: "InternalFailure", retryable: true })
+    expect(errorOf(results[1])).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
+    expect(errorOf(results[1]).rawMessage).toContain("zzz")
+  })
+})
