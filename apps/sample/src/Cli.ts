@@ -108,20 +108,52 @@ export const makeProgram = (): Command =>
         "out to EventBridge, IoT Events, IoT Analytics, Pinpoint and an in-memory destination. By default it runs on an\n" +
         "embedded AWS emulator, so no AWS account is needed.",
     )
-    .option("--config <file>", "destinations file (default: ./eventport.config.json if present, else the bundled one)")
-    .option("--to <names>", "only these destinations, by name or type, comma separated (e.g. eventbridge,memory)", commaList)
-    .option("--input <file>", "read events from an NDJSON file, or from stdin with '-' (default: generate them)")
+    .option(
+      "--config <file>",
+      "destinations file (default: ./eventport.config.json if present, else the bundled one)",
+    )
+    .option(
+      "--to <names>",
+      "only these destinations, by name or type, comma separated (e.g. eventbridge,memory)",
+      commaList,
+    )
+    .option(
+      "--input <file>",
+      "read events from an NDJSON file, or from stdin with '-' (default: generate them)",
+    )
     .option("--count <n>", `events to generate (default ${defaultCount})`, positiveInt("--count"))
-    .option("--seed <n>", `seed of the generator and of the emulator's faults (default ${defaultSeed})`, integer("--seed"))
-    .option("--rate <n>", "events per second handed to the publisher (default: as fast as it takes them)", positiveNumber("--rate"))
+    .option(
+      "--seed <n>",
+      `seed of the generator and of the emulator's faults (default ${defaultSeed})`,
+      integer("--seed"),
+    )
+    .option(
+      "--rate <n>",
+      "events per second handed to the publisher (default: as fast as it takes them)",
+      positiveNumber("--rate"),
+    )
     .option(
       "--faults <spec>",
       `emulator faults, e.g. throttle=0.2,internal=0.05,entry=0.05,latency=20-80,drop=0.01 (keys: ${Object.keys(faultKeys).join(", ")})`,
     )
-    .addOption(new Option("--endpoint <url>", "send to this endpoint instead of the emulator (AWS SDK credential chain)").conflicts("faults"))
-    .addOption(new Option("--aws", "send to real AWS (AWS SDK default credential chain and region)").conflicts(["faults", "endpoint"]))
+    .addOption(
+      new Option(
+        "--endpoint <url>",
+        "send to this endpoint instead of the emulator (AWS SDK credential chain)",
+      ).conflicts("faults"),
+    )
+    .addOption(
+      new Option("--aws", "send to real AWS (AWS SDK default credential chain and region)").conflicts([
+        "faults",
+        "endpoint",
+      ]),
+    )
     .option("--region <region>", "AWS region with --aws or --endpoint (default: the SDK's, e.g. AWS_REGION)")
-    .option("--drain-timeout <duration>", "on Ctrl-C, how long to drain what is queued (default 5s)", parseDurationMs)
+    .option(
+      "--drain-timeout <duration>",
+      "on Ctrl-C, how long to drain what is queued (default 5s)",
+      parseDurationMs,
+    )
     .option("--strict", "exit 1 when any event is rejected, unrouted or unreadable, not only when one fails")
     .addOption(
       new Option("--progress <mode>", "live progress: bars on a terminal, plain lines otherwise").choices([
@@ -131,8 +163,15 @@ export const makeProgram = (): Command =>
         "none",
       ]),
     )
-    .option("--problems <n>", `how many problems the summary lists (default ${defaultMaxProblems})`, positiveInt("--problems"))
-    .option("--cli-input-json <json>", "the whole request as JSON, inline or file://path; flags override its fields")
+    .option(
+      "--problems <n>",
+      `how many problems the summary lists (default ${defaultMaxProblems})`,
+      positiveInt("--problems"),
+    )
+    .option(
+      "--cli-input-json <json>",
+      "the whole request as JSON, inline or file://path; flags override its fields",
+    )
     .option("--generate-cli-skeleton [type]", "print a sample --cli-input-json input and exit (type: input)")
     .version("0.1.0")
     .allowExcessArguments(false)
@@ -151,7 +190,11 @@ export const resolveSettings = (flags: Flags, request: SampleRequest, cwd: strin
   const localConfig = resolve(cwd, "eventport.config.json")
   const configFlag = flags.config ?? request.config
   const configPath =
-    configFlag !== undefined ? resolve(cwd, configFlag) : existsSync(localConfig) ? localConfig : bundledConfigPath
+    configFlag !== undefined
+      ? resolve(cwd, configFlag)
+      : existsSync(localConfig)
+        ? localConfig
+        : bundledConfigPath
   const input = flags.input ?? request.input
   let source: EventSourceSettings
   if (input !== undefined) {
@@ -168,7 +211,9 @@ export const resolveSettings = (flags: Flags, request: SampleRequest, cwd: strin
   const faults = parseFaultSpec(faultsText)
   const useAws = aws || endpoint !== undefined
   if (useAws && Object.keys(faults).length > 0)
-    throw new UsageError("--faults configures the embedded emulator; it cannot be combined with --aws or --endpoint")
+    throw new UsageError(
+      "--faults configures the embedded emulator; it cannot be combined with --aws or --endpoint",
+    )
   if (!useAws && region !== undefined) throw new UsageError("--region applies only with --aws or --endpoint")
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
     throw new UsageError(`--endpoint: expected an http(s) URL, e.g. https://events.eu-west-1.amazonaws.com`)
@@ -181,7 +226,8 @@ export const resolveSettings = (flags: Flags, request: SampleRequest, cwd: strin
     : { kind: "emulator" }
 
   const to = flags.to ?? request.to
-  if (to !== undefined && to.length === 0) throw new UsageError("--to: give at least one destination name or type")
+  if (to !== undefined && to.length === 0)
+    throw new UsageError("--to: give at least one destination name or type")
   return {
     configPath,
     to,
@@ -203,7 +249,11 @@ export const resolveSettings = (flags: Flags, request: SampleRequest, cwd: strin
  */
 export const parseCommandLine = (
   args: ReadonlyArray<string>,
-  options: { readonly cwd: string; readonly write: (text: string) => void; readonly writeError: (text: string) => void },
+  options: {
+    readonly cwd: string
+    readonly write: (text: string) => void
+    readonly writeError: (text: string) => void
+  },
 ): CliCommand => {
   const program = makeProgram()
     .exitOverride()
@@ -212,7 +262,11 @@ export const parseCommandLine = (
     program.parse([...args], { from: "user" })
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help")
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
         return { _tag: "Printed" }
       // commander already printed its message through writeErr.
       throw new UsageError(error.message, { cause: "reported" })
@@ -222,7 +276,9 @@ export const parseCommandLine = (
   const flags = program.opts<Flags>()
   if (flags.generateCliSkeleton !== undefined) {
     if (flags.generateCliSkeleton !== true && flags.generateCliSkeleton !== "input")
-      throw new UsageError(`--generate-cli-skeleton: only "input" is supported, got "${flags.generateCliSkeleton}"`)
+      throw new UsageError(
+        `--generate-cli-skeleton: only "input" is supported, got "${flags.generateCliSkeleton}"`,
+      )
     return { _tag: "Skeleton" }
   }
   const request = flags.cliInputJson === undefined ? {} : loadSampleRequest(flags.cliInputJson)

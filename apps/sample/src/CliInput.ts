@@ -37,7 +37,9 @@ export interface SampleRequest extends SampleRequestOptions {
 export class CliInputError extends UsageError {
   readonly problems: ReadonlyArray<FieldProblem>
   constructor(source: string, problems: ReadonlyArray<FieldProblem>) {
-    super(`Invalid --cli-input-json (${source}):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`)
+    super(
+      `Invalid --cli-input-json (${source}):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`,
+    )
     this.problems = problems
   }
 }
@@ -87,7 +89,10 @@ export const loadSampleRequest = (value: string): SampleRequest => {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       throw new CliInputError(source, [
-        { path: "(file)", message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? "error"})` },
+        {
+          path: "(file)",
+          message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? "error"})`,
+        },
       ])
     }
   }
@@ -99,7 +104,9 @@ export const loadSampleRequest = (value: string): SampleRequest => {
     throw new CliInputError(source, [
       {
         path: "(root)",
-        message: position ? `not valid JSON (syntax error at character ${Number(position[1]) + 1})` : "not valid JSON",
+        message: position
+          ? `not valid JSON (syntax error at character ${Number(position[1]) + 1})`
+          : "not valid JSON",
       },
     ])
   }
@@ -115,7 +122,13 @@ export const sampleRequestSkeleton = (): Record<string, unknown> => ({
       source: "urn:eventport:sample:fleet",
       subject: "dev-0007",
       time: "2026-11-02T09:30:00.000Z",
-      data: { device_id: "dev-0007", temperature_c: 22.4, humidity_pct: 41.5, battery_pct: 87, rssi_dbm: -61 },
+      data: {
+        device_id: "dev-0007",
+        temperature_c: 22.4,
+        humidity_pct: 41.5,
+        battery_pct: 87,
+        rssi_dbm: -61,
+      },
       extensions: { site: "plant-berlin" },
     },
     {

@@ -39,7 +39,9 @@ export const selectDestinations = (
   const unknown = to.filter((token) => !all.some((d) => d.name === token || d.spec.type === token))
   if (unknown.length > 0) {
     const names = all.map((d) => `${d.name} (${d.spec.type})`).join(", ")
-    throw new UsageError(`--to: no destination named or typed ${unknown.map((t) => `"${t}"`).join(", ")}; the config has ${names}`)
+    throw new UsageError(
+      `--to: no destination named or typed ${unknown.map((t) => `"${t}"`).join(", ")}; the config has ${names}`,
+    )
   }
   return all.filter((d) => to.includes(d.name) || to.includes(d.spec.type))
 }
@@ -49,13 +51,23 @@ const makeAdapter = (spec: DestinationSpec, client: AwsClientSettings): Adapter<
   switch (spec.type) {
     case "memory":
       // Counts only: the sample's streams can be long and memory must stay flat.
-      return memory({ record: "count", receipts: true, ...(spec.limits === undefined ? {} : { limits: spec.limits }) }) as Adapter<unknown>
+      return memory({
+        record: "count",
+        receipts: true,
+        ...(spec.limits === undefined ? {} : { limits: spec.limits }),
+      }) as Adapter<unknown>
     case "eventbridge":
-      return eventBridge({ eventBusName: compileNameTemplate(spec.eventBusName), clientConfig }) as Adapter<unknown>
+      return eventBridge({
+        eventBusName: compileNameTemplate(spec.eventBusName),
+        clientConfig,
+      }) as Adapter<unknown>
     case "iot-events":
       return iotEvents({ inputName: compileNameTemplate(spec.inputName), clientConfig }) as Adapter<unknown>
     case "iot-analytics":
-      return iotAnalytics({ channelName: compileNameTemplate(spec.channelName), clientConfig }) as Adapter<unknown>
+      return iotAnalytics({
+        channelName: compileNameTemplate(spec.channelName),
+        clientConfig,
+      }) as Adapter<unknown>
     case "pinpoint":
       return pinpoint({
         applicationId: compileNameTemplate(spec.applicationId),

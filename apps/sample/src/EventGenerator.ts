@@ -90,7 +90,8 @@ const deviceStatus = (d: Draw, device: number) => ({
 
 const appEvent = (d: Draw, user: number): { type: string; data: { [k: string]: JsonValue } } => {
   const roll = d.next()
-  if (roll < 0.3) return { type: "app.user.signed_in", data: { user_id: userId(user), method: d.pick(signInMethods) } }
+  if (roll < 0.3)
+    return { type: "app.user.signed_in", data: { user_id: userId(user), method: d.pick(signInMethods) } }
   if (roll < 0.65)
     return {
       type: "app.cart.item_added",
@@ -99,9 +100,16 @@ const appEvent = (d: Draw, user: number): { type: string; data: { [k: string]: J
   if (roll < 0.85)
     return {
       type: "app.order.placed",
-      data: { user_id: userId(user), order_id: `ord-${d.int(100000, 999999)}`, total_eur: d.round(9, 420, 2) },
+      data: {
+        user_id: userId(user),
+        order_id: `ord-${d.int(100000, 999999)}`,
+        total_eur: d.round(9, 420, 2),
+      },
     }
-  return { type: "app.page.viewed", data: { user_id: userId(user), path: d.pick(["/", "/cart", "/checkout"]) } }
+  return {
+    type: "app.page.viewed",
+    data: { user_id: userId(user), path: d.pick(["/", "/cart", "/checkout"]) },
+  }
 }
 
 /**
@@ -123,7 +131,8 @@ export function* generateEvents(options: GeneratorOptions): Generator<EventInput
       const device = d.int(1, 40)
       const site = sites[device % sites.length]!
       const reading = d.next() < 0.92 ? telemetry(d, device) : deviceStatus(d, device)
-      const data = invalid === "telemetry-field-name" ? { ...telemetry(d, device).data, "temp-01": 21.5 } : reading.data
+      const data =
+        invalid === "telemetry-field-name" ? { ...telemetry(d, device).data, "temp-01": 21.5 } : reading.data
       yield {
         id,
         type: invalid === "telemetry-field-name" ? "device.telemetry.reported" : reading.type,

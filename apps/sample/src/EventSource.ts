@@ -52,7 +52,12 @@ export const parseNdjsonLine = (line: string, lineNumber: number): InputItem | u
 export const checkEventInput = (json: unknown, where: string): InputItem => {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     const got = json === null ? "null" : Array.isArray(json) ? "an array" : `a ${typeof json}`
-    return problemItem({ where, field: "(event)", rule: "type", message: `an event must be a JSON object, got ${got}` })
+    return problemItem({
+      where,
+      field: "(event)",
+      rule: "type",
+      message: `an event must be a JSON object, got ${got}`,
+    })
   }
   const result = validateEvent(json)
   if (result.ok) return { _tag: "Event", event: result.event satisfies Event }

@@ -62,7 +62,10 @@ const startBars = (tracker: RunTracker, names: ReadonlyArray<string>): ProgressV
   })
   for (const name of names) {
     const t = tracker.tallies[name]!
-    bars.set(name, { bar: multibar.create(Math.max(1, t.sent), settled(t), payload(name, t, 0)), meter: new RateMeter(now) })
+    bars.set(name, {
+      bar: multibar.create(Math.max(1, t.sent), settled(t), payload(name, t, 0)),
+      meter: new RateMeter(now),
+    })
   }
   const tick = () => {
     const at = Date.now()

@@ -28,7 +28,8 @@ export const routePredicate = (route: RouteSpec): ((event: Event) => boolean) =>
 export const describeRoute = (route: RouteSpec | undefined): string => {
   if (route === undefined) return "every event"
   const parts = Object.entries(route).map(
-    ([key, value]) => `${key} ${(typeof value === "string" ? [value] : (value as ReadonlyArray<string>)).join(" | ")}`,
+    ([key, value]) =>
+      `${key} ${(typeof value === "string" ? [value] : (value as ReadonlyArray<string>)).join(" | ")}`,
   )
   return parts.length === 0 ? "every event" : parts.join(" and ")
 }

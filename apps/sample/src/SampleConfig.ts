@@ -151,19 +151,14 @@ export const destinationRoute = (config: SampleConfig, spec: DestinationSpec): R
 
 /** Checked first, so a wrong `type` is reported as such rather than as "matches no destination kind". */
 const DestinationTypes = Schema.Struct({
-  destinations: Schema.Record(
-    Schema.String,
-    Schema.Struct({ type: Schema.Literals(destinationTypes) }),
-  ),
+  destinations: Schema.Record(Schema.String, Schema.Struct({ type: Schema.Literals(destinationTypes) })),
 })
 
 export class ConfigError extends UsageError {
   readonly file: string
   readonly problems: ReadonlyArray<FieldProblem>
   constructor(file: string, problems: ReadonlyArray<FieldProblem>) {
-    super(
-      `Invalid config file ${file}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`,
-    )
+    super(`Invalid config file ${file}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join("\n")}`)
     this.file = file
     this.problems = problems
   }
@@ -188,7 +183,10 @@ export const loadSampleConfig = (file: string): SampleConfig => {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new ConfigError(file, [
-      { path: "(file)", message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? "error"})` },
+      {
+        path: "(file)",
+        message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? "error"})`,
+      },
     ])
   }
   let json: unknown

@@ -3,13 +3,13 @@
  * make the publisher, feed it the input at the asked rate, show progress, drain on Ctrl-C, and
  * print the summary. Returns the exit code.
  */
-import { startEmulator, type Emulator } from "@eventport/aws-emulator"
+import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import { createPublisher, type EventInput, type PublishResult } from "@eventport/core"
 import { Effect, Stream } from "effect"
 import type { RunSettings } from "./Cli.ts"
 import { type AwsClientSettings, buildDestinations, selectDestinations } from "./Destinations.ts"
 import { generateEvents } from "./EventGenerator.ts"
-import { checkEventInput, type InputItem, openNdjson } from "./EventSource.ts"
+import { type InputItem, openNdjson } from "./EventSource.ts"
 import { describeFaultSpec, emulatorFaults } from "./FaultSpec.ts"
 import { startProgress } from "./ProgressView.ts"
 import { describeRoute } from "./Routing.ts"
@@ -39,7 +39,10 @@ const inputStream = (settings: RunSettings, io: RunIo): Stream.Stream<InputItem,
     case "ndjson":
       return Stream.fromAsyncIterable(
         openNdjson(settings.source.path, io.stdin as NodeJS.ReadableStream & import("node:stream").Readable),
-        (error) => new Error(`--input ${settings.source.kind === "ndjson" ? settings.source.path : ""}: ${String((error as Error)?.message ?? error)}`),
+        (error) =>
+          new Error(
+            `--input ${settings.source.kind === "ndjson" ? settings.source.path : ""}: ${String((error as Error)?.message ?? error)}`,
+          ),
       )
   }
 }
@@ -48,12 +51,19 @@ const inputStream = (settings: RunSettings, io: RunIo): Stream.Stream<InputItem,
  * At most `rate` items per second, by a token bucket refilled every 100 ms (so a run starts smoothly
  * instead of with a one-second burst).
  */
-const throttled = <E>(stream: Stream.Stream<InputItem, E>, rate: number | undefined): Stream.Stream<InputItem, E> => {
+const throttled = <E>(
+  stream: Stream.Stream<InputItem, E>,
+  rate: number | undefined,
+): Stream.Stream<InputItem, E> => {
   if (rate === undefined) return stream
   const perTick = Math.max(1, rate / 10)
   return stream.pipe(
     Stream.rechunk(Math.max(1, Math.floor(perTick))),
-    Stream.throttle({ cost: (items) => items.length, units: perTick, duration: `${(perTick / rate) * 1000} millis` }),
+    Stream.throttle({
+      cost: (items) => items.length,
+      units: perTick,
+      duration: `${(perTick / rate) * 1000} millis`,
+    }),
   )
 }
 
@@ -92,7 +102,12 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
   const selected = selectDestinations(config, settings.to)
   const emulator =
     settings.target.kind === "emulator"
-      ? await startEmulator({ seed: settings.seed, faults: emulatorFaults(settings.faults), store: "count", requestLogLimit: 0 })
+      ? await startEmulator({
+          seed: settings.seed,
+          faults: emulatorFaults(settings.faults),
+          store: "count",
+          requestLogLimit: 0,
+        })
       : undefined
   try {
     const client: AwsClientSettings =
@@ -115,7 +130,9 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
     write("Destinations:")
     const width = Math.max(...selected.map((d) => d.name.length))
     for (const { name, spec } of selected)
-      write(`  ${name.padEnd(width)}  ${spec.type.padEnd(13)}  ${describeRoute(destinationRoute(config, spec))}`)
+      write(
+        `  ${name.padEnd(width)}  ${spec.type.padEnd(13)}  ${describeRoute(destinationRoute(config, spec))}`,
+      )
     write("")
 
     const publisher = createPublisher({
@@ -151,7 +168,11 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
       const feed = throttled(inputStream(settings, io), settings.rate).pipe(
         Stream.runForEach((item) =>
           item._tag === "Event"
-            ? Effect.promise(() => publisher.enqueue(item.event)).pipe(Effect.andThen(() => void tracker.enqueued++))
+            ? Effect.promise(() => publisher.enqueue(item.event)).pipe(
+                Effect.map(() => {
+                  tracker.enqueued++
+                }),
+              )
             : Effect.sync(() => tracker.recordInputProblem(item.problem)),
         ),
       )

@@ -39,7 +39,10 @@ const columns: ReadonlyArray<readonly [string, keyof DestinationTally]> = [
 ]
 
 /** A plain text table, right-aligned numbers. */
-export const formatTable = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
+export const formatTable = (
+  header: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+): string => {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)))
   const line = (cells: ReadonlyArray<string>) =>
     cells
@@ -60,8 +63,15 @@ export const formatSummary = (facts: SummaryFacts): string => {
   })
   const total = tracker.totals()
   rows.push(["total", "", ...columns.map(([, key]) => String(total[key]))])
-  const out: Array<string> = ["", "Summary", formatTable(["destination", "type", ...columns.map(([h]) => h)], rows), ""]
-  out.push(`events read: ${tracker.enqueued + tracker.inputProblems}  sent to the publisher: ${tracker.enqueued}`)
+  const out: Array<string> = [
+    "",
+    "Summary",
+    formatTable(["destination", "type", ...columns.map(([h]) => h)], rows),
+    "",
+  ]
+  out.push(
+    `events read: ${tracker.enqueued + tracker.inputProblems}  sent to the publisher: ${tracker.enqueued}`,
+  )
   out.push(`unrouted (no destination's route took them): ${facts.unrouted}`)
   if (tracker.inputProblems > 0) out.push(`input problems (not sent): ${tracker.inputProblems}`)
   out.push(`elapsed: ${(facts.elapsedMs / 1000).toFixed(2)} s`)
@@ -84,8 +94,8 @@ export const formatSummary = (facts: SummaryFacts): string => {
         ? total.failed > 0
           ? `${total.failed} event-destination pair(s) failed (exit 1)`
           : "problems found under --strict (exit 1)"
-        : total.rejected > 0 || tracker.inputProblems > 0
-          ? "every valid event was delivered; invalid ones were rejected before sending (exit 0; --strict makes this exit 1)"
+        : total.rejected > 0 || tracker.inputProblems > 0 || facts.unrouted > 0
+          ? "nothing failed; invalid or unrouted events were reported above, not sent (exit 0; --strict makes this exit 1)"
           : "every event was delivered (exit 0)"
   out.push("", `Result: ${verdict}`)
   return out.join("\n")

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import { parseCommandLine } from "./Cli.ts"
 /**
  * `eventport-sample`: the first thing a new user runs. Exit codes: 0 nothing failed, 1 an event
  * failed (or, under --strict, was rejected, unrouted or unreadable), 2 a usage or config mistake,
  * 130 stopped by Ctrl-C/SIGTERM after draining.
  */
 import { sampleRequestSkeleton } from "./CliInput.ts"
-import { parseCommandLine } from "./Cli.ts"
 import { runSample } from "./SampleRun.ts"
 import { UsageError } from "./UsageError.ts"
 
@@ -36,7 +36,9 @@ const main = async (): Promise<number> => {
       if (error.cause !== "reported") process.stderr.write(`eventport-sample: ${error.message}\n`)
       return 2
     }
-    process.stderr.write(`eventport-sample: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    process.stderr.write(
+      `eventport-sample: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
     return 1
   }
 }

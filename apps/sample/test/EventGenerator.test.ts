@@ -32,7 +32,9 @@ describe("event generator", () => {
     const modelInvalid = events.filter((e) => !validateEvent(e).ok)
     expect(modelInvalid.length).toBeGreaterThan(0)
     expect(modelInvalid.every((e) => e.source === undefined && e.type.startsWith("app."))).toBe(true)
-    const badFieldName = telemetry.filter((e) => typeof e.data === "object" && e.data !== null && "temp-01" in e.data)
+    const badFieldName = telemetry.filter(
+      (e) => typeof e.data === "object" && e.data !== null && "temp-01" in e.data,
+    )
     expect(badFieldName.length).toBeGreaterThan(0)
     const longType = app.filter((e) => e.type.length > 128)
     expect(longType.length).toBeGreaterThan(0)

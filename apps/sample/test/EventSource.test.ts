@@ -19,13 +19,13 @@ describe("NDJSON input", () => {
       '{"id":"e4","type":"device.telemetry.reported","source":"fleet","data":{"t":1},"time":"2026-01-02T03:04:05Z"}\r',
     ].join("\n")
     const items = await collect(text)
-    expect(items.map((i) => (i._tag === "Event" ? `event ${i.event.id}` : `${i.problem.where} ${i.problem.field} ${i.problem.rule}`))).toEqual([
-      "event e1",
-      "line 3 (line) json",
-      "line 4 type required",
-      "line 5 (event) type",
-      "event e4",
-    ])
+    expect(
+      items.map((i) =>
+        i._tag === "Event"
+          ? `event ${i.event.id}`
+          : `${i.problem.where} ${i.problem.field} ${i.problem.rule}`,
+      ),
+    ).toEqual(["event e1", "line 3 (line) json", "line 4 type required", "line 5 (event) type", "event e4"])
     const e4 = items[4]
     expect(e4?._tag === "Event" && e4.event.time).toEqual(new Date("2026-01-02T03:04:05Z"))
   })

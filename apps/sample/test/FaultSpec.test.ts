@@ -12,7 +12,9 @@ describe("--faults spec", () => {
       { type: "requestError", error: "internal", rate: 0.05 },
       { type: "entryError", rate: 0.05 },
     ])
-    expect(describeFaultSpec(spec)).toBe("throttle=0.2, internal=0.05, entry=0.05, latency=20-80 ms, drop=0.01")
+    expect(describeFaultSpec(spec)).toBe(
+      "throttle=0.2, internal=0.05, entry=0.05, latency=20-80 ms, drop=0.01",
+    )
   })
 
   it("takes a fixed latency, spaces and an empty spec", () => {
@@ -23,7 +25,10 @@ describe("--faults spec", () => {
   })
 
   it.each([
-    ["slow=0.1", /unknown fault "slow"; expected one of throttle, internal, unavailable, entry, latency, drop/],
+    [
+      "slow=0.1",
+      /unknown fault "slow"; expected one of throttle, internal, unavailable, entry, latency, drop/,
+    ],
     ["throttle=1.5", /throttle=1.5: expected a rate between 0 and 1/],
     ["throttle=", /throttle=: expected a rate between 0 and 1/],
     ["throttle", /throttle: expected throttle=<value>/],

@@ -18,13 +18,11 @@ const problemsOf = (json: unknown): ReadonlyArray<string> => {
 describe("config validation", () => {
   it("accepts the bundled default config with all five destination types", () => {
     const config = loadSampleConfig(bundledConfigPath)
-    expect(Object.values(config.destinations).map((d) => d.type).sort()).toEqual([
-      "eventbridge",
-      "iot-analytics",
-      "iot-events",
-      "memory",
-      "pinpoint",
-    ])
+    expect(
+      Object.values(config.destinations)
+        .map((d) => d.type)
+        .sort(),
+    ).toEqual(["eventbridge", "iot-analytics", "iot-events", "memory", "pinpoint"])
   })
 
   it("names a wrong destination type with the types it expected and the value it got", () => {
@@ -86,8 +84,12 @@ describe("config validation", () => {
     const dir = mkdtempSync(join(tmpdir(), "eventport-config-"))
     const file = join(dir, "broken.json")
     writeFileSync(file, '{ "destinations": ')
-    expect(() => loadSampleConfig(file)).toThrow(new RegExp(`^Invalid config file ${file}:\\n  \\(file\\): not valid JSON`))
-    expect(() => loadSampleConfig(join(dir, "missing.json"))).toThrow(/missing\.json:\n {2}\(file\): file not found/)
+    expect(() => loadSampleConfig(file)).toThrow(
+      new RegExp(`^Invalid config file ${file}:\\n  \\(file\\): not valid JSON`),
+    )
+    expect(() => loadSampleConfig(join(dir, "missing.json"))).toThrow(
+      /missing\.json:\n {2}\(file\): file not found/,
+    )
   })
 
   it("keeps the one-line switch of the README true: the telemetry line changes type and name only", () => {
@@ -96,9 +98,16 @@ describe("config validation", () => {
     expect(line).toBeDefined()
     const switched = text.replace(
       line!,
-      line!.replace('"type": "iot-analytics", "channelName": "device_telemetry"', '"type": "eventbridge", "eventBusName": "device-telemetry"'),
+      line!.replace(
+        '"type": "iot-analytics", "channelName": "device_telemetry"',
+        '"type": "eventbridge", "eventBusName": "device-telemetry"',
+      ),
     )
     const config = decodeSampleConfig(JSON.parse(switched), "switched.json")
-    expect(config.destinations.telemetry).toEqual({ type: "eventbridge", eventBusName: "device-telemetry", route: "telemetry" })
+    expect(config.destinations.telemetry).toEqual({
+      type: "eventbridge",
+      eventBusName: "device-telemetry",
+      route: "telemetry",
+    })
   })
 })

@@ -2,7 +2,7 @@
  * Flattens an Effect Schema failure into `{ path, message }` lines a person can act on. Messages say
  * what was expected; the caller decides whether the offending input may be echoed.
  */
-import { type SchemaError, SchemaIssue } from "effect"
+import { type Schema, SchemaIssue } from "effect"
 import { formatFieldPath } from "./FieldPath.ts"
 
 export interface FieldProblem {
@@ -15,10 +15,12 @@ export interface FieldProblem {
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
 export const schemaProblems = (
-  error: SchemaError,
+  error: Schema.SchemaError,
   prefix: ReadonlyArray<PropertyKey> = [],
 ): Array<FieldProblem> =>
   formatter(error.issue).issues.map((issue) => ({
     path: formatFieldPath([...prefix, ...(issue.path ?? []).map((p) => (typeof p === "object" ? p.key : p))]),
-    message: issue.message.replace(/^Missing key$/, "is required").replace(/^(Expected no excess property|Unexpected key with value .*)$/s, "unknown field"),
+    message: issue.message
+      .replace(/^Missing key$/, "is required")
+      .replace(/^(Expected no excess property|Unexpected key with value .*)$/s, "unknown field"),
   }))
