@@ -48,6 +48,8 @@ export interface DeliveryErrorFields {
   readonly httpStatus?: number
   /** How many requests carried the entry before this error stood. Set by the engine. */
   readonly attempts?: number
+  /** With code `RetryBudgetExhausted`: the normalized code of the last error the destination gave. */
+  readonly lastCode?: DeliveryErrorCode
 }
 
 export class DeliveryError extends Data.TaggedError("DeliveryError")<DeliveryErrorFields> {
@@ -56,7 +58,11 @@ export class DeliveryError extends Data.TaggedError("DeliveryError")<DeliveryErr
   override get message(): string {
     const raw =
       this.rawCode === undefined ? "" : ` (${this.rawCode}${this.rawMessage ? `: ${this.rawMessage}` : ""})`
-    return `${this.code}${raw}${this.outcomeUnknown ? " [outcome unknown]" : ""}`
+    const budget =
+      this.code === "RetryBudgetExhausted"
+        ? ` (retry budget exhausted${this.lastCode === undefined ? "" : `, last error ${this.lastCode}`})`
+        : ""
+    return `${this.code}${budget}${raw}${this.outcomeUnknown ? " [outcome unknown]" : ""}`
   }
 
   /** `instanceof` that survives two copies of the package in one install. */
@@ -79,6 +85,7 @@ export class DeliveryError extends Data.TaggedError("DeliveryError")<DeliveryErr
     if (this.outcomeUnknown !== undefined) f.outcomeUnknown = this.outcomeUnknown
     if (this.httpStatus !== undefined) f.httpStatus = this.httpStatus
     if (this.attempts !== undefined) f.attempts = this.attempts
+    if (this.lastCode !== undefined) f.lastCode = this.lastCode
     return f
   }
 }

@@ -86,21 +86,25 @@ export class PublishResult {
   readonly counts: Readonly<Record<string, Readonly<DestinationCounts>>>
   /** Valid events that no destination's route accepted. Reported, never dropped silently. */
   readonly unrouted: ReadonlyArray<Event>
+  /** How many events were unrouted, also when `retainOutcomes: "none"` kept no list. */
+  readonly unroutedCount: number
   private byId: Map<string, Array<Outcome>> | undefined
 
   constructor(args: {
     outcomes: ReadonlyArray<Outcome>
     counts: Readonly<Record<string, Readonly<DestinationCounts>>>
     unrouted?: ReadonlyArray<Event>
+    unroutedCount?: number
   }) {
     this.outcomes = args.outcomes
     this.counts = args.counts
     this.unrouted = args.unrouted ?? []
+    this.unroutedCount = args.unroutedCount ?? this.unrouted.length
   }
 
   /** True when every (event, destination) pair was delivered and every event was routed. */
   get ok(): boolean {
-    if (this.unrouted.length > 0) return false
+    if (this.unroutedCount > 0) return false
     for (const c of Object.values(this.counts)) if (c.failed > 0 || c.rejected > 0) return false
     return true
   }

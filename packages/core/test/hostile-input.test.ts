@@ -78,8 +78,15 @@ describe("hostile input", () => {
   })
 
   it("does not let __proto__ or constructor keys pollute prototypes", () => {
-    const data = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}')
-    const result = validateEvent({ type: "t", source: "s", data, extensions: JSON.parse('{"__proto__": "x"}') })
+    const data = JSON.parse(
+      '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}',
+    )
+    const result = validateEvent({
+      type: "t",
+      source: "s",
+      data,
+      extensions: JSON.parse('{"__proto__": "x"}'),
+    })
     expect(result.ok).toBe(false) // the extension name breaks the CloudEvents naming rule
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     const ok = validateEvent({ type: "t", source: "s", data })

@@ -1,0 +1,23 @@
+/**
+ * The two ways the buffered producer refuses an event. Destination errors are never thrown: they
+ * are outcomes (see DeliveryError).
+ */
+import { Data } from "effect"
+
+/** `enqueue` with overflow policy `fail` found the buffer full. The event also gets a `Failed` outcome (code `Overflow`). */
+export class BufferOverflowError extends Data.TaggedError("BufferOverflowError")<{
+  readonly message: string
+  readonly eventId: string | undefined
+}> {}
+
+/** The publisher is closing or closed: it takes no more events. */
+export class PublisherClosedError extends Data.TaggedError("PublisherClosedError")<{
+  readonly message: string
+}> {}
+
+
+/** An async iterable given to `publish` threw while it was read. Pairs already handed over still end with outcomes (and `onOutcome` calls). */
+export class PublishInputError extends Data.TaggedError("PublishInputError")<{
+  readonly message: string
+  readonly cause: unknown
+}> {}

@@ -1,0 +1,250 @@
+/**
+ * The buffered producer behind `enqueue`: an Effect Queue bounded by count (blocking or dropping,
+ * by overflow policy), a byte bound, a linger time, and one consumer fiber that feeds windows of
+ * events to the destinations.
+ */
+import { Deferred, Duration, Effect, Fiber, Queue, type Scope } from "effect"
+import { deliveryError } from "../DeliveryError.ts"
+import type { PublishResult } from "../Outcome.ts"
+import { BufferOverflowError, PublisherClosedError } from "../PublisherError.ts"
+import type { Intake } from "./Intake.ts"
+import type { Run } from "./Run.ts"
+import type { Signal } from "./Signal.ts"
+
+export interface ProducerSettings {
+  readonly maxEvents: number
+  readonly maxBytes: number
+  readonly lingerMs: number
+  readonly overflow: "block" | "dropNewest" | "fail"
+  readonly windowSize: number
+}
+
+interface Buffered {
+  readonly input: unknown
+  readonly bytes: number
+}
+
+/** The buffer's size measure: JSON text length of the data, or its byte length when binary. */
+export const bufferedBytes = (input: unknown): number => {
+  if (typeof input !== "object" || input === null) return 0
+  const data = (input as { data?: unknown }).data
+  if (data instanceof Uint8Array) return data.byteLength
+  if (typeof data === "string") return data.length + 2
+  try {
+    return JSON.stringify(data)?.length ?? 0
+  } catch {
+    return 0 // not JSON: validation rejects it with the reason
+  }
+}
+
+const eventIdOf = (input: unknown): string | undefined => {
+  const id = typeof input === "object" && input !== null ? (input as { id?: unknown }).id : undefined
+  return typeof id === "string" ? id : undefined
+}
+
+export class Producer {
+  private bytes = 0
+  private accepted = 0
+  private processed = 0
+  private flushing = 0
+  private closing = false
+  private lingerWake: Deferred.Deferred<void> | undefined
+  private consumer: Fiber.Fiber<unknown> | undefined
+
+  private constructor(
+    private readonly settings: ProducerSettings,
+    private readonly queue: Queue.Queue<Buffered>,
+    readonly run: Run,
+    private readonly intake: Intake,
+    private readonly signal: Signal,
+  ) {}
+
+  static make(settings: ProducerSettings, run: Run, intake: Intake, signal: Signal): Effect.Effect<Producer> {
+    const queue =
+      settings.overflow === "block"
+        ? Queue.bounded<Buffered>(settings.maxEvents)
+        : Queue.dropping<Buffered>(settings.maxEvents)
+    return Effect.map(queue, (q) => new Producer(settings, q, run, intake, signal))
+  }
+
+  /** Everything accepted so far has been handed to destinations and settled. */
+  get drained(): boolean {
+    return this.processed >= this.accepted && this.run.idle
+  }
+
+  start(scope: Scope.Scope): Effect.Effect<void> {
+    return Effect.map(Effect.forkIn(Effect.forever(this.step()), scope), (fiber) => {
+      this.consumer = fiber
+    })
+  }
+
+  /** The synchronous path of `enqueue`: true when the event went straight into the buffer. */
+  offerUnsafe(input: unknown): boolean {
+    if (this.closing) return false
+    const bytes = bufferedBytes(input)
+    if (this.bytes + bytes > this.settings.maxBytes) return false
+    if (!Queue.offerUnsafe(this.queue, { input, bytes })) return false
+    this.bytes += bytes
+    this.accepted++
+    return true
+  }
+
+  enqueue(input: unknown): Effect.Effect<void, BufferOverflowError | PublisherClosedError> {
+    return Effect.suspend((): Effect.Effect<void, BufferOverflowError | PublisherClosedError> => {
+      if (this.closing) return Effect.fail(closedError())
+      if (this.offerUnsafe(input)) return Effect.void
+      const bytes = bufferedBytes(input)
+      const { maxBytes, maxEvents, overflow } = this.settings
+      if (bytes > maxBytes)
+        return this.overflow(input, `the event's data is ${bytes} bytes, more than the buffer's maxBytes ${maxBytes}`)
+      if (overflow !== "block")
+        return this.overflow(input, `the buffer is full (maxEvents ${maxEvents}, maxBytes ${maxBytes})`)
+      return Effect.andThen(
+        this.signal.waitUntil(() => this.closing || this.bytes + bytes <= maxBytes),
+        Effect.suspend(() => {
+          if (this.closing) return Effect.fail(closedError())
+          // Reserve the bytes before waiting for a slot so concurrent enqueues cannot overrun them.
+          this.bytes += bytes
+          return Effect.flatMap(Queue.offer(this.queue, { input, bytes }), (offered) => {
+            if (offered) {
+              this.accepted++
+              return Effect.void
+            }
+            this.bytes -= bytes
+            return Effect.fail(closedError())
+          })
+        }),
+      )
+    })
+  }
+
+  /** Sends everything enqueued so far; the outcomes since the last flush. */
+  get flush(): Effect.Effect<PublishResult> {
+    return Effect.suspend(() => {
+      const target = this.accepted
+      this.flushing++
+      this.wake()
+      return this.run.waitUntil(() => this.processed >= target && this.run.idle).pipe(
+        Effect.ensuring(
+          Effect.sync(() => {
+            this.flushing--
+          }),
+        ),
+        Effect.map(() => this.run.cut()),
+      )
+    })
+  }
+
+  /** Takes no more events; what is buffered is sent without waiting for the linger time. */
+  beginClose(): void {
+    this.closing = true
+    this.wake()
+    this.signal.notify()
+  }
+
+  /** Stops the consumer; what is still buffered ends `Failed` with code `Closed`. */
+  get stop(): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      this.closing = true
+      const consumer = this.consumer
+      return Effect.andThen(consumer === undefined ? Effect.void : Fiber.interrupt(consumer), () =>
+        Effect.flatMap(Queue.clear(this.queue), (left) => {
+          Queue.shutdownUnsafe(this.queue)
+          return this.refuse(left)
+        }),
+      )
+    })
+  }
+
+  private wake() {
+    const wake = this.lingerWake
+    this.lingerWake = undefined
+    if (wake !== undefined) Deferred.doneUnsafe(wake, Effect.void)
+  }
+
+  private overflow(input: unknown, reason: string): Effect.Effect<void, BufferOverflowError> {
+    const error = deliveryError("Overflow", { rawMessage: reason, attempts: 0 })
+    const refused = this.intake.refuse([input], error)
+    if (this.settings.overflow !== "fail") return refused
+    return Effect.andThen(
+      refused,
+      Effect.fail(
+        new BufferOverflowError({
+          message: `enqueue refused event ${eventIdOf(input) ?? "(no id)"}: ${reason}`,
+          eventId: eventIdOf(input),
+        }),
+      ),
+    )
+  }
+
+  private refuse(items: ReadonlyArray<Buffered>): Effect.Effect<void> {
+    if (items.length === 0) return Effect.void
+    this.processed += items.length
+    const error = deliveryError("Closed", {
+      rawMessage: "the publisher closed before the event was sent",
+      attempts: 0,
+    })
+    return Effect.andThen(
+      this.intake.refuse(
+        items.map((b) => b.input),
+        error,
+      ),
+      Effect.sync(() => this.run.notify()),
+    )
+  }
+
+  /**
+   * One window: wait for an event, give a partly filled window up to `lingerMs` to fill (unless
+   * someone flushes or closes), then hand it to the destinations. Taken events are never lost:
+   * handing them over is uninterruptible, and an interrupted linger settles them as `Closed`.
+   */
+  private step(): Effect.Effect<void> {
+    const { windowSize, lingerMs } = this.settings
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(restore(Queue.takeBetween(this.queue, 1, windowSize)), (first) => {
+        let items: ReadonlyArray<Buffered> = first
+        let linger: Effect.Effect<void> = Effect.void
+        if (items.length < windowSize && lingerMs > 0 && this.flushing === 0 && !this.closing) {
+          const wake = Deferred.makeUnsafe<void>()
+          this.lingerWake = wake
+          linger = restore(Effect.raceFirst(Effect.sleep(Duration.millis(lingerMs)), Deferred.await(wake))).pipe(
+            Effect.onInterrupt(() => this.refuse(items)),
+          )
+        }
+        const more = Effect.suspend(() => {
+          const room = windowSize - items.length
+          if (room <= 0 || Queue.sizeUnsafe(this.queue) <= 0) return Effect.void
+          return Effect.map(Queue.takeBetween(this.queue, 1, room), (rest) => {
+            items = items.concat(rest)
+          })
+        })
+        return linger.pipe(
+          Effect.andThen(more),
+          Effect.andThen(Effect.suspend(() => this.hand(items))),
+        )
+      }),
+    )
+  }
+
+  private hand(items: ReadonlyArray<Buffered>): Effect.Effect<void> {
+    const inputs = new Array<unknown>(items.length)
+    let bytes = 0
+    for (let i = 0; i < items.length; i++) {
+      const b = items[i]!
+      inputs[i] = b.input
+      bytes += b.bytes
+    }
+    this.bytes -= bytes
+    this.signal.notify()
+    return Effect.andThen(
+      this.intake.take(inputs, true),
+      Effect.sync(() => {
+        this.processed += items.length
+        this.run.notify()
+      }),
+    )
+  }
+}
+
+const closedError = () =>
+  new PublisherClosedError({ message: "the publisher is closing or closed and takes no more events" })
