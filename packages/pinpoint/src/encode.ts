@@ -14,6 +14,7 @@ import {
   violation,
 } from "@eventport/core"
 import {
+  channelTypes,
   maxAttributeAndMetricKeys,
   maxAttributeKeyLength,
   maxAttributeValueLength,
@@ -77,6 +78,54 @@ const isoTimestamp = (value: unknown, field: string, violations: Array<Violation
   }
   violations.push(violation(field, "timestamp", "must be a valid Date or an ISO 8601 date-time string"))
   return undefined
+}
+
+const endpointStringMembers = ["Address", "EffectiveDate", "EndpointStatus", "OptOut", "RequestId"] as const
+const endpointObjectMembers = ["Demographic", "Location", "User"] as const
+
+/**
+ * Checks an Endpoint object against the model's shape (FACTS §4.2). The request is validated as a
+ * whole, so a bad Endpoint would fail every event in it: better to reject the one event.
+ */
+export const checkEndpoint = (value: unknown): ReadonlyArray<Violation> => {
+  if (!isPlainRecord(value))
+    return [violation("endpoint", "type", `must be an object, got ${describeValue(value)}`)]
+  const violations: Array<Violation> = []
+  const channelType = value.ChannelType
+  if (channelType !== undefined && (typeof channelType !== "string" || !channelTypes.has(channelType)))
+    violations.push(
+      violation("endpoint.ChannelType", "enum", `must be one of ${[...channelTypes].join(", ")}`),
+    )
+  for (const member of endpointStringMembers)
+    if (value[member] !== undefined && typeof value[member] !== "string")
+      violations.push(
+        violation(`endpoint.${member}`, "type", `must be a string, got ${describeValue(value[member])}`),
+      )
+  for (const member of endpointObjectMembers)
+    if (value[member] !== undefined && !isPlainRecord(value[member]))
+      violations.push(
+        violation(`endpoint.${member}`, "type", `must be an object, got ${describeValue(value[member])}`),
+      )
+  const { Attributes: attributes, Metrics: metrics } = value
+  if (
+    attributes !== undefined &&
+    !(
+      isPlainRecord(attributes) &&
+      Object.values(attributes).every(
+        (list) => Array.isArray(list) && list.every((item) => typeof item === "string"),
+      )
+    )
+  )
+    violations.push(violation("endpoint.Attributes", "type", "must map names to lists of strings"))
+  if (
+    metrics !== undefined &&
+    !(
+      isPlainRecord(metrics) &&
+      Object.values(metrics).every((n) => typeof n === "number" && Number.isFinite(n))
+    )
+  )
+    violations.push(violation("endpoint.Metrics", "type", "must map names to finite numbers"))
+  return violations
 }
 
 /** Validates a session option: `Id` and `StartTimestamp` are required by the model (FACTS §4.2). */
@@ -241,11 +290,9 @@ export const encode = (event: Event, settings: EncodeSettings): EncodeResult<Pin
   if (settings.endpoint !== undefined) {
     const resolved = resolveOption(settings.endpoint, event, "endpoint", violations)
     if (resolved.ok) {
-      if (isPlainRecord(resolved.value)) endpoint = resolved.value
-      else
-        violations.push(
-          violation("endpoint", "type", `must be an object, got ${describeValue(resolved.value)}`),
-        )
+      const bad = checkEndpoint(resolved.value)
+      if (bad.length === 0) endpoint = resolved.value
+      else violations.push(...bad)
     }
   }
 
@@ -292,6 +339,13 @@ export const encode = (event: Event, settings: EncodeSettings): EncodeResult<Pin
       session = checked.session
     }
   }
+
+  // toISOString gives a 6-digit signed year outside 0000–9999, which is not an ISO 8601 date-time.
+  const year = event.time.getUTCFullYear()
+  if (year < 0 || year > 9999)
+    violations.push(
+      violation("time", "timestamp", "must be between years 0000 and 9999 for an ISO 8601 Timestamp"),
+    )
 
   if (
     violations.length > 0 ||

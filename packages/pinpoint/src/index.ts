@@ -1,4 +1,11 @@
-export { checkSession, type EncodeSettings, encode, entryBytes, type PinpointEntry } from "./encode.ts"
+export {
+  checkEndpoint,
+  checkSession,
+  type EncodeSettings,
+  encode,
+  entryBytes,
+  type PinpointEntry,
+} from "./encode.ts"
 export * as limits from "./limits.ts"
 export { groupByEndpoint, pinpoint } from "./PinpointAdapter.ts"
 export {

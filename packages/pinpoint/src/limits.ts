@@ -26,3 +26,20 @@ export const maxAttributeValueLength = 200
  * share of its endpoint's EventsBatch framing is counted in the entry (see encode.ts).
  */
 export const requestOverheadBytes = Buffer.byteLength('{"BatchItem":{}}', "utf8")
+
+/** `PublicEndpoint.ChannelType` values. FACTS §4.2 (botocore `ChannelType`). */
+export const channelTypes: ReadonlySet<string> = new Set([
+  "PUSH",
+  "GCM",
+  "APNS",
+  "APNS_SANDBOX",
+  "APNS_VOIP",
+  "APNS_VOIP_SANDBOX",
+  "ADM",
+  "SMS",
+  "VOICE",
+  "EMAIL",
+  "BAIDU",
+  "CUSTOM",
+  "IN_APP",
+])

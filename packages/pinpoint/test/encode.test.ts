@@ -237,3 +237,30 @@ describe("pinpoint factory", () => {
     expect(adapter.limits).toMatchObject({ maxEntries: 100, maxRequestBytes: 4 * 1024 * 1024 })
   })
 })
+
+describe("endpoint and time checks", () => {
+  it("rejects an Endpoint object the model would refuse, for that event only", () => {
+    const bad: EncodeSettings = {
+      ...settings,
+      endpoint: { ChannelType: "PIGEON", Address: 7, Attributes: { a: "x" }, Metrics: { m: "1" } } as never,
+    }
+    expect(violations(encode(event(), bad)).map((v) => `${v.field}:${v.rule}`)).toEqual([
+      "endpoint.ChannelType:enum",
+      "endpoint.Address:type",
+      "endpoint.Attributes:type",
+      "endpoint.Metrics:type",
+    ])
+    ok(
+      encode(event(), {
+        ...settings,
+        endpoint: { ChannelType: "CUSTOM", Attributes: { a: ["x"] }, Metrics: { m: 1 } },
+      }),
+    )
+  })
+
+  it("rejects a time outside years 0000–9999 (no ISO 8601 Timestamp for it)", () => {
+    expect(violations(encode(event({ time: new Date(Date.UTC(10000, 0, 1)) }), settings))).toEqual([
+      expect.objectContaining({ field: "time", rule: "timestamp" }),
+    ])
+  })
+})
