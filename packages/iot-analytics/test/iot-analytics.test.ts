@@ -7,6 +7,7 @@ import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
   type Adapter,
   createEvent,
+  createPublisher,
   type DeliveryError,
   type EntryResult,
   type Event,
@@ -273,5 +274,127 @@ describe("iotAnalytics against the emulator", () => {
     })
     await send(adapter, events)
     expect(emulator.store.iotanalytics.entries.map((m) => m.payload.byteLength)).toEqual(sizes)
+  })
+})
+
+describe("iotAnalytics through the publisher", () => {
+  const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 }
+  const publisherFor = (options: Partial<IotAnalyticsOptions> = {}, maxAttempts = 5) =>
+    createPublisher({ destinations: { iot: adapterFor(options) }, retry: { ...fastRetry, maxAttempts } })
+
+  it("mixed valid and invalid events: invalid Rejected with id, field and rule, the rest Delivered", async () => {
+    const publisher = publisherFor()
+    const result = await publisher.publish([
+      { id: "ok-1", type: "reading", source: "sensor", data: { temp_01: 1 } },
+      { id: "bad-1", type: "reading", source: "sensor", data: { "temp-01": 2 } },
+      { id: "ok-2", type: "reading", source: "sensor", data: { T_1: 3 } },
+    ])
+    expect(result.counts.iot).toMatchObject({ delivered: 2, rejected: 1, failed: 0, requests: 1 })
+    const [rejected] = result.forEvent("bad-1")
+    expect(rejected).toMatchObject({
+      _tag: "Rejected",
+      violations: [{ field: "data.temp-01", rule: "fieldName" }],
+    })
+    expect(rejected?._tag === "Rejected" && rejected.message).toMatch(/bad-1.*data\.temp-01.*fieldName/)
+    expect(emulator.store.iotanalytics.entries.map((m) => m.messageId)).toEqual(["ok-1", "ok-2"])
+    await publisher.close()
+  })
+
+  it("invalid events alone send no request", async () => {
+    const publisher = publisherFor({ channelName: (e) => e.subject ?? "" })
+    const result = await publisher.publish([
+      { type: "reading", source: "sensor", subject: "__bad", data: {} },
+      { type: "reading", source: "sensor", data: { "01_temp": 1 } },
+      { type: "reading", source: "sensor", subject: "ok", data: { __temp_01: 1 } },
+    ])
+    expect(result.counts.iot).toMatchObject({ rejected: 3, requests: 0 })
+    expect(emulator.requests.counts().total).toBe(0)
+    await publisher.close()
+  })
+
+  it("an oversize payload is Rejected before any request", async () => {
+    const publisher = publisherFor({ maxMessageBytes: 100 })
+    const result = await publisher.publish([
+      { type: "reading", source: "sensor", data: { v: "x".repeat(200) } },
+    ])
+    expect(result.outcomes[0]).toMatchObject({ _tag: "Rejected" })
+    expect(emulator.requests.counts().total).toBe(0)
+    await publisher.close()
+  })
+
+  it("retries resend only the failed messages", async () => {
+    const events = Array.from({ length: 5 }, (_, i) => event({ id: `m-${i}` }))
+    emulator.faults.set([
+      { type: "entryError", code: "ServiceUnavailableException", match: { id: "m-1" }, times: 1 },
+      { type: "entryError", code: "ThrottlingException", match: { id: "m-3" }, times: 2 },
+      { type: "entryError", code: "InvalidRequestException", match: { id: "m-4" } },
+    ])
+    const publisher = publisherFor()
+    const result = await publisher.publish(events)
+    expect(result.counts.iot).toMatchObject({ delivered: 4, failed: 1, requests: 3 })
+    expect(result.forEvent("m-3")[0]).toMatchObject({ _tag: "Delivered", attempts: 3 })
+    expect(result.forEvent("m-4")[0]).toMatchObject({
+      _tag: "Failed",
+      error: { code: "InvalidRequest" },
+      attempts: 1,
+    })
+    expect(emulator.requests.list().map((r) => r.entryCount)).toEqual([5, 2, 1])
+    expect(emulator.store.iotanalytics.entries.map((m) => m.messageId).sort()).toEqual([
+      "m-0",
+      "m-1",
+      "m-2",
+      "m-3",
+    ])
+    await publisher.close()
+  })
+
+  it("a whole-request throttle is retried; a 404 is not", async () => {
+    emulator.faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
+    const publisher = publisherFor()
+    const ok = await publisher.publish([event(), event()])
+    expect(ok.counts.iot).toMatchObject({ delivered: 2, requests: 2 })
+
+    emulator.reset()
+    emulator.faults.set({ type: "requestError", error: { code: "ResourceNotFoundException", status: 404 } })
+    const notFound = await publisher.publish([event()])
+    expect(notFound.outcomes[0]).toMatchObject({
+      _tag: "Failed",
+      error: { code: "NotFound", retryable: false },
+    })
+    expect(emulator.requests.counts().total).toBe(1)
+    await publisher.close()
+  })
+
+  it("a dropped connection with retries off is Failed with an unknown outcome (the message was stored)", async () => {
+    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+    const publisher = publisherFor({}, 1)
+    const result = await publisher.publish([event()])
+    expect(result.outcomes[0]).toMatchObject({ _tag: "Failed", error: { outcomeUnknown: true } })
+    expect(result.counts.iot?.outcomeUnknown).toBe(1)
+    expect(emulator.store.iotanalytics.count).toBe(1)
+    await publisher.close()
+  })
+
+  it("batches 230 events over 100-message requests, one channel per request", async () => {
+    const publisher = publisherFor({ channelName: (e) => e.subject ?? "telemetry" })
+    const events = Array.from({ length: 230 }, (_, i) => event({ subject: i < 30 ? "line_2" : "line_1" }))
+    const result = await publisher.publish(events)
+    expect(result.ok).toBe(true)
+    expect(
+      emulator.requests
+        .list()
+        .map((r) => r.entryCount)
+        .sort((a, b) => b - a),
+    ).toEqual([100, 100, 30])
+    expect(emulator.store.counts().iotanalytics.byTarget).toEqual({ line_1: 200, line_2: 30 })
+    await publisher.close()
+  })
+
+  it("reports the derived messageId as the Delivered outcome's sentId", async () => {
+    const publisher = publisherFor()
+    const result = await publisher.publish([event({ id: "capteur-été" })])
+    const [stored] = emulator.store.iotanalytics.entries
+    expect(result.outcomes[0]).toMatchObject({ _tag: "Delivered", sentId: stored?.messageId })
+    await publisher.close()
   })
 })
