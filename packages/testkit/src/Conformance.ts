@@ -4,7 +4,13 @@
  * `ConformanceError` naming what broke; `describeAdapterConformance` registers them all under vitest.
  */
 import { isDeepStrictEqual } from "node:util"
-import { DeliveryError, type Event } from "@eventport/core"
+import {
+  createPublisher,
+  DeliveryError,
+  type Event,
+  type PublishResult,
+  type RetryOptions,
+} from "@eventport/core"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, it } from "vitest"
@@ -31,6 +37,15 @@ export interface ConformanceOptions {
   readonly skip?: Partial<Record<ConformanceCheckName, string>>
   /** Per-check vitest timeout. Default 60 s. */
   readonly timeoutMs?: number
+  /**
+   * Publisher settings for the checks that publish through the engine. Defaults keep retries fast:
+   * `{ maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 20, throttledBaseDelayMs: 1, budget: false }`.
+   */
+  readonly publisher?: {
+    readonly retry?: RetryOptions
+    readonly requestTimeoutMs?: number
+    readonly concurrency?: number
+  }
 }
 
 export type ConformanceCheck = (options: ConformanceOptions) => Promise<void>
@@ -278,6 +293,179 @@ const acceptsRequestsFilledToDeclaredLimits: ConformanceCheck = async ({ harness
   })
 }
 
+const destination = "conformance"
+
+const publishThrough = async (
+  adapter: AnyAdapter,
+  options: ConformanceOptions,
+  events: ReadonlyArray<Event>,
+): Promise<PublishResult> => {
+  const settings = options.publisher ?? {}
+  const publisher = createPublisher({
+    // The suite closes the adapter itself (withAdapter): one adapter may serve several publishers.
+    destinations: { [destination]: { ...adapter, close: Effect.void } },
+    retry: {
+      maxAttempts: 4,
+      baseDelayMs: 1,
+      maxDelayMs: 20,
+      throttledBaseDelayMs: 1,
+      budget: false,
+      ...settings.retry,
+    },
+    ...(settings.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: settings.requestTimeoutMs }),
+    ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
+  })
+  try {
+    return await publisher.publish(events)
+  } finally {
+    await publisher.close()
+  }
+}
+
+/**
+ * The ledger every publish check ends with: one outcome per event; a delivered event is held by the
+ * destination exactly once; a failed one (outcome known) not at all. Returns the outcomes by id.
+ */
+const checkLedger = async (
+  harness: ConformanceHarness,
+  result: PublishResult,
+  events: ReadonlyArray<Event>,
+) => {
+  const byId = new Map<string, PublishResult["outcomes"][number]>()
+  for (const outcome of result.forDestination(destination)) {
+    check(!byId.has(outcome.eventId), () => `event ${outcome.eventId} got more than one outcome`)
+    byId.set(outcome.eventId, outcome)
+  }
+  const received = await receivedCounts(harness)
+  for (const event of events) {
+    const outcome = byId.get(event.id)
+    if (outcome === undefined) return fail(`event ${event.id} got no outcome`)
+    const held = received.get(event.id) ?? 0
+    if (outcome._tag === "Delivered")
+      check(
+        held === 1,
+        () => `event ${event.id} is Delivered but the destination holds it ${held} times (expected once)`,
+      )
+    else if (outcome._tag === "Failed" && outcome.error.outcomeUnknown !== true)
+      check(
+        held === 0,
+        () =>
+          `event ${event.id} is Failed (${outcome.error.code}) but the destination holds it ${held} times`,
+      )
+    else if (outcome._tag === "Rejected")
+      fail(`the suite's valid event ${event.id} was Rejected: ${outcome.message}`)
+  }
+  check(byId.size === events.length, () => `${byId.size} outcomes for ${events.length} events`)
+  return byId
+}
+
+const publishDeliversEveryEventOnceWithinLimits: ConformanceCheck = async (options) =>
+  withAdapter(options.harness, async (adapter) => {
+    const { harness } = options
+    const n = Math.min(adapter.limits.maxEntries * 2 + 1, 2 * maxSuiteEntries + 1)
+    const events = suiteEvents(harness, n, "pub")
+    const result = await publishThrough(adapter, options, events)
+    const outcomes = await checkLedger(harness, result, events)
+    for (const [id, outcome] of outcomes)
+      check(
+        outcome._tag === "Delivered",
+        () =>
+          `event ${id} was not delivered with no fault scripted: ${outcome._tag === "Failed" ? outcome.error.message : outcome._tag}`,
+      )
+    if (harness.requests === undefined) return
+    const { maxEntries, maxRequestBytes } = adapter.limits
+    for (const request of await harness.requests()) {
+      check(
+        request.entries <= maxEntries,
+        () => `the destination received a request of ${request.entries} entries; maxEntries is ${maxEntries}`,
+      )
+      const bytes = request.bytes
+      if (bytes !== undefined)
+        check(
+          bytes <= maxRequestBytes,
+          () => `the destination received a request of ${bytes} bytes; maxRequestBytes is ${maxRequestBytes}`,
+        )
+    }
+  })
+
+const publishRetriesRetryableErrors: ConformanceCheck = async (options) =>
+  withAdapter(options.harness, async (adapter) => {
+    const { harness } = options
+    const events = suiteEvents(harness, 12, "rty")
+    const transient = events.filter((_, i) => i % 3 === 1).map((e) => e.id)
+    await harness.faults.failEntries(transient, { retryable: true, times: 1 })
+    await harness.faults.failNextRequests(1, "throttle")
+    const result = await publishThrough(adapter, options, events)
+    const outcomes = await checkLedger(harness, result, events)
+    for (const [id, outcome] of outcomes) {
+      if (outcome._tag !== "Delivered")
+        return fail(
+          `event ${id} was not delivered after transient failures: ${outcome._tag === "Failed" ? outcome.error.message : outcome._tag}` +
+            " (a transient destination error must be classified retryable so the engine retries it)",
+        )
+    }
+    for (const id of transient) {
+      const outcome = outcomes.get(id)
+      check(
+        outcome?._tag === "Delivered" && outcome.attempts >= 2,
+        () =>
+          `event ${id} failed once at the destination, so it needs at least 2 attempts; got ${outcome?._tag === "Delivered" ? outcome.attempts : "none"}`,
+      )
+    }
+  })
+
+const publishDoesNotRetryPermanentErrors: ConformanceCheck = async (options) =>
+  withAdapter(options.harness, async (adapter) => {
+    const { harness } = options
+    const events = suiteEvents(harness, 9, "prm")
+    const permanent = new Set(events.filter((_, i) => i % 3 === 0).map((e) => e.id))
+    await harness.faults.failEntries([...permanent], { retryable: false, times: 1 })
+    const result = await publishThrough(adapter, options, events)
+    const outcomes = await checkLedger(harness, result, events)
+    for (const [id, outcome] of outcomes) {
+      if (!permanent.has(id)) {
+        check(outcome._tag === "Delivered", () => `event ${id} had no fault but is ${outcome._tag}`)
+        continue
+      }
+      if (outcome._tag !== "Failed")
+        return fail(
+          `event ${id} failed permanently at the destination but ended ${outcome._tag}` +
+            (outcome._tag === "Delivered"
+              ? ` after ${outcome.attempts} attempts: the permanent error was retried`
+              : ""),
+        )
+      check(
+        !outcome.error.retryable && outcome.attempts === 1,
+        () =>
+          `event ${id}'s permanent failure was retried or called retryable (attempts ${outcome.attempts}, retryable ${outcome.error.retryable})`,
+      )
+    }
+  })
+
+const publishLosesNothingOnPartialFailure: ConformanceCheck = async (options) =>
+  withAdapter(options.harness, async (adapter) => {
+    const { harness } = options
+    const events = suiteEvents(harness, 16, "mix")
+    const ids = events.map((e) => e.id)
+    const permanent = ids.filter((_, i) => i % 4 === 1)
+    const flaky = ids.filter((_, i) => i % 4 === 2)
+    const broken = ids.filter((_, i) => i % 8 === 3)
+    await harness.faults.failEntries(permanent, { retryable: false })
+    await harness.faults.failEntries(flaky, { retryable: true, times: 1 })
+    await harness.faults.failEntries(broken, { retryable: true })
+    await harness.faults.failNextRequests(1, "internal")
+    const result = await publishThrough(adapter, options, events)
+    const outcomes = await checkLedger(harness, result, events)
+    const expectFailed = new Set([...permanent, ...broken])
+    for (const [id, outcome] of outcomes)
+      check(
+        (outcome._tag === "Failed") === expectFailed.has(id),
+        () =>
+          `event ${id} ended ${outcome._tag}${outcome._tag === "Failed" ? ` (${outcome.error.message})` : ""}; ` +
+          `expected ${expectFailed.has(id) ? "Failed" : "Delivered"}`,
+      )
+  })
+
 /** Every check, by name. Call one directly to test a harness or an adapter outside vitest's `describe`. */
 export const conformanceChecks = {
   declaresValidLimits,
@@ -286,6 +474,10 @@ export const conformanceChecks = {
   sendAnswersEveryEntryInOrder,
   sendAttributesEntryFailures,
   sendClassifiesRequestErrors,
+  publishDeliversEveryEventOnceWithinLimits,
+  publishRetriesRetryableErrors,
+  publishDoesNotRetryPermanentErrors,
+  publishLosesNothingOnPartialFailure,
 } satisfies Record<string, ConformanceCheck>
 
 export type ConformanceCheckName = keyof typeof conformanceChecks
@@ -300,6 +492,13 @@ export const conformanceCheckTitles: Record<ConformanceCheckName, string> = {
   sendAttributesEntryFailures:
     "per-entry failures are attributed to the right events and classified (transient/permanent)",
   sendClassifiesRequestErrors: "whole-request throttling and server errors are classified and retryable",
+  publishDeliversEveryEventOnceWithinLimits:
+    "publishing through the engine delivers every event exactly once, in requests within the limits",
+  publishRetriesRetryableErrors:
+    "retryable errors (throttled request, transient entry failures) are retried until delivered",
+  publishDoesNotRetryPermanentErrors: "permanent entry errors are not retried and fail only their own events",
+  publishLosesNothingOnPartialFailure:
+    "nothing is lost when the destination fails part of a batch: one outcome per event, matching what it holds",
 }
 
 /** Registers the whole suite under vitest: one `it` per check, inside `describe("<name> conformance")`. */
