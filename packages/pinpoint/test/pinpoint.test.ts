@@ -7,6 +7,7 @@ import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
   type Adapter,
   createEvent,
+  createPublisher,
   type DeliveryError,
   type EntryResult,
   type Event,
@@ -304,5 +305,132 @@ describe("reading PutEvents results", () => {
       EventsResponse: { Results: {} },
     })
     expect(errorOf(results[0])).toMatchObject({ outcomeUnknown: true })
+  })
+})
+
+/**
+ * Core's `DestinationConfig` is `Adapter<unknown>`, and `Adapter.send` is a property, so a typed
+ * `Adapter<PinpointEntry>` is not assignable to it under strictFunctionTypes (reported to core).
+ */
+const asDestination = (adapter: Adapter<PinpointEntry>): Adapter<unknown> => adapter as Adapter<unknown>
+
+describe("pinpoint through the publisher", () => {
+  const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 }
+  const publisherFor = (options: Partial<PinpointOptions> = {}, maxAttempts = 5) =>
+    createPublisher({
+      destinations: { pp: asDestination(adapterFor(options)) },
+      retry: { ...fastRetry, maxAttempts },
+    })
+
+  it("mixed valid and invalid events: invalid Rejected with id, field and rule, the rest Delivered", async () => {
+    const publisher = publisherFor({
+      session: (e) => (e.type === "no.start" ? ({ Id: "s" } as never) : undefined),
+    })
+    const result = await publisher.publish([
+      { id: "ok-1", type: "t", source: "app", subject: "ep", data: { a: "x" } },
+      { id: "no-subject", type: "t", source: "app", data: {} },
+      { id: "long-attr", type: "t", source: "app", subject: "ep", data: { note: "n".repeat(201) } },
+      { id: "no-start", type: "no.start", source: "app", subject: "ep", data: {} },
+      { id: "ok-2", type: "t", source: "app", subject: "ep", data: { m: 1 } },
+    ])
+    expect(result.counts.pp).toMatchObject({ delivered: 2, rejected: 3, failed: 0, requests: 1 })
+    expect(result.forEvent("no-subject")[0]).toMatchObject({
+      violations: [{ field: "subject", rule: "required" }],
+    })
+    expect(result.forEvent("long-attr")[0]).toMatchObject({
+      violations: [{ field: "data.note", rule: "attributeValueLength" }],
+    })
+    const noStart = result.forEvent("no-start")[0]
+    expect(noStart).toMatchObject({ violations: [{ field: "session.StartTimestamp", rule: "required" }] })
+    expect(noStart?._tag === "Rejected" && noStart.message).toMatch(/no-start.*session\.StartTimestamp/)
+    expect(emulator.store.pinpoint.entries.map((e) => e.eventId)).toEqual(["ok-1", "ok-2"])
+    await publisher.close()
+  })
+
+  it("invalid events alone send no request", async () => {
+    const publisher = publisherFor()
+    const tooMany = Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`k${i}`, i]))
+    const result = await publisher.publish([
+      { type: "t", source: "app", data: {} },
+      { type: "t", source: "app", subject: "ep", data: tooMany },
+    ])
+    expect(result.counts.pp).toMatchObject({ rejected: 2, requests: 0 })
+    expect(emulator.requests.counts().total).toBe(0)
+    await publisher.close()
+  })
+
+  it("retries resend only the failed events (per-event 429/500), not the 400s", async () => {
+    emulator.faults.set([
+      { type: "entryError", statusCode: 500, match: { id: "e-1" }, times: 1 },
+      { type: "entryError", statusCode: 429, match: { id: "e-3" }, times: 2 },
+      { type: "entryError", statusCode: 400, match: { id: "e-4" } },
+    ])
+    const publisher = publisherFor()
+    const result = await publisher.publish(Array.from({ length: 5 }, (_, i) => event({ id: `e-${i}` })))
+    expect(result.counts.pp).toMatchObject({ delivered: 4, failed: 1, requests: 3 })
+    expect(result.forEvent("e-3")[0]).toMatchObject({ _tag: "Delivered", attempts: 3 })
+    expect(result.forEvent("e-4")[0]).toMatchObject({
+      _tag: "Failed",
+      error: { code: "InvalidRequest" },
+      attempts: 1,
+    })
+    expect(emulator.requests.list().map((r) => r.entryCount)).toEqual([5, 2, 1])
+    expect(emulator.store.pinpoint.entries.map((e) => e.eventId).sort()).toEqual(["e-0", "e-1", "e-2", "e-3"])
+    await publisher.close()
+  })
+
+  it("a whole-request 429 is retried; a 404 (wrong application id) is not", async () => {
+    emulator.faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
+    const publisher = publisherFor()
+    const ok = await publisher.publish([event(), event()])
+    expect(ok.counts.pp).toMatchObject({ delivered: 2, requests: 2 })
+
+    emulator.reset()
+    emulator.faults.set({ type: "requestError", error: { code: "NotFoundException", status: 404 } })
+    const notFound = await publisher.publish([event()])
+    expect(notFound.outcomes[0]).toMatchObject({
+      _tag: "Failed",
+      error: { code: "NotFound", retryable: false },
+    })
+    expect(emulator.requests.counts().total).toBe(1)
+    await publisher.close()
+  })
+
+  it("a dropped connection with retries off is Failed with an unknown outcome (the event was stored)", async () => {
+    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+    const publisher = publisherFor({}, 1)
+    const result = await publisher.publish([event()])
+    expect(result.outcomes[0]).toMatchObject({ _tag: "Failed", error: { outcomeUnknown: true } })
+    expect(result.counts.pp?.outcomeUnknown).toBe(1)
+    expect(emulator.store.pinpoint.count).toBe(1)
+    await publisher.close()
+  })
+
+  it("batches by count (100 per request) and by bytes (4 MB per request), per application", async () => {
+    const publisher = publisherFor({ applicationId: (e) => (e.source === "b" ? "app-b" : "app-a") })
+    const small = Array.from({ length: 230 }, (_, i) =>
+      event({ source: i < 30 ? "b" : "a", subject: `ep-${i % 9}` }),
+    )
+    const first = await publisher.publish(small)
+    expect(first.ok).toBe(true)
+    expect(
+      emulator.requests
+        .list()
+        .map((r) => r.entryCount)
+        .sort((a, b) => b - a),
+    ).toEqual([100, 100, 30])
+    expect(emulator.store.counts().pinpoint.byTarget).toEqual({ "app-a": 200, "app-b": 30 })
+    await publisher.close()
+
+    emulator.reset()
+    // ~500 KB per event: 8 fit in 4 MB, so 20 events take 3 requests.
+    const heavyPublisher = publisherFor({ eventType: (e) => `${e.type}.${"x".repeat(500_000)}` })
+    const heavy = await heavyPublisher.publish(Array.from({ length: 20 }, () => event()))
+    expect(heavy.ok).toBe(true)
+    const sizes = emulator.requests.list().map((r) => r.entryCount)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(20)
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(8)
+    expect(sizes.length).toBe(3)
+    await heavyPublisher.close()
   })
 })
