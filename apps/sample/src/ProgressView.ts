@@ -93,12 +93,16 @@ const startPlain = (
   intervalMs: number,
 ): ProgressView => {
   const width = Math.max(...names.map((n) => n.length))
-  const meters = new Map(names.map((name) => [name, new RateMeter(Date.now())]))
+  const started = Date.now()
+  const meters = new Map(names.map((name) => [name, new RateMeter(started)]))
   const timer = setInterval(() => {
     const at = Date.now()
+    const elapsed = `${((at - started) / 1000).toFixed(1)}s`
     for (const name of names) {
       const t = tracker.tallies[name]!
-      write(`progress ${formatProgressLine(name, t, meters.get(name)!.sample(t.delivered, at), width)}`)
+      write(
+        `progress ${elapsed} ${formatProgressLine(name, t, meters.get(name)!.sample(t.delivered, at), width)}`,
+      )
     }
   }, intervalMs)
   return { stop: () => clearInterval(timer) }

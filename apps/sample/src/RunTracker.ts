@@ -23,12 +23,15 @@ export interface DestinationTally {
   retrying: number
 }
 
-/** A problem worth showing in the summary: which event, where, and why. */
+/**
+ * A problem worth showing in the summary: which event, where, and why. The same problem of one event
+ * at several destinations (an event the model refuses is rejected for each) is one line.
+ */
 export interface ProblemLine {
   readonly kind: "Rejected" | "Failed" | "Input"
   readonly eventId: string | undefined
-  /** Destination name, or the input position (`line 3`) for input problems. */
-  readonly where: string
+  /** Destination names, or the input position (`line 3`) for input problems, comma separated. */
+  where: string
   /** `field rule` for rejections, the error code (and raw code) for failures. */
   readonly reason: string
 }
@@ -51,9 +54,14 @@ export const describeFailure = (error: DeliveryError): string => {
 
 export class RunTracker {
   readonly tallies: Record<string, DestinationTally>
-  readonly problems: Array<ProblemLine> = []
+  /** Failures are kept apart from rejections so a few failures are never crowded out of the list. */
+  private readonly failures: Array<ProblemLine> = []
+  private readonly others: Array<ProblemLine> = []
+  private problemsLeftOut = 0
   readonly maxProblems: number
   inputProblems = 0
+  /** Pairs the publisher could not send before it closed (Failed with code `Closed`). */
+  closed = 0
   /** Events handed to the publisher. */
   enqueued = 0
 
@@ -71,8 +79,25 @@ export class RunTracker {
     return tally
   }
 
+  /** Whether some problems did not fit in {@link problems}. */
+  get hasMoreProblems(): boolean {
+    return this.problemsLeftOut > 0 || this.failures.length + this.others.length > this.maxProblems
+  }
+
+  /** The first problems to list: failures first, then rejections and input problems. */
+  get problems(): ReadonlyArray<ProblemLine> {
+    return [...this.failures, ...this.others].slice(0, this.maxProblems)
+  }
+
   private addProblem(line: ProblemLine): void {
-    if (this.problems.length < this.maxProblems) this.problems.push(line)
+    const list = line.kind === "Failed" ? this.failures : this.others
+    const same =
+      line.eventId === undefined
+        ? undefined
+        : list.find((p) => p.kind === line.kind && p.eventId === line.eventId && p.reason === line.reason)
+    if (same !== undefined) same.where = `${same.where}, ${line.where}`
+    else if (list.length < this.maxProblems) list.push(line)
+    else this.problemsLeftOut++
   }
 
   readonly recordOutcome = (outcome: Outcome): void => {
@@ -95,6 +120,7 @@ export class RunTracker {
       case "Failed": {
         tally.failed++
         if (outcome.error.outcomeUnknown === true) tally.outcomeUnknown++
+        if (outcome.error.code === "Closed") this.closed++
         // A retryable error that ended the entry was counted as retrying when its request failed.
         if (outcome.error.retryable && tally.retrying > 0) tally.retrying--
         this.addProblem({
@@ -135,21 +161,21 @@ export class RunTracker {
 
   /** The adapter, with `send` observed by this tracker under `destination`. */
   observe<Entry>(destination: string, adapter: Adapter<Entry>): Adapter<Entry> {
-    return {
-      ...adapter,
-      send: (batch) =>
-        adapter.send(batch).pipe(
-          Effect.onExit((exit) =>
-            Effect.sync(() => {
-              if (Exit.isSuccess(exit)) this.recordRequest(destination, batch, exit.value)
-              else {
-                const failure = exit.cause.reasons.find(Cause.isFailReason)
-                if (failure !== undefined) this.recordRequest(destination, batch, failure.error)
-              }
-            }),
-          ),
+    // A view that inherits everything (the adapter's brand, limits, encode, close, and the memory
+    // adapter's getters, which a spread would call) and overrides only `send`.
+    const send: Adapter<Entry>["send"] = (batch) =>
+      adapter.send(batch).pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            if (Exit.isSuccess(exit)) this.recordRequest(destination, batch, exit.value)
+            else {
+              const failure = exit.cause.reasons.find(Cause.isFailReason)
+              if (failure !== undefined) this.recordRequest(destination, batch, failure.error)
+            }
+          }),
         ),
-    }
+      )
+    return Object.create(adapter, { send: { value: send, enumerable: true } }) as Adapter<Entry>
   }
 
   totals(): DestinationTally {

@@ -4,7 +4,13 @@
  * print the summary. Returns the exit code.
  */
 import { type Emulator, startEmulator } from "@eventport/aws-emulator"
-import { createPublisher, type EventInput, type PublishResult } from "@eventport/core"
+import {
+  createPublisher,
+  type DestinationCounts,
+  type EventInput,
+  emptyCounts,
+  type PublishResult,
+} from "@eventport/core"
 import { Effect, Stream } from "effect"
 import type { RunSettings } from "./Cli.ts"
 import { type AwsClientSettings, buildDestinations, selectDestinations } from "./Destinations.ts"
@@ -163,38 +169,35 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
     io.signals.on("SIGTERM", onSignal)
 
     let inputError: Error | undefined
-    let result: PublishResult
+    const results: Array<PublishResult> = []
     try {
       const feed = throttled(inputStream(settings, io), settings.rate).pipe(
         Stream.runForEach((item) =>
           item._tag === "Event"
-            ? Effect.promise(() => publisher.enqueue(item.event)).pipe(
-                Effect.map(() => {
-                  tracker.enqueued++
-                }),
-              )
+            ? Effect.promise(async () => {
+                await publisher.enqueue(item.event)
+                tracker.enqueued++
+              })
             : Effect.sync(() => tracker.recordInputProblem(item.problem)),
         ),
       )
       await Effect.runPromise(feed, { signal: stopInput.signal }).catch((error: unknown) => {
         if (!stopInput.signal.aborted) inputError = error instanceof Error ? error : new Error(String(error))
       })
-      result =
-        interruptedBy === undefined
-          ? await publisher.flush().then(async (flushed) => {
-              const closed = await publisher.close()
-              return mergeUnrouted(flushed, closed)
-            })
-          : await publisher.close({ deadlineMs: settings.drainTimeoutMs })
+      // Normally everything is sent (flush waits for retries); after Ctrl-C, close drains within
+      // the deadline and whatever is left becomes Failed with code Closed.
+      if (interruptedBy === undefined) results.push(await publisher.flush())
+      results.push(await publisher.close({ deadlineMs: settings.drainTimeoutMs }))
     } finally {
       progress.stop()
       io.signals.off("SIGINT", onSignal)
       io.signals.off("SIGTERM", onSignal)
     }
     const facts = {
+      counts: addCounts(results),
       tracker,
       destinations: selected.map(({ name, spec }) => ({ name, type: spec.type })),
-      unrouted: result.unrouted.length,
+      unrouted: results.reduce((n, r) => n + r.unroutedCount, 0),
       elapsedMs: Date.now() - started,
       strict: settings.strict,
       ...(interruptedBy === undefined
@@ -219,5 +222,14 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
   }
 }
 
-const mergeUnrouted = (a: PublishResult, b: PublishResult): PublishResult =>
-  b.unrouted.length === 0 ? a : a.unrouted.length === 0 ? b : a
+/** Counts of several PublishResults (a flush, then the close), added up per destination. */
+const addCounts = (results: ReadonlyArray<PublishResult>): Record<string, DestinationCounts> => {
+  const sum: Record<string, DestinationCounts> = {}
+  for (const result of results)
+    for (const [name, counts] of Object.entries(result.counts)) {
+      const into = sum[name] ?? emptyCounts()
+      sum[name] = into
+      for (const key of Object.keys(into) as Array<keyof DestinationCounts>) into[key] += counts[key]
+    }
+  return sum
+}

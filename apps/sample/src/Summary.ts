@@ -2,9 +2,13 @@
  * The final summary: one row per destination, the unrouted events and input problems, the first few
  * problems (event id, destination, field and rule, or error code), and the exit code they lead to.
  */
-import type { DestinationTally, ProblemLine, RunTracker } from "./RunTracker.ts"
+import { type DestinationCounts, emptyCounts } from "@eventport/core"
+import type { ProblemLine, RunTracker } from "./RunTracker.ts"
 
 export interface SummaryFacts {
+  /** The publisher's counts per destination (its PublishResults added up): the source of truth. */
+  readonly counts: Readonly<Record<string, Readonly<DestinationCounts>>>
+  /** Problems to list and input problems. */
   readonly tracker: RunTracker
   /** Destination name → its type, in display order. */
   readonly destinations: ReadonlyArray<{ readonly name: string; readonly type: string }>
@@ -20,16 +24,30 @@ export interface SummaryFacts {
   }
 }
 
+const totalOf = (counts: SummaryFacts["counts"]): DestinationCounts => {
+  const total: DestinationCounts = {
+    delivered: 0,
+    rejected: 0,
+    failed: 0,
+    outcomeUnknown: 0,
+    requests: 0,
+    retried: 0,
+  }
+  for (const c of Object.values(counts))
+    for (const key of Object.keys(total) as Array<keyof DestinationCounts>) total[key] += c[key]
+  return total
+}
+
 /** 0: everything sent (deliberately invalid events may be Rejected); 1: something failed; 130: interrupted. */
 export const exitCodeFor = (facts: SummaryFacts): number => {
   if (facts.interrupted !== undefined) return 130
-  const total = facts.tracker.totals()
+  const total = totalOf(facts.counts)
   if (total.failed > 0) return 1
   if (facts.strict && (total.rejected > 0 || facts.unrouted > 0 || facts.tracker.inputProblems > 0)) return 1
   return 0
 }
 
-const columns: ReadonlyArray<readonly [string, keyof DestinationTally]> = [
+const columns: ReadonlyArray<readonly [string, keyof DestinationCounts]> = [
   ["delivered", "delivered"],
   ["rejected", "rejected"],
   ["failed", "failed"],
@@ -58,10 +76,10 @@ const formatProblem = (p: ProblemLine): string =>
 export const formatSummary = (facts: SummaryFacts): string => {
   const { tracker } = facts
   const rows = facts.destinations.map(({ name, type }) => {
-    const t = tracker.tallies[name]!
-    return [name, type, ...columns.map(([, key]) => String(t[key]))]
+    const c = facts.counts[name]
+    return [name, type, ...columns.map(([, key]) => String(c?.[key] ?? 0))]
   })
-  const total = tracker.totals()
+  const total = totalOf(facts.counts)
   rows.push(["total", "", ...columns.map(([, key]) => String(total[key]))])
   const out: Array<string> = [
     "",
@@ -78,13 +96,19 @@ export const formatSummary = (facts: SummaryFacts): string => {
   if (facts.interrupted !== undefined) {
     const { signal, drainTimeoutMs, notRead } = facts.interrupted
     out.push(
-      `interrupted by ${signal}: drained for up to ${drainTimeoutMs} ms; events not sent: ${total.failed} failed as shown above` +
-        (notRead === undefined ? "" : `, ${notRead} never read from the input`),
+      `interrupted by ${signal}: drained for up to ${drainTimeoutMs} ms; not sent: ${tracker.closed} event-destination pair(s) still queued at the deadline (Failed, Closed)` +
+        (notRead === undefined ? "" : `, ${notRead} event(s) never read from the input`),
     )
   }
-  if (tracker.problems.length > 0) {
-    out.push("", `First ${tracker.problems.length} problem${tracker.problems.length === 1 ? "" : "s"}:`)
-    out.push(...tracker.problems.map(formatProblem))
+  const problems = tracker.problems
+  if (problems.length > 0) {
+    out.push(
+      "",
+      tracker.hasMoreProblems
+        ? `First ${problems.length} problems (failures first; --problems <n> lists more):`
+        : `Problems (${problems.length}):`,
+    )
+    out.push(...problems.map(formatProblem))
   }
   const code = exitCodeFor(facts)
   const verdict =

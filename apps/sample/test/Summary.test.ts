@@ -5,7 +5,23 @@ import { exitCodeFor, formatSummary, type SummaryFacts } from "../src/Summary.ts
 
 const event = createEvent({ id: "e1", type: "app.x", source: "s", data: {} })
 
+const countsOf = (tracker: RunTracker) =>
+  Object.fromEntries(
+    Object.entries(tracker.tallies).map(([name, t]) => [
+      name,
+      {
+        delivered: t.delivered,
+        rejected: t.rejected,
+        failed: t.failed,
+        outcomeUnknown: t.outcomeUnknown,
+        requests: t.requests,
+        retried: t.retried,
+      },
+    ]),
+  )
+
 const facts = (tracker: RunTracker, more: Partial<SummaryFacts> = {}): SummaryFacts => ({
+  counts: countsOf(tracker),
   tracker,
   destinations: [
     { name: "bus", type: "eventbridge" },

@@ -1,0 +1,288 @@
+/**
+ * The CLI as a user runs it: `node dist/main.js` in a child process, against the embedded emulator.
+ * dist/ (the sample's and its workspace dependencies') is rebuilt first when a source is newer.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { beforeAll, describe, expect, it } from "vitest"
+
+const sampleDir = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+const repoDir = resolve(sampleDir, "../..")
+const mainJs = join(sampleDir, "dist/main.js")
+const packagesBuilt = [
+  "core",
+  "memory",
+  "eventbridge",
+  "iot-events",
+  "iot-analytics",
+  "pinpoint",
+  "aws-emulator",
+].map((name) => join(repoDir, "packages", name))
+const work = mkdtempSync(join(tmpdir(), "eventport-sample-e2e-"))
+
+const newestMtime = (dir: string): number => {
+  if (!existsSync(dir)) return 0
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+const isStale = (packageDir: string, builtFile: string): boolean =>
+  !existsSync(builtFile) || statSync(builtFile).mtimeMs < newestMtime(join(packageDir, "src"))
+
+beforeAll(() => {
+  const stale =
+    isStale(sampleDir, mainJs) || packagesBuilt.some((dir) => isStale(dir, join(dir, "dist/index.js")))
+  if (stale)
+    execFileSync("pnpm", ["--filter", "@eventport/sample...", "build"], { cwd: repoDir, stdio: "pipe" })
+}, 180_000)
+
+interface Run {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const start = (
+  args: ReadonlyArray<string>,
+  options: { input?: string } = {},
+): { child: ChildProcess; done: Promise<Run> } => {
+  const child = spawn(process.execPath, [mainJs, ...args], {
+    cwd: work,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["pipe", "pipe", "pipe"],
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk
+  })
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk
+  })
+  child.stdin!.end(options.input ?? "")
+  const done = new Promise<Run>((resolveRun) =>
+    child.on("close", (code, signal) => resolveRun({ code, signal, stdout, stderr })),
+  )
+  return { child, done }
+}
+
+const run = (args: ReadonlyArray<string>, options: { input?: string } = {}): Promise<Run> =>
+  start(args, options).done
+
+/** The summary row of one destination: its numbers by column. */
+interface Row {
+  readonly delivered: number
+  readonly rejected: number
+  readonly failed: number
+  readonly outcomeUnknown: number
+  readonly requests: number
+  readonly retried: number
+}
+
+const row = (stdout: string, destination: string): Row => {
+  const line = stdout.split("\n").find((l) => l.startsWith(`${destination} `))
+  if (line === undefined) throw new Error(`no summary row for ${destination} in:\n${stdout}`)
+  const [delivered, rejected, failed, outcomeUnknown, requests, retried] = line
+    .trim()
+    .split(/\s+/)
+    .slice(-6)
+    .map(Number)
+  return {
+    delivered: delivered!,
+    rejected: rejected!,
+    failed: failed!,
+    outcomeUnknown: outcomeUnknown!,
+    requests: requests!,
+    retried: retried!,
+  }
+}
+
+const writeWorkFile = (name: string, text: string): string => {
+  const path = join(work, name)
+  writeFileSync(path, text)
+  return path
+}
+
+describe("eventport-sample end to end", () => {
+  it("runs the default job on the emulator: all five destinations, invalid events rejected, exit 0", async () => {
+    const result = await run([])
+    expect(result.stderr).not.toMatch(/unexpected error/)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/embedded AWS emulator .*no AWS account/)
+    expect(result.stdout).toMatch(/2000 generated events/)
+    const names = ["memory", "bus", "engagement", "alarms", "telemetry"]
+    for (const name of names) expect(row(result.stdout, name).delivered).toBeGreaterThan(0)
+    for (const name of names) expect(row(result.stdout, name).failed).toBe(0)
+    const memory = row(result.stdout, "memory")
+    // memory takes every event: the invalid ones (no source) are rejected, all others delivered
+    expect(memory.delivered + memory.rejected).toBe(2000)
+    expect(memory.rejected).toBeGreaterThan(0)
+    // IoT Analytics refuses the `temp-01` field name; EventBridge the 140-character DetailType
+    expect(result.stdout).toMatch(/Rejected +\S+ +telemetry +data\.temp-01/)
+    expect(row(result.stdout, "bus").rejected).toBeGreaterThan(memory.rejected)
+    expect(result.stdout).toMatch(/unrouted \(no destination's route took them\): 0/)
+    expect(result.stdout).toMatch(/Result: nothing failed/)
+  }, 60_000)
+
+  it("is reproducible with --seed", async () => {
+    const [a, b] = await Promise.all([
+      run(["--count", "300", "--seed", "42"]),
+      run(["--count", "300", "--seed", "42"]),
+    ])
+    const table = (s: string) => s.slice(s.indexOf("Summary"), s.indexOf("elapsed:"))
+    expect(table(a.stdout)).toEqual(table(b.stdout))
+  }, 60_000)
+
+  it("exits 1 under --strict when events were rejected", async () => {
+    const result = await run(["--count", "300", "--strict", "--progress", "none"])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/problems found under --strict \(exit 1\)/)
+  }, 60_000)
+
+  it("sends only to the --to destinations, by type or name, and reports unrouted events", async () => {
+    const result = await run(["--to", "eventbridge,memory", "--count", "200"])
+    expect(result.code).toBe(0)
+    expect(row(result.stdout, "bus").delivered).toBeGreaterThan(0)
+    expect(row(result.stdout, "memory").delivered).toBeGreaterThan(0)
+    expect(result.stdout).not.toMatch(/^(alarms|telemetry|engagement) /m)
+
+    const busOnly = await run(["--to", "bus", "--count", "200"])
+    expect(busOnly.code).toBe(0)
+    expect(
+      Number(/unrouted \(no destination's route took them\): (\d+)/.exec(busOnly.stdout)?.[1]),
+    ).toBeGreaterThan(0)
+
+    const wrong = await run(["--to", "kinesis"])
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toMatch(
+      /--to: no destination named or typed "kinesis"; the config has memory \(memory\), bus \(eventbridge\)/,
+    )
+  }, 60_000)
+
+  it("stops with exit 2 and a clear message for a bad config file, sending nothing", async () => {
+    const config = writeWorkFile(
+      "bad.config.json",
+      JSON.stringify({ destinations: { lake: { type: "iot-analytics", channel: "telemetry" } } }),
+    )
+    const result = await run(["--config", config])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`Invalid config file ${config}:`)
+    expect(result.stderr).toContain("destinations.lake.channel: unknown field")
+    expect(result.stderr).toContain("destinations.lake.channelName: is required")
+    expect(result.stdout).not.toContain("Summary")
+  }, 60_000)
+
+  it("reads NDJSON: a bad line is reported with its line number and the rest is still sent", async () => {
+    const lines = [
+      { id: "n1", type: "app.order.placed", source: "shop", subject: "user-1", data: { user_id: "user-1" } },
+      {
+        id: "n2",
+        type: "device.telemetry.reported",
+        source: "fleet",
+        subject: "dev-1",
+        data: { temperature_c: 20 },
+      },
+    ].map((e) => JSON.stringify(e))
+    const file = writeWorkFile(
+      "events.ndjson",
+      [lines[0], "{not json", '{"id":"n3","source":"x","data":{}}', lines[1]].join("\n"),
+    )
+    const result = await run(["--input", file])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/Input +\(no id\) +line 2 +\(line\): not valid JSON/)
+    expect(result.stdout).toMatch(/Input +n3 +line 3 +type: is required/)
+    expect(result.stdout).toMatch(/input problems \(not sent\): 2/)
+    expect(row(result.stdout, "memory").delivered).toBe(2)
+    expect(row(result.stdout, "bus").delivered).toBe(1)
+    expect(row(result.stdout, "telemetry").delivered).toBe(1)
+
+    const strict = await run(["--input", file, "--strict"])
+    expect(strict.code).toBe(1)
+  }, 60_000)
+
+  it("reads NDJSON from stdin with --input -", async () => {
+    const input = `${JSON.stringify({ type: "app.user.signed_in", source: "shop", subject: "user-2", data: { user_id: "user-2" } })}\n`
+    const result = await run(["--input", "-", "--to", "memory,bus"], { input })
+    expect(result.code).toBe(0)
+    expect(row(result.stdout, "memory").delivered).toBe(1)
+    expect(row(result.stdout, "bus").delivered).toBe(1)
+  }, 60_000)
+
+  it("prints a skeleton with --generate-cli-skeleton input that --cli-input-json runs as it is", async () => {
+    const skeleton = await run(["--generate-cli-skeleton", "input"])
+    expect(skeleton.code).toBe(0)
+    const request = JSON.parse(skeleton.stdout) as { events: Array<unknown> }
+    expect(request.events.length).toBeGreaterThan(0)
+    const file = writeWorkFile("request.json", skeleton.stdout)
+    const result = await run(["--cli-input-json", `file://${file}`])
+    expect(result.code).toBe(0)
+    expect(row(result.stdout, "memory").delivered).toBe(request.events.length)
+    expect(row(result.stdout, "telemetry").delivered).toBe(1)
+
+    const overridden = await run(["--cli-input-json", `file://${file}`, "--to", "memory"])
+    expect(overridden.stdout).not.toMatch(/^telemetry /m)
+  }, 60_000)
+
+  it("names the path of a bad field in --cli-input-json and exits 2", async () => {
+    const events = [0, 1, 2].map((i) => ({ type: "app.x", source: "s", data: { i } }))
+    const request = JSON.stringify({ events: [...events, { source: "s", data: {} }] })
+    const result = await run(["--cli-input-json", request])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("Invalid --cli-input-json (inline JSON):")
+    expect(result.stderr).toContain("events[3].type: is required")
+  }, 60_000)
+
+  it("exits 1 when events fail, showing the error code and attempts", async () => {
+    const config = writeWorkFile(
+      "failing.config.json",
+      JSON.stringify({
+        destinations: {
+          bus: { type: "eventbridge", eventBusName: "b", retry: { maxAttempts: 2, baseDelayMs: 1 } },
+        },
+      }),
+    )
+    const result = await run(["--config", config, "--count", "20", "--faults", "internal=1"])
+    expect(result.code).toBe(1)
+    const bus = row(result.stdout, "bus")
+    expect(bus.failed).toBeGreaterThan(0)
+    expect(bus.delivered).toBe(0)
+    expect(bus.retried).toBeGreaterThan(0)
+    expect(result.stdout).toMatch(/Failed +\S+ +bus +InternalFailure \(InternalException\) after 2 attempts/)
+  }, 60_000)
+
+  it("drains on SIGINT within --drain-timeout, prints what it could not send and exits 130", async () => {
+    const { child, done } = start([
+      "--count",
+      "1000000",
+      "--rate",
+      "500",
+      "--drain-timeout",
+      "1s",
+      "--progress",
+      "plain",
+    ])
+    await new Promise<void>((ready) => {
+      const onData = (chunk: string) => {
+        if (chunk.includes("progress ")) {
+          child.stderr!.off("data", onData)
+          ready()
+        }
+      }
+      child.stderr!.on("data", onData)
+    })
+    child.kill("SIGINT")
+    const result = await done
+    expect(result.code).toBe(130)
+    expect(result.stdout).toMatch(/interrupted by SIGINT: drained for up to 1000 ms/)
+    const notRead = Number(/(\d+) event\(s\) never read from the input/.exec(result.stdout)?.[1])
+    expect(notRead).toBeGreaterThan(900_000)
+    expect(row(result.stdout, "memory").delivered).toBeGreaterThan(0)
+  }, 60_000)
+})
