@@ -103,11 +103,47 @@ const describe = (u: unknown): string =>
   u === null ? "null" : Array.isArray(u) ? "array" : u instanceof Date ? "Date" : typeof u
 
 /**
+ * Allocation-free check of the usual case: small, shallow JSON. Answers `true` (valid JSON),
+ * or `false` when it cannot tell cheaply (too deep, too big, or invalid): then the full walk runs
+ * and names the offending field. Cycles exceed the depth budget, so they are never missed.
+ */
+let quickBudget = 0
+const quickJsonCheck = (value: unknown, depth: number): boolean => {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true
+    case "number":
+      return Number.isFinite(value)
+    case "object": {
+      if (value === null) return true
+      if (depth > 32 || --quickBudget < 0) return false
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!quickJsonCheck(value[i], depth + 1)) return false
+        return true
+      }
+      if (!isPlainObject(value)) return false
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) return false
+        if (!quickJsonCheck((value as Record<string, unknown>)[key], depth + 1)) return false
+      }
+      return true
+    }
+    default:
+      return false
+  }
+}
+
+/**
  * Checks `data` is a JSON value (or bytes) without walking it recursively on the stack, so hostile
  * input (deep nesting, cycles, BigInt, NaN, class instances) is reported instead of crashing.
  */
 export const checkData = (data: unknown, maxDepth = 10_000): Violation | undefined => {
   if (data instanceof Uint8Array) return undefined
+  if (maxDepth >= 32) {
+    quickBudget = 256
+    if (quickJsonCheck(data, 0)) return undefined
+  }
   const stack: Array<{ value: unknown; path: string; depth: number }> = [
     { value: data, path: "data", depth: 0 },
   ]
@@ -165,6 +201,37 @@ const optionalString = (input: Record<string, unknown>, field: string, violation
     violations.push({ field, rule: "type", message: `must be a string, got ${describe(value)}` })
 }
 
+const isNonEmptyString = (u: unknown): u is string => typeof u === "string" && u.length > 0
+
+/** The common case (valid, no extensions) without collecting violations; undefined means "check fully". */
+const quickValidEvent = (raw: Record<string, unknown>, now: () => Date): Event | undefined => {
+  const { id, type, source, subject, dataContentType } = raw
+  if (
+    !isNonEmptyString(type) ||
+    !isNonEmptyString(source) ||
+    (id !== undefined && !isNonEmptyString(id)) ||
+    (subject !== undefined && typeof subject !== "string") ||
+    (dataContentType !== undefined && typeof dataContentType !== "string") ||
+    raw.extensions !== undefined ||
+    !("data" in raw) ||
+    checkData(raw.data) !== undefined
+  )
+    return undefined
+  const t = raw.time
+  const time = t === undefined ? now() : t instanceof Date ? t : typeof t === "string" ? new Date(t) : undefined
+  if (time === undefined || Number.isNaN(time.getTime())) return undefined
+  const event: { -readonly [K in keyof Event]: Event[K] } = {
+    id: id ?? generateEventId(),
+    type,
+    source,
+    time,
+    data: raw.data as EventData,
+  }
+  if (subject !== undefined) event.subject = subject
+  if (dataContentType !== undefined) event.dataContentType = dataContentType
+  return event
+}
+
 /** Result of {@link validateEvent}: the normalized event, or every violation found. */
 export type EventValidation =
   | { readonly ok: true; readonly event: Event }
@@ -189,6 +256,8 @@ export const validateEvent = (input: unknown, now: () => Date = () => new Date()
     }
   }
   const raw = input as Record<string, unknown>
+  const quick = quickValidEvent(raw, now)
+  if (quick !== undefined) return { ok: true, event: quick }
   const violations: Array<Violation> = []
   if (raw.id !== undefined) nonEmptyString(raw, "id", violations)
   const id = typeof raw.id === "string" && raw.id.length > 0 ? raw.id : undefined

@@ -14,6 +14,8 @@ export interface PackItem {
   /** The id the destination sees (sent id, or event id). Two equal ids never share a request. */
   readonly id: string
   readonly batchKey?: string | undefined
+  /** The id is unique by construction (generated), so duplicate checks can skip it. */
+  readonly uniqueId?: boolean | undefined
 }
 
 /** One request's entries. */
@@ -51,7 +53,8 @@ export const defaultPackWindow = 4096
 interface Bin<T> {
   readonly key: string | undefined
   readonly items: Array<T>
-  readonly ids: Set<string>
+  /** Ids in the bin, kept only while the window has duplicate ids. */
+  ids: Set<string> | undefined
   bytes: number
 }
 
@@ -70,6 +73,7 @@ export class BatchPacker<T extends PackItem> {
   private readonly maxOpenItems: number
   private readonly open = new Map<string | undefined, Array<Bin<T>>>()
   private openItems = 0
+  private readonly seenIds = new Set<string>()
 
   constructor(limits: AdapterLimits, windowSize: number = defaultPackWindow) {
     this.maxEntries = limits.maxEntries
@@ -136,8 +140,6 @@ export class BatchPacker<T extends PackItem> {
   }
 
   private binGroup(key: string | undefined, group: Array<T>, emit: (batch: PackedBatch<T>) => void) {
-    group.sort(byBytesDescending)
-    const smallest = group[group.length - 1]!.bytes
     let bins = this.open.get(key)
     if (bins === undefined) {
       bins = []
@@ -145,23 +147,34 @@ export class BatchPacker<T extends PackItem> {
     }
     const maxEntries = this.maxEntries
     const room = this.room
+    let largest = 0
+    let smallest = Number.POSITIVE_INFINITY
+    for (let i = 0; i < group.length; i++) {
+      const b = group[i]!.bytes
+      if (b > largest) largest = b
+      if (b < smallest) smallest = b
+    }
+    // When even the largest entries cannot fill a request by bytes, the count bounds every request
+    // and input order packs as tightly as any order: skip the sort.
+    if (largest * maxEntries > room) group.sort(byBytesDescending)
+    const checkIds = this.hasDuplicateIds(group, bins)
     for (let i = 0; i < group.length; i++) {
       const item = group[i]!
       let bin: Bin<T> | undefined
       let at = 0
       for (; at < bins.length; at++) {
         const candidate = bins[at]!
-        if (candidate.bytes + item.bytes <= room && !candidate.ids.has(item.id)) {
+        if (candidate.bytes + item.bytes <= room && !(checkIds && this.idsOf(candidate).has(item.id))) {
           bin = candidate
           break
         }
       }
       if (bin === undefined) {
-        bin = { key, items: [], ids: new Set(), bytes: 0 }
+        bin = { key, items: [], ids: checkIds ? new Set() : undefined, bytes: 0 }
         bins.push(bin)
       }
       bin.items.push(item)
-      bin.ids.add(item.id)
+      bin.ids?.add(item.id)
       bin.bytes += item.bytes
       this.openItems++
       // Close a request once nothing left in this window can join it.
@@ -171,7 +184,33 @@ export class BatchPacker<T extends PackItem> {
         emit(this.toBatch(bin))
       }
     }
+    for (const bin of bins) bin.ids = undefined
     if (bins.length === 0) this.open.delete(key)
+  }
+
+  /** Whether two entries of the window, or of the window and a carried request, share an id. */
+  private hasDuplicateIds(group: ReadonlyArray<T>, bins: ReadonlyArray<Bin<T>>): boolean {
+    const seen = this.seenIds
+    seen.clear()
+    for (const bin of bins) for (const item of bin.items) if (item.uniqueId !== true) seen.add(item.id)
+    let duplicates = false
+    for (let i = 0; i < group.length; i++) {
+      const item = group[i]!
+      if (item.uniqueId === true) continue
+      const id = item.id
+      if (seen.has(id)) {
+        duplicates = true
+        break
+      }
+      seen.add(id)
+    }
+    seen.clear()
+    return duplicates
+  }
+
+  private idsOf(bin: Bin<T>): Set<string> {
+    if (bin.ids === undefined) bin.ids = new Set(bin.items.map((i) => i.id))
+    return bin.ids
   }
 
   /** Keeps carried-over requests to about one window: the fullest go first. */

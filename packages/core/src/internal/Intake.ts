@@ -137,6 +137,8 @@ export class Intake {
         continue
       }
       const event = validation.event
+      // An id the engine generated cannot collide: the packer need not check it for duplicates.
+      const generatedId = (input as { id?: unknown }).id === undefined
       let routed = false
       for (let d = 0; d < destinations.length; d++) {
         const destination = destinations[d]!
@@ -192,6 +194,7 @@ export class Intake {
           id: encoded.sentId ?? event.id,
           batchKey: encoded.batchKey,
           sentId: encoded.sentId,
+          uniqueId: generatedId && encoded.sentId === undefined,
         })
       }
       if (!routed) run.recordUnrouted(event)
