@@ -1,0 +1,115 @@
+/**
+ * Scenario 4: memory stays flat however long the stream. Each run is a fresh Node process (so no
+ * earlier scenario's heap counts) that enqueues events into the buffered producer; the peak RSS is
+ * sampled every few milliseconds and read at a tenth of the stream and at its end.
+ */
+import { packageModulePath, runNode } from "../internal/ChildScript.ts"
+import {
+  type Accounting,
+  atMost,
+  eventCount,
+  measurement,
+  type Scenario,
+  type ScenarioReport,
+} from "../Scenario.ts"
+import { repeat } from "../Statistics.ts"
+import type { BufferedProducerMeasurement } from "./BufferedProducerProcess.ts"
+
+const MB = 1024 * 1024
+export const peakRssGoal = atMost(200, "≤ 200 MB")
+/** "Flat": the peak at the end of the stream is within 20% of the peak at a tenth of it. */
+export const rssGrowthGoal = atMost(1.2, "≤ 1.2 (flat)")
+
+/** Runs one child and returns what it measured. */
+export const measureBufferedProducer = async (
+  events: number,
+  checkpoints: ReadonlyArray<number>,
+): Promise<BufferedProducerMeasurement> => {
+  const child = await runNode(
+    packageModulePath("scenarios/BufferedProducerProcess"),
+    [String(events), checkpoints.join(",")],
+    ["--expose-gc"],
+  )
+  if (child.code !== 0)
+    throw new Error(
+      `buffered producer child exited with ${child.code ?? child.signal}: ${child.stderr.trim()}`,
+    )
+  const line = child.stdout.trim().split("\n").at(-1) ?? ""
+  return JSON.parse(line) as BufferedProducerMeasurement
+}
+
+export const bufferedProducerMemory: Scenario = {
+  id: 4,
+  title: "Buffered producer memory",
+  measures:
+    "Peak RSS of a fresh `node --expose-gc` process that `enqueue`s small events one by one into the " +
+    'buffered producer (default buffer: 10,000 events, overflow `block`) towards `memory({ record: "count" })`, ' +
+    'with `retainOutcomes: "none"`; sampled every 10 ms, read at a tenth of the stream and after `close()`.',
+  run: async (settings): Promise<ScenarioReport> => {
+    const events = eventCount(settings, 1_000_000, 20_000)
+    const early = Math.max(1, Math.round(events / 10))
+    const accounting: Accounting[] = []
+    const runs = await repeat(settings.repetitions, async (rep) => {
+      const measured = await measureBufferedProducer(events, [early, events])
+      accounting.push({
+        label: `run ${rep + 1}`,
+        sent: events,
+        delivered: measured.delivered,
+        rejected: measured.rejected,
+        failed: measured.failed,
+      })
+      if (measured.received !== measured.delivered)
+        throw new Error(
+          `memory destination received ${measured.received}, the result says ${measured.delivered} delivered`,
+        )
+      const peakEarly = measured.checkpoints.find((c) => c.events === early)?.peakRssBytes
+      const peakEnd = measured.checkpoints.find((c) => c.events === events)?.peakRssBytes
+      if (peakEarly === undefined || peakEnd === undefined) throw new Error("child reported no checkpoint")
+      settings.log(
+        `run ${rep + 1}: baseline ${(measured.baselineRssBytes / MB).toFixed(1)} MB, peak at ${early} ${(peakEarly / MB).toFixed(1)} MB, at ${events} ${(peakEnd / MB).toFixed(1)} MB`,
+      )
+      return {
+        baseline: measured.baselineRssBytes / MB,
+        early: peakEarly / MB,
+        end: peakEnd / MB,
+        growth: peakEnd / peakEarly,
+      }
+    })
+    const label = (n: number) => `peak RSS at ${n.toLocaleString("en-US")} events`
+    return {
+      id: 4,
+      title: bufferedProducerMemory.title,
+      events,
+      repetitions: settings.repetitions,
+      measurements: [
+        measurement(
+          "RSS before the first event",
+          "MB",
+          runs.map((r) => r.baseline),
+        ),
+        measurement(
+          label(early),
+          "MB",
+          runs.map((r) => r.early),
+          peakRssGoal,
+        ),
+        measurement(
+          label(events),
+          "MB",
+          runs.map((r) => r.end),
+          peakRssGoal,
+        ),
+        measurement(
+          "growth (end / tenth)",
+          "ratio",
+          runs.map((r) => r.growth),
+          rssGrowthGoal,
+        ),
+      ],
+      accounting,
+      notes: [
+        "RSS includes the Node runtime and the loaded modules: compare the peaks with the RSS before the first event.",
+      ],
+    }
+  },
+}
