@@ -12,7 +12,13 @@ const region = (path: string, name: string): string => {
   const start = source.indexOf(`// --- ${name}`)
   const end = source.indexOf(`// --- end ${name}\n`)
   if (start < 0 || end < 0) throw new Error(`${path} has no region "${name}"`)
-  return source.slice(source.indexOf("\n", start) + 1, end).replace(/\n+$/, "")
+  const lines = source
+    .slice(source.indexOf("\n", start) + 1, end)
+    .replace(/\s+$/, "")
+    .split("\n")
+  // Quoted without the region's common indentation, as the formatter lays out a code block.
+  const indent = Math.min(...lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length))
+  return lines.map((l) => l.slice(indent)).join("\n")
 }
 
 describe("docs/custom-adapters.md", () => {
