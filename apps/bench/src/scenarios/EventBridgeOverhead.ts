@@ -69,7 +69,7 @@ export const eventBridgeOverhead: Scenario = {
     `Eventport's EventBridge adapter and through a hand-written loop (chunks of 10, ${emulatorConcurrency} in flight, ` +
     "@aws-sdk/client-eventbridge with maxAttempts 1, FailedEntryCount checked); ratio Eventport / hand-written.",
   run: async (settings): Promise<ScenarioReport> => {
-    const events = smallEventArray(eventCount(settings, 100_000, 2_000))
+    const events = smallEventArray(eventCount(settings, 100_000, 1_000))
     const emulator = await EmulatorProcess.start()
     const client = handWrittenClient(emulator)
     const publisher = eventBridgePublisher(emulator)

@@ -64,15 +64,19 @@ export const fanOut: Scenario = {
     "(one publisher, four destinations), over the wall time of the slowest of the four published alone. Each " +
     `service is its own emulator process adding ${fanOutLatencyMs} ms per request; ${emulatorConcurrency} requests in flight per destination.`,
   run: async (settings): Promise<ScenarioReport> => {
-    const events = smallEventArray(eventCount(settings, 20_000, 400))
+    const events = smallEventArray(eventCount(settings, 20_000, 200))
     const emulators = new Map<DestinationName, EmulatorProcess>()
     const publishers: PromisePublisher[] = []
     try {
-      for (const name of destinationNames) {
-        const emulator = await EmulatorProcess.start()
-        emulators.set(name, emulator)
-        await emulator.setFaults([{ type: "latency", ms: fanOutLatencyMs }])
-      }
+      // Started together; allSettled so that none is left running unseen if another fails to start.
+      const started = await Promise.allSettled(
+        destinationNames.map(async (name) => {
+          const emulator = await EmulatorProcess.start()
+          emulators.set(name, emulator)
+          await emulator.setFaults([{ type: "latency", ms: fanOutLatencyMs }])
+        }),
+      )
+      for (const s of started) if (s.status === "rejected") throw s.reason
       const emulatorFor = (name: DestinationName) => emulators.get(name)!
       const publisherFor = (names: ReadonlyArray<DestinationName>) => {
         const destinations: Record<string, DestinationConfig> = {}

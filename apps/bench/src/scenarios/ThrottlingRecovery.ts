@@ -30,7 +30,7 @@ export const throttlingRecovery: Scenario = {
     `throttles ${throttleRate * 100}% of PutEvents requests (whole-request ThrottlingException, seeded), against a fault-free ` +
     `run of the same events; publisher retry defaults, ${emulatorConcurrency} requests in flight.`,
   run: async (settings): Promise<ScenarioReport> => {
-    const events = smallEventArray(eventCount(settings, 100_000, 2_000))
+    const events = smallEventArray(eventCount(settings, 100_000, 500))
     const emulator = await EmulatorProcess.start({ seed: 6 })
     const publisher = eventBridgePublisher(emulator)
     const side = async (faulted: boolean, label: string) => {
