@@ -155,17 +155,19 @@ export const memory = (options: MemoryOptions = {}): MemoryAdapter => {
     return encoded(event, bytes, { batchKey: batchKeyOf(event) })
   }
 
-  const record = (req: MemoryRequest) => {
+  /** Counts a request and, when recording, keeps it (built only then: no copies in count mode). */
+  const record = (accepted: number, entries: number, build: () => MemoryRequest) => {
     if (counting) {
       requestCount++
-      count += req.accepted.length
+      count += accepted
     }
     if (!recordAll || truncated) return
-    if (recordedEntries + req.entries.length > maxRecorded) {
+    if (recordedEntries + entries > maxRecorded) {
       truncated = true
       return
     }
-    recordedEntries += req.entries.length
+    const req = build()
+    recordedEntries += entries
     requests.push(req)
     for (const event of req.accepted) received.push(event)
   }
@@ -215,7 +217,7 @@ export const memory = (options: MemoryOptions = {}): MemoryAdapter => {
     if (enforce) {
       const error = requestError(batch)
       if (error !== undefined) {
-        record({ ...base, entries: entries.slice(), accepted: [], error })
+        record(0, entries.length, () => ({ ...base, entries: entries.slice(), accepted: [], error }))
         return Effect.fail(error)
       }
     }
@@ -229,18 +231,32 @@ export const memory = (options: MemoryOptions = {}): MemoryAdapter => {
         failures++
       }
     }
-    const copy = entries.slice()
-    const accepted = failures === 0 ? copy : copy.filter((_, i) => results[i]!.ok)
-    if (plan.stall !== undefined) {
-      record({ ...base, entries: copy, accepted: plan.stall.apply ? accepted : [], stalled: true })
+    const passed = entries.length - failures
+    const acceptedOf = (copy: Array<Event>) => (failures === 0 ? copy : copy.filter((_, i) => results[i]!.ok))
+    const { stall, failure } = plan
+    if (stall !== undefined) {
+      record(stall.apply ? passed : 0, entries.length, () => {
+        const copy = entries.slice()
+        return { ...base, entries: copy, accepted: stall.apply ? acceptedOf(copy) : [], stalled: true }
+      })
       return Effect.never
     }
-    if (plan.failure !== undefined) {
-      const error = plan.failure.error
-      record({ ...base, entries: copy, accepted: plan.failure.apply ? accepted : [], error })
-      return Effect.fail(error)
+    if (failure !== undefined) {
+      record(failure.apply ? passed : 0, entries.length, () => {
+        const copy = entries.slice()
+        return {
+          ...base,
+          entries: copy,
+          accepted: failure.apply ? acceptedOf(copy) : [],
+          error: failure.error,
+        }
+      })
+      return Effect.fail(failure.error)
     }
-    record({ ...base, entries: copy, accepted, results })
+    record(passed, entries.length, () => {
+      const copy = entries.slice()
+      return { ...base, entries: copy, accepted: acceptedOf(copy), results }
+    })
     return Effect.succeed(results)
   }
 
