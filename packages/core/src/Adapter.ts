@@ -87,7 +87,10 @@ export interface Adapter<Entry = unknown> {
   readonly kind: string
   readonly limits: AdapterLimits
   readonly encode: (event: Event) => EncodeResult<Entry>
-  readonly send: (batch: Batch<Entry>) => Effect.Effect<SendResult, DeliveryError>
+  // Method syntax on purpose: methods are bivariant in their parameters, so an
+  // `Adapter<PutEventsRequestEntry>` is assignable where an `Adapter<unknown>` is expected
+  // (a destination record holds adapters of different entry types).
+  send(batch: Batch<Entry>): Effect.Effect<SendResult, DeliveryError>
   /** Releases what the adapter holds (its SDK client when it made one). */
   readonly close: Effect.Effect<void>
 }

@@ -184,13 +184,8 @@ export const classifyError = (error: unknown): DeliveryError => {
   const status = statusCode(e)
   const withStatus = status === undefined ? raw : { ...raw, httpStatus: status }
 
-  if (
-    name === "TimeoutError" ||
-    name === "AbortError" ||
-    name === "RequestTimeout" ||
-    name === "RequestTimeoutException"
-  )
-    return deliveryError("Timeout", { ...withStatus, outcomeUnknown: true })
+  // The socket error code wins over the name: the AWS SDK's Node handler renames ECONNRESET,
+  // EPIPE and ETIMEDOUT errors to `TimeoutError`, which would hide a reset connection.
   const errno = errnoCode(error)
   if (errno !== undefined && status === undefined)
     return deliveryError(errno === "ETIMEDOUT" ? "Timeout" : "Network", {
@@ -198,6 +193,13 @@ export const classifyError = (error: unknown): DeliveryError => {
       rawCode: errno,
       outcomeUnknown: !beforeSendCodes.has(errno),
     })
+  if (
+    name === "TimeoutError" ||
+    name === "AbortError" ||
+    name === "RequestTimeout" ||
+    name === "RequestTimeoutException"
+  )
+    return deliveryError("Timeout", { ...withStatus, outcomeUnknown: true })
   if (name !== undefined && throttlingErrorNames.has(name)) return deliveryError("Throttled", withStatus)
   if (status !== undefined) return deliveryError(classifyHttpStatus(status), withStatus)
   return deliveryError("Unknown", withStatus)
