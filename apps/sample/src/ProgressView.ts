@@ -31,6 +31,8 @@ class RateMeter {
 }
 
 const settled = (t: DestinationTally) => t.delivered + t.rejected + t.failed
+/** Pairs routed here so far: sent in a request, or rejected before any request. */
+const routed = (t: DestinationTally) => t.sent + t.rejected
 
 /** `sent 1200 delivered 1180 rejected 12 failed 0 retrying 8 · 640 ev/s` */
 export const formatProgressLine = (name: string, t: DestinationTally, rate: number, width = 0): string =>
@@ -63,7 +65,7 @@ const startBars = (tracker: RunTracker, names: ReadonlyArray<string>): ProgressV
   for (const name of names) {
     const t = tracker.tallies[name]!
     bars.set(name, {
-      bar: multibar.create(Math.max(1, t.sent), settled(t), payload(name, t, 0)),
+      bar: multibar.create(Math.max(1, routed(t)), settled(t), payload(name, t, 0)),
       meter: new RateMeter(now),
     })
   }
@@ -72,7 +74,7 @@ const startBars = (tracker: RunTracker, names: ReadonlyArray<string>): ProgressV
     for (const [name, { bar, meter }] of bars) {
       const t = tracker.tallies[name]!
       const rate = meter.sample(t.delivered, at)
-      bar.setTotal(Math.max(1, t.sent, settled(t)))
+      bar.setTotal(Math.max(1, routed(t), settled(t)))
       bar.update(settled(t), payload(name, t, rate))
     }
   }

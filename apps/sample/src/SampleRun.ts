@@ -132,7 +132,13 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
     const destinations = buildDestinations(config, selected, client, settings.configPath, (name, adapter) =>
       tracker.observe(name, adapter),
     )
-    for (const line of header(settings, emulator, settings.configPath)) write(line)
+    const shownConfig = relative(process.cwd(), settings.configPath)
+    for (const line of header(
+      settings,
+      emulator,
+      shownConfig.startsWith("..") ? settings.configPath : shownConfig,
+    ))
+      write(line)
     write("Destinations:")
     const width = Math.max(...selected.map((d) => d.name.length))
     for (const { name, spec } of selected)
