@@ -3,6 +3,7 @@
  * make the publisher, feed it the input at the asked rate, show progress, drain on Ctrl-C, and
  * print the summary. Returns the exit code.
  */
+import { relative } from "node:path"
 import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
   createPublisher,
