@@ -104,9 +104,9 @@ interface Flags {
 export const makeProgram = (): Command =>
   new Command("eventport-sample")
     .description(
-      "One event stream, destinations chosen by configuration: generates device telemetry and app events and fans them\n" +
-        "out to EventBridge, IoT Events, IoT Analytics, Pinpoint and an in-memory destination. By default it runs on an\n" +
-        "embedded AWS emulator, so no AWS account is needed.",
+      "One event stream, destinations chosen by configuration: generates device telemetry and app events and " +
+        "fans them out to EventBridge, IoT Events, IoT Analytics, Pinpoint and an in-memory destination. By " +
+        "default it runs on an embedded AWS emulator, so no AWS account is needed.",
     )
     .option(
       "--config <file>",
@@ -176,6 +176,22 @@ export const makeProgram = (): Command =>
     .version("0.1.0")
     .allowExcessArguments(false)
     .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Exit codes: 0 nothing failed (deliberately invalid events may be rejected), 1 an event failed (with",
+        "--strict also: rejected, unrouted or unreadable), 2 a mistake in flags, config or --cli-input-json,",
+        "130 stopped by Ctrl-C/SIGTERM after draining.",
+        "",
+        "Examples:",
+        "  eventport-sample --to eventbridge,memory --count 500",
+        "  eventport-sample --faults throttle=0.2,internal=0.05,entry=0.05,latency=20-80,drop=0.01",
+        "  eventport-sample --input events.ndjson --strict",
+        "  eventport-sample --generate-cli-skeleton input > request.json",
+        "  eventport-sample --cli-input-json file://request.json --to memory",
+      ].join("\n"),
+    )
 
 const checkReadable = (path: string, what: string): void => {
   try {
