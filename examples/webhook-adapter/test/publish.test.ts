@@ -1,4 +1,4 @@
-import { type Adapter, createPublisher } from "@eventport/core"
+import { createPublisher } from "@eventport/core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { webhook } from "../src/index.ts"
 import { startWebhookReceiver, type WebhookReceiver } from "./WebhookReceiver.ts"
@@ -15,8 +15,7 @@ it("publishes through the engine: packing, a retried entry, a permanent failure,
   // --- publish
   const publisher = createPublisher({
     destinations: {
-      // Adapter<WebhookEntry> → the publisher's Adapter<unknown> (an adapter's entry type is its own).
-      hooks: webhook({ url: receiver.url, maxEntries: 10 }) as Adapter<unknown>,
+      hooks: webhook({ url: receiver.url, maxEntries: 10 }),
     },
     retry: { baseDelayMs: 10 },
   })

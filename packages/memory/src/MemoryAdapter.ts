@@ -74,11 +74,6 @@ export interface MemoryEntry {
 
 /** The memory destination: an {@link Adapter} plus what it received and its fault script. */
 export interface MemoryAdapter extends Adapter<Event> {
-  /**
-   * Sends a batch of what `encode` produced (events). Typed over `unknown` entries so a memory
-   * adapter is a `DestinationConfig` (`Adapter<unknown>`) without a cast.
-   */
-  readonly send: (batch: Batch<unknown>) => Effect.Effect<SendResult, DeliveryError>
   /** Events the destination accepted, in order; a re-delivered event (unknown outcome, retry) appears twice. */
   readonly received: ReadonlyArray<Event>
   /** Accepted events, optionally only those matching `predicate` (a copy). */
@@ -285,7 +280,6 @@ export const memory = (options: MemoryOptions = {}): MemoryAdapter => {
 
   return {
     ...adapter,
-    send: adapter.send as (batch: Batch<unknown>) => Effect.Effect<SendResult, DeliveryError>,
     get received() {
       requireRecords("received")
       return received

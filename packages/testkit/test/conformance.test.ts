@@ -33,12 +33,28 @@ const caughtBy: ReadonlyArray<readonly [Breakage, ConformanceCheckName, RegExp]>
   ["unclassifiedRequestErrors", "sendClassifiesRequestErrors", /throttling error was classified Unknown/],
   ["impureEncode", "encodeIsPureAndDeterministic", /encode is not deterministic/],
   // the same breakages, seen through the engine
-  ["dropsResult", "publishDeliversEveryEventOnceWithinLimits", /was not delivered with no fault scripted|holds it/],
-  ["okWithoutStoring", "publishDeliversEveryEventOnceWithinLimits", /is Delivered but the destination holds it 0 times/],
-  ["liesAboutMaxEntries", "publishDeliversEveryEventOnceWithinLimits", /was not delivered with no fault scripted/],
+  [
+    "dropsResult",
+    "publishDeliversEveryEventOnceWithinLimits",
+    /was not delivered with no fault scripted|holds it/,
+  ],
+  [
+    "okWithoutStoring",
+    "publishDeliversEveryEventOnceWithinLimits",
+    /is Delivered but the destination holds it 0 times/,
+  ],
+  [
+    "liesAboutMaxEntries",
+    "publishDeliversEveryEventOnceWithinLimits",
+    /was not delivered with no fault scripted/,
+  ],
   ["shiftsResults", "publishLosesNothingOnPartialFailure", /event .* (ended|is Delivered|is Failed)/],
   ["permanentAsRetryable", "publishDoesNotRetryPermanentErrors", /the permanent error was retried/],
-  ["unclassifiedRequestErrors", "publishRetriesRetryableErrors", /was not delivered after transient failures/],
+  [
+    "unclassifiedRequestErrors",
+    "publishRetriesRetryableErrors",
+    /was not delivered after transient failures/,
+  ],
 ]
 
 describe("the suite catches broken adapters", () => {
