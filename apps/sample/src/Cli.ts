@@ -275,7 +275,8 @@ export const parseCommandLine = (
     .exitOverride()
     .configureOutput({ writeOut: options.write, writeErr: options.writeError })
   try {
-    program.parse([...args], { from: "user" })
+    // `pnpm sample -- --count 5` passes the `--` through; it separates nothing here.
+    program.parse(args[0] === "--" ? args.slice(1) : [...args], { from: "user" })
   } catch (error) {
     if (error instanceof CommanderError) {
       if (

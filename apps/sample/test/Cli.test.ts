@@ -115,6 +115,10 @@ describe("command line", () => {
     expect(parse("--generate-cli-skeleton", "input").command._tag).toBe("Skeleton")
   })
 
+  it("ignores a leading -- (as pnpm passes it through)", () => {
+    expect(settingsOf("--", "--count", "7").source).toEqual({ kind: "generator", count: 7 })
+  })
+
   it("parses durations", () => {
     expect([parseDurationMs("5s"), parseDurationMs("250ms"), parseDurationMs("1200")]).toEqual([
       5000, 250, 1200,
