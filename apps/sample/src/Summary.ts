@@ -25,14 +25,7 @@ export interface SummaryFacts {
 }
 
 const totalOf = (counts: SummaryFacts["counts"]): DestinationCounts => {
-  const total: DestinationCounts = {
-    delivered: 0,
-    rejected: 0,
-    failed: 0,
-    outcomeUnknown: 0,
-    requests: 0,
-    retried: 0,
-  }
+  const total = emptyCounts()
   for (const c of Object.values(counts))
     for (const key of Object.keys(total) as Array<keyof DestinationCounts>) total[key] += c[key]
   return total
