@@ -1,6 +1,10 @@
 /**
  * Small pieces every adapter needs, kept here so adapters stay translation only.
  */
+import { createHash } from "node:crypto"
+import type { EntryResult } from "./Adapter.ts"
+import { entryFailed, entryOk } from "./Adapter.ts"
+import { classifyError, DeliveryError, type DeliveryErrorCode, deliveryError } from "./DeliveryError.ts"
 import type { Event, Violation } from "./Event.ts"
 
 /** An adapter option given as a constant or as a function of the event. */
@@ -19,10 +23,27 @@ export const violation = (field: string, rule: string, message: string): Violati
   message,
 })
 
-/** Checks a string against length bounds and a full-match pattern; returns the first violation. */
+/** What a value is, for violation messages: `null`, `an array`, `binary data`, `a number`… */
+export const describeValue = (u: unknown): string =>
+  u === null
+    ? "null"
+    : Array.isArray(u)
+      ? "an array"
+      : u instanceof Uint8Array
+        ? "binary data"
+        : typeof u === "object"
+          ? "an object"
+          : typeof u === "undefined"
+            ? "undefined"
+            : `a ${typeof u}`
+
+/**
+ * Checks that a value is a string within length bounds and matching a full-match pattern; returns
+ * the first violation. The value is `unknown` because options and hooks are not trusted to give strings.
+ */
 export const checkString = (
   field: string,
-  value: string,
+  value: unknown,
   rules: {
     readonly min?: number
     readonly max?: number
@@ -30,6 +51,8 @@ export const checkString = (
     readonly patternText?: string
   },
 ): Violation | undefined => {
+  if (typeof value !== "string")
+    return violation(field, "type", `must be a string, got ${describeValue(value)}`)
   if (rules.min !== undefined && value.length < rules.min)
     return violation(field, "minLength", `must be at least ${rules.min} characters, got ${value.length}`)
   if (rules.max !== undefined && value.length > rules.max)
@@ -42,3 +65,197 @@ export const checkString = (
 /** The event's data as JSON text, or its bytes when it is binary. */
 export const payloadBytes = (event: Event): Uint8Array =>
   event.data instanceof Uint8Array ? event.data : Buffer.from(JSON.stringify(event.data), "utf8")
+
+// ---------------------------------------------------------------------------------------------
+// Options and hooks
+
+/** A user option resolved for one event, or the violation that rejects that event. */
+export type HookResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly violation: Violation }
+
+/**
+ * Resolves a user option for one event: a constant as it is, a function (a mapping hook such as
+ * `detail`, `payload`, `attributes`, or a per-event name) called with the event. A hook that
+ * throws rejects that one event (`violation(field, "hook", …)`) instead of breaking the batch.
+ */
+export const runHook = <T>(field: string, option: PerEvent<T>, event: Event): HookResult<T> => {
+  try {
+    return { ok: true, value: resolvePerEvent(option, event) }
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    return { ok: false, violation: violation(field, "hook", `the ${field} option threw ${reason}`) }
+  }
+}
+
+/**
+ * The error an adapter factory throws for a constant option that can never work: the caller's bug,
+ * reported once at construction, e.g. `eventBridge: option eventBusName must be … (pattern)`.
+ */
+export const invalidOption = (factory: string, bad: Violation): TypeError =>
+  new TypeError(`${factory}: option ${bad.field} ${bad.message} (${bad.rule})`)
+
+/** Throws a `RangeError` unless a numeric option is absent or a positive number (`Infinity` allowed). */
+export const checkPositiveOption = (factory: string, name: string, value: number | undefined): void => {
+  if (value !== undefined && !(value > 0))
+    throw new RangeError(`${factory}: option ${name} must be a positive number, got ${value}`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message ids
+
+/** A service's rule for a caller-chosen id (messageId…): length bounds and a full-match pattern. */
+export interface IdRule {
+  readonly min?: number
+  readonly max: number
+  readonly pattern: RegExp
+}
+
+/** Prefix of a derived id; the rest is the base64url SHA-256 of the event id (43 characters). */
+const derivedIdPrefix = "sha256-"
+
+/**
+ * The event id when it fits the service's id rule; otherwise `sha256-` and the base64url SHA-256 of
+ * the event id (50 characters of `[A-Za-z0-9_-]`). Stable, so a retry of the same event sends the
+ * same id. Throws a `RangeError` for a rule no derived id can fit: that is the adapter's bug.
+ */
+export const deriveStableId = (eventId: string, rule: IdRule): string => {
+  if (fitsIdRule(eventId, rule)) return eventId
+  const derived = `${derivedIdPrefix}${createHash("sha256").update(eventId, "utf8").digest("base64url")}`
+  if (!fitsIdRule(derived, rule))
+    throw new RangeError(`deriveStableId: the id rule (max ${rule.max}, ${rule.pattern}) admits no derived id`)
+  return derived
+}
+
+const fitsIdRule = (id: string, rule: IdRule): boolean =>
+  id.length >= (rule.min ?? 1) && id.length <= rule.max && rule.pattern.test(id)
+
+// ---------------------------------------------------------------------------------------------
+// SDK clients
+
+/** What the adapters need of an SDK client: it can be destroyed (AWS SDK v3 clients can). */
+export interface DestroyableClient {
+  destroy(): void
+}
+
+/** A client for an adapter, and how to release it on the adapter's close. */
+export interface AdapterClient<Client> {
+  readonly client: Client
+  /** Destroys the client if the adapter made it; leaves a user's client alone. */
+  readonly close: () => void
+}
+
+/**
+ * The client an adapter sends with: the user's `client`, used as given and never destroyed, or one
+ * made from `clientConfig` with `maxAttempts: 1` forced (the engine retries only the failed entries,
+ * so SDK retries would multiply requests) and destroyed on close. Both given is a `TypeError`.
+ */
+export const adapterClient = <Client extends DestroyableClient, Config extends object>(
+  factory: string,
+  options: { readonly client?: Client | undefined; readonly clientConfig?: Config | undefined },
+  make: (config: Config & { readonly maxAttempts: 1 }) => Client,
+): AdapterClient<Client> => {
+  if (options.client !== undefined && options.clientConfig !== undefined)
+    throw new TypeError(`${factory}: give either client or clientConfig, not both`)
+  if (options.client !== undefined) return { client: options.client, close: () => {} }
+  const client = make({ ...(options.clientConfig as Config), maxAttempts: 1 })
+  return { client, close: () => client.destroy() }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error tables
+
+/** How one of a service's error codes maps onto a {@link DeliveryError}. */
+export interface ErrorMapping {
+  readonly code: DeliveryErrorCode
+  readonly retryable: boolean
+}
+
+/** A service's error codes as data, so READMEs and tests read the same mapping as the adapter. */
+export type ErrorTable = Readonly<Record<string, ErrorMapping>>
+
+const unknownCode: ErrorMapping = { code: "Unknown", retryable: false }
+
+/** The table's own mapping for a code (never one inherited from `Object.prototype`). */
+export const lookupErrorCode = <M>(table: Readonly<Record<string, M>>, code: string): M | undefined =>
+  Object.hasOwn(table, code) ? table[code] : undefined
+
+/**
+ * Classifies one failed entry by the service's table, keeping the raw code and message. A code the
+ * table does not list goes to `fallback`, then is `Unknown` and not retried; so is a missing code.
+ */
+export const classifyByTable = (
+  table: ErrorTable,
+  code: string | undefined,
+  message: string | undefined,
+  fallback?: (code: string) => ErrorMapping | undefined,
+): DeliveryError => {
+  const mapping =
+    code === undefined ? unknownCode : (lookupErrorCode(table, code) ?? fallback?.(code) ?? unknownCode)
+  return deliveryError(mapping.code, {
+    retryable: mapping.retryable,
+    ...(code === undefined ? {} : { rawCode: code }),
+    ...(message === undefined ? {} : { rawMessage: message }),
+  })
+}
+
+/**
+ * Classifies what the SDK threw for a whole request: the service's errors by name from the table,
+ * keeping what core's {@link classifyError} read (raw code and message, HTTP status); anything the
+ * table does not list (network errors, timeouts, unmodelled statuses) as {@link classifyError} says.
+ */
+export const classifyRequestByTable = (table: ErrorTable, error: unknown): DeliveryError => {
+  if (DeliveryError.isInstance(error)) return error
+  const general = classifyError(error)
+  const name = (error as { name?: unknown } | null)?.name
+  const mapping = typeof name === "string" ? lookupErrorCode(table, name) : undefined
+  return mapping === undefined ? general : general.with({ code: mapping.code, retryable: mapping.retryable })
+}
+
+/**
+ * A response that cannot be matched to its request, in part: the entries it puts in doubt may or
+ * may not have been applied, so they are `Unknown` with `outcomeUnknown`, not retried.
+ */
+export const inconsistentResponse = (rawMessage: string): DeliveryError =>
+  deliveryError("Unknown", {
+    retryable: false,
+    outcomeUnknown: true,
+    rawCode: "InconsistentResponse",
+    rawMessage,
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Results keyed by id
+
+/** One failure a response reports by key (e.g. a messageId) instead of by position. */
+export interface KeyedFailure {
+  /** The key the response names; `undefined` when it names none. */
+  readonly key: string | undefined
+  readonly error: DeliveryError
+}
+
+/**
+ * Index-aligned results for a request whose response lists only the failures, by key (`keys` are
+ * the keys sent, in order, all different). Entries not listed were accepted, unless the response
+ * names a key that was not sent (or none): then it cannot be matched to the request, and the
+ * entries it does not list as failed have an unknown outcome instead of being taken as accepted.
+ */
+export const resultsByKey = (
+  keys: ReadonlyArray<string>,
+  failures: Iterable<KeyedFailure>,
+  keyName = "key",
+): ReadonlyArray<EntryResult> => {
+  const indexOf = new Map(keys.map((key, i) => [key, i]))
+  const results: Array<EntryResult> = keys.map(() => entryOk())
+  const strays: Array<string> = []
+  for (const failure of failures) {
+    const index = failure.key === undefined ? undefined : indexOf.get(failure.key)
+    if (index === undefined) strays.push(failure.key ?? `(no ${keyName})`)
+    else results[index] = entryFailed(failure.error)
+  }
+  if (strays.length === 0) return results
+  const unknown = entryFailed(
+    inconsistentResponse(`the response reports failures for ${keyName}s that were not sent: ${strays.join(", ")}`),
+  )
+  return results.map((result) => (result.ok ? unknown : result))
+}

@@ -2,7 +2,7 @@
  * The publisher: one engine, two faces. The Effect API (`Publisher` service, `Publisher.layer`) is
  * the implementation; `createPublisher` runs that same implementation behind Promises.
  */
-import { Context, Effect, Exit, Layer, Scope, Stream } from "effect"
+import { type Cause, Context, Effect, Exit, Layer, Scope, Stream } from "effect"
 import { isAdapter } from "./Adapter.ts"
 import type { Event, EventInput } from "./Event.ts"
 import { Destination, type ResolvedRetry } from "./internal/Destination.ts"
@@ -197,12 +197,19 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
               (cause) =>
                 new PublishInputError({ message: "the async iterable given to publish threw", cause }),
             )
+        // A failing input still hands over the events read before the failure, then fails.
+        let failure: Cause.Cause<E | PublishInputError> | undefined
         return stream.pipe(
+          Stream.catchCause((cause) => {
+            failure = cause
+            return Stream.empty
+          }),
           Stream.groupedWithin(windowSize, buffer.lingerMs),
           Stream.runForEachWhile((window) =>
             // A short window means the input paused: send it rather than keep it for topping up.
             Effect.as(intake.take(window, window.length < windowSize), !stopped),
           ),
+          Effect.andThen(Effect.suspend(() => (failure === undefined ? Effect.void : Effect.failCause(failure)))),
         )
       }
       const iterator = (input as Iterable<unknown>)[Symbol.iterator]()

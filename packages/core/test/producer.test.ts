@@ -1,0 +1,204 @@
+import { Effect, Stream } from "effect"
+import { describe, expect, it } from "vitest"
+import {
+  BufferOverflowError,
+  createPublisher,
+  defineAdapter,
+  type EventData,
+  encoded,
+  entryOk,
+  PublisherClosedError,
+} from "../src/index.ts"
+import { events, scriptedAdapter } from "./ScriptedAdapter.ts"
+
+const event = (id: string, data: EventData = 1) => ({ id, type: "t", source: "s", data })
+
+describe("buffered producer", () => {
+  it("flush sends what was enqueued and returns its outcomes", async () => {
+    const a = scriptedAdapter()
+    const p = createPublisher({ destinations: { a: a.adapter }, buffer: { lingerMs: 60_000 } })
+    for (const e of events(15)) await p.enqueue(e)
+    const result = await p.flush()
+    expect(result.counts.a!.delivered).toBe(15)
+    expect(a.requests.flatMap((r) => r.ids)).toHaveLength(15)
+    expect((await p.flush()).outcomes).toHaveLength(0)
+    await p.close()
+  })
+
+  it("overflow dropNewest: the dropped event gets a Failed Overflow outcome", async () => {
+    const a = scriptedAdapter()
+    const p = createPublisher({
+      destinations: { a: a.adapter },
+      buffer: { maxEvents: 2, lingerMs: 60_000, overflow: "dropNewest" },
+    })
+    // Synchronous enqueues: the consumer has not run yet, so the third finds the buffer full.
+    const pending = [p.enqueue(event("e0")), p.enqueue(event("e1")), p.enqueue(event("e2"))]
+    await Promise.all(pending)
+    const result = await p.flush()
+    expect(result.counts.a).toMatchObject({ delivered: 2, failed: 1 })
+    const [dropped] = result.problems
+    expect(dropped).toMatchObject({ _tag: "Failed", eventId: "e2", attempts: 0 })
+    expect(dropped!._tag === "Failed" && dropped!.error.code).toBe("Overflow")
+    await p.close()
+  })
+
+  it("overflow fail: enqueue rejects with BufferOverflowError and the event gets an outcome", async () => {
+    const a = scriptedAdapter()
+    const p = createPublisher({
+      destinations: { a: a.adapter },
+      buffer: { maxEvents: 2, lingerMs: 60_000, overflow: "fail" },
+    })
+    const ok = [p.enqueue(event("e0")), p.enqueue(event("e1"))]
+    const refused = p.enqueue(event("e2"))
+    await expect(refused).rejects.toSatisfy(
+      (e) => BufferOverflowError.prototype.isPrototypeOf(e as object) && /e2/.test((e as Error).message),
+    )
+    await Promise.all(ok)
+    const result = await p.flush()
+    expect(result.counts.a).toMatchObject({ delivered: 2, failed: 1 })
+    expect(result.problems[0]!.eventId).toBe("e2")
+    await p.close()
+  })
+
+  it("overflow block: enqueue waits for room, then the event is sent", async () => {
+    const a = scriptedAdapter()
+    const p = createPublisher({
+      destinations: { a: a.adapter },
+      buffer: { maxEvents: 2, lingerMs: 60_000, overflow: "block" },
+    })
+    let third = false
+    const first = [p.enqueue(event("e0")), p.enqueue(event("e1"))]
+    const blocked = p.enqueue(event("e2")).then(() => {
+      third = true
+    })
+    await Promise.all(first)
+    expect(third).toBe(false)
+    const firstFlush = await p.flush()
+    await blocked
+    const secondFlush = await p.flush()
+    expect(firstFlush.counts.a!.delivered + secondFlush.counts.a!.delivered).toBe(3)
+    expect(firstFlush.problems).toHaveLength(0)
+    await p.close()
+  })
+
+  it("bounds the buffer by bytes too", async () => {
+    const a = scriptedAdapter()
+    const p = createPublisher({
+      destinations: { a: a.adapter },
+      buffer: { maxBytes: 100, lingerMs: 60_000, overflow: "dropNewest" },
+    })
+    const big = "x".repeat(60)
+    await Promise.all([p.enqueue(event("e0", big)), p.enqueue(event("e1", big)), p.enqueue(event("huge", "y".repeat(500)))])
+    const result = await p.flush()
+    expect(result.counts.a).toMatchObject({ delivered: 1, failed: 2 })
+    expect(result.problems.map((o) => o.eventId).sort()).toEqual(["e1", "huge"])
+    await p.close()
+  })
+
+  it("close drains the buffer within the deadline and reports what it could not send as Closed", async () => {
+    let aborted = 0
+    const hanging = defineAdapter({
+      kind: "hanging",
+      limits: { maxEntries: 1, maxRequestBytes: 1_000, maxEntryBytes: 1_000 },
+      encode: (e) => encoded(e.id, 1),
+      send: (_batch, { signal }) =>
+        new Promise(() => {
+          signal.addEventListener("abort", () => aborted++)
+        }),
+    })
+    const ok = scriptedAdapter()
+    const p = createPublisher({
+      destinations: { stuck: { adapter: hanging, concurrency: 1 }, ok: ok.adapter },
+      requestTimeoutMs: 60_000,
+      buffer: { lingerMs: 0 },
+    })
+    for (const e of events(5)) await p.enqueue(e)
+    const result = await p.close({ deadlineMs: 50 })
+    expect(result.counts.ok!.delivered).toBe(5)
+    expect(result.counts.stuck!.failed).toBe(5)
+    const closed = result.forDestination("stuck")
+    expect(closed.every((o) => o._tag === "Failed" && o.error.code === "Closed")).toBe(true)
+    // The request in flight may have been applied; the queued ones were never sent.
+    expect(closed.filter((o) => o._tag === "Failed" && o.error.outcomeUnknown)).toHaveLength(1)
+    expect(result.counts.stuck!.outcomeUnknown).toBe(1)
+    expect(aborted).toBe(1)
+    await expect(p.enqueue(event("late"))).rejects.toBeInstanceOf(PublisherClosedError)
+    await expect(p.publish([event("late")])).rejects.toBeInstanceOf(PublisherClosedError)
+    // A second close returns the first close's result.
+    expect(await p.close()).toBe(result)
+  })
+
+  it("Symbol.asyncDispose closes the publisher and its adapters", async () => {
+    const a = scriptedAdapter()
+    {
+      await using p = createPublisher({ destinations: { a: a.adapter } })
+      await p.enqueue(event("e0"))
+    }
+    expect(a.requests.flatMap((r) => r.ids)).toEqual(["e0"])
+    expect(a.closed).toBe(1)
+  })
+})
+
+describe("stream input", () => {
+  const collect = (): { ids: Array<string>; adapter: ReturnType<typeof scriptedAdapter> } => {
+    const adapter = scriptedAdapter()
+    return {
+      adapter,
+      get ids() {
+        return adapter.requests.flatMap((r) => r.ids).sort()
+      },
+    }
+  }
+
+  it("takes an Effect Stream", async () => {
+    const c = collect()
+    const p = createPublisher({ destinations: { a: c.adapter.adapter } })
+    const result = await p.publish(Stream.fromIterable(events(23)))
+    expect(result.counts.a!.delivered).toBe(23)
+    expect(c.ids).toHaveLength(23)
+    await p.close()
+  })
+
+  it("takes an async iterable, and a failing one rejects after settling what was read", async () => {
+    const c = collect()
+    const p = createPublisher({ destinations: { a: c.adapter.adapter } })
+    async function* gen(fail: boolean) {
+      for (const e of events(12)) yield e
+      if (fail) throw new Error("source broke")
+    }
+    expect((await p.publish(gen(false))).counts.a!.delivered).toBe(12)
+    await expect(p.publish(gen(true))).rejects.toMatchObject({ _tag: "PublishInputError" })
+    expect(c.ids).toHaveLength(24)
+    await p.close()
+  })
+
+  it("takes a sync iterable that is not an array", async () => {
+    const c = collect()
+    const p = createPublisher({ destinations: { a: c.adapter.adapter } })
+    const result = await p.publish(new Set(events(9)))
+    expect(result.counts.a!.delivered).toBe(9)
+    await p.close()
+  })
+
+  it("runs a 200k-event async generator with retainOutcomes none, keeping only counts", async () => {
+    let sent = 0
+    const adapter = defineAdapter({
+      kind: "count",
+      limits: { maxEntries: 500, maxRequestBytes: 1_000_000, maxEntryBytes: 1_000 },
+      encode: (e) => encoded(null, 20 + e.type.length),
+      send: (batch) => {
+        sent += batch.entries.length
+        return Effect.succeed(batch.entries.map(() => entryOk()))
+      },
+    })
+    const p = createPublisher({ destinations: { a: adapter }, retainOutcomes: "none" })
+    async function* gen() {
+      for (let i = 0; i < 200_000; i++) yield { type: "t", source: "s", data: i }
+    }
+    const result = await p.publish(gen())
+    expect(result.counts.a!.delivered).toBe(200_000)
+    expect(result.outcomes).toHaveLength(0)
+    expect(sent).toBe(200_000)
+    await p.close()
+  })
+})
