@@ -73,6 +73,7 @@ export const bufferedProducerMemory: Scenario = {
         early: peakEarly / MB,
         end: peakEnd / MB,
         growth: peakEnd / peakEarly,
+        liveHeap: measured.liveHeapBytes / MB,
       }
     })
     const label = (n: number) => `peak RSS at ${n.toLocaleString("en-US")} events`
@@ -105,10 +106,16 @@ export const bufferedProducerMemory: Scenario = {
           runs.map((r) => r.growth),
           rssGrowthGoal,
         ),
+        measurement(
+          "live heap after close and GC",
+          "MB",
+          runs.map((r) => r.liveHeap),
+        ),
       ],
       accounting,
       notes: [
         "RSS includes the Node runtime and the loaded modules: compare the peaks with the RSS before the first event.",
+        "The live heap after close and a full GC tells events the publisher still holds (retention) apart from heap V8 grew and has not given back.",
       ],
     }
   },

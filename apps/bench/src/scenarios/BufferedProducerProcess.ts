@@ -15,6 +15,8 @@ export interface BufferedProducerMeasurement {
   readonly events: number
   readonly baselineRssBytes: number
   readonly checkpoints: ReadonlyArray<{ readonly events: number; readonly peakRssBytes: number }>
+  /** Heap in use after `close()` and a full GC: what the publisher still holds. */
+  readonly liveHeapBytes: number
   readonly delivered: number
   readonly rejected: number
   readonly failed: number
@@ -47,11 +49,15 @@ const run = async (
   const result = await publisher.close()
   marks.push({ events, peakRssBytes: sampler.peak })
   sampler.stop()
+  // Taken after the peaks: what is still alive tells retention apart from a heap V8 has not shrunk.
+  gc()
+  const liveHeapBytes = process.memoryUsage().heapUsed
   const counts = result.counts.memory
   return {
     events,
     baselineRssBytes,
     checkpoints: marks,
+    liveHeapBytes,
     delivered: counts?.delivered ?? 0,
     rejected: counts?.rejected ?? 0,
     failed: counts?.failed ?? 0,

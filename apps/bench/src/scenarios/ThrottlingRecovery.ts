@@ -113,6 +113,11 @@ export const throttlingRecovery: Scenario = {
             runs.map((r) => r.throttledGoodput),
           ),
           measurement(
+            "goodput ratio, throttled / fault-free",
+            "ratio",
+            runs.map((r) => r.throttledGoodput / r.cleanGoodput),
+          ),
+          measurement(
             "share delivered, throttled",
             "ratio",
             runs.map((r) => r.delivered),
