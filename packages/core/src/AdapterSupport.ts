@@ -123,7 +123,9 @@ export const deriveStableId = (eventId: string, rule: IdRule): string => {
   if (fitsIdRule(eventId, rule)) return eventId
   const derived = `${derivedIdPrefix}${createHash("sha256").update(eventId, "utf8").digest("base64url")}`
   if (!fitsIdRule(derived, rule))
-    throw new RangeError(`deriveStableId: the id rule (max ${rule.max}, ${rule.pattern}) admits no derived id`)
+    throw new RangeError(
+      `deriveStableId: the id rule (max ${rule.max}, ${rule.pattern}) admits no derived id`,
+    )
   return derived
 }
 
@@ -255,7 +257,9 @@ export const resultsByKey = (
   }
   if (strays.length === 0) return results
   const unknown = entryFailed(
-    inconsistentResponse(`the response reports failures for ${keyName}s that were not sent: ${strays.join(", ")}`),
+    inconsistentResponse(
+      `the response reports failures for ${keyName}s that were not sent: ${strays.join(", ")}`,
+    ),
   )
   return results.map((result) => (result.ok ? unknown : result))
 }
