@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { startEmulator } from "@eventport/aws-emulator"
 import { beforeAll, describe, expect, it } from "vitest"
 
 const sampleDir = resolve(dirname(fileURLToPath(import.meta.url)), "..")
@@ -49,13 +50,19 @@ interface Run {
   readonly stderr: string
 }
 
+interface RunOptions {
+  /** What the CLI reads on stdin. */
+  readonly input?: string
+  readonly env?: Readonly<Record<string, string>>
+}
+
 const start = (
   args: ReadonlyArray<string>,
-  options: { input?: string } = {},
+  options: RunOptions = {},
 ): { child: ChildProcess; done: Promise<Run> } => {
   const child = spawn(process.execPath, [mainJs, ...args], {
     cwd: work,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   })
   let stdout = ""
@@ -73,8 +80,7 @@ const start = (
   return { child, done }
 }
 
-const run = (args: ReadonlyArray<string>, options: { input?: string } = {}): Promise<Run> =>
-  start(args, options).done
+const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> => start(args, options).done
 
 /** The summary row of one destination: its numbers by column. */
 interface Row {
@@ -290,5 +296,27 @@ describe("eventport-sample end to end", () => {
     const notRead = Number(/(\d+) event\(s\) never read from the input/.exec(result.stdout)?.[1])
     expect(notRead).toBeGreaterThan(900_000)
     expect(row(result.stdout, "memory").delivered).toBeGreaterThan(0)
+  }, 60_000)
+
+  it("with --endpoint, skips the embedded emulator and uses the SDK credential chain, never printing it", async () => {
+    await using emulator = await startEmulator({ store: "count" })
+    const result = await run(["--endpoint", emulator.endpoint, "--region", "us-east-1", "--count", "200"], {
+      env: {
+        AWS_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: emulator.credentials.secretAccessKey,
+        // Keep the SDK's credential chain from ever asking an instance metadata service.
+        AWS_EC2_METADATA_DISABLED: "true",
+      },
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(
+      `Sending to ${emulator.endpoint} in us-east-1 with the AWS SDK's default credential chain.`,
+    )
+    expect(result.stdout).not.toMatch(/embedded AWS emulator/)
+    expect(result.stdout + result.stderr).not.toContain(emulator.credentials.secretAccessKey)
+    expect(result.stdout + result.stderr).not.toContain(emulator.credentials.accessKeyId)
+    expect(emulator.store.eventbridge.count).toBe(row(result.stdout, "bus").delivered)
+    expect(emulator.store.iotanalytics.count).toBe(row(result.stdout, "telemetry").delivered)
+    expect(emulator.store.eventbridge.count).toBeGreaterThan(0)
   }, 60_000)
 })
