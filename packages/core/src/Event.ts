@@ -218,7 +218,8 @@ const quickValidEvent = (raw: Record<string, unknown>, now: () => Date): Event |
   )
     return undefined
   const t = raw.time
-  const time = t === undefined ? now() : t instanceof Date ? t : typeof t === "string" ? new Date(t) : undefined
+  const time =
+    t === undefined ? now() : t instanceof Date ? t : typeof t === "string" ? new Date(t) : undefined
   if (time === undefined || Number.isNaN(time.getTime())) return undefined
   const event: { -readonly [K in keyof Event]: Event[K] } = {
     id: id ?? generateEventId(),
@@ -320,7 +321,8 @@ export const validateEvent = (input: unknown, now: () => Date = () => new Date()
   }
   if (raw.subject !== undefined) event.subject = raw.subject as string
   if (raw.dataContentType !== undefined) event.dataContentType = raw.dataContentType as string
-  if (extensions !== undefined) event.extensions = extensions
+  // No extensions and an empty extensions object are the same event (and the same CloudEvent).
+  if (extensions !== undefined && Object.keys(extensions).length > 0) event.extensions = extensions
   return { ok: true, event }
 }
 

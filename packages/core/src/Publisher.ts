@@ -15,8 +15,8 @@ import type { PublishResult } from "./Outcome.ts"
 import { defaultPackWindow } from "./Packing.ts"
 import {
   type BufferOverflowError,
-  type PublisherClosedError,
   PublisherClosedError as ClosedError,
+  type PublisherClosedError,
   PublishInputError,
 } from "./PublisherError.ts"
 import type { DestinationOptions, PublisherOptions, RetryOptions } from "./PublisherOptions.ts"
@@ -88,7 +88,9 @@ export interface PromisePublisher {
 
 const positive = (name: string, value: number, integer: boolean) => {
   if (!(value > 0) || (integer && !Number.isInteger(value)))
-    throw new RangeError(`createPublisher: ${name} must be a positive ${integer ? "integer" : "number"}, got ${value}`)
+    throw new RangeError(
+      `createPublisher: ${name} must be a positive ${integer ? "integer" : "number"}, got ${value}`,
+    )
   return value
 }
 
@@ -122,7 +124,8 @@ interface Engine {
 const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Scope.Scope> =>
   Effect.gen(function* () {
     const names = Object.keys(options.destinations)
-    if (names.length === 0) throw new RangeError("createPublisher: destinations must name at least one destination")
+    if (names.length === 0)
+      throw new RangeError("createPublisher: destinations must name at least one destination")
     const retain = options.retainOutcomes ?? publisherDefaults.retainOutcomes
     const buffer = { ...publisherDefaults.buffer, ...options.buffer }
     const windowSize = defaultPackWindow
@@ -132,9 +135,13 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
     const destinations: Array<Destination> = []
     for (const name of names) {
       const config = options.destinations[name]!
-      const dest: DestinationOptions = isAdapter(config) ? { adapter: config } : (config as DestinationOptions)
+      const dest: DestinationOptions = isAdapter(config)
+        ? { adapter: config }
+        : (config as DestinationOptions)
       if (!isAdapter(dest.adapter))
-        throw new TypeError(`createPublisher: destination ${name} is not an adapter (make one with defineAdapter)`)
+        throw new TypeError(
+          `createPublisher: destination ${name} is not an adapter (make one with defineAdapter)`,
+        )
       const concurrency = positive(
         `${name}.concurrency`,
         dest.concurrency ?? options.concurrency ?? publisherDefaults.concurrency,
@@ -209,7 +216,9 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
             // A short window means the input paused: send it rather than keep it for topping up.
             Effect.as(intake.take(window, window.length < windowSize), !stopped),
           ),
-          Effect.andThen(Effect.suspend(() => (failure === undefined ? Effect.void : Effect.failCause(failure)))),
+          Effect.andThen(
+            Effect.suspend(() => (failure === undefined ? Effect.void : Effect.failCause(failure))),
+          ),
         )
       }
       const iterator = (input as Iterable<unknown>)[Symbol.iterator]()
@@ -243,7 +252,9 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
           Effect.flatMap((fed) =>
             intake.finish.pipe(
               Effect.andThen(run.waitUntil(() => run.idle)),
-              Effect.andThen(Exit.isFailure(fed) ? Effect.failCause(fed.cause) : Effect.succeed(run.result())),
+              Effect.andThen(
+                Exit.isFailure(fed) ? Effect.failCause(fed.cause) : Effect.succeed(run.result()),
+              ),
             ),
           ),
           Effect.ensuring(
@@ -265,10 +276,7 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
       Effect.gen(function* () {
         closing = true
         producer.beginClose()
-        yield* Effect.timeoutOption(
-          producerRun.waitUntil(allDrained),
-          Math.max(0, deadlineMs),
-        )
+        yield* Effect.timeoutOption(producerRun.waitUntil(allDrained), Math.max(0, deadlineMs))
         stopped = true
         // Destinations first: their queues refuse new requests, so the producer's last window
         // settles (as Closed) instead of waiting on them.
@@ -323,7 +331,8 @@ export const createPublisher = (options: PublisherOptions): PromisePublisher => 
     Effect.runPromise(shape.close(closeOptions).pipe(Effect.ensuring(Scope.close(scope, Exit.void))))
   return {
     publish: (input) => Effect.runPromise(shape.publish(input)),
-    enqueue: (event) => (engine.offerUnsafe(event) ? Promise.resolve() : Effect.runPromise(shape.enqueue(event))),
+    enqueue: (event) =>
+      engine.offerUnsafe(event) ? Promise.resolve() : Effect.runPromise(shape.enqueue(event)),
     flush: () => Effect.runPromise(shape.flush),
     close,
     [Symbol.asyncDispose]: () => close().then(() => undefined),

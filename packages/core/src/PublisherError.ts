@@ -15,7 +15,6 @@ export class PublisherClosedError extends Data.TaggedError("PublisherClosedError
   readonly message: string
 }> {}
 
-
 /** An async iterable given to `publish` threw while it was read. Pairs already handed over still end with outcomes (and `onOutcome` calls). */
 export class PublishInputError extends Data.TaggedError("PublishInputError")<{
   readonly message: string

@@ -18,11 +18,10 @@ import { fixedRandom, withClockSteps } from "./clock.ts"
 import { events, scriptedAdapter } from "./ScriptedAdapter.ts"
 
 const publishWith = (options: PublisherOptions, input: ReadonlyArray<unknown>) =>
-  Effect.scoped(
-    Effect.flatMap(Publisher.make(options), (p) => withClockSteps(p.publish(input as never))),
-  )
+  Effect.scoped(Effect.flatMap(Publisher.make(options), (p) => withClockSteps(p.publish(input as never))))
 
-const failedOf = (outcomes: ReadonlyArray<Outcome>) => outcomes.filter((o): o is Failed => o._tag === "Failed")
+const failedOf = (outcomes: ReadonlyArray<Outcome>) =>
+  outcomes.filter((o): o is Failed => o._tag === "Failed")
 
 describe("Publisher: publish path", () => {
   it.effect("delivers to every destination with receipts and attempts", () =>
@@ -34,31 +33,40 @@ describe("Publisher: publish path", () => {
       assert.strictEqual(result.counts.a!.requests, 1)
       const o = result.forEvent("e1")[0]!
       assert.deepStrictEqual(o._tag === "Delivered" && [o.receipt, o.attempts], ["r-e1", 1])
-    }))
+    }),
+  )
 
-  it.effect("rejects an invalid event for every destination, naming the event (or its index), the field and the rule", () =>
-    Effect.gen(function* () {
-      const a = scriptedAdapter()
-      const b = scriptedAdapter()
-      const result = yield* publishWith({ destinations: { a: a.adapter, b: b.adapter } }, [
-        { id: "bad", source: "s", data: null },
-        { type: "t", source: "", data: null },
-        ...events(1),
-      ])
-      const problems = result.problems
-      assert.strictEqual(problems.length, 4)
-      assert.deepStrictEqual(
-        problems.map((p) => [p.destination, p.eventId, p._tag === "Rejected" && p.violations[0]!.field, p._tag === "Rejected" && p.violations[0]!.rule]),
-        [
-          ["a", "bad", "type", "required"],
-          ["b", "bad", "type", "required"],
-          ["a", "input[1]", "source", "minLength"],
-          ["b", "input[1]", "source", "minLength"],
-        ],
-      )
-      assert.match((problems[2] as { message: string }).message, /event input\[1\] rejected for a: source/)
-      assert.strictEqual(result.counts.a!.delivered, 1)
-    }))
+  it.effect(
+    "rejects an invalid event for every destination, naming the event (or its index), the field and the rule",
+    () =>
+      Effect.gen(function* () {
+        const a = scriptedAdapter()
+        const b = scriptedAdapter()
+        const result = yield* publishWith({ destinations: { a: a.adapter, b: b.adapter } }, [
+          { id: "bad", source: "s", data: null },
+          { type: "t", source: "", data: null },
+          ...events(1),
+        ])
+        const problems = result.problems
+        assert.strictEqual(problems.length, 4)
+        assert.deepStrictEqual(
+          problems.map((p) => [
+            p.destination,
+            p.eventId,
+            p._tag === "Rejected" && p.violations[0]!.field,
+            p._tag === "Rejected" && p.violations[0]!.rule,
+          ]),
+          [
+            ["a", "bad", "type", "required"],
+            ["b", "bad", "type", "required"],
+            ["a", "input[1]", "source", "minLength"],
+            ["b", "input[1]", "source", "minLength"],
+          ],
+        )
+        assert.match((problems[2] as { message: string }).message, /event input\[1\] rejected for a: source/)
+        assert.strictEqual(result.counts.a!.delivered, 1)
+      }),
+  )
 
   it.effect("rejects what the adapter's encode refuses and entries over the limits, before any request", () =>
     Effect.gen(function* () {
@@ -75,11 +83,18 @@ describe("Publisher: publish path", () => {
         { id: "ok", type: "fine", source: "s", data: 1 },
       ])
       const [r, h] = result.problems
-      assert.match(r!._tag === "Rejected" ? r!.message : "", /event r rejected for a: detailType must be at most 3/)
+      assert.match(
+        r!._tag === "Rejected" ? r!.message : "",
+        /event r rejected for a: detailType must be at most 3/,
+      )
       assert.deepStrictEqual(h!._tag === "Rejected" && h!.violations[0]!.rule, "maxEntryBytes")
       assert.match(h!._tag === "Rejected" ? h!.message : "", /500 bytes .* 50 bytes/)
-      assert.deepStrictEqual(a.requests.map((q) => q.ids), [["ok"]])
-    }))
+      assert.deepStrictEqual(
+        a.requests.map((q) => q.ids),
+        [["ok"]],
+      )
+    }),
+  )
 
   it.effect("an encode that throws is a Failed outcome for that event, not a crash", () =>
     Effect.gen(function* () {
@@ -99,20 +114,24 @@ describe("Publisher: publish path", () => {
       assert.isFalse(f!.error.retryable)
       assert.match(f!.error.rawMessage!, /adapter scripted encode threw: cannot read x/)
       assert.strictEqual(result.counts.a!.delivered, 2)
-    }))
+    }),
+  )
 
-  it.effect("a send returning the wrong number of results fails the unmatched entries as an adapter bug", () =>
-    Effect.gen(function* () {
-      const a = scriptedAdapter({ answer: (req) => req.ids.slice(1).map(() => entryOk()) })
-      const result = yield* publishWith({ destinations: { a: a.adapter } }, events(3))
-      assert.strictEqual(result.counts.a!.delivered, 2)
-      const [f] = failedOf(result.outcomes)
-      assert.strictEqual(f!.eventId, "e2")
-      assert.strictEqual(f!.error.code, "Unknown")
-      assert.isFalse(f!.error.retryable)
-      assert.match(f!.error.rawMessage!, /adapter scripted bug: send returned 2 results for 3 entries/)
-      assert.strictEqual(a.requests.length, 1)
-    }))
+  it.effect(
+    "a send returning the wrong number of results fails the unmatched entries as an adapter bug",
+    () =>
+      Effect.gen(function* () {
+        const a = scriptedAdapter({ answer: (req) => req.ids.slice(1).map(() => entryOk()) })
+        const result = yield* publishWith({ destinations: { a: a.adapter } }, events(3))
+        assert.strictEqual(result.counts.a!.delivered, 2)
+        const [f] = failedOf(result.outcomes)
+        assert.strictEqual(f!.eventId, "e2")
+        assert.strictEqual(f!.error.code, "Unknown")
+        assert.isFalse(f!.error.retryable)
+        assert.match(f!.error.rawMessage!, /adapter scripted bug: send returned 2 results for 3 entries/)
+        assert.strictEqual(a.requests.length, 1)
+      }),
+  )
 
   it.effect("routes by predicate and reports unrouted events", () =>
     Effect.gen(function* () {
@@ -129,12 +148,22 @@ describe("Publisher: publish path", () => {
           { id: "3", type: "c", source: "s", data: 1 },
         ],
       )
-      assert.deepStrictEqual(a.requests.map((r) => r.ids), [["1"]])
-      assert.deepStrictEqual(b.requests.map((r) => r.ids), [["2"]])
-      assert.deepStrictEqual(result.unrouted.map((e) => e.id), ["3"])
+      assert.deepStrictEqual(
+        a.requests.map((r) => r.ids),
+        [["1"]],
+      )
+      assert.deepStrictEqual(
+        b.requests.map((r) => r.ids),
+        [["2"]],
+      )
+      assert.deepStrictEqual(
+        result.unrouted.map((e) => e.id),
+        ["3"],
+      )
       assert.strictEqual(result.unroutedCount, 1)
       assert.isFalse(result.ok)
-    }))
+    }),
+  )
 
   it.effect("an onOutcome listener sees every outcome, and a throwing listener does not break delivery", () =>
     Effect.gen(function* () {
@@ -152,7 +181,8 @@ describe("Publisher: publish path", () => {
       )
       assert.strictEqual(result.counts.a!.delivered, 3)
       assert.deepStrictEqual(seen.sort(), ["Delivered:e0", "Delivered:e1", "Delivered:e2"])
-    }))
+    }),
+  )
 })
 
 describe("Publisher: retries", () => {
@@ -173,17 +203,24 @@ describe("Publisher: retries", () => {
           ),
       })
       const result = yield* publishWith({ destinations: { a: a.adapter } }, events(5))
-      assert.deepStrictEqual(a.requests.map((r) => [r.ids, r.attempt]), [
-        [["e0", "e1", "e2", "e3", "e4"], 1],
-        [["e1", "e3"], 2],
-      ])
+      assert.deepStrictEqual(
+        a.requests.map((r) => [r.ids, r.attempt]),
+        [
+          [["e0", "e1", "e2", "e3", "e4"], 1],
+          [["e1", "e3"], 2],
+        ],
+      )
       assert.strictEqual(result.counts.a!.retried, 2)
       assert.strictEqual(result.counts.a!.requests, 2)
       const e1 = result.forEvent("e1")[0]!
       assert.deepStrictEqual(e1._tag === "Delivered" && e1.attempts, 2)
       const [e2] = failedOf(result.outcomes)
-      assert.deepStrictEqual([e2!.eventId, e2!.error.rawCode, e2!.attempts, e2!.error.attempts], ["e2", "MalformedDetail", 1, 1])
-    }))
+      assert.deepStrictEqual(
+        [e2!.eventId, e2!.error.rawCode, e2!.attempts, e2!.error.attempts],
+        ["e2", "MalformedDetail", 1, 1],
+      )
+    }),
+  )
 
   it.effect("backs off exponentially with full jitter, harder after throttling", () =>
     Effect.gen(function* () {
@@ -192,7 +229,10 @@ describe("Publisher: retries", () => {
           const a = scriptedAdapter({
             answer: (req, n) => (n < 3 ? deliveryError(code) : req.ids.map(() => entryOk())),
           })
-          const result = yield* publishWith({ destinations: { a: a.adapter }, retry: { budget: false } }, events(1))
+          const result = yield* publishWith(
+            { destinations: { a: a.adapter }, retry: { budget: false } },
+            events(1),
+          )
           assert.isTrue(result.ok)
           return a.requests.slice(1).map((r, i) => r.at - a.requests[i]!.at)
         }).pipe(fixedRandom(0.999))
@@ -201,15 +241,18 @@ describe("Publisher: retries", () => {
       // random 0.999 × min(maxDelay, base × 2^(n-1)): base 100 ms, 500 ms after throttling
       const expectClose = (actual: ReadonlyArray<number>, expected: ReadonlyArray<number>) => {
         assert.strictEqual(actual.length, expected.length)
-        actual.forEach((v, i) => assert.closeTo(v, expected[i]!, 1))
+        for (const [i, v] of actual.entries()) assert.closeTo(v, expected[i]!, 1)
       }
       expectClose(plain, [99.9, 199.8, 399.6])
       expectClose(throttled, [499.5, 999, 1998])
-    }))
+    }),
+  )
 
   it.effect("stops after maxAttempts with the last error and the attempt count", () =>
     Effect.gen(function* () {
-      const a = scriptedAdapter({ answer: () => deliveryError("InternalFailure", { rawCode: "InternalException" }) })
+      const a = scriptedAdapter({
+        answer: () => deliveryError("InternalFailure", { rawCode: "InternalException" }),
+      })
       const result = yield* publishWith(
         { destinations: { a: a.adapter }, retry: { maxAttempts: 3, budget: false } },
         events(2),
@@ -223,7 +266,8 @@ describe("Publisher: retries", () => {
           ["InternalFailure", "InternalException", 3, 3],
         ],
       )
-    }))
+    }),
+  )
 
   it.effect("stops retrying once maxElapsedMs has passed", () =>
     Effect.gen(function* () {
@@ -238,7 +282,8 @@ describe("Publisher: retries", () => {
       for (const r of a.requests) assert.isAtMost(r.at, 1_000)
       assert.isAtMost(a.requests.length, 4)
       assert.strictEqual(f!.attempts, a.requests.length)
-    }).pipe(fixedRandom(0.5)))
+    }).pipe(fixedRandom(0.5)),
+  )
 
   it.effect("an empty retry budget stops retries: RetryBudgetExhausted keeps the last error's details", () =>
     Effect.gen(function* () {
@@ -260,93 +305,103 @@ describe("Publisher: retries", () => {
         ["RetryBudgetExhausted", "Throttled", "ThrottlingException", 400, 3],
       )
       assert.match(f!.error.message, /retry budget exhausted, last error Throttled/)
-    }).pipe(fixedRandom(0)))
+    }).pipe(fixedRandom(0)),
+  )
 
-  it.effect("a timed-out request that is not retried is Failed Timeout with outcomeUnknown, and its send is aborted", () =>
-    Effect.gen(function* () {
-      let aborted = 0
-      const { defineAdapter } = yield* Effect.promise(() => import("../src/index.ts"))
-      const adapter = defineAdapter({
-        kind: "hang",
-        limits: { maxEntries: 10, maxRequestBytes: 1_000, maxEntryBytes: 100 },
-        encode: (e) => encoded(e.id, 1),
-        send: (_batch, { signal }) =>
-          new Promise(() => {
-            signal.addEventListener("abort", () => aborted++)
-          }),
-      })
-      const result = yield* publishWith(
-        { destinations: { a: adapter }, requestTimeoutMs: 1_000, retry: { maxAttempts: 1 } },
-        events(2),
-      )
-      const failed = failedOf(result.outcomes)
-      assert.deepStrictEqual(
-        failed.map((f) => [f.error.code, f.error.outcomeUnknown, f.attempts]),
-        [
-          ["Timeout", true, 1],
-          ["Timeout", true, 1],
-        ],
-      )
-      assert.strictEqual(result.counts.a!.outcomeUnknown, 2)
-      assert.strictEqual(aborted, 1)
-    }))
+  it.effect(
+    "a timed-out request that is not retried is Failed Timeout with outcomeUnknown, and its send is aborted",
+    () =>
+      Effect.gen(function* () {
+        let aborted = 0
+        const { defineAdapter } = yield* Effect.promise(() => import("../src/index.ts"))
+        const adapter = defineAdapter({
+          kind: "hang",
+          limits: { maxEntries: 10, maxRequestBytes: 1_000, maxEntryBytes: 100 },
+          encode: (e) => encoded(e.id, 1),
+          send: (_batch, { signal }) =>
+            new Promise(() => {
+              signal.addEventListener("abort", () => aborted++)
+            }),
+        })
+        const result = yield* publishWith(
+          { destinations: { a: adapter }, requestTimeoutMs: 1_000, retry: { maxAttempts: 1 } },
+          events(2),
+        )
+        const failed = failedOf(result.outcomes)
+        assert.deepStrictEqual(
+          failed.map((f) => [f.error.code, f.error.outcomeUnknown, f.attempts]),
+          [
+            ["Timeout", true, 1],
+            ["Timeout", true, 1],
+          ],
+        )
+        assert.strictEqual(result.counts.a!.outcomeUnknown, 2)
+        assert.strictEqual(aborted, 1)
+      }),
+  )
 })
 
 describe("Publisher: fan-out isolation", () => {
-  it.effect("a slow destination does not delay a fast one's outcomes; a failing one loses none of the other's", () =>
-    Effect.gen(function* () {
-      const seen: Record<string, number> = { fast: 0, slow: 0, broken: 0 }
-      const fast = scriptedAdapter()
-      const slow = scriptedAdapter({ latencyMs: 60_000 })
-      const broken = scriptedAdapter({ answer: () => deliveryError("Unavailable") })
-      const result = yield* Effect.scoped(
-        Effect.gen(function* () {
-          const p = yield* Publisher.make({
-            destinations: { fast: fast.adapter, slow: slow.adapter, broken: broken.adapter },
-            requestTimeoutMs: 120_000,
-            retry: { maxAttempts: 3 },
-            onOutcome: (o) => {
-              seen[o.destination]!++
-            },
-          })
-          const fiber = yield* Effect.forkChild(p.publish(events(25)))
-          // Before the clock moves at all, the fast destination settles everything.
-          for (let i = 0; i < 1_000 && seen.fast! < 25; i++) yield* Effect.yieldNow
-          assert.strictEqual(seen.fast, 25)
-          assert.strictEqual(seen.slow, 0)
-          let slowDoneAt: number | undefined
-          for (let t = 0; fiber.pollUnsafe() === undefined; t += 1_000) {
-            yield* TestClock.adjust(1_000)
-            yield* Effect.yieldNow
-            if (slowDoneAt === undefined && seen.slow === 25) slowDoneAt = t + 1_000
-          }
-          assert.isAtLeast(slowDoneAt!, 60_000)
-          return yield* Fiber.join(fiber)
-        }),
-      )
-      assert.strictEqual(result.counts.fast!.delivered, 25)
-      assert.strictEqual(result.counts.slow!.delivered, 25)
-      assert.strictEqual(result.counts.broken!.failed, 25)
-      assert.strictEqual(broken.requests.length, 3 * 3)
-    }))
+  it.effect(
+    "a slow destination does not delay a fast one's outcomes; a failing one loses none of the other's",
+    () =>
+      Effect.gen(function* () {
+        const seen: Record<string, number> = { fast: 0, slow: 0, broken: 0 }
+        const fast = scriptedAdapter()
+        const slow = scriptedAdapter({ latencyMs: 60_000 })
+        const broken = scriptedAdapter({ answer: () => deliveryError("Unavailable") })
+        const result = yield* Effect.scoped(
+          Effect.gen(function* () {
+            const p = yield* Publisher.make({
+              destinations: { fast: fast.adapter, slow: slow.adapter, broken: broken.adapter },
+              requestTimeoutMs: 120_000,
+              retry: { maxAttempts: 3 },
+              onOutcome: (o) => {
+                seen[o.destination]!++
+              },
+            })
+            const fiber = yield* Effect.forkChild(p.publish(events(25)))
+            // Before the clock moves at all, the fast destination settles everything.
+            for (let i = 0; i < 1_000 && seen.fast! < 25; i++) yield* Effect.yieldNow
+            assert.strictEqual(seen.fast, 25)
+            assert.strictEqual(seen.slow, 0)
+            let slowDoneAt: number | undefined
+            for (let t = 0; fiber.pollUnsafe() === undefined; t += 1_000) {
+              yield* TestClock.adjust(1_000)
+              yield* Effect.yieldNow
+              if (slowDoneAt === undefined && seen.slow === 25) slowDoneAt = t + 1_000
+            }
+            assert.isAtLeast(slowDoneAt!, 60_000)
+            return yield* Fiber.join(fiber)
+          }),
+        )
+        assert.strictEqual(result.counts.fast!.delivered, 25)
+        assert.strictEqual(result.counts.slow!.delivered, 25)
+        assert.strictEqual(result.counts.broken!.failed, 25)
+        assert.strictEqual(broken.requests.length, 3 * 3)
+      }),
+  )
 })
 
 describe("Publisher: Effect API", () => {
-  it.effect("Publisher.layer provides the service, records metrics, and closing the scope closes the adapters", () =>
-    Effect.gen(function* () {
-      const a = scriptedAdapter({ kind: "layer-test" })
-      const result = yield* Effect.scoped(
-        Layer.build(Publisher.layer({ destinations: { metered: a.adapter } })).pipe(
-          Effect.flatMap((context) =>
-            Publisher.use((p) => p.publish(events(4))).pipe(Effect.provide(context)),
+  it.effect(
+    "Publisher.layer provides the service, records metrics, and closing the scope closes the adapters",
+    () =>
+      Effect.gen(function* () {
+        const a = scriptedAdapter({ kind: "layer-test" })
+        const result = yield* Effect.scoped(
+          Layer.build(Publisher.layer({ destinations: { metered: a.adapter } })).pipe(
+            Effect.flatMap((context) =>
+              Publisher.use((p) => p.publish(events(4))).pipe(Effect.provide(context)),
+            ),
           ),
-        ),
-      )
-      assert.strictEqual(result.delivered, 4)
-      assert.strictEqual(a.closed, 1)
-      const delivered = yield* Metric.value(
-        Metric.withAttributes(Metrics.delivered, { destination: "metered", kind: "layer-test" }),
-      )
-      assert.strictEqual(delivered.count, 4)
-    }))
+        )
+        assert.strictEqual(result.delivered, 4)
+        assert.strictEqual(a.closed, 1)
+        const delivered = yield* Metric.value(
+          Metric.withAttributes(Metrics.delivered, { destination: "metered", kind: "layer-test" }),
+        )
+        assert.strictEqual(delivered.count, 4)
+      }),
+  )
 })

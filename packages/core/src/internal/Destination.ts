@@ -2,7 +2,7 @@
  * One destination of a publisher: its own queue of requests, its own workers (concurrency), its own
  * retry budget. A slow or failing destination only ever waits on itself.
  */
-import { Clock, Duration, Effect, Fiber, Metric, Queue, Random, Schedule, type Scope } from "effect"
+import { Duration, Effect, Fiber, Metric, Queue, Random, Schedule, type Scope } from "effect"
 import type { Adapter, Batch, SendResult } from "../Adapter.ts"
 import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
 import type { Event } from "../Event.ts"
@@ -121,10 +121,7 @@ export class Destination {
   }
 
   static make(settings: DestinationSettings): Effect.Effect<Destination> {
-    return Effect.map(
-      Queue.bounded<Job>(settings.queueCapacity),
-      (queue) => new Destination(settings, queue),
-    )
+    return Effect.map(Queue.bounded<Job>(settings.queueCapacity), (queue) => new Destination(settings, queue))
   }
 
   /** Tokens left in the retry budget (for tests and diagnostics); undefined without a budget. */
@@ -135,14 +132,15 @@ export class Destination {
   /** Starts the workers in the publisher's scope. */
   start(scope: Scope.Scope): Effect.Effect<void> {
     const worker = Effect.forever(Effect.flatMap(Queue.take(this.queue), (job) => this.deliver(job)))
-    return Effect.forEach(
-      Array.from({ length: this.settings.concurrency }),
-      () => Effect.forkIn(worker, scope),
-      { discard: false },
+    return Effect.forEach(Array.from({ length: this.settings.concurrency }), () =>
+      Effect.forkIn(worker, scope),
     ).pipe(
-      Effect.map((fibers) => {
-        this.workers = fibers
-      }),
+      Effect.tap((fibers) =>
+        Effect.sync(() => {
+          this.workers = fibers
+        }),
+      ),
+      Effect.asVoid,
     )
   }
 
@@ -191,7 +189,12 @@ export class Destination {
   }
 
   /** Settles a request's remaining entries as `Closed`; returns how many (0 if already settled). */
-  private closeJob(job: Job, entries: ReadonlyArray<Entry>, attempts: number, outcomeUnknown: boolean): number {
+  private closeJob(
+    job: Job,
+    entries: ReadonlyArray<Entry>,
+    attempts: number,
+    outcomeUnknown: boolean,
+  ): number {
     if (!this.outstanding.delete(job)) return 0
     const error = closedError(attempts, outcomeUnknown)
     for (const e of entries) job.run.record(this.failure(e, error, attempts))
@@ -217,7 +220,8 @@ export class Destination {
       const failed = pending
       const errors = lastErrors
       pending = []
-      for (let i = 0; i < failed.length; i++) run.record(this.failure(failed[i]!, toError(errors[i]!), attempts))
+      for (let i = 0; i < failed.length; i++)
+        run.record(this.failure(failed[i]!, toError(errors[i]!), attempts))
       return failed.length
     }
 
@@ -228,13 +232,16 @@ export class Destination {
       for (let i = 0; i < entries.length; i++) wire[i] = entries[i]!.entry
       counts.requests++
       inFlight = true
-      return Effect.flatMap(this.send({ entries: wire, batchKey: job.batchKey, attempt: attempts }), (result) => {
-        inFlight = false
-        return this.settleAttempt(result, entries, attempts, counts, run, startedAt, (retry, errors) => {
-          pending = retry
-          lastErrors = errors
-        })
-      })
+      return Effect.flatMap(
+        this.send({ entries: wire, batchKey: job.batchKey, attempt: attempts }),
+        (result) => {
+          inFlight = false
+          return this.settleAttempt(result, entries, attempts, counts, run, startedAt, (retry, errors) => {
+            pending = retry
+            lastErrors = errors
+          })
+        },
+      )
     })
 
     return Effect.clockWith((clock) => {
@@ -242,7 +249,14 @@ export class Destination {
       return attempt.pipe(
         Effect.retry(this.schedule),
         // The schedule stopped first (it mirrors the engine's own limits): report what is left.
-        Effect.catch(() => Effect.suspend(() => Metric.update(this.failed, giveUp((e) => e)))),
+        Effect.catch(() =>
+          Effect.suspend(() =>
+            Metric.update(
+              this.failed,
+              giveUp((e) => e),
+            ),
+          ),
+        ),
         Effect.onInterrupt(() =>
           Effect.suspend(() => {
             const left = pending
@@ -319,7 +333,12 @@ export class Destination {
     } else {
       const results = result as SendResult
       // Results must be index-aligned; a longer answer cannot be matched to entries at all.
-      const matched = results.length === entries.length ? entries.length : results.length < entries.length ? results.length : 0
+      const matched =
+        results.length === entries.length
+          ? entries.length
+          : results.length < entries.length
+            ? results.length
+            : 0
       if (matched < entries.length) {
         const bug = deliveryError("Unknown", {
           retryable: false,
@@ -367,9 +386,15 @@ export class Destination {
       Effect.clockWith((clock) => Effect.succeed(clock.currentTimeMillisUnsafe())),
       (now) => {
         let stop: ((e: DeliveryError) => DeliveryError) | undefined
-        if (attempts >= this.settings.retry.maxAttempts || now - startedAt >= this.settings.retry.maxElapsedMs)
+        if (
+          attempts >= this.settings.retry.maxAttempts ||
+          now - startedAt >= this.settings.retry.maxElapsedMs
+        )
           stop = (e) => e.with({ attempts })
-        else if (this.budget !== undefined && !this.budget.tryAcquire(errors.some((e) => e.code === "Timeout")))
+        else if (
+          this.budget !== undefined &&
+          !this.budget.tryAcquire(errors.some((e) => e.code === "Timeout"))
+        )
           // Budget exhaustion keeps what the destination said (raw code, message, outcomeUnknown)
           // and names the budget in the code: the engine chose not to retry.
           stop = (e) =>
@@ -380,7 +405,8 @@ export class Destination {
               attempts,
             })
         if (stop !== undefined) {
-          for (let i = 0; i < retry.length; i++) run.record(this.failure(retry[i]!, stop(errors[i]!), attempts))
+          for (let i = 0; i < retry.length; i++)
+            run.record(this.failure(retry[i]!, stop(errors[i]!), attempts))
           keep([], [])
           metrics = Effect.andThen(metrics, Metric.update(this.failed, retry.length))
           return metrics

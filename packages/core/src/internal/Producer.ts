@@ -96,7 +96,10 @@ export class Producer {
       const bytes = bufferedBytes(input)
       const { maxBytes, maxEvents, overflow } = this.settings
       if (bytes > maxBytes)
-        return this.overflow(input, `the event's data is ${bytes} bytes, more than the buffer's maxBytes ${maxBytes}`)
+        return this.overflow(
+          input,
+          `the event's data is ${bytes} bytes, more than the buffer's maxBytes ${maxBytes}`,
+        )
       if (overflow !== "block")
         return this.overflow(input, `the buffer is full (maxEvents ${maxEvents}, maxBytes ${maxBytes})`)
       return Effect.andThen(
@@ -124,14 +127,16 @@ export class Producer {
       const target = this.accepted
       this.flushing++
       this.wake()
-      return this.run.waitUntil(() => this.processed >= target && this.run.idle).pipe(
-        Effect.ensuring(
-          Effect.sync(() => {
-            this.flushing--
-          }),
-        ),
-        Effect.map(() => this.run.cut()),
-      )
+      return this.run
+        .waitUntil(() => this.processed >= target && this.run.idle)
+        .pipe(
+          Effect.ensuring(
+            Effect.sync(() => {
+              this.flushing--
+            }),
+          ),
+          Effect.map(() => this.run.cut()),
+        )
     })
   }
 
@@ -207,9 +212,9 @@ export class Producer {
         if (items.length < windowSize && lingerMs > 0 && this.flushing === 0 && !this.closing) {
           const wake = Deferred.makeUnsafe<void>()
           this.lingerWake = wake
-          linger = restore(Effect.raceFirst(Effect.sleep(Duration.millis(lingerMs)), Deferred.await(wake))).pipe(
-            Effect.onInterrupt(() => this.refuse(items)),
-          )
+          linger = restore(
+            Effect.raceFirst(Effect.sleep(Duration.millis(lingerMs)), Deferred.await(wake)),
+          ).pipe(Effect.onInterrupt(() => this.refuse(items)))
         }
         const more = Effect.suspend(() => {
           const room = windowSize - items.length
@@ -218,10 +223,7 @@ export class Producer {
             items = items.concat(rest)
           })
         })
-        return linger.pipe(
-          Effect.andThen(more),
-          Effect.andThen(Effect.suspend(() => this.hand(items))),
-        )
+        return linger.pipe(Effect.andThen(more), Effect.andThen(Effect.suspend(() => this.hand(items))))
       }),
     )
   }
