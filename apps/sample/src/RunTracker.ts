@@ -145,7 +145,8 @@ export class RunTracker {
   }
 
   /** Called with each request's result, as the wrapped adapter saw it. */
-  recordRequest(destination: string, batch: Batch<unknown>, answer: SendResult | DeliveryError): void {
+  /** A request is about to go out: its entries are sent (attempt 1) or resent. */
+  recordSend(destination: string, batch: Batch<unknown>): void {
     const tally = this.tally(destination)
     const n = batch.entries.length
     tally.requests++
@@ -154,9 +155,14 @@ export class RunTracker {
       tally.retried += n
       tally.retrying = Math.max(0, tally.retrying - n)
     }
+  }
+
+  /** A request was answered: entries that failed retryably wait for a retry (or give up). */
+  recordAnswer(destination: string, batch: Batch<unknown>, answer: SendResult | DeliveryError): void {
+    const tally = this.tally(destination)
     if (Array.isArray(answer)) {
       for (const result of answer as SendResult) if (!result.ok && result.error.retryable) tally.retrying++
-    } else if ((answer as DeliveryError).retryable) tally.retrying += n
+    } else if ((answer as DeliveryError).retryable) tally.retrying += batch.entries.length
   }
 
   /** The adapter, with `send` observed by this tracker under `destination`. */
@@ -164,17 +170,20 @@ export class RunTracker {
     // A view that inherits everything (the adapter's brand, limits, encode, close, and the memory
     // adapter's getters, which a spread would call) and overrides only `send`.
     const send: Adapter<Entry>["send"] = (batch) =>
-      adapter.send(batch).pipe(
-        Effect.onExit((exit) =>
-          Effect.sync(() => {
-            if (Exit.isSuccess(exit)) this.recordRequest(destination, batch, exit.value)
-            else {
-              const failure = exit.cause.reasons.find(Cause.isFailReason)
-              if (failure !== undefined) this.recordRequest(destination, batch, failure.error)
-            }
-          }),
-        ),
-      )
+      Effect.suspend(() => {
+        this.recordSend(destination, batch)
+        return adapter.send(batch).pipe(
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              if (Exit.isSuccess(exit)) this.recordAnswer(destination, batch, exit.value)
+              else {
+                const failure = exit.cause.reasons.find(Cause.isFailReason)
+                if (failure !== undefined) this.recordAnswer(destination, batch, failure.error)
+              }
+            }),
+          ),
+        )
+      })
     return Object.create(adapter, { send: { value: send, enumerable: true } }) as Adapter<Entry>
   }
 

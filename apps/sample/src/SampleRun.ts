@@ -18,7 +18,7 @@ import { type AwsClientSettings, buildDestinations, selectDestinations } from ".
 import { generateEvents } from "./EventGenerator.ts"
 import { type InputItem, openNdjson } from "./EventSource.ts"
 import { describeFaultSpec, emulatorFaults } from "./FaultSpec.ts"
-import { startProgress } from "./ProgressView.ts"
+import { formatProgressLine, startProgress } from "./ProgressView.ts"
 import { describeRoute } from "./Routing.ts"
 import { RunTracker } from "./RunTracker.ts"
 import { destinationRoute, loadSampleConfig } from "./SampleConfig.ts"
@@ -30,6 +30,8 @@ export interface RunIo {
   readonly stdin: NodeJS.ReadableStream
   /** Where SIGINT/SIGTERM are listened for. */
   readonly signals: Pick<NodeJS.Process, "on" | "off">
+  /** Ends the process at once: a second Ctrl-C does not wait for the drain. */
+  readonly exit: (code: number) => never
 }
 
 const eventItem = (event: EventInput): InputItem => ({ _tag: "Event", event })
@@ -168,8 +170,21 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
     const stopInput = new AbortController()
     let interruptedBy: string | undefined
     const onSignal = (signal: NodeJS.Signals) => {
-      if (interruptedBy !== undefined) return
+      if (interruptedBy !== undefined) {
+        progress.stop()
+        io.stderr.write(
+          `\n${signal} again: exiting without waiting for the drain. So far (the rest is not delivered):\n`,
+        )
+        for (const name of Object.keys(tracker.tallies))
+          io.stderr.write(
+            `  ${formatProgressLine(name, tracker.tallies[name]!, 0, width).replace(/ {2}\d+ ev\/s$/, "")}\n`,
+          )
+        io.exit(130)
+      }
       interruptedBy = signal
+      io.stderr.write(
+        `\n${signal}: no more input; draining for up to ${settings.drainTimeoutMs} ms (press Ctrl-C again to exit now)\n`,
+      )
       stopInput.abort()
     }
     io.signals.on("SIGINT", onSignal)

@@ -28,6 +28,7 @@ const main = async (): Promise<number> => {
           stderr: process.stderr,
           stdin: process.stdin,
           signals: process,
+          exit: (code) => process.exit(code),
         })
     }
   } catch (error) {

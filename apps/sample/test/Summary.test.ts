@@ -81,14 +81,20 @@ describe("summary and exit code", () => {
   it("tracks requests, first sends, retries and entries waiting for a retry from the adapter's answers", () => {
     const tracker = new RunTracker(["bus"])
     const throttled = new DeliveryError({ code: "Throttled", retryable: true })
-    tracker.recordRequest("bus", { entries: [1, 2, 3], batchKey: undefined, attempt: 1 }, [
+    const first = { entries: [1, 2, 3], batchKey: undefined, attempt: 1 }
+    tracker.recordSend("bus", first)
+    expect(tracker.tallies.bus).toMatchObject({ sent: 3, requests: 1, retrying: 0 })
+    tracker.recordAnswer("bus", first, [
       { ok: true },
       { ok: false, error: throttled },
       { ok: false, error: new DeliveryError({ code: "InvalidRequest", retryable: false }) },
     ])
     expect(tracker.tallies.bus).toMatchObject({ sent: 3, requests: 1, retried: 0, retrying: 1 })
-    tracker.recordRequest("bus", { entries: [2], batchKey: undefined, attempt: 2 }, throttled)
-    expect(tracker.tallies.bus).toMatchObject({ sent: 3, requests: 2, retried: 1, retrying: 1 })
+    const second = { entries: [2], batchKey: undefined, attempt: 2 }
+    tracker.recordSend("bus", second)
+    expect(tracker.tallies.bus).toMatchObject({ sent: 3, requests: 2, retried: 1, retrying: 0 })
+    tracker.recordAnswer("bus", second, throttled)
+    expect(tracker.tallies.bus).toMatchObject({ retrying: 1 })
     tracker.recordOutcome({
       _tag: "Failed",
       destination: "bus",
