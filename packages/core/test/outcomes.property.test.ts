@@ -19,7 +19,10 @@ const destinationArb = fc.record({
 
 const inputArb = fc.array(
   fc.record({
-    valid: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    valid: fc.oneof(
+      { weight: 9, arbitrary: fc.constant(true) },
+      { weight: 1, arbitrary: fc.constant(false) },
+    ),
     size: fc.integer({ min: 0, max: 150 }),
     key: fc.constantFrom(undefined, "k1", "k2"),
   }),
