@@ -52,7 +52,8 @@ export const renderBenchmarks = (doc: BenchmarksDocument): string => {
     "",
     "## Every event accounted for",
     "",
-    ...doc.reports.map((r) => `- ${accountingSummary(r)}`),
+    // "1." at the start of a list item would start a nested ordered list in Markdown.
+    ...doc.reports.map((r) => `- ${accountingSummary(r).replace(/^(\d+)\./, "$1\\.")}`),
     "",
     "## Scenarios",
     "",
