@@ -4,7 +4,15 @@
  * and trace header come from options, per entry.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
-import { type Adapter, checkString, defineAdapter, type Violation } from "@eventport/core"
+import {
+  type Adapter,
+  adapterClient,
+  checkPositiveOption,
+  checkString,
+  defineAdapter,
+  invalidOption,
+  type Violation,
+} from "@eventport/core"
 import { classifyRequestError } from "./EventBridgeError.ts"
 import {
   defaultMaxRequestBytes,
@@ -15,46 +23,31 @@ import { encode, eventBusNameViolation, resourcesViolations, traceHeaderViolatio
 import { readPutEventsResults } from "./internal/PutEventsResults.ts"
 import { endpointId as endpointIdRule, maxEntriesPerRequest } from "./limits.ts"
 
-const fail = (violation: Violation): never => {
-  throw new TypeError(`eventBridge: option ${violation.field} ${violation.message} (${violation.rule})`)
-}
+const factory = "eventBridge"
 
 /** Bad constant options are the caller's bug: reported once, at construction. */
 const checkConstantOptions = (options: EventBridgeOptions): void => {
-  if (options.client !== undefined && options.clientConfig !== undefined)
-    throw new TypeError("eventBridge: give either client or clientConfig, not both")
-  const { maxRequestBytes } = options
-  if (maxRequestBytes !== undefined && !(maxRequestBytes > 0))
-    throw new RangeError(
-      `eventBridge: option maxRequestBytes must be a positive number, got ${maxRequestBytes}`,
+  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
+  const constant = (bad: Violation | undefined) => {
+    if (bad !== undefined) throw invalidOption(factory, bad)
+  }
+  if (options.endpointId !== undefined)
+    constant(
+      checkString("endpointId", options.endpointId, {
+        ...endpointIdRule,
+        patternText: "<name>.<suffix> (letters, digits and -)",
+      }),
     )
-  if (options.endpointId !== undefined) {
-    const bad = checkString("endpointId", options.endpointId, {
-      ...endpointIdRule,
-      patternText: "<name>.<suffix> (letters, digits and -)",
-    })
-    if (bad !== undefined) fail(bad)
-  }
-  if (typeof options.eventBusName === "string") {
-    const bad = eventBusNameViolation(options.eventBusName)
-    if (bad !== undefined) fail(bad)
-  }
-  if (typeof options.traceHeader === "string") {
-    const bad = traceHeaderViolation(options.traceHeader)
-    if (bad !== undefined) fail(bad)
-  }
-  if (options.resources !== undefined && typeof options.resources !== "function") {
-    const bad = resourcesViolations(options.resources)[0]
-    if (bad !== undefined) fail(bad)
-  }
+  if (typeof options.eventBusName === "string") constant(eventBusNameViolation(options.eventBusName))
+  if (typeof options.traceHeader === "string") constant(traceHeaderViolation(options.traceHeader))
+  if (options.resources !== undefined && typeof options.resources !== "function")
+    constant(resourcesViolations(options.resources)[0])
 }
 
 /** Makes an EventBridge adapter. Throws for invalid constant options. */
 export const eventBridge = (options: EventBridgeOptions = {}): Adapter<PutEventsRequestEntry> => {
   checkConstantOptions(options)
-  const owned = options.client === undefined
-  // SDK retries off: the publisher retries only the failed entries.
-  const client = options.client ?? new EventBridgeClient({ ...options.clientConfig, maxAttempts: 1 })
+  const { client, close } = adapterClient(factory, options, (config) => new EventBridgeClient(config))
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
   const encodeOptions = {
     ...options,
@@ -73,8 +66,6 @@ export const eventBridge = (options: EventBridgeOptions = {}): Adapter<PutEvents
       return readPutEventsResults(batch.entries.length, response)
     },
     classifyError: classifyRequestError,
-    close: () => {
-      if (owned) client.destroy()
-    },
+    close,
   })
 }

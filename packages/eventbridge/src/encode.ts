@@ -6,11 +6,12 @@ import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
 import {
   checkData,
   checkString,
+  describeValue,
   type EncodeResult,
   type Event,
   encoded,
   rejected,
-  resolvePerEvent,
+  runHook,
   utf8Length,
   type Violation,
   violation,
@@ -48,28 +49,6 @@ export const putEventsEntrySize = (entry: PutEventsRequestEntry): number => {
 
 const isJsonObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
-
-const describe = (u: unknown): string =>
-  u === null
-    ? "null"
-    : Array.isArray(u)
-      ? "an array"
-      : u instanceof Uint8Array
-        ? "binary data"
-        : `a ${typeof u}`
-
-/** A user hook that throws rejects the event instead of breaking the batch. */
-const callHook = <T>(
-  option: string,
-  run: () => T,
-): { ok: true; value: T } | { ok: false; violation: Violation } => {
-  try {
-    return { ok: true, value: run() }
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    return { ok: false, violation: violation(option, "hook", `the ${option} option threw: ${reason}`) }
-  }
-}
 
 /**
  * Nesting (the object itself is level 1, each nested object or array one more, as the emulator
@@ -110,14 +89,13 @@ const detailShapeViolation = (detail: object, field: string): Violation | undefi
 /** The Detail object, or why there is none. */
 const detailOf = (event: Event, options: EncodeOptions): { detail: object; field: string } | Violation => {
   if (options.detail !== undefined) {
-    const hook = options.detail
-    const built = callHook("detail", () => hook(event))
+    const built = runHook("detail", options.detail, event)
     if (!built.ok) return built.violation
     // Event data was checked by the core; a hook's result was not.
     const notJson = checkData(built.value)
     if (notJson !== undefined) return { ...notJson, field: notJson.field.replace(/^data/, "detail") }
     if (!isJsonObject(built.value))
-      return violation("detail", "jsonObject", `must return a JSON object, got ${describe(built.value)}`)
+      return violation("detail", "jsonObject", `must return a JSON object, got ${describeValue(built.value)}`)
     return { detail: built.value, field: "detail" }
   }
   const data = event.data
@@ -126,7 +104,7 @@ const detailOf = (event: Event, options: EncodeOptions): { detail: object; field
     return violation(
       "data",
       "jsonObject",
-      `must be a JSON object to become the EventBridge Detail, got ${describe(data)} (set wrapNonObjectData to send it wrapped)`,
+      `must be a JSON object to become the EventBridge Detail, got ${describeValue(data)} (set wrapNonObjectData to send it wrapped)`,
     )
   return data instanceof Uint8Array
     ? { detail: { data_base64: Buffer.from(data).toString("base64") }, field: "data" }
@@ -136,17 +114,13 @@ const detailOf = (event: Event, options: EncodeOptions): { detail: object; field
 /** `Resources`: strings (never null), each at most 2048 characters. */
 export const resourcesViolations = (resources: unknown): ReadonlyArray<Violation> => {
   if (!Array.isArray(resources))
-    return [violation("resources", "type", `must be an array of strings, got ${describe(resources)}`)]
+    return [violation("resources", "type", `must be an array of strings, got ${describeValue(resources)}`)]
   const found: Array<Violation> = []
   resources.forEach((resource: unknown, i) => {
     const field = `resources[${i}]`
     // A null resource made the service fail the whole request with a "retryable" InternalFailure.
-    if (typeof resource !== "string")
-      found.push(violation(field, "type", `must be a string, got ${describe(resource)}`))
-    else {
-      const bad = checkString(field, resource, { max: maxResourceLength })
-      if (bad !== undefined) found.push(bad)
-    }
+    const bad = checkString(field, resource, { max: maxResourceLength })
+    if (bad !== undefined) found.push(bad)
   })
   return found
 }
@@ -179,8 +153,7 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEv
   }
 
   if (options.resources !== undefined) {
-    const given = options.resources
-    const resources = callHook("resources", () => resolvePerEvent(given, event))
+    const resources = runHook("resources", options.resources, event)
     if (!resources.ok) note(resources.violation)
     else if (resources.value !== undefined) {
       const bad = resourcesViolations(resources.value)
@@ -190,8 +163,7 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEv
   }
 
   if (options.eventBusName !== undefined) {
-    const given = options.eventBusName
-    const name = callHook("eventBusName", () => resolvePerEvent(given, event))
+    const name = runHook("eventBusName", options.eventBusName, event)
     if (!name.ok) note(name.violation)
     else if (name.value !== undefined) {
       note(eventBusNameViolation(name.value))
@@ -200,8 +172,7 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEv
   }
 
   if (options.traceHeader !== undefined) {
-    const given = options.traceHeader
-    const header = callHook("traceHeader", () => resolvePerEvent(given, event))
+    const header = runHook("traceHeader", options.traceHeader, event)
     if (!header.ok) note(header.violation)
     else if (header.value !== undefined) {
       note(traceHeaderViolation(header.value))
@@ -215,17 +186,11 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEv
 
 /** `EventBusName`: 1–1600 characters, a bus name or an event-bus ARN (anchored pattern). */
 export const eventBusNameViolation = (name: unknown): Violation | undefined =>
-  typeof name !== "string"
-    ? violation("eventBusName", "type", `must be a string, got ${describe(name)}`)
-    : checkString("eventBusName", name, {
-        min: eventBusName.min,
-        max: eventBusName.max,
-        pattern: eventBusName.pattern,
-        patternText: "a bus name ([.\\-_A-Za-z0-9]+) or an event-bus ARN",
-      })
+  checkString("eventBusName", name, {
+    ...eventBusName,
+    patternText: "a bus name ([.\\-_A-Za-z0-9]+) or an event-bus ARN",
+  })
 
 /** `TraceHeader`: 1–500 characters. */
 export const traceHeaderViolation = (header: unknown): Violation | undefined =>
-  typeof header !== "string"
-    ? violation("traceHeader", "type", `must be a string, got ${describe(header)}`)
-    : checkString("traceHeader", header, { min: traceHeader.min, max: traceHeader.max })
+  checkString("traceHeader", header, traceHeader)

@@ -313,17 +313,11 @@ describe("classifyRequestError", () => {
   })
 })
 
-/**
- * Core's `DestinationConfig` takes `Adapter<unknown>`, to which a typed adapter is not assignable
- * (`send`'s batch parameter is contravariant): a core typing issue, reported; the cast is type-only.
- */
-const asDestination = <Entry>(adapter: Adapter<Entry>) => adapter as unknown as Adapter<unknown>
-
 describe("eventBridge through the publisher", () => {
   const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 }
   const publisherFor = (options: EventBridgeOptions = {}, retry: RetryOptions = fastRetry) =>
     createPublisher({
-      destinations: { bus: asDestination(adapterFor({ eventBusName: "orders", ...options })) },
+      destinations: { bus: adapterFor({ eventBusName: "orders", ...options }) },
       retry,
     })
   const inputs = (n: number, data: (i: number) => JsonValue = (i) => ({ i })) =>

@@ -3,18 +3,10 @@
  * success, and a response that contradicts itself is reported, not trusted.
  */
 import type { PutEventsResponse } from "@aws-sdk/client-eventbridge"
-import { deliveryError, type EntryResult, entryFailed, entryOk } from "@eventport/core"
+import { type EntryResult, entryFailed, entryOk, inconsistentResponse } from "@eventport/core"
 import { classifyEntryError } from "../EventBridgeError.ts"
 
-const unknownOutcome = (rawMessage: string): EntryResult =>
-  entryFailed(
-    deliveryError("Unknown", {
-      retryable: false,
-      outcomeUnknown: true,
-      rawCode: "InconsistentResponse",
-      rawMessage,
-    }),
-  )
+const unknownOutcome = (rawMessage: string): EntryResult => entryFailed(inconsistentResponse(rawMessage))
 
 /**
  * `Entries[i]` answers request entry `i` (FACTS §1.4). An entry the response does not mention, or
