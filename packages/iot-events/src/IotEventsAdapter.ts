@@ -4,25 +4,31 @@
  * input comes from options, per message.
  */
 import { BatchPutMessageCommand, IoTEventsDataClient, type Message } from "@aws-sdk/client-iot-events-data"
-import { type Adapter, defineAdapter, deliveryError, type EntryResult, entryFailed } from "@eventport/core"
+import {
+  type Adapter,
+  adapterClient,
+  checkPositiveOption,
+  defineAdapter,
+  deliveryError,
+  type EntryResult,
+  entryFailed,
+  invalidOption,
+} from "@eventport/core"
 import { encode, inputNameViolation } from "./encode.ts"
 import { classifyRequestError } from "./IotEventsError.ts"
 import { defaultMaxRequestBytes, type IotEventsOptions } from "./IotEventsOptions.ts"
 import { readBatchPutMessageResults } from "./internal/BatchPutMessageResults.ts"
 import { maxMessagesPerRequest } from "./limits.ts"
 
+const factory = "iotEvents"
+
 /** Bad constant options are the caller's bug: reported once, at construction. */
 const checkConstantOptions = (options: IotEventsOptions): void => {
-  if (options.client !== undefined && options.clientConfig !== undefined)
-    throw new TypeError("iotEvents: give either client or clientConfig, not both")
-  for (const key of ["maxRequestBytes", "maxEntryBytes"] as const) {
-    const value = options[key]
-    if (value !== undefined && !(value > 0))
-      throw new RangeError(`iotEvents: option ${key} must be a positive number, got ${value}`)
-  }
+  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
+  checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
   if (typeof options.inputName !== "function") {
     const bad = inputNameViolation(options.inputName)
-    if (bad !== undefined) throw new TypeError(`iotEvents: option inputName ${bad.message} (${bad.rule})`)
+    if (bad !== undefined) throw invalidOption(factory, bad)
   }
 }
 
@@ -42,9 +48,7 @@ const duplicateMessage = (messageId: string): EntryResult =>
 /** Makes an IoT Events adapter. Throws for invalid constant options. */
 export const iotEvents = (options: IotEventsOptions): Adapter<Message> => {
   checkConstantOptions(options)
-  const owned = options.client === undefined
-  // SDK retries off: the publisher retries only the failed messages.
-  const client = options.client ?? new IoTEventsDataClient({ ...options.clientConfig, maxAttempts: 1 })
+  const { client, close } = adapterClient(factory, options, (config) => new IoTEventsDataClient(config))
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
   const maxEntryBytes = options.maxEntryBytes ?? maxRequestBytes
 
@@ -76,8 +80,6 @@ export const iotEvents = (options: IotEventsOptions): Adapter<Message> => {
       return results.map((result) => result ?? sentResults[next++]!)
     },
     classifyError: classifyRequestError,
-    close: () => {
-      if (owned) client.destroy()
-    },
+    close,
   })
 }

@@ -1,17 +1,17 @@
 /**
  * One neutral event → one BatchPutMessage message, or the reasons IoT Events would refuse it.
  */
-import { createHash } from "node:crypto"
 import type { Message } from "@aws-sdk/client-iot-events-data"
 import {
   checkData,
   checkString,
+  deriveStableId,
   type EncodeResult,
   type Event,
   encoded,
   payloadBytes,
   rejected,
-  resolvePerEvent,
+  runHook,
   type Violation,
   violation,
 } from "@eventport/core"
@@ -22,50 +22,20 @@ import { inputName as inputNameRule, messageId as messageIdRule, minTimeInMillis
 export type EncodeOptions = Pick<IotEventsOptions, "inputName" | "payload">
 
 /**
- * The event id when IoT Events accepts it as a messageId (1–64 of `[a-zA-Z0-9_-]`); otherwise an id
- * derived from it: `sha256-` and the base64url SHA-256 of the event id (50 characters, always valid),
- * stable so a retry of the same event sends the same messageId.
+ * The event id when IoT Events accepts it as a messageId (1–64 of `[a-zA-Z0-9_-]`); otherwise core's
+ * stable derived id (`sha256-` and 43 base64url characters), so a retry of the same event sends the
+ * same messageId.
  */
-export const messageIdFor = (eventId: string): string =>
-  eventId.length >= messageIdRule.min &&
-  eventId.length <= messageIdRule.max &&
-  messageIdRule.pattern.test(eventId)
-    ? eventId
-    : `sha256-${createHash("sha256").update(eventId, "utf8").digest("base64url")}`
-
-const describe = (u: unknown): string =>
-  u === null
-    ? "null"
-    : Array.isArray(u)
-      ? "an array"
-      : u instanceof Uint8Array
-        ? "binary data"
-        : `a ${typeof u}`
-
-/** A user hook that throws rejects the event instead of breaking the batch. */
-const callHook = <T>(
-  option: string,
-  run: () => T,
-): { ok: true; value: T } | { ok: false; violation: Violation } => {
-  try {
-    return { ok: true, value: run() }
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    return { ok: false, violation: violation(option, "hook", `the ${option} option threw: ${reason}`) }
-  }
-}
+export const messageIdFor = (eventId: string): string => deriveStableId(eventId, messageIdRule)
 
 /** `inputName`: 1–128 characters, starting with a letter or digit, then letters, digits, `_`, `.`, `-`. */
 export const inputNameViolation = (name: unknown): Violation | undefined =>
-  typeof name !== "string"
-    ? violation("inputName", "type", `must be a string, got ${describe(name)}`)
-    : checkString("inputName", name, { ...inputNameRule, patternText: inputNameRule.pattern.source })
+  checkString("inputName", name, inputNameRule)
 
 /** The payload bytes: given bytes as they are, any other value as its JSON text. Never base64 here. */
 const payloadOf = (event: Event, options: EncodeOptions): Uint8Array | Violation => {
   if (options.payload === undefined) return payloadBytes(event)
-  const hook = options.payload
-  const built = callHook("payload", () => hook(event))
+  const built = runHook("payload", options.payload, event)
   if (!built.ok) return built.violation
   if (built.value instanceof Uint8Array) return built.value
   // Event data was checked by the core; a hook's result was not.
@@ -78,8 +48,7 @@ const payloadOf = (event: Event, options: EncodeOptions): Uint8Array | Violation
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<Message> => {
   const violations: Array<Violation> = []
 
-  const given = options.inputName
-  const name = callHook("inputName", () => resolvePerEvent(given, event))
+  const name = runHook("inputName", options.inputName, event)
   const inputName = name.ok ? name.value : undefined
   const badName = name.ok ? inputNameViolation(inputName) : name.violation
   if (badName !== undefined) violations.push(badName)

@@ -223,16 +223,10 @@ describe("reading a BatchPutMessage response", () => {
   })
 })
 
-/**
- * Core's `DestinationConfig` takes `Adapter<unknown>`, to which a typed adapter is not assignable
- * (`send`'s batch parameter is contravariant): a core typing issue, reported; the cast is type-only.
- */
-const asDestination = <Entry>(adapter: Adapter<Entry>) => adapter as unknown as Adapter<unknown>
-
 describe("iotEvents through the publisher", () => {
   const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 }
   const publisherFor = (options: Partial<IotEventsOptions> = {}, retry: RetryOptions = fastRetry) =>
-    createPublisher({ destinations: { detectors: asDestination(adapterFor(options)) }, retry })
+    createPublisher({ destinations: { detectors: adapterFor(options) }, retry })
   const inputs = (n: number, data: (i: number) => JsonValue = (i) => ({ i })) =>
     Array.from({ length: n }, (_, i) => ({ id: `e-${i}`, type: "reading", source: "sensor", data: data(i) }))
   const entriesPerRequest = () => emulator.requests.list().map((r) => r.entryCount)
