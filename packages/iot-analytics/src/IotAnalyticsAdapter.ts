@@ -1,40 +1,45 @@
 /**
- * `iotAnalytics(options)`: the AWS IoT Analytics BatchPutMessage adapter. It only translates;
- * packing, retries and fan-out are the publisher's.
+ * `iotAnalytics(options)`: an adapter that sends events to IoT Analytics channels with BatchPutMessage.
+ * messageId ← id (or a stable id derived from it), payload ← data as JSON; the channel comes from
+ * options, per request (the batch key).
  */
 import { BatchPutMessageCommand, IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
-import { type Adapter, defineAdapter } from "@eventport/core"
+import {
+  type Adapter,
+  adapterClient,
+  checkPositiveOption,
+  defineAdapter,
+  invalidOption,
+} from "@eventport/core"
 import { checkChannelName, encode, type IotAnalyticsEntry } from "./encode.ts"
 import { classifyRequestError } from "./IotAnalyticsError.ts"
-import type { IotAnalyticsOptions } from "./IotAnalyticsOptions.ts"
+import { defaultMaxMessageBytes, type IotAnalyticsOptions } from "./IotAnalyticsOptions.ts"
 import { readBatchPutMessageResults } from "./internal/BatchPutMessageResults.ts"
-import { defaultMaxMessageBytes, maxMessagesPerRequest } from "./limits.ts"
+import { maxMessagesPerRequest } from "./limits.ts"
 
-/** Makes an IoT Analytics adapter. Throws for options that can never work (e.g. an invalid constant channelName). */
-export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalyticsEntry> => {
-  if (options.client !== undefined && options.clientConfig !== undefined)
-    throw new TypeError("iotAnalytics: give either client or clientConfig, not both")
+const factory = "iotAnalytics"
+
+/** Bad constant options are the caller's bug: reported once, at construction. */
+const checkConstantOptions = (options: IotAnalyticsOptions): void => {
+  checkPositiveOption(factory, "maxMessageBytes", options.maxMessageBytes)
   if (typeof options.channelName !== "function") {
     const bad = checkChannelName(options.channelName)
-    if (bad !== undefined)
-      throw new TypeError(`iotAnalytics: option channelName ${bad.message} (${bad.rule})`)
+    if (bad !== undefined) throw invalidOption(factory, bad)
   }
-  const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes
-  if (!(maxMessageBytes > 0))
-    throw new RangeError(
-      `iotAnalytics: option maxMessageBytes must be a positive number, got ${maxMessageBytes}`,
-    )
   if (
     options.fieldNameRule !== undefined &&
     options.fieldNameRule !== "prose" &&
     options.fieldNameRule !== "documentedRegex"
   )
-    throw new TypeError(`iotAnalytics: option fieldNameRule must be "prose" or "documentedRegex"`)
+    throw new TypeError(`${factory}: option fieldNameRule must be "prose" or "documentedRegex"`)
+}
 
-  const ownsClient = options.client === undefined
-  // SDK retries off: the publisher retries only the failed entries.
-  const client = options.client ?? new IoTAnalyticsClient({ ...options.clientConfig, maxAttempts: 1 })
-  const settings = {
+/** Makes an IoT Analytics adapter. Throws for invalid constant options. */
+export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalyticsEntry> => {
+  checkConstantOptions(options)
+  const { client, close } = adapterClient(factory, options, (config) => new IoTAnalyticsClient(config))
+  const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes
+  const encodeSettings = {
     channelName: options.channelName,
     ...(options.payload === undefined ? {} : { payload: options.payload }),
     ...(options.fieldNameRule === undefined ? {} : { fieldNameRule: options.fieldNameRule }),
@@ -48,7 +53,7 @@ export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalytics
       maxRequestBytes: Number.POSITIVE_INFINITY,
       maxEntryBytes: maxMessageBytes,
     },
-    encode: (event) => encode(event, settings),
+    encode: (event) => encode(event, encodeSettings),
     send: async (batch, { signal }) => {
       const first = batch.entries[0]
       if (first === undefined) return []
@@ -59,11 +64,12 @@ export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalytics
         }),
         { abortSignal: signal },
       )
-      return readBatchPutMessageResults(batch.entries, response)
+      return readBatchPutMessageResults(
+        batch.entries.map((entry) => entry.messageId),
+        response,
+      )
     },
     classifyError: classifyRequestError,
-    close: () => {
-      if (ownsClient) client.destroy()
-    },
+    close,
   })
 }

@@ -3,24 +3,22 @@
  * and tests can list them.
  */
 import {
-  classifyError,
-  DeliveryError,
-  type DeliveryErrorCode,
-  deliveryError,
+  classifyByTable,
+  classifyRequestByTable,
+  type DeliveryError,
+  type ErrorMapping,
+  type ErrorTable,
   throttlingErrorNames,
 } from "@eventport/core"
 
-export interface ErrorMapping {
-  readonly code: DeliveryErrorCode
-  readonly retryable: boolean
-}
+export type { ErrorMapping } from "@eventport/core"
 
 /**
  * Per-message `errorCode`s. The model leaves errorCode a free string with no documented values
  * (FACTS §3.4), so this is by name and UNVERIFIED: the service's own exception names, the SDKs'
  * throttling names (core `throttlingErrorNames`) as Throttled, and anything else Unknown, not retried.
  */
-export const entryErrorCodes: Readonly<Record<string, ErrorMapping>> = {
+export const entryErrorCodes: ErrorTable = {
   InternalFailureException: { code: "InternalFailure", retryable: true },
   ServiceUnavailableException: { code: "Unavailable", retryable: true },
   ResourceNotFoundException: { code: "NotFound", retryable: false },
@@ -36,31 +34,13 @@ export const requestErrorCodes: Readonly<Record<string, ErrorMapping & { readonl
   ServiceUnavailableException: { code: "Unavailable", retryable: true, httpStatus: 503 },
 }
 
-const lookup = <M>(table: Readonly<Record<string, M>>, code: string): M | undefined =>
-  Object.hasOwn(table, code) ? table[code] : undefined
+const throttledByName = (code: string): ErrorMapping | undefined =>
+  throttlingErrorNames.has(code) ? { code: "Throttled", retryable: true } : undefined
 
-/** Classifies one `batchPutMessageErrorEntries` item. */
-export const classifyEntryError = (errorCode: string | undefined, errorMessage?: string): DeliveryError => {
-  const raw = {
-    ...(errorCode === undefined ? {} : { rawCode: errorCode }),
-    ...(errorMessage === undefined ? {} : { rawMessage: errorMessage }),
-  }
-  if (errorCode === undefined) return deliveryError("Unknown", { ...raw, retryable: false })
-  if (throttlingErrorNames.has(errorCode)) return deliveryError("Throttled", { ...raw, retryable: true })
-  const known = lookup(entryErrorCodes, errorCode)
-  return known === undefined
-    ? deliveryError("Unknown", { ...raw, retryable: false })
-    : deliveryError(known.code, { ...raw, retryable: known.retryable })
-}
+/** Classifies one failed message of a BatchPutMessage response. Unknown codes are `Unknown`, not retried. */
+export const classifyEntryError = (code: string | undefined, message?: string): DeliveryError =>
+  classifyByTable(entryErrorCodes, code, message, throttledByName)
 
-/**
- * Classifies what the SDK threw for a whole request: the service's modelled exceptions by name,
- * everything else (network errors, timeouts, unmodelled statuses) by core's {@link classifyError}.
- */
-export const classifyRequestError = (error: unknown): DeliveryError => {
-  if (DeliveryError.isInstance(error)) return error
-  const general = classifyError(error)
-  const name = (error as { name?: unknown } | null)?.name
-  const known = typeof name === "string" ? lookup(requestErrorCodes, name) : undefined
-  return known === undefined ? general : general.with({ code: known.code, retryable: known.retryable })
-}
+/** Classifies an error thrown by the BatchPutMessage call (the whole request failed). */
+export const classifyRequestError = (error: unknown): DeliveryError =>
+  classifyRequestByTable(requestErrorCodes, error)

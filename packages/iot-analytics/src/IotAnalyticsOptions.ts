@@ -1,3 +1,7 @@
+/**
+ * Options of the IoT Analytics adapter. Destination specifics are options, never event fields: a
+ * constant, or a function of the event (core `PerEvent`).
+ */
 import type { IoTAnalyticsClient, IoTAnalyticsClientConfig } from "@aws-sdk/client-iotanalytics"
 import type { Event, JsonValue, PerEvent } from "@eventport/core"
 
@@ -7,15 +11,19 @@ export type FieldNameRule = "prose" | "documentedRegex"
 /** Options of {@link iotAnalytics}. */
 export interface IotAnalyticsOptions {
   /**
-   * The channel to send to, as a constant or per event. A constant is checked once when the adapter
+   * The channel each message goes to, as a constant or per event. Per request, so events for
+   * different channels never share one (the batch key). A constant is checked once when the adapter
    * is made (the factory throws); a function's result is checked per event (the event is Rejected).
    */
   readonly channelName: PerEvent<string>
-  /** A preconfigured client, used as given and never destroyed by the adapter. */
+  /**
+   * A preconfigured client, used as given (its retry settings included) and never destroyed by the
+   * adapter. Give either `client` or `clientConfig`.
+   */
   readonly client?: IoTAnalyticsClient
   /**
-   * Configuration for a client the adapter makes (with `maxAttempts: 1`: the publisher retries) and
-   * destroys on close. Ignored when `client` is given.
+   * Configuration for a client the adapter makes and destroys on close. `maxAttempts` is forced to 1:
+   * the publisher retries only the failed messages, so SDK retries would multiply requests.
    */
   readonly clientConfig?: IoTAnalyticsClientConfig
   /**

@@ -1,16 +1,16 @@
 /**
  * One event → one IoT Analytics message, or the reasons the service would refuse it.
  */
-import { createHash } from "node:crypto"
 import {
   checkData,
   checkString,
+  deriveStableId,
   type EncodeResult,
   type Event,
   encoded,
   type JsonValue,
   rejected,
-  resolvePerEvent,
+  runHook,
   type Violation,
   violation,
 } from "@eventport/core"
@@ -37,23 +37,20 @@ export interface IotAnalyticsEntry {
 
 /** The first rule `channelName` breaks, if any. */
 export const checkChannelName = (channelName: unknown, field = "channelName"): Violation | undefined =>
-  typeof channelName !== "string"
-    ? violation(field, "type", `must be a string, got ${channelName === null ? "null" : typeof channelName}`)
-    : checkString(field, channelName, {
-        min: channelNameMinLength,
-        max: channelNameMaxLength,
-        pattern: channelNamePattern,
-        patternText: `${channelNamePatternText} (letters, digits and _, not starting with __)`,
-      })
+  checkString(field, channelName, {
+    min: channelNameMinLength,
+    max: channelNameMaxLength,
+    pattern: channelNamePattern,
+    patternText: `${channelNamePatternText} (letters, digits and _, not starting with __)`,
+  })
 
 /**
- * The event id when IoT Analytics accepts it as a messageId (1–128 ASCII characters); otherwise a
- * stable id derived from it, so a retry of the same event sends the same messageId.
+ * The event id when IoT Analytics accepts it as a messageId (1–128 ASCII characters); otherwise core's
+ * stable derived id (`sha256-` and 43 base64url characters), so a retry of the same event sends the
+ * same messageId.
  */
 export const messageIdFor = (eventId: string): string =>
-  eventId.length >= 1 && eventId.length <= messageIdMaxLength && messageIdPattern.test(eventId)
-    ? eventId
-    : `sha256-${createHash("sha256").update(eventId, "utf8").digest("hex")}`
+  deriveStableId(eventId, { min: 1, max: messageIdMaxLength, pattern: messageIdPattern })
 
 const ruleText: Record<FieldNameRule, string> = {
   prose: "must contain only letters, digits and _, and begin with a letter or a single _",
@@ -122,9 +119,6 @@ export interface EncodeSettings {
   readonly fieldNameRule?: FieldNameRule
 }
 
-const describeThrown = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-
 /**
  * Validates and translates one event. The entry's `bytes` is the payload's byte length (the size the
  * per-message limit is about); the engine rejects entries over `limits.maxEntryBytes`.
@@ -133,35 +127,33 @@ export const encode = (event: Event, settings: EncodeSettings): EncodeResult<Iot
   const violations: Array<Violation> = []
 
   let channelName: string | undefined
-  if (typeof settings.channelName === "function") {
-    try {
-      const resolved: unknown = resolvePerEvent(settings.channelName, event)
-      const bad = checkChannelName(resolved)
-      if (bad === undefined) channelName = resolved as string
-      else violations.push(bad)
-    } catch (error) {
-      violations.push(
-        violation("channelName", "option", `channelName function threw ${describeThrown(error)}`),
-      )
-    }
-  } else channelName = settings.channelName
+  const channel = runHook("channelName", settings.channelName, event)
+  if (!channel.ok) violations.push(channel.violation)
+  else {
+    // A constant was checked when the adapter was made; a function's result is checked here.
+    const bad = typeof settings.channelName === "function" ? checkChannelName(channel.value) : undefined
+    if (bad === undefined) channelName = channel.value
+    else violations.push(bad)
+  }
 
   let payload: Uint8Array | undefined
   const field = settings.payload === undefined ? "data" : "payload"
-  try {
-    const value = settings.payload === undefined ? event.data : settings.payload(event)
-    if (value instanceof Uint8Array) payload = value
-    else if (settings.payload !== undefined && checkData(value) !== undefined) {
-      // A hook's result is not validated by the event model: check it is JSON before walking it.
-      const bad = checkData(value)!
-      violations.push({ ...bad, field: `payload${bad.field.slice("data".length)}` })
-    } else {
-      const fieldViolations = checkFieldNames(value, field, settings.fieldNameRule)
+  const built =
+    settings.payload === undefined
+      ? { ok: true as const, value: event.data }
+      : runHook("payload", settings.payload, event)
+  if (!built.ok) violations.push(built.violation)
+  else if (built.value instanceof Uint8Array) payload = built.value
+  else {
+    // A hook's result is not validated by the event model: check it is JSON before walking it.
+    const notJson = settings.payload === undefined ? undefined : checkData(built.value)
+    if (notJson !== undefined)
+      violations.push({ ...notJson, field: notJson.field.replace(/^data/, "payload") })
+    else {
+      const fieldViolations = checkFieldNames(built.value, field, settings.fieldNameRule)
       if (fieldViolations.length > 0) violations.push(...fieldViolations)
-      else payload = Buffer.from(JSON.stringify(value), "utf8")
+      else payload = Buffer.from(JSON.stringify(built.value), "utf8")
     }
-  } catch (error) {
-    violations.push(violation(field, "option", `payload function threw ${describeThrown(error)}`))
   }
 
   if (violations.length > 0 || channelName === undefined || payload === undefined)

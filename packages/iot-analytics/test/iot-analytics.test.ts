@@ -277,17 +277,11 @@ describe("iotAnalytics against the emulator", () => {
   })
 })
 
-/**
- * Core's `DestinationConfig` is `Adapter<unknown>`, and `Adapter.send` is a property, so a typed
- * `Adapter<IotAnalyticsEntry>` is not assignable to it under strictFunctionTypes (reported to core).
- */
-const asDestination = (adapter: Adapter<IotAnalyticsEntry>): Adapter<unknown> => adapter as Adapter<unknown>
-
 describe("iotAnalytics through the publisher", () => {
   const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 }
   const publisherFor = (options: Partial<IotAnalyticsOptions> = {}, maxAttempts = 5) =>
     createPublisher({
-      destinations: { iot: asDestination(adapterFor(options)) },
+      destinations: { iot: adapterFor(options) },
       retry: { ...fastRetry, maxAttempts },
     })
 

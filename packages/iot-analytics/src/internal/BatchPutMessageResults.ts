@@ -1,22 +1,22 @@
 /**
  * Reads a BatchPutMessage response into index-aligned entry results. Failures are keyed by
- * messageId, not by position (FACTS §3.4); messages the response does not list were accepted.
+ * messageId, not by position (FACTS §3.4): core's `resultsByKey` maps them back, and puts the
+ * unlisted messages in doubt when the response names a messageId that was not sent.
  */
 import type { BatchPutMessageResponse } from "@aws-sdk/client-iotanalytics"
-import { type EntryResult, entryFailed, entryOk } from "@eventport/core"
-import type { IotAnalyticsEntry } from "../encode.ts"
+import { type EntryResult, resultsByKey } from "@eventport/core"
 import { classifyEntryError } from "../IotAnalyticsError.ts"
 
+/** `messageIds` are the ids sent, in order, all different. */
 export const readBatchPutMessageResults = (
-  entries: ReadonlyArray<IotAnalyticsEntry>,
+  messageIds: ReadonlyArray<string>,
   response: BatchPutMessageResponse,
-): ReadonlyArray<EntryResult> => {
-  const indexById = new Map(entries.map((entry, i) => [entry.messageId, i]))
-  const results: Array<EntryResult> = entries.map(() => entryOk())
-  for (const failure of response.batchPutMessageErrorEntries ?? []) {
-    const index = failure.messageId === undefined ? undefined : indexById.get(failure.messageId)
-    if (index !== undefined)
-      results[index] = entryFailed(classifyEntryError(failure.errorCode, failure.errorMessage))
-  }
-  return results
-}
+): ReadonlyArray<EntryResult> =>
+  resultsByKey(
+    messageIds,
+    (response.batchPutMessageErrorEntries ?? []).map((failure) => ({
+      key: failure.messageId,
+      error: classifyEntryError(failure.errorCode, failure.errorMessage),
+    })),
+    "messageId",
+  )
