@@ -1,9 +1,17 @@
 /**
- * `pinpoint(options)`: the Amazon Pinpoint PutEvents adapter. It only translates; packing, retries
- * and fan-out are the publisher's.
+ * `pinpoint(options)`: an adapter that records events in Amazon Pinpoint with PutEvents.
+ * EventType ← type, Timestamp ← time, Attributes and Metrics ← data's flat fields, grouped by
+ * endpoint id (default: subject); the application comes from options, per request (the batch key).
  */
 import { type EventsBatch, PinpointClient, PutEventsCommand } from "@aws-sdk/client-pinpoint"
-import { type Adapter, defineAdapter } from "@eventport/core"
+import {
+  type Adapter,
+  adapterClient,
+  checkString,
+  defineAdapter,
+  invalidOption,
+  type Violation,
+} from "@eventport/core"
 import { encode, type PinpointEntry } from "./encode.ts"
 import { readPutEventsResults } from "./internal/PutEventsResults.ts"
 import { maxEventsPerRequest, maxRequestBytes, requestOverheadBytes } from "./limits.ts"
@@ -34,23 +42,23 @@ export const groupByEndpoint = (entries: ReadonlyArray<PinpointEntry>): Record<s
   )
 }
 
-/** Makes a Pinpoint adapter. Throws for options that can never work (e.g. an empty constant applicationId). */
-export const pinpoint = (options: PinpointOptions): Adapter<PinpointEntry> => {
-  if (options.client !== undefined && options.clientConfig !== undefined)
-    throw new TypeError("pinpoint: give either client or clientConfig, not both")
-  if (
-    typeof options.applicationId !== "function" &&
-    (typeof options.applicationId !== "string" || options.applicationId.length === 0)
-  )
-    throw new TypeError(
-      "pinpoint: option applicationId must be a non-empty string or a function of the event",
-    )
-  if (typeof options.endpointId === "string" && options.endpointId.length === 0)
-    throw new TypeError("pinpoint: option endpointId must not be empty")
+const factory = "pinpoint"
 
-  const ownsClient = options.client === undefined
-  // SDK retries off: the publisher retries only the failed entries.
-  const client = options.client ?? new PinpointClient({ ...options.clientConfig, maxAttempts: 1 })
+/** Bad constant options are the caller's bug: reported once, at construction. */
+const checkConstantOptions = (options: PinpointOptions): void => {
+  const constant = (bad: Violation | undefined) => {
+    if (bad !== undefined) throw invalidOption(factory, bad)
+  }
+  if (typeof options.applicationId !== "function")
+    constant(checkString("applicationId", options.applicationId, { min: 1 }))
+  if (typeof options.endpointId === "string")
+    constant(checkString("endpointId", options.endpointId, { min: 1 }))
+}
+
+/** Makes a Pinpoint adapter. Throws for invalid constant options. */
+export const pinpoint = (options: PinpointOptions): Adapter<PinpointEntry> => {
+  checkConstantOptions(options)
+  const { client, close } = adapterClient(factory, options, (config) => new PinpointClient(config))
 
   return defineAdapter<PinpointEntry>({
     kind: "pinpoint",
@@ -76,8 +84,6 @@ export const pinpoint = (options: PinpointOptions): Adapter<PinpointEntry> => {
       return readPutEventsResults(batch.entries, response)
     },
     classifyError: classifyRequestError,
-    close: () => {
-      if (ownsClient) client.destroy()
-    },
+    close,
   })
 }

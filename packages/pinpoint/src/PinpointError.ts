@@ -2,18 +2,22 @@
  * Pinpoint statuses and error codes → normalized {@link DeliveryError}s. The tables are data so the
  * README and tests can list them.
  */
-import { classifyError, DeliveryError, type DeliveryErrorCode, deliveryError } from "@eventport/core"
+import {
+  classifyByTable,
+  classifyRequestByTable,
+  type DeliveryError,
+  type ErrorMapping,
+  type ErrorTable,
+  inconsistentResponse,
+} from "@eventport/core"
 
-export interface ErrorMapping {
-  readonly code: DeliveryErrorCode
-  readonly retryable: boolean
-}
+export type { ErrorMapping } from "@eventport/core"
 
 /**
  * Per-event `StatusCode` in `EventsItemResponse`. The model documents 202 (accepted) and 400
  * (invalid); 429 and 500 are retried as AWS Amplify does (FACTS §4.4). Anything else is Unknown.
  */
-export const eventStatusCodes: Readonly<Record<number, ErrorMapping>> = {
+export const eventStatusCodes: ErrorTable = {
   400: { code: "InvalidRequest", retryable: false },
   429: { code: "Throttled", retryable: true },
   500: { code: "InternalFailure", retryable: true },
@@ -33,37 +37,14 @@ export const requestErrorCodes: Readonly<Record<string, ErrorMapping & { readonl
   InternalServerErrorException: { code: "InternalFailure", retryable: true, httpStatus: 500 },
 }
 
-const lookup = <M>(table: Readonly<Record<string | number, M>>, code: string | number): M | undefined =>
-  Object.hasOwn(table, code) ? table[code] : undefined
-
-/** Classifies a per-event status other than 202. */
-export const classifyEntryError = (statusCode: number | undefined, message?: string): DeliveryError => {
-  const raw = {
-    ...(statusCode === undefined ? {} : { rawCode: String(statusCode) }),
-    ...(message === undefined ? {} : { rawMessage: message }),
-  }
-  const known = statusCode === undefined ? undefined : lookup(eventStatusCodes, statusCode)
-  return known === undefined
-    ? deliveryError("Unknown", { ...raw, retryable: false })
-    : deliveryError(known.code, { ...raw, retryable: known.retryable })
-}
+/** Classifies a per-event status other than 202 (its raw code is the status as text). */
+export const classifyEntryError = (statusCode: number | undefined, message?: string): DeliveryError =>
+  classifyByTable(eventStatusCodes, statusCode === undefined ? undefined : String(statusCode), message)
 
 /** An event the 202 response does not mention: it may or may not have been recorded. */
 export const missingResultError = (): DeliveryError =>
-  deliveryError("Unknown", {
-    retryable: false,
-    outcomeUnknown: true,
-    rawMessage: "the PutEvents response has no result for this event",
-  })
+  inconsistentResponse("the PutEvents response has no result for this event")
 
-/**
- * Classifies what the SDK threw for a whole request: Pinpoint's modelled exceptions by name,
- * everything else (network errors, timeouts, unmodelled statuses) by core's {@link classifyError}.
- */
-export const classifyRequestError = (error: unknown): DeliveryError => {
-  if (DeliveryError.isInstance(error)) return error
-  const general = classifyError(error)
-  const name = (error as { name?: unknown } | null)?.name
-  const known = typeof name === "string" ? lookup(requestErrorCodes, name) : undefined
-  return known === undefined ? general : general.with({ code: known.code, retryable: known.retryable })
-}
+/** Classifies an error thrown by the PutEvents call (the whole request failed). */
+export const classifyRequestError = (error: unknown): DeliveryError =>
+  classifyRequestByTable(requestErrorCodes, error)

@@ -1,3 +1,7 @@
+/**
+ * Options of the Pinpoint adapter. Destination specifics are options, never event fields: a
+ * constant, or a function of the event (core `PerEvent`).
+ */
 import type { PinpointClient, PinpointClientConfig, PublicEndpoint } from "@aws-sdk/client-pinpoint"
 import type { Event, PerEvent } from "@eventport/core"
 
@@ -42,11 +46,14 @@ export interface PinpointOptions {
   readonly metrics?: (event: Event) => Readonly<Record<string, number>>
   /** `Session`, validated (Id and StartTimestamp required). Default: none. */
   readonly session?: PerEvent<PinpointSession | undefined>
-  /** A preconfigured client, used as given and never destroyed by the adapter. */
+  /**
+   * A preconfigured client, used as given (its retry settings included) and never destroyed by the
+   * adapter. Give either `client` or `clientConfig`.
+   */
   readonly client?: PinpointClient
   /**
-   * Configuration for a client the adapter makes (with `maxAttempts: 1`: the publisher retries) and
-   * destroys on close. Ignored when `client` is given.
+   * Configuration for a client the adapter makes and destroys on close. `maxAttempts` is forced to 1:
+   * the publisher retries only the failed events, so SDK retries would multiply requests.
    */
   readonly clientConfig?: PinpointClientConfig
 }

@@ -3,12 +3,14 @@
  */
 import type { Event as PinpointWireEvent, PublicEndpoint, Session } from "@aws-sdk/client-pinpoint"
 import {
+  describeValue,
   type EncodeResult,
   type Event,
   encoded,
+  type HookResult,
   type PerEvent,
   rejected,
-  resolvePerEvent,
+  runHook,
   utf8Length,
   type Violation,
   violation,
@@ -32,27 +34,19 @@ export interface PinpointEntry {
   readonly event: PinpointWireEvent
 }
 
-const describeValue = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "array" : typeof u)
-
-const describeThrown = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-
 const isPlainRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
 
-/** Resolves an option for the event; a throwing function becomes a violation on `field`. */
+/** Resolves an option for the event (core `runHook`), noting the violation when its function throws. */
 const resolveOption = <T>(
   option: PerEvent<T>,
   event: Event,
   field: string,
   violations: Array<Violation>,
-): { readonly ok: true; readonly value: T } | { readonly ok: false } => {
-  try {
-    return { ok: true, value: resolvePerEvent(option, event) }
-  } catch (error) {
-    violations.push(violation(field, "option", `${field} function threw ${describeThrown(error)}`))
-    return { ok: false }
-  }
+): HookResult<T> => {
+  const resolved = runHook(field, option, event)
+  if (!resolved.ok) violations.push(resolved.violation)
+  return resolved
 }
 
 const nonEmptyString = (value: unknown, field: string, violations: Array<Violation>): string | undefined => {

@@ -173,7 +173,7 @@ describe("encode", () => {
       },
     }
     expect(violations(encode(event(), s))).toEqual([
-      expect.objectContaining({ field: "endpoint", rule: "option" }),
+      expect.objectContaining({ field: "endpoint", rule: "hook" }),
     ])
   })
 

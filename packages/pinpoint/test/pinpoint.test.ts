@@ -308,17 +308,11 @@ describe("reading PutEvents results", () => {
   })
 })
 
-/**
- * Core's `DestinationConfig` is `Adapter<unknown>`, and `Adapter.send` is a property, so a typed
- * `Adapter<PinpointEntry>` is not assignable to it under strictFunctionTypes (reported to core).
- */
-const asDestination = (adapter: Adapter<PinpointEntry>): Adapter<unknown> => adapter as Adapter<unknown>
-
 describe("pinpoint through the publisher", () => {
   const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 }
   const publisherFor = (options: Partial<PinpointOptions> = {}, maxAttempts = 5) =>
     createPublisher({
-      destinations: { pp: asDestination(adapterFor(options)) },
+      destinations: { pp: adapterFor(options) },
       retry: { ...fastRetry, maxAttempts },
     })
 
