@@ -26,6 +26,7 @@ import {
   iotAnalytics,
   requestErrorCodes,
 } from "../src/index.ts"
+import { readBatchPutMessageResults } from "../src/internal/BatchPutMessageResults.ts"
 
 let emulator: Emulator
 beforeAll(async () => {
@@ -131,6 +132,28 @@ describe("iotAnalytics against the emulator", () => {
     const results = await send(adapterFor(), [a, b])
     expect(errorOf(results[0])).toMatchObject({ code: "Throttled", retryable: true })
     expect(errorOf(results[1])).toMatchObject({ code: "Unknown", retryable: false, rawCode: "SomethingNew" })
+  })
+
+  it("failures map back by messageId; one for a messageId that was not sent puts the unlisted messages in doubt", () => {
+    const keyed = readBatchPutMessageResults(["a", "b", "c"], {
+      batchPutMessageErrorEntries: [
+        { messageId: "c", errorCode: "InvalidRequestException", errorMessage: "no" },
+      ],
+    })
+    expect(keyed).toMatchObject([
+      { ok: true },
+      { ok: true },
+      { ok: false, error: { code: "InvalidRequest", retryable: false, rawMessage: "no" } },
+    ])
+    const stray = readBatchPutMessageResults(["a", "b"], {
+      batchPutMessageErrorEntries: [
+        { messageId: "a", errorCode: "InternalFailureException" },
+        { messageId: "zzz", errorCode: "InvalidRequestException" },
+      ],
+    })
+    expect(errorOf(stray[0])).toMatchObject({ code: "InternalFailure", retryable: true })
+    expect(errorOf(stray[1])).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
+    expect(errorOf(stray[1]).rawMessage).toContain("zzz")
   })
 
   it("the service's own field-name rejection is an InvalidRequest for that message only", async () => {
