@@ -1,6 +1,7 @@
 export * from "./Adapter.ts"
 export * from "./AdapterSupport.ts"
 export * from "./CloudEvent.ts"
+export * from "./DeadLetter.ts"
 export * from "./DeliveryError.ts"
 export * from "./Event.ts"
 export * as Metrics from "./Metrics.ts"
