@@ -103,6 +103,40 @@ describe("packBatches", () => {
     )
   })
 
+  it("stays within 5% of max(ceil(bytes / room), ceil(n / maxEntries)) when both limits bind", () => {
+    // EventBridge-like: 10 entries and 256 KiB per request, a mix of small, mid-sized and large
+    // entries where on average about 7 fit by bytes, so neither limit alone decides.
+    const size = fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: 200, max: 2_000 }) },
+      { weight: 5, arbitrary: fc.integer({ min: 20_000, max: 60_000 }) },
+      { weight: 2, arbitrary: fc.integer({ min: 60_000, max: 120_000 }) },
+    )
+    fc.assert(
+      fc.property(
+        fc.array(size, { minLength: 200, maxLength: 6_000 }),
+        fc.constantFrom(0, 100),
+        fc.integer({ min: 100, max: 4_096 }),
+        (sizes, requestOverheadBytes, windowSize) => {
+          const limits: AdapterLimits = {
+            maxEntries: 10,
+            maxRequestBytes: 256 * 1024,
+            maxEntryBytes: 256 * 1024,
+            requestOverheadBytes,
+          }
+          const items = sizes.map((bytes, i) => ({ bytes, id: String(i) }))
+          const total = sizes.reduce((s, b) => s + b, 0)
+          const lowerBound = Math.max(
+            Math.ceil(total / (limits.maxRequestBytes - requestOverheadBytes)),
+            Math.ceil(items.length / limits.maxEntries),
+          )
+          const { batches } = packBatches(items, limits, { windowSize })
+          expect(batches.length).toBeLessThanOrEqual(Math.floor(lowerBound * 1.05))
+        },
+      ),
+      { numRuns: 30 },
+    )
+  })
+
   it("splits duplicate ids and separates batch keys", () => {
     const limits: AdapterLimits = { maxEntries: 10, maxRequestBytes: 10_000, maxEntryBytes: 1_000 }
     const items = [
