@@ -6,6 +6,7 @@ import { emulatorCapacity } from "./EmulatorCapacity.ts"
 import { eventBridgeOverhead } from "./EventBridgeOverhead.ts"
 import { fanOut } from "./FanOut.ts"
 import { packingEfficiency } from "./PackingEfficiency.ts"
+import { soak } from "./Soak.ts"
 import { throttlingRecovery } from "./ThrottlingRecovery.ts"
 
 export const scenarios: ReadonlyArray<Scenario> = [
@@ -16,4 +17,5 @@ export const scenarios: ReadonlyArray<Scenario> = [
   packingEfficiency,
   throttlingRecovery,
   emulatorCapacity,
+  soak,
 ]
