@@ -27,6 +27,17 @@ export interface ServiceTraits {
   readonly defaultEntryErrorCode: string
 }
 
+/** IoT Events Data and IoT Analytics model BatchPutMessage with the same protocol and errors. */
+const iotBatchPutMessage = {
+  operation: "BatchPutMessage",
+  protocol: "restJson1",
+  validationErrorCode: "InvalidRequestException",
+  throttling: { code: "ThrottlingException", status: 429 },
+  internal: { code: "InternalFailureException", status: 500 },
+  unavailable: { code: "ServiceUnavailableException", status: 503 },
+  defaultEntryErrorCode: "InternalFailureException",
+} as const satisfies Omit<ServiceTraits, "name" | "signingName">
+
 export const serviceTraits: Readonly<Record<ServiceName, ServiceTraits>> = {
   eventbridge: {
     name: "eventbridge",
@@ -40,28 +51,8 @@ export const serviceTraits: Readonly<Record<ServiceName, ServiceTraits>> = {
     unavailable: { code: "ServiceUnavailable", status: 503 },
     defaultEntryErrorCode: "InternalFailure",
   },
-  iotevents: {
-    name: "iotevents",
-    operation: "BatchPutMessage",
-    signingName: "ioteventsdata",
-    protocol: "restJson1",
-    validationErrorCode: "InvalidRequestException",
-    throttling: { code: "ThrottlingException", status: 429 },
-    internal: { code: "InternalFailureException", status: 500 },
-    unavailable: { code: "ServiceUnavailableException", status: 503 },
-    defaultEntryErrorCode: "InternalFailureException",
-  },
-  iotanalytics: {
-    name: "iotanalytics",
-    operation: "BatchPutMessage",
-    signingName: "iotanalytics",
-    protocol: "restJson1",
-    validationErrorCode: "InvalidRequestException",
-    throttling: { code: "ThrottlingException", status: 429 },
-    internal: { code: "InternalFailureException", status: 500 },
-    unavailable: { code: "ServiceUnavailableException", status: 503 },
-    defaultEntryErrorCode: "InternalFailureException",
-  },
+  iotevents: { name: "iotevents", signingName: "ioteventsdata", ...iotBatchPutMessage },
+  iotanalytics: { name: "iotanalytics", signingName: "iotanalytics", ...iotBatchPutMessage },
   pinpoint: {
     name: "pinpoint",
     operation: "PutEvents",

@@ -1,6 +1,7 @@
 import type { EntryView } from "../Faults.ts"
-import type { ServiceError, ServiceName, ServiceTraits } from "../Service.ts"
+import { type ServiceError, type ServiceName, type ServiceTraits, serviceTraits } from "../Service.ts"
 import type { EntryTypes } from "../Store.ts"
+import { type BotocoreModel, ModelValidator, type ModelValidatorOptions } from "./modelValidation.ts"
 
 /** Why one entry failed: an error code and message (Pinpoint reports a status code instead). */
 export interface EntryFailure {
@@ -28,9 +29,13 @@ export interface PreparedBatch<E> {
   render(failures: readonly (EntryFailure | undefined)[]): Reply
 }
 
-export type Prepared<E> =
-  | { readonly ok: true; readonly batch: PreparedBatch<E> }
-  | { readonly ok: false; readonly error: ServiceError }
+/** A request refused whole, before any entry is looked at. */
+export interface Refused {
+  readonly ok: false
+  readonly error: ServiceError
+}
+
+export type Prepared<E> = { readonly ok: true; readonly batch: PreparedBatch<E> } | Refused
 
 export interface ServiceRequest {
   readonly body: Buffer
@@ -53,7 +58,13 @@ export interface ServiceHandler<S extends ServiceName> {
   prepare(request: ServiceRequest, limits: ServiceLimits): Prepared<EntryTypes[S]>
 }
 
-export const requestError = (traits: ServiceTraits, message: string): Prepared<never> => ({
+/** What a service module starts from: the service's traits and a validator for its model subset (a JSON import). */
+export const serviceModel = (name: ServiceName, model: unknown, options?: ModelValidatorOptions) => ({
+  traits: serviceTraits[name],
+  validator: new ModelValidator(model as BotocoreModel, options),
+})
+
+export const requestError = (traits: ServiceTraits, message: string): Refused => ({
   ok: false,
   error: { code: traits.validationErrorCode, status: 400, message },
 })

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { type BotocoreModel, describeViolations, ModelValidator } from "../internal/modelValidation.ts"
+import { describeViolations } from "../internal/modelValidation.ts"
 import {
   type BatchItem,
   type EntryFailure,
@@ -7,13 +7,12 @@ import {
   parseJsonBody,
   requestError,
   type ServiceHandler,
+  serviceModel,
 } from "../internal/ServiceHandler.ts"
 import model from "../models/eventbridge-2015-10-07.PutEvents.json" with { type: "json" }
-import { serviceTraits } from "../Service.ts"
 import type { EventBridgeEntry } from "../Store.ts"
 
-const traits = serviceTraits.eventbridge
-const validator = new ModelValidator(model as BotocoreModel)
+const { traits, validator } = serviceModel("eventbridge", model)
 
 /** Documented on the DetailType member, not modelled. */
 export const maxDetailTypeLength = 128

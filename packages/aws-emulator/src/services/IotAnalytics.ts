@@ -1,19 +1,15 @@
-import { type BotocoreModel, describeViolations, ModelValidator } from "../internal/modelValidation.ts"
+import { batchPutMessageBatch, checkBatchPutMessage } from "../internal/BatchPutMessage.ts"
 import {
   type BatchItem,
-  duplicateIds,
   type EntryFailure,
   isRecord,
-  parseJsonBody,
-  requestError,
   type ServiceHandler,
+  serviceModel,
 } from "../internal/ServiceHandler.ts"
 import model from "../models/iotanalytics-2017-11-27.BatchPutMessage.json" with { type: "json" }
-import { serviceTraits } from "../Service.ts"
 import type { IotAnalyticsMessage } from "../Store.ts"
 
-const traits = serviceTraits.iotanalytics
-const validator = new ModelValidator(model as BotocoreModel)
+const { traits, validator } = serviceModel("iotanalytics", model)
 
 /** Shown only through the IoT rule action's batch limit; the model has no max. */
 export const maxIotAnalyticsMessages = 100
@@ -72,24 +68,9 @@ const payloadRejection = (payloadText: string): EntryFailure | undefined => {
 export const iotAnalyticsHandler: ServiceHandler<"iotanalytics"> = {
   traits,
   prepare(request) {
-    const input = parseJsonBody(request.body)
-    if (!isRecord(input)) return requestError(traits, "Could not parse the request body as JSON.")
-    const violations = validator.validate("BatchPutMessageRequest", input)
-    if (violations.length > 0) return requestError(traits, describeViolations(violations))
-    const messages = input.messages as Readonly<Record<string, unknown>>[]
-    if (messages.length > maxIotAnalyticsMessages) {
-      return requestError(
-        traits,
-        `A batch can contain at most ${maxIotAnalyticsMessages} messages; got ${messages.length}.`,
-      )
-    }
-    const duplicates = duplicateIds(messages.map((m) => m.messageId as string))
-    if (duplicates.length > 0) {
-      return requestError(
-        traits,
-        `messageId must be unique within a batch; repeated: ${duplicates.join(", ")}`,
-      )
-    }
+    const checked = checkBatchPutMessage(traits, validator, request, maxIotAnalyticsMessages)
+    if (!checked.ok) return checked
+    const { input, messages } = checked
     const channelName = input.channelName as string
     const items: BatchItem<IotAnalyticsMessage>[] = messages.map((message) => {
       const payload = Buffer.from(message.payload as string, "base64")
@@ -115,20 +96,6 @@ export const iotAnalyticsHandler: ServiceHandler<"iotanalytics"> = {
         ...(rejection === undefined ? {} : { rejection }),
       }
     })
-    return {
-      ok: true,
-      batch: {
-        items,
-        render(failures) {
-          const errorEntries = items.flatMap((item, i) => {
-            const failure = failures[i]
-            return failure === undefined
-              ? []
-              : [{ messageId: item.view.id, errorCode: failure.code, errorMessage: failure.message }]
-          })
-          return { status: 200, body: { batchPutMessageErrorEntries: errorEntries } }
-        },
-      },
-    }
+    return batchPutMessageBatch(items, "batchPutMessageErrorEntries")
   },
 }

@@ -1,18 +1,15 @@
-import { type BotocoreModel, describeViolations, ModelValidator } from "../internal/modelValidation.ts"
+import { batchPutMessageBatch, checkBatchPutMessage } from "../internal/BatchPutMessage.ts"
 import {
   type BatchItem,
-  duplicateIds,
   isRecord,
-  parseJsonBody,
   requestError,
   type ServiceHandler,
+  serviceModel,
 } from "../internal/ServiceHandler.ts"
 import model from "../models/iotevents-data-2018-10-23.BatchPutMessage.json" with { type: "json" }
-import { serviceTraits } from "../Service.ts"
 import type { IotEventsMessage } from "../Store.ts"
 
-const traits = serviceTraits.iotevents
-const validator = new ModelValidator(model as BotocoreModel)
+const { traits, validator } = serviceModel("iotevents", model)
 
 /** Documented in the BatchPutMessage API reference; the model has no max. */
 export const maxIotEventsMessages = 10
@@ -20,24 +17,9 @@ export const maxIotEventsMessages = 10
 export const iotEventsHandler: ServiceHandler<"iotevents"> = {
   traits,
   prepare(request, limits) {
-    const input = parseJsonBody(request.body)
-    if (!isRecord(input)) return requestError(traits, "Could not parse the request body as JSON.")
-    const violations = validator.validate("BatchPutMessageRequest", input)
-    if (violations.length > 0) return requestError(traits, describeViolations(violations))
-    const messages = input.messages as Readonly<Record<string, unknown>>[]
-    if (messages.length > maxIotEventsMessages) {
-      return requestError(
-        traits,
-        `A batch can contain at most ${maxIotEventsMessages} messages; got ${messages.length}.`,
-      )
-    }
-    const duplicates = duplicateIds(messages.map((m) => m.messageId as string))
-    if (duplicates.length > 0) {
-      return requestError(
-        traits,
-        `messageId must be unique within a batch; repeated: ${duplicates.join(", ")}`,
-      )
-    }
+    const checked = checkBatchPutMessage(traits, validator, request, maxIotEventsMessages)
+    if (!checked.ok) return checked
+    const { messages } = checked
     // The transport base64 is removed here; the payload is stored as the bytes the caller meant.
     const payloads = messages.map((m) => Buffer.from(m.payload as string, "base64"))
     const max = limits.iotEventsMaxBatchPayloadBytes
@@ -72,20 +54,6 @@ export const iotEventsHandler: ServiceHandler<"iotevents"> = {
         },
       }
     })
-    return {
-      ok: true,
-      batch: {
-        items,
-        render(failures) {
-          const errorEntries = items.flatMap((item, i) => {
-            const failure = failures[i]
-            return failure === undefined
-              ? []
-              : [{ messageId: item.view.id, errorCode: failure.code, errorMessage: failure.message }]
-          })
-          return { status: 200, body: { BatchPutMessageErrorEntries: errorEntries } }
-        },
-      },
-    }
+    return batchPutMessageBatch(items, "BatchPutMessageErrorEntries")
   },
 }

@@ -1,4 +1,4 @@
-import { type BotocoreModel, describeViolations, ModelValidator } from "../internal/modelValidation.ts"
+import { describeViolations } from "../internal/modelValidation.ts"
 import {
   type BatchItem,
   type EntryFailure,
@@ -6,15 +6,14 @@ import {
   parseJsonBody,
   requestError,
   type ServiceHandler,
+  serviceModel,
 } from "../internal/ServiceHandler.ts"
 import model from "../models/pinpoint-2016-12-01.PutEvents.json" with { type: "json" }
-import { serviceTraits } from "../Service.ts"
 import type { PinpointEvent } from "../Store.ts"
 
-const traits = serviceTraits.pinpoint
 // Events are validated one by one, so that a bad event gets its own 400 inside the 202.
-const requestValidator = new ModelValidator(model as BotocoreModel, { defer: new Set(["Event"]) })
-const eventValidator = new ModelValidator(model as BotocoreModel)
+const { traits, validator: requestValidator } = serviceModel("pinpoint", model, { defer: new Set(["Event"]) })
+const { validator: eventValidator } = serviceModel("pinpoint", model)
 
 /** Pinpoint event-ingestion quotas (developer guide, quotas.md). */
 export const maxPinpointEventsPerRequest = 100
