@@ -68,6 +68,14 @@ export const emptyCounts = (): DestinationCounts => ({
   retried: 0,
 })
 
+/** What the dead-letter destination did with the Rejected and Failed outcomes it was given. */
+export interface DeadLetterCounts {
+  /** Dead letters the dead-letter destination accepted. */
+  readonly sent: number
+  /** Dead letters it refused, could not take, or that were still unsent at close. */
+  readonly failed: number
+}
+
 /** Builds the message of a {@link Rejected} outcome. */
 export const rejectionMessage = (
   eventId: string,
@@ -88,6 +96,15 @@ export class PublishResult {
   readonly unrouted: ReadonlyArray<Event>
   /** How many events were unrouted, also when `retainOutcomes: "none"` kept no list. */
   readonly unroutedCount: number
+  /** Dead letters sent and failed (all zero without `PublisherOptions.deadLetter`). */
+  readonly deadLetters: DeadLetterCounts
+  /**
+   * Events of a `publish` input left unread because the publisher closed meanwhile: they got no
+   * outcome. Exact for arrays; for iterables and streams, see {@link inputCutShort}.
+   */
+  readonly unread: number
+  /** `publish` stopped reading its input before its end because the publisher closed. */
+  readonly inputCutShort: boolean
   private byId: Map<string, Array<Outcome>> | undefined
 
   constructor(args: {
@@ -95,16 +112,22 @@ export class PublishResult {
     counts: Readonly<Record<string, Readonly<DestinationCounts>>>
     unrouted?: ReadonlyArray<Event>
     unroutedCount?: number
+    deadLetters?: DeadLetterCounts
+    unread?: number
+    inputCutShort?: boolean
   }) {
     this.outcomes = args.outcomes
     this.counts = args.counts
     this.unrouted = args.unrouted ?? []
     this.unroutedCount = args.unroutedCount ?? this.unrouted.length
+    this.deadLetters = args.deadLetters ?? { sent: 0, failed: 0 }
+    this.unread = args.unread ?? 0
+    this.inputCutShort = args.inputCutShort ?? false
   }
 
-  /** True when every (event, destination) pair was delivered and every event was routed. */
+  /** True when every (event, destination) pair was delivered, every event routed and the whole input read. */
   get ok(): boolean {
-    if (this.unroutedCount > 0) return false
+    if (this.unroutedCount > 0 || this.inputCutShort) return false
     for (const c of Object.values(this.counts)) if (c.failed > 0 || c.rejected > 0) return false
     return true
   }

@@ -5,6 +5,7 @@
 import { type Cause, Context, Effect, Exit, Layer, Scope, Stream } from "effect"
 import { isAdapter } from "./Adapter.ts"
 import type { Event, EventInput } from "./Event.ts"
+import { DeadLetterSink } from "./internal/DeadLetterSink.ts"
 import { Destination, type ResolvedRetry } from "./internal/Destination.ts"
 import { Intake } from "./internal/Intake.ts"
 import { Producer } from "./internal/Producer.ts"
@@ -19,12 +20,18 @@ import {
   type PublisherClosedError,
   PublishInputError,
 } from "./PublisherError.ts"
-import type { DestinationOptions, PublisherOptions, RetryOptions } from "./PublisherOptions.ts"
+import type {
+  DestinationConfig,
+  DestinationOptions,
+  PublisherOptions,
+  RetryOptions,
+} from "./PublisherOptions.ts"
 
 /** Defaults of {@link PublisherOptions}, {@link RetryOptions} and {@link BufferOptions}. */
 export const publisherDefaults = {
   concurrency: 4,
   requestTimeoutMs: 10_000,
+  maxQueuedEvents: 10_000,
   retry: {
     maxAttempts: 5,
     baseDelayMs: 100,
@@ -132,41 +139,55 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
     const signal = new Signal()
     const scope = yield* Effect.scope
 
-    const destinations: Array<Destination> = []
-    for (const name of names) {
-      const config = options.destinations[name]!
-      const dest: DestinationOptions = isAdapter(config)
-        ? { adapter: config }
-        : (config as DestinationOptions)
-      if (!isAdapter(dest.adapter))
-        throw new TypeError(
-          `createPublisher: destination ${name} is not an adapter (make one with defineAdapter)`,
+    const makeDestination = (name: string, config: DestinationConfig, deadLetter: boolean) =>
+      Effect.gen(function* () {
+        const dest: DestinationOptions = isAdapter(config)
+          ? { adapter: config }
+          : (config as DestinationOptions)
+        if (!isAdapter(dest.adapter))
+          throw new TypeError(
+            `createPublisher: destination ${name} is not an adapter (make one with defineAdapter)`,
+          )
+        const concurrency = positive(
+          `${name}.concurrency`,
+          dest.concurrency ?? options.concurrency ?? publisherDefaults.concurrency,
+          true,
         )
-      const concurrency = positive(
-        `${name}.concurrency`,
-        dest.concurrency ?? options.concurrency ?? publisherDefaults.concurrency,
-        true,
-      )
-      const destination = yield* Destination.make({
-        name,
-        adapter: dest.adapter,
-        route: options.routes?.[name] ?? dest.route,
-        concurrency,
-        retry: resolveRetry(name, dest.retry, options.retry),
-        requestTimeoutMs: positive(
-          `${name}.requestTimeoutMs`,
-          dest.requestTimeoutMs ?? options.requestTimeoutMs ?? publisherDefaults.requestTimeoutMs,
-          false,
-        ),
-        queueCapacity: Math.max(16, concurrency * 4),
+        const destination = yield* Destination.make({
+          name,
+          adapter: dest.adapter,
+          route: deadLetter ? undefined : (options.routes?.[name] ?? dest.route),
+          concurrency,
+          retry: resolveRetry(name, dest.retry, options.retry),
+          requestTimeoutMs: positive(
+            `${name}.requestTimeoutMs`,
+            dest.requestTimeoutMs ?? options.requestTimeoutMs ?? publisherDefaults.requestTimeoutMs,
+            false,
+          ),
+          maxQueuedEvents: positive(
+            `${name}.maxQueuedEvents`,
+            dest.maxQueuedEvents ?? options.maxQueuedEvents ?? publisherDefaults.maxQueuedEvents,
+            true,
+          ),
+          deadLetter,
+        })
+        yield* destination.start(scope)
+        return destination
       })
-      yield* destination.start(scope)
-      destinations.push(destination)
-    }
+
+    const destinations: Array<Destination> = []
+    for (const name of names)
+      destinations.push(yield* makeDestination(name, options.destinations[name]!, false))
+    const deadLetterDestination =
+      options.deadLetter === undefined
+        ? undefined
+        : yield* makeDestination("deadLetter", options.deadLetter, true)
+    const deadLetters =
+      deadLetterDestination === undefined ? undefined : new DeadLetterSink(deadLetterDestination)
     for (const name of Object.keys(options.routes ?? {}))
       if (!names.includes(name)) throw new RangeError(`createPublisher: routes.${name} names no destination`)
 
-    const newRun = () => new Run(names, retain, options.onOutcome, signal)
+    const newRun = () => new Run(names, retain, options.onOutcome, signal, deadLetters)
     const producerRun = newRun()
     const producer = yield* Producer.make(
       {
@@ -188,12 +209,21 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
     const active = new Set<Run>()
 
     /** Reads the input one window at a time; stops early once the publisher has stopped. */
-    const feed = <E>(input: PublishInput<E>, intake: Intake): Effect.Effect<void, E | PublishInputError> => {
+    const feed = <E>(
+      input: PublishInput<E>,
+      intake: Intake,
+      run: Run,
+    ): Effect.Effect<void, E | PublishInputError> => {
       if (Array.isArray(input)) {
         const events = input as ReadonlyArray<unknown>
         return Effect.gen(function* () {
-          for (let i = 0; i < events.length && !stopped; i += windowSize)
+          let i = 0
+          for (; i < events.length && !stopped; i += windowSize)
             yield* intake.take(events.slice(i, i + windowSize), false)
+          if (i < events.length) {
+            run.unread = events.length - i
+            run.inputCutShort = true
+          }
         })
       }
       if (Stream.isStream(input) || Symbol.asyncIterator in (input as object)) {
@@ -214,7 +244,10 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
           Stream.groupedWithin(windowSize, buffer.lingerMs),
           Stream.runForEachWhile((window) =>
             // A short window means the input paused: send it rather than keep it for topping up.
-            Effect.as(intake.take(window, window.length < windowSize), !stopped),
+            Effect.map(intake.take(window, window.length < windowSize), () => {
+              if (stopped) run.inputCutShort = true
+              return !stopped
+            }),
           ),
           Effect.andThen(
             Effect.suspend(() => (failure === undefined ? Effect.void : Effect.failCause(failure))),
@@ -223,7 +256,11 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
       }
       const iterator = (input as Iterable<unknown>)[Symbol.iterator]()
       return Effect.gen(function* () {
-        while (!stopped) {
+        while (true) {
+          if (stopped) {
+            run.inputCutShort = true
+            return
+          }
           const window: Array<unknown> = []
           let next = iterator.next()
           while (!next.done) {
@@ -248,7 +285,7 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
         const run = newRun()
         const intake = new Intake(destinations, run, windowSize)
         active.add(run)
-        return Effect.exit(feed(input, intake)).pipe(
+        return Effect.exit(feed(input, intake, run)).pipe(
           Effect.flatMap((fed) =>
             intake.finish.pipe(
               Effect.andThen(run.waitUntil(() => run.idle)),
@@ -282,6 +319,11 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
         // settles (as Closed) instead of waiting on them.
         for (const d of destinations) yield* d.stop
         yield* producer.stop
+        // The dead-letter destination goes last: what it could not send by now is counted failed.
+        if (deadLetterDestination !== undefined) {
+          yield* deadLetterDestination.stop
+          yield* deadLetterDestination.close
+        }
         for (const d of destinations) yield* d.close
         return producerRun.cut()
       })

@@ -57,6 +57,12 @@ export interface DestinationOptions {
   readonly concurrency?: number
   readonly retry?: RetryOptions
   readonly requestTimeoutMs?: number
+  /**
+   * Events this destination may hold queued (waiting for a worker or for a retry's backoff) before
+   * intake waits for it. Each destination has its own queue, so the others keep delivering what
+   * was taken in while this one is slow.
+   */
+  readonly maxQueuedEvents?: number
 }
 
 export type DestinationConfig = Adapter<unknown> | DestinationOptions
@@ -72,6 +78,15 @@ export interface PublisherOptions {
   readonly concurrency?: number
   /** Default per-request timeout. Default 10_000 ms. */
   readonly requestTimeoutMs?: number
+  /** Default events each destination may hold queued before intake waits for it. Default 10_000. */
+  readonly maxQueuedEvents?: number
+  /**
+   * Where `Rejected` and `Failed` outcomes go as dead letters (`deadLetterEvent`: the original
+   * event, the destination and the reason), through any adapter, with its own queue and retries.
+   * Its own outcomes are counted in `PublishResult.deadLetters` and passed to `onOutcome` (as
+   * destination `deadLetter`), never dead-lettered again. Routes do not apply to it.
+   */
+  readonly deadLetter?: DestinationConfig
   readonly buffer?: BufferOptions
   /** Called once per outcome, as it happens. For non-Effect users; Effect users have metrics too. */
   readonly onOutcome?: (outcome: Outcome) => void

@@ -1,16 +1,18 @@
 /**
- * One destination of a publisher: its own queue of requests, its own workers (concurrency), its own
- * retry budget. A slow or failing destination only ever waits on itself.
+ * One destination of a publisher: its own bounded queue of requests, its own workers (concurrency),
+ * its own retry budget. A slow or failing destination only ever waits on itself; a request waiting
+ * for its retry holds no worker.
  */
-import { Duration, Effect, Fiber, Metric, Queue, Random, Schedule, type Scope } from "effect"
+import { Clock, Context, Duration, Effect, Fiber, Metric, Queue, Random, type Scope } from "effect"
 import type { Adapter, Batch, SendResult } from "../Adapter.ts"
 import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
 import type { Event } from "../Event.ts"
 import * as Metrics from "../Metrics.ts"
-import type { DestinationCounts, Failed } from "../Outcome.ts"
+import type { Delivered, Failed, Outcome } from "../Outcome.ts"
 import type { PackItem } from "../Packing.ts"
 import { RetryBudget, type RetryBudgetSettings } from "./RetryBudget.ts"
 import type { Run } from "./Run.ts"
+import { Signal } from "./Signal.ts"
 
 export interface ResolvedRetry {
   readonly maxAttempts: number
@@ -28,11 +30,27 @@ export interface Entry extends PackItem {
   readonly sentId: string | undefined
 }
 
-/** One request's worth of entries, all of one run. */
-export interface Job {
-  readonly entries: ReadonlyArray<Entry>
-  readonly batchKey: string | undefined
-  readonly run: Run
+/**
+ * One request's worth of entries, all of one run, and its retry state. A job waiting out its
+ * backoff holds no worker: it sits on a timer and joins the queue again when due.
+ */
+export class Job {
+  /** Requests that carried these entries so far. */
+  attempts = 0
+  /** Effect clock time of the first attempt (ms), -1 before it. */
+  startedAt = -1
+  /** Tokens the last retry took from the budget, given back when it succeeds. */
+  retryCost = 0
+  /** A request with these entries is out now (an interrupt leaves the outcome unknown). */
+  inFlight = false
+  /** The errors that made the pending entries retryable, index-aligned with `entries`. */
+  lastErrors: ReadonlyArray<DeliveryError> | undefined = undefined
+  constructor(
+    /** Entries not settled yet. */
+    public entries: ReadonlyArray<Entry>,
+    readonly batchKey: string | undefined,
+    readonly run: Run,
+  ) {}
 }
 
 export interface DestinationSettings {
@@ -42,41 +60,27 @@ export interface DestinationSettings {
   readonly concurrency: number
   readonly retry: ResolvedRetry
   readonly requestTimeoutMs: number
-  /** Requests waiting for a worker before producers wait. */
-  readonly queueCapacity: number
-}
-
-/** Failure of one attempt that leaves retryable entries: drives the retry schedule. */
-class RetryPending {
-  readonly _tag = "RetryPending"
-  constructor(readonly throttled: boolean) {}
+  /** Entries queued (waiting for a worker or for their retry) before producers wait. */
+  readonly maxQueuedEvents: number
+  /** The publisher's dead-letter destination: its outcomes are counted apart, never dead-lettered. */
+  readonly deadLetter?: boolean
 }
 
 /**
  * Exponential backoff with full jitter: attempt n waits a random time in
  * [0, min(maxDelay, base * 2^(n-1))], with a larger base after throttling, and never past the
- * elapsed limit. The attempt count and elapsed limits are also enforced per request by the engine,
- * which needs to report the entries it stops retrying.
+ * elapsed limit.
  */
-export const retrySchedule = (retry: ResolvedRetry): Schedule.Schedule<unknown, RetryPending> => {
-  const throttleFactor = retry.throttledBaseDelayMs / retry.baseDelayMs
-  const backoff = Schedule.exponential(Duration.millis(retry.baseDelayMs), 2).pipe(
-    Schedule.setInputType<RetryPending>(),
-    Schedule.modifyDelay(({ output, input, elapsed }) =>
-      Effect.map(Random.next, (random) => {
-        const ceiling = Math.min(
-          retry.maxDelayMs,
-          Duration.toMillis(output) * (input.throttled ? throttleFactor : 1),
-        )
-        return Duration.millis(Math.min(random * ceiling, Math.max(0, retry.maxElapsedMs - elapsed)))
-      }),
-    ),
-  )
-  return Schedule.max([
-    backoff,
-    Schedule.recurs(Math.max(0, retry.maxAttempts - 1)),
-    Schedule.during(Duration.millis(retry.maxElapsedMs)),
-  ])
+export const retryDelayMs = (
+  retry: ResolvedRetry,
+  attempts: number,
+  throttled: boolean,
+  elapsedMs: number,
+  random: number,
+): number => {
+  const base = throttled ? retry.throttledBaseDelayMs : retry.baseDelayMs
+  const ceiling = Math.min(retry.maxDelayMs, base * 2 ** (attempts - 1))
+  return Math.min(random * ceiling, Math.max(0, retry.maxElapsedMs - elapsedMs))
 }
 
 const closedError = (attempts: number, outcomeUnknown: boolean) =>
@@ -92,15 +96,22 @@ export class Destination {
   readonly route: ((event: Event) => boolean) | undefined
   private readonly settings: DestinationSettings
   private readonly budget: RetryBudget | undefined
-  private readonly schedule: Schedule.Schedule<unknown, RetryPending>
+  /** Jobs handed to this destination and not settled yet (queued, in flight or waiting to retry). */
   private readonly outstanding = new Set<Job>()
+  private readonly timers = new Set<Fiber.Fiber<unknown>>()
   private workers: Array<Fiber.Fiber<unknown>> = []
   private stopped = false
+  /** Entries queued or waiting for their retry: producers wait while it is at the bound. */
+  private queuedEntries = 0
+  private readonly room = new Signal()
+  private context: Context.Context<never> | undefined
+  private scope: Scope.Scope | undefined
   private readonly delivered: Metric.Counter<number>
   private readonly rejected: Metric.Counter<number>
   private readonly failed: Metric.Counter<number>
   private readonly retried: Metric.Counter<number>
   private readonly latency: Metric.Histogram<Duration.Duration>
+  private readonly spanAttributes: Record<string, unknown>
 
   private constructor(
     settings: DestinationSettings,
@@ -111,17 +122,19 @@ export class Destination {
     this.adapter = settings.adapter
     this.route = settings.route
     this.budget = settings.retry.budget === undefined ? undefined : new RetryBudget(settings.retry.budget)
-    this.schedule = retrySchedule(settings.retry)
     const attributes = { destination: settings.name, kind: settings.adapter.kind }
     this.delivered = Metric.withAttributes(Metrics.delivered, attributes)
     this.rejected = Metric.withAttributes(Metrics.rejected, attributes)
     this.failed = Metric.withAttributes(Metrics.failed, attributes)
     this.retried = Metric.withAttributes(Metrics.retried, attributes)
     this.latency = Metric.withAttributes(Metrics.requestDuration, attributes)
+    this.spanAttributes = attributes
   }
 
   static make(settings: DestinationSettings): Effect.Effect<Destination> {
-    return Effect.map(Queue.bounded<Job>(settings.queueCapacity), (queue) => new Destination(settings, queue))
+    // Unbounded: the bound is `maxQueuedEvents`, counted in entries, which retries may exceed by
+    // what is in flight (a retry never waits for room, so it can never deadlock the workers).
+    return Effect.map(Queue.unbounded<Job>(), (queue) => new Destination(settings, queue))
   }
 
   /** Tokens left in the retry budget (for tests and diagnostics); undefined without a budget. */
@@ -131,28 +144,52 @@ export class Destination {
 
   /** Starts the workers in the publisher's scope. */
   start(scope: Scope.Scope): Effect.Effect<void> {
-    const worker = Effect.forever(Effect.flatMap(Queue.take(this.queue), (job) => this.deliver(job)))
-    return Effect.forEach(Array.from({ length: this.settings.concurrency }), () =>
-      Effect.forkIn(worker, scope),
-    ).pipe(
-      Effect.tap((fibers) =>
-        Effect.sync(() => {
+    this.scope = scope
+    return Effect.flatMap(Effect.context<never>(), (context) => {
+      this.context = context
+      const clock = Context.get(context, Clock.Clock)
+      const worker = Effect.forever(Effect.flatMap(Queue.take(this.queue), (job) => this.attempt(job, clock)))
+      return Effect.forEach(Array.from({ length: this.settings.concurrency }), () =>
+        Effect.forkIn(worker, scope),
+      ).pipe(
+        Effect.map((fibers) => {
           this.workers = fibers
+          return undefined
         }),
-      ),
-      Effect.asVoid,
-    )
+      )
+    })
   }
 
-  /** Hands a request to the workers; waits while the queue is full (backpressure). */
+  /** Hands a request to the workers; waits while this destination's queue is full (backpressure). */
   submit(job: Job): Effect.Effect<void> {
     job.run.dispatched(1)
     this.outstanding.add(job)
-    if (this.stopped) return this.countSettled(0, this.closeJob(job, job.entries, 0, false))
-    if (Queue.offerUnsafe(this.queue, job)) return Effect.void
-    return Effect.flatMap(Queue.offer(this.queue, job), (offered) =>
-      offered ? Effect.void : this.countSettled(0, this.closeJob(job, job.entries, 0, false)),
+    if (this.stopped) return this.countSettled(0, this.closeJob(job, 0, false))
+    const n = job.entries.length
+    const max = this.settings.maxQueuedEvents
+    // An empty queue always takes a request, so a request larger than the bound still goes.
+    if (this.queuedEntries === 0 || this.queuedEntries + n <= max) return Effect.sync(() => this.enqueue(job))
+    return Effect.andThen(
+      this.room.waitUntil(() => this.stopped || this.queuedEntries === 0 || this.queuedEntries + n <= max),
+      Effect.suspend(() =>
+        this.stopped
+          ? this.countSettled(0, this.closeJob(job, 0, false))
+          : Effect.sync(() => this.enqueue(job)),
+      ),
     )
+  }
+
+  /** Hands a request over without waiting for room (dead letters: their producers must not block). */
+  submitUnsafe(job: Job): void {
+    job.run.dispatched(1)
+    this.outstanding.add(job)
+    if (this.stopped) this.countSettledUnsafe(0, this.closeJob(job, 0, false))
+    else this.enqueue(job)
+  }
+
+  private enqueue(job: Job) {
+    this.queuedEntries += job.entries.length
+    Queue.offerUnsafe(this.queue, job)
   }
 
   /** Metrics for pairs settled before any request (rejections, encode failures, overflow, close). */
@@ -164,20 +201,30 @@ export class Destination {
     )
   }
 
+  private countSettledUnsafe(rejected: number, failed: number) {
+    const context = this.context
+    if (context === undefined) return
+    if (rejected > 0) this.rejected.updateUnsafe(rejected, context)
+    if (failed > 0) this.failed.updateUnsafe(failed, context)
+  }
+
   /**
-   * Stops the destination now: requests in flight are interrupted (their adapter's signal aborts)
-   * and every pair not delivered yet is `Failed` with code `Closed`.
+   * Stops the destination now: requests in flight are interrupted (their adapter's signal aborts),
+   * retry timers are cancelled, and every pair not delivered yet is `Failed` with code `Closed`.
    */
   get stop(): Effect.Effect<void> {
     return Effect.suspend(() => {
       this.stopped = true
+      this.room.notify()
       return Effect.andThen(
-        Fiber.interruptAll(this.workers),
+        Fiber.interruptAll([...this.workers, ...this.timers]),
         Effect.suspend(() => {
-          // Shutting the queue down resumes producers waiting on it: their offers report false.
           Queue.shutdownUnsafe(this.queue)
           let closed = 0
-          for (const job of Array.from(this.outstanding)) closed += this.closeJob(job, job.entries, 0, false)
+          for (const job of Array.from(this.outstanding)) {
+            const unknown = job.inFlight || (job.lastErrors?.some((e) => e.outcomeUnknown === true) ?? false)
+            closed += this.closeJob(job, job.attempts, unknown)
+          }
           return this.countSettled(0, closed)
         }),
       )
@@ -188,94 +235,69 @@ export class Destination {
     return this.adapter.close
   }
 
+  /** Requests not settled yet, queued, in flight or waiting for a retry. */
+  get busy(): boolean {
+    return this.outstanding.size > 0
+  }
+
+  private record(run: Run, outcome: Outcome) {
+    if (this.settings.deadLetter === true) run.recordDeadLetter(outcome)
+    else run.record(outcome)
+  }
+
   /** Settles a request's remaining entries as `Closed`; returns how many (0 if already settled). */
-  private closeJob(
-    job: Job,
-    entries: ReadonlyArray<Entry>,
-    attempts: number,
-    outcomeUnknown: boolean,
-  ): number {
+  private closeJob(job: Job, attempts: number, outcomeUnknown: boolean): number {
     if (!this.outstanding.delete(job)) return 0
     const error = closedError(attempts, outcomeUnknown)
-    for (const e of entries) job.run.record(this.failure(e, error, attempts))
+    const entries = job.entries
+    for (const e of entries) this.record(job.run, this.failure(e, error, attempts))
+    job.entries = []
     job.run.settled()
+    job.run.flushDeadLetters()
     return entries.length
+  }
+
+  private finish(job: Job) {
+    job.run.flushDeadLetters()
+    if (this.outstanding.delete(job)) job.run.settled()
   }
 
   private failure(e: Entry, error: DeliveryError, attempts: number): Failed {
     return { _tag: "Failed", destination: this.name, eventId: e.event.id, event: e.event, error, attempts }
   }
 
-  /** Sends one request, retrying only its failed retryable entries, until every entry is settled. */
-  private deliver(job: Job): Effect.Effect<void> {
-    const { run } = job
-    const counts = run.countsOf(this.name)
-    let pending: ReadonlyArray<Entry> = job.entries
-    let lastErrors: ReadonlyArray<DeliveryError> = []
-    let attempts = 0
-    let startedAt = 0
-    let inFlight = false
-
-    const giveUp = (toError: (error: DeliveryError) => DeliveryError) => {
-      const failed = pending
-      const errors = lastErrors
-      pending = []
-      for (let i = 0; i < failed.length; i++)
-        run.record(this.failure(failed[i]!, toError(errors[i]!), attempts))
-      return failed.length
-    }
-
-    const attempt: Effect.Effect<void, RetryPending> = Effect.suspend(() => {
-      attempts++
-      const entries = pending
-      const wire = new Array<unknown>(entries.length)
-      for (let i = 0; i < entries.length; i++) wire[i] = entries[i]!.entry
-      counts.requests++
-      inFlight = true
-      return Effect.flatMap(
-        this.send({ entries: wire, batchKey: job.batchKey, attempt: attempts }),
-        (result) => {
-          inFlight = false
-          return this.settleAttempt(result, entries, attempts, counts, run, startedAt, (retry, errors) => {
-            pending = retry
-            lastErrors = errors
-          })
-        },
-      )
-    })
-
-    return Effect.clockWith((clock) => {
-      startedAt = clock.currentTimeMillisUnsafe()
-      return attempt.pipe(
-        Effect.retry(this.schedule),
-        // The schedule stopped first (it mirrors the engine's own limits): report what is left.
-        Effect.catch(() =>
-          Effect.suspend(() =>
-            Metric.update(
-              this.failed,
-              giveUp((e) => e),
-            ),
-          ),
-        ),
-        Effect.onInterrupt(() =>
-          Effect.suspend(() => {
-            const left = pending
-            pending = []
-            const unknown = inFlight || lastErrors.some((e) => e.outcomeUnknown === true)
-            return this.countSettled(0, this.closeJob(job, left, attempts, unknown))
-          }),
-        ),
-        Effect.ensuring(
-          Effect.sync(() => {
-            if (this.outstanding.delete(job)) run.settled()
-          }),
-        ),
-      )
-    })
+  /** One request of a job; what stays retryable waits for its backoff off the workers. */
+  private attempt(job: Job, clock: Clock.Clock): Effect.Effect<void> {
+    if (!this.outstanding.has(job)) return Effect.void
+    const entries = job.entries
+    this.queuedEntries -= entries.length
+    this.room.notify()
+    const now = clock.currentTimeMillisUnsafe()
+    if (job.startedAt < 0) job.startedAt = now
+    job.attempts++
+    const attempts = job.attempts
+    const wire = new Array<unknown>(entries.length)
+    for (let i = 0; i < entries.length; i++) wire[i] = entries[i]!.entry
+    job.run.countsOf(this.name).requests++
+    job.inFlight = true
+    return Effect.flatMap(
+      this.send({ entries: wire, batchKey: job.batchKey, attempt: attempts }, now, clock),
+      (result) => {
+        job.inFlight = false
+        return this.settle(job, entries, attempts, result, clock)
+      },
+    )
   }
 
-  /** One request: timeout (which aborts the adapter's signal), span, latency. Never fails. */
-  private send(batch: Batch<unknown>): Effect.Effect<SendResult | DeliveryError> {
+  /**
+   * One request: timeout (which aborts the adapter's signal), span, latency. Never fails.
+   * The latency is read from the clock around the request rather than a tracking wrapper.
+   */
+  private send(
+    batch: Batch<unknown>,
+    startedAt: number,
+    clock: Clock.Clock,
+  ): Effect.Effect<SendResult | DeliveryError> {
     const timeoutMs = this.settings.requestTimeoutMs
     return this.adapter.send(batch).pipe(
       Effect.timeoutOrElse({
@@ -289,45 +311,60 @@ export class Destination {
           ),
       }),
       Effect.catch((error: DeliveryError) => Effect.succeed(error)),
-      Effect.trackDuration(this.latency),
-      Effect.withSpan("eventport.send", {
-        attributes: {
-          destination: this.name,
-          kind: this.adapter.kind,
-          entries: batch.entries.length,
-          attempt: batch.attempt,
-        },
+      Effect.map((result) => {
+        if (this.context !== undefined)
+          this.latency.updateUnsafe(
+            Duration.millis(clock.currentTimeMillisUnsafe() - startedAt),
+            this.context,
+          )
+        return result
+      }),
+      Effect.withSpan(Metrics.sendSpanName, {
+        attributes: { ...this.spanAttributes, entries: batch.entries.length, attempt: batch.attempt },
       }),
     )
   }
 
   /**
-   * Records what one request settled and decides about the rest: retry (fail with RetryPending)
-   * or give up with the last errors (attempts, elapsed time, or an empty retry budget).
+   * Records what one request settled and decides about the rest: back to the queue after a
+   * backoff (fresh requests keep flowing meanwhile), or give up with the last errors (attempts,
+   * elapsed time, or an empty retry budget). Metrics are updated once per request.
    */
-  private settleAttempt(
-    result: SendResult | DeliveryError,
+  private settle(
+    job: Job,
     entries: ReadonlyArray<Entry>,
     attempts: number,
-    counts: DestinationCounts,
-    run: Run,
-    startedAt: number,
-    keep: (retry: ReadonlyArray<Entry>, errors: ReadonlyArray<DeliveryError>) => void,
-  ): Effect.Effect<void, RetryPending> {
-    const retry: Array<Entry> = []
-    const errors: Array<DeliveryError> = []
+    result: SendResult | DeliveryError,
+    clock: Clock.Clock,
+  ): Effect.Effect<void> {
+    const run = job.run
+    const context = this.context!
+    let retry: Array<Entry> | undefined
+    let errors: Array<DeliveryError> | undefined
     let delivered = 0
     let failed = 0
+    let throttled = false
+    let timedOut = false
     const fail = (e: Entry, error: DeliveryError) => {
       if (error.retryable) {
+        if (retry === undefined) {
+          retry = []
+          errors = []
+        }
         retry.push(e)
-        errors.push(error)
+        errors!.push(error)
+        if (error.code === "Throttled") throttled = true
+        else if (error.code === "Timeout") timedOut = true
       } else {
         failed++
-        run.record(this.failure(e, error.attempts === attempts ? error : error.with({ attempts }), attempts))
+        this.record(
+          run,
+          this.failure(e, error.attempts === attempts ? error : error.with({ attempts }), attempts),
+        )
       }
     }
-    if (!Array.isArray(result)) {
+    const requestSucceeded = Array.isArray(result)
+    if (!requestSucceeded) {
       const error = (result as DeliveryError).with({ attempts })
       for (const e of entries) fail(e, error)
     } else {
@@ -348,76 +385,88 @@ export class Destination {
         })
         for (let i = matched; i < entries.length; i++) {
           failed++
-          run.record(this.failure(entries[i]!, bug, attempts))
+          this.record(run, this.failure(entries[i]!, bug, attempts))
         }
       }
+      // Without a listener or retained Delivered outcomes, a delivery is only a count: no object.
+      const keepDelivered = this.settings.deadLetter === true || run.wantsDelivered
       for (let i = 0; i < matched; i++) {
-        const e = entries[i]!
         const r = results[i]!
-        if (r.ok) {
-          delivered++
-          const outcome: {
-            _tag: "Delivered"
-            destination: string
-            eventId: string
-            event: Event
-            attempts: number
-            receipt?: string
-            sentId?: string
-          } = { _tag: "Delivered", destination: this.name, eventId: e.event.id, event: e.event, attempts }
-          if (r.receipt !== undefined) outcome.receipt = r.receipt
-          if (e.sentId !== undefined) outcome.sentId = e.sentId
-          run.record(outcome)
-        } else fail(e, r.error)
-      }
-    }
-    if (retry.length === 0 && failed === 0) this.budget?.refill()
-
-    let metrics = Effect.andThen(
-      delivered === 0 ? Effect.void : Metric.update(this.delivered, delivered),
-      failed === 0 ? Effect.void : Metric.update(this.failed, failed),
-    )
-    if (retry.length === 0) {
-      keep([], [])
-      return metrics
-    }
-
-    return Effect.flatMap(
-      Effect.clockWith((clock) => Effect.succeed(clock.currentTimeMillisUnsafe())),
-      (now) => {
-        let stop: ((e: DeliveryError) => DeliveryError) | undefined
-        if (
-          attempts >= this.settings.retry.maxAttempts ||
-          now - startedAt >= this.settings.retry.maxElapsedMs
-        )
-          stop = (e) => e.with({ attempts })
-        else if (
-          this.budget !== undefined &&
-          !this.budget.tryAcquire(errors.some((e) => e.code === "Timeout"))
-        )
-          // Budget exhaustion keeps what the destination said (raw code, message, outcomeUnknown)
-          // and names the budget in the code: the engine chose not to retry.
-          stop = (e) =>
-            e.with({
-              code: "RetryBudgetExhausted",
-              retryable: true,
-              lastCode: e.code,
-              attempts,
-            })
-        if (stop !== undefined) {
-          for (let i = 0; i < retry.length; i++)
-            run.record(this.failure(retry[i]!, stop(errors[i]!), attempts))
-          keep([], [])
-          metrics = Effect.andThen(metrics, Metric.update(this.failed, retry.length))
-          return metrics
+        if (!r.ok) {
+          fail(entries[i]!, r.error)
+          continue
         }
-        counts.retried += retry.length
-        keep(retry, errors)
-        return metrics.pipe(
-          Effect.andThen(Metric.update(this.retried, retry.length)),
-          Effect.andThen(Effect.fail(new RetryPending(errors.some((e) => e.code === "Throttled")))),
-        )
-      },
-    )
+        delivered++
+        if (!keepDelivered) continue
+        const e = entries[i]!
+        const outcome: { -readonly [K in keyof Delivered]: Delivered[K] } = {
+          _tag: "Delivered",
+          destination: this.name,
+          eventId: e.event.id,
+          event: e.event,
+          attempts,
+        }
+        if (r.receipt !== undefined) outcome.receipt = r.receipt
+        if (e.sentId !== undefined) outcome.sentId = e.sentId
+        this.record(run, outcome)
+      }
+      if (!keepDelivered && delivered > 0) run.countDelivered(this.name, delivered)
+    }
+    if (delivered > 0) this.delivered.updateUnsafe(delivered, context)
+    if (requestSucceeded && retry === undefined) {
+      // AWS SDK standard mode: a successful retry gives back what it took, any other success one token.
+      if (job.retryCost > 0) this.budget?.refill(job.retryCost)
+      else this.budget?.refill()
+    }
+    job.retryCost = 0
+    if (retry === undefined) {
+      if (failed > 0) this.failed.updateUnsafe(failed, context)
+      job.entries = []
+      this.finish(job)
+      return Effect.void
+    }
+    const pending = retry
+    const pendingErrors = errors!
+    const elapsed = clock.currentTimeMillisUnsafe() - job.startedAt
+    let stop: ((e: DeliveryError) => DeliveryError) | undefined
+    if (attempts >= this.settings.retry.maxAttempts || elapsed >= this.settings.retry.maxElapsedMs)
+      stop = (e) => e.with({ attempts })
+    else if (this.budget !== undefined) {
+      const cost = this.budget.tryAcquire(timedOut)
+      if (cost === 0)
+        // Budget exhaustion keeps what the destination said (raw code, message, outcomeUnknown)
+        // and names the budget in the code: the engine chose not to retry.
+        stop = (e) => e.with({ code: "RetryBudgetExhausted", retryable: true, lastCode: e.code, attempts })
+      else job.retryCost = cost
+    }
+    if (stop !== undefined) {
+      for (let i = 0; i < pending.length; i++)
+        this.record(run, this.failure(pending[i]!, stop(pendingErrors[i]!), attempts))
+      this.failed.updateUnsafe(failed + pending.length, context)
+      job.entries = []
+      this.finish(job)
+      return Effect.void
+    }
+    if (failed > 0) this.failed.updateUnsafe(failed, context)
+    run.flushDeadLetters()
+    run.countsOf(this.name).retried += pending.length
+    this.retried.updateUnsafe(pending.length, context)
+    job.entries = pending
+    job.lastErrors = pendingErrors
+    const random = Context.get(context, Random.Random).nextDoubleUnsafe()
+    const delay = retryDelayMs(this.settings.retry, attempts, throttled, elapsed, random)
+    // The job waits off the workers; it counts against the queue bound meanwhile.
+    this.queuedEntries += pending.length
+    const requeue = Effect.sync(() => {
+      if (this.stopped || !this.outstanding.has(job)) return
+      Queue.offerUnsafe(this.queue, job)
+    })
+    if (delay <= 0) return requeue
+    const timer = Effect.andThen(Effect.sleep(Duration.millis(delay)), requeue)
+    return Effect.flatMap(Effect.forkIn(timer, this.scope!), (fiber) => {
+      this.timers.add(fiber)
+      fiber.addObserver(() => this.timers.delete(fiber))
+      return Effect.void
+    })
   }
 }

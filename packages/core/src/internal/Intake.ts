@@ -8,7 +8,7 @@ import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
 import { type Event, type Violation, validateEvent } from "../Event.ts"
 import { rejectionMessage } from "../Outcome.ts"
 import { BatchPacker, type PackedBatch, type PackRejection } from "../Packing.ts"
-import type { Destination, Entry, Job } from "./Destination.ts"
+import { type Destination, type Entry, Job } from "./Destination.ts"
 import type { Run } from "./Run.ts"
 
 const errorText = (error: unknown): { rawCode?: string; rawMessage: string } => {
@@ -218,7 +218,7 @@ export class Intake {
     const jobs = this.jobs[d]!
     const run = this.run
     return (batch: PackedBatch<Entry>) => {
-      jobs.push({ entries: batch.items, batchKey: batch.batchKey, run })
+      jobs.push(new Job(batch.items, batch.batchKey, run))
     }
   }
 
@@ -241,6 +241,7 @@ export class Intake {
    * Destinations are fed side by side, so a full queue of one does not hold back the others' requests.
    */
   private dispatch(): Effect.Effect<void> {
+    this.run.flushDeadLetters()
     const work: Array<Effect.Effect<void>> = []
     for (let d = 0; d < this.destinations.length; d++) {
       const destination = this.destinations[d]!

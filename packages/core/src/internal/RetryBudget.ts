@@ -1,7 +1,8 @@
 /**
  * The retry budget of one destination: a token bucket as in the AWS SDKs' standard retry mode.
- * Retries spend tokens, successes put one back; an empty bucket means the destination is failing
- * for everyone, so the engine stops multiplying load on it.
+ * Retries spend tokens; a successful retry gives back what it took, any other success one token
+ * (NO_RETRY_INCREMENT). An empty bucket means the destination is failing for everyone, so the
+ * engine stops multiplying load on it.
  */
 export interface RetryBudgetSettings {
   readonly capacity: number
@@ -28,16 +29,16 @@ export class RetryBudget {
     return this.tokens
   }
 
-  /** Takes the cost of one retry (more after a timeout); false when the bucket cannot pay it. */
-  tryAcquire(afterTimeout: boolean): boolean {
+  /** Takes the cost of one retry (more after a timeout); the tokens taken, 0 when the bucket cannot pay. */
+  tryAcquire(afterTimeout: boolean): number {
     const cost = afterTimeout ? this.settings.timeoutCost : this.settings.retryCost
-    if (this.tokens < cost) return false
+    if (this.tokens < cost) return 0
     this.tokens -= cost
-    return true
+    return cost
   }
 
-  /** A request succeeded: the destination is healthy again, a little. */
-  refill(): void {
-    this.tokens = Math.min(this.settings.capacity, this.tokens + this.settings.successRefill)
+  /** A request succeeded: `amount` is what its retry took, else `successRefill`. */
+  refill(amount: number = this.settings.successRefill): void {
+    this.tokens = Math.min(this.settings.capacity, this.tokens + amount)
   }
 }

@@ -5,8 +5,24 @@
  */
 import type { Effect } from "effect"
 import type { Event } from "../Event.ts"
-import { type DestinationCounts, emptyCounts, type Outcome, PublishResult } from "../Outcome.ts"
+import {
+  type DeadLetterCounts,
+  type DestinationCounts,
+  emptyCounts,
+  type Failed,
+  type Outcome,
+  PublishResult,
+  type Rejected,
+} from "../Outcome.ts"
 import type { Signal } from "./Signal.ts"
+
+/** Where a run's Rejected and Failed outcomes go as dead letters (see DeadLetterSink). */
+export interface DeadLetterTarget {
+  /** Encodes the outcome's dead letter and keeps it until `flush`. */
+  add(run: Run, outcome: Rejected | Failed): void
+  /** Sends what `add` kept, without waiting. */
+  flush(run: Run): void
+}
 
 export type RetainOutcomes = "all" | "problems" | "none"
 
@@ -17,6 +33,15 @@ export class Run {
   private unroutedCount = 0
   /** Requests handed to destinations and not settled yet. */
   private pending = 0
+  private deadLetters: { sent: number; failed: number } = { sent: 0, failed: 0 }
+  /** Events of the input `publish` did not read because the publisher closed (exact for arrays). */
+  unread = 0
+  /** `publish` stopped reading its input before the end because the publisher closed. */
+  inputCutShort = false
+  /** Dead letters encoded and not handed to the dead-letter destination yet. */
+  deadLetterEntries: Array<unknown> = []
+  /** Whether Delivered outcomes are needed as objects (retained or listened to), not just counted. */
+  readonly wantsDelivered: boolean
 
   constructor(
     private readonly destinations: ReadonlyArray<string>,
@@ -24,13 +49,18 @@ export class Run {
     private readonly onOutcome: ((outcome: Outcome) => void) | undefined,
     /** Shared by the publisher: whoever waits on any run re-checks when it changes. */
     private readonly signal: Signal,
+    private readonly deadLetterTarget: DeadLetterTarget | undefined = undefined,
   ) {
+    this.wantsDelivered = retain === "all" || onOutcome !== undefined
     this.resetCounts()
   }
 
   countsOf(destination: string): DestinationCounts {
-    return this.counts[destination]!
+    return this.counts[destination] ?? this.deadLetterRequests
   }
+
+  /** Requests of the dead-letter destination (not part of the result's per-destination counts). */
+  private deadLetterRequests: DestinationCounts = emptyCounts()
 
   record(outcome: Outcome): void {
     const c = this.counts[outcome.destination]!
@@ -44,7 +74,29 @@ export class Run {
         if (outcome.error.outcomeUnknown) c.outcomeUnknown++
       }
       if (this.retain !== "none") this.outcomes.push(outcome)
+      this.deadLetterTarget?.add(this, outcome)
     }
+    this.notifyListener(outcome)
+  }
+
+  /** Deliveries counted without an outcome object (nobody retains or listens to them). */
+  countDelivered(destination: string, n: number): void {
+    this.counts[destination]!.delivered += n
+  }
+
+  /** An outcome of the dead-letter destination: counted apart, listened to, never dead-lettered. */
+  recordDeadLetter(outcome: Outcome): void {
+    if (outcome._tag === "Delivered") this.deadLetters.sent++
+    else this.deadLetters.failed++
+    this.notifyListener(outcome)
+  }
+
+  /** Hands the dead letters recorded so far to the dead-letter destination. */
+  flushDeadLetters(): void {
+    if (this.deadLetterEntries.length > 0) this.deadLetterTarget?.flush(this)
+  }
+
+  private notifyListener(outcome: Outcome) {
     if (this.onOutcome !== undefined) {
       // A listener's bug must never break delivery.
       try {
@@ -87,6 +139,9 @@ export class Run {
       counts: this.counts,
       unrouted: this.unrouted,
       unroutedCount: this.unroutedCount,
+      deadLetters: this.deadLetters as DeadLetterCounts,
+      unread: this.unread,
+      inputCutShort: this.inputCutShort,
     })
   }
 
@@ -96,6 +151,7 @@ export class Run {
     this.outcomes = []
     this.unrouted = []
     this.unroutedCount = 0
+    this.deadLetters = { sent: 0, failed: 0 }
     this.resetCounts()
     return result
   }
