@@ -47,6 +47,7 @@ export const publisherDefaults = {
     overflow: "block",
   },
   closeDeadlineMs: 30_000,
+  closeDeadLetterDeadlineMs: 5_000,
   retainOutcomes: "all",
 } as const
 
@@ -60,6 +61,11 @@ export type PublishInput<E = never> =
 export interface CloseOptions {
   /** How long `close` may spend sending what is buffered or in flight. Default 30_000 ms. */
   readonly deadlineMs?: number
+  /**
+   * Extra time after the deadline for the dead-letter destination to take the pairs that close
+   * itself failed (`Closed`), so they are not lost with the process. Default 5_000 ms.
+   */
+  readonly deadLetterDeadlineMs?: number
 }
 
 /** The Effect face of a publisher. Destination errors are outcomes, never failures. */
@@ -309,7 +315,7 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
       return true
     }
 
-    const shutDown = (deadlineMs: number): Effect.Effect<PublishResult> =>
+    const shutDown = (deadlineMs: number, deadLetterDeadlineMs: number): Effect.Effect<PublishResult> =>
       Effect.gen(function* () {
         closing = true
         producer.beginClose()
@@ -319,8 +325,13 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
         // settles (as Closed) instead of waiting on them.
         for (const d of destinations) yield* d.stop
         yield* producer.stop
-        // The dead-letter destination goes last: what it could not send by now is counted failed.
+        // The dead-letter destination goes last, after a grace to take the pairs that close failed:
+        // what it could not send by then is counted in deadLetters.failed.
         if (deadLetterDestination !== undefined) {
+          yield* Effect.timeoutOption(
+            producerRun.waitUntil(() => !deadLetterDestination.busy),
+            Math.max(0, deadLetterDeadlineMs),
+          )
           yield* deadLetterDestination.stop
           yield* deadLetterDestination.close
         }
@@ -332,7 +343,12 @@ const makeEngine = (options: PublisherOptions): Effect.Effect<Engine, never, Sco
       Effect.suspend(() => {
         if (closed === undefined)
           closed = Effect.runSync(
-            Effect.cached(shutDown(options?.deadlineMs ?? publisherDefaults.closeDeadlineMs)),
+            Effect.cached(
+              shutDown(
+                options?.deadlineMs ?? publisherDefaults.closeDeadlineMs,
+                options?.deadLetterDeadlineMs ?? publisherDefaults.closeDeadLetterDeadlineMs,
+              ),
+            ),
           )
         return closed
       })

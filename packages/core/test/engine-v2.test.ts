@@ -220,9 +220,22 @@ describe("Publisher: dead letters", () => {
           deadLetter: stuckDlq.adapter,
         })
         for (const e of events(2)) yield* q.enqueue(e)
-        const cut = yield* withClockSteps(q.close({ deadlineMs: 500 }), 10)
+        const cut = yield* withClockSteps(q.close({ deadlineMs: 500, deadLetterDeadlineMs: 500 }), 10)
         assert.strictEqual(cut.failed, 2)
         assert.deepStrictEqual(cut.deadLetters, { sent: 0, failed: 2 })
+
+        // Pairs that close itself fails (Closed) still reach the dead-letter destination in its grace.
+        const stuck = scriptedAdapter({ latencyMs: 10_000 })
+        const fileLike = scriptedAdapter()
+        const r = yield* Publisher.make({
+          destinations: { stuck: stuck.adapter },
+          deadLetter: fileLike.adapter,
+        })
+        for (const e of events(3)) yield* r.enqueue(e)
+        const closedResult = yield* withClockSteps(r.close({ deadlineMs: 100 }), 10)
+        assert.strictEqual(closedResult.failed, 3)
+        assert.deepStrictEqual(closedResult.deadLetters, { sent: 3, failed: 0 })
+        assert.strictEqual(fileLike.requests.flatMap((q) => q.ids).length, 3)
       }).pipe(Effect.scoped),
   )
 })

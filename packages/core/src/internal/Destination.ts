@@ -260,6 +260,8 @@ export class Destination {
   private finish(job: Job) {
     job.run.flushDeadLetters()
     if (this.outstanding.delete(job)) job.run.settled()
+    // Whoever waits for this destination to go idle (close's dead-letter grace) re-checks.
+    if (this.outstanding.size === 0) job.run.notify()
   }
 
   private failure(e: Entry, error: DeliveryError, attempts: number): Failed {
