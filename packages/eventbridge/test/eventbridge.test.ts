@@ -2,18 +2,22 @@
  * The adapter against the emulator, with the real SDK client over HTTP: what is stored, what each
  * error code becomes, and what the emulator received per request.
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge"
 import {
   type Emulator,
   putEventsEntrySize as emulatorEntrySize,
   startEmulator,
 } from "@eventport/aws-emulator"
 import {
-  type Adapter,
+  emulatorClientConfig,
+  encodeAll,
+  entryErrorOf,
+  sendBatch,
+  sendFailingBatch,
+} from "@eventport/aws-emulator/conformance"
+import {
   createEvent,
   createPublisher,
-  type DeliveryError,
-  type EntryResult,
   type Event,
   type EventInput,
   type JsonValue,
@@ -32,47 +36,18 @@ beforeAll(async () => {
 afterAll(() => emulator.stop())
 beforeEach(() => emulator.reset())
 
-const clientConfig = () => ({
-  endpoint: emulator.endpoint,
-  region: "us-east-1",
-  credentials: emulator.credentials,
-})
 const adapterFor = (options: EventBridgeOptions = {}) =>
-  eventBridge({ clientConfig: clientConfig(), ...options })
+  eventBridge({ clientConfig: emulatorClientConfig(emulator), ...options })
 
 const event = (fields: Partial<EventInput> = {}): Event =>
   createEvent({ type: "order.created", source: "shop", data: { orderId: 42 }, ...fields })
-
-const encodeAll = (adapter: Adapter<PutEventsRequestEntry>, events: ReadonlyArray<Event>) =>
-  events.map((e) => {
-    const result = adapter.encode(e)
-    if (result._tag !== "Encoded")
-      throw new Error(`unexpected rejection: ${JSON.stringify(result.violations)}`)
-    return result.entry
-  })
-
-/** One request, as the engine makes it. */
-const send = (adapter: Adapter<PutEventsRequestEntry>, events: ReadonlyArray<Event>) =>
-  Effect.runPromise(adapter.send({ entries: encodeAll(adapter, events), batchKey: undefined, attempt: 1 }))
-
-/** One request that fails as a whole: its DeliveryError. */
-const sendFailing = (adapter: Adapter<PutEventsRequestEntry>, events: ReadonlyArray<Event>) =>
-  Effect.runPromise(
-    Effect.flip(adapter.send({ entries: encodeAll(adapter, events), batchKey: undefined, attempt: 1 })),
-  )
-
-const errorOf = (result: EntryResult | undefined): DeliveryError => {
-  if (result === undefined || result.ok)
-    throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
-  return result.error
-}
 
 describe("eventBridge against the emulator", () => {
   it("delivers entries to several buses in one request, with EventIds as receipts", async () => {
     const adapter = adapterFor({ eventBusName: (e) => (e.type === "audit" ? "audit" : "orders") })
     const time = new Date("2026-11-02T08:30:00.250Z")
     const events = [event({ time }), event({ type: "audit", data: { who: "ana" } }), event()]
-    const results = await send(adapter, events)
+    const results = await sendBatch(adapter, events)
 
     expect(results.map((r) => r.ok)).toEqual([true, true, true])
     const orders = emulator.store.entriesFor("eventbridge", "orders")
@@ -93,7 +68,7 @@ describe("eventBridge against the emulator", () => {
   it("sends Resources and TraceHeader; the default bus when none is named", async () => {
     const adapter = adapterFor({ resources: ["arn:aws:s3:::bucket"], traceHeader: (e) => `Root=1-${e.id}` })
     const e = event()
-    await send(adapter, [e])
+    await sendBatch(adapter, [e])
     const [stored] = emulator.store.entriesFor("eventbridge", "default")
     expect(stored).toMatchObject({ resources: ["arn:aws:s3:::bucket"], traceHeader: `Root=1-${e.id}` })
   })
@@ -105,20 +80,24 @@ describe("eventBridge against the emulator", () => {
       message: `${rawCode} says no`,
       match: { DetailType: "bad" },
     })
-    const results = await send(adapterFor(), [event(), event({ type: "bad" }), event()])
+    const results = await sendBatch(adapterFor(), [event(), event({ type: "bad" }), event()])
     expect(results.map((r) => r.ok)).toEqual([true, false, true])
-    expect(errorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
+    expect(entryErrorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
     expect(emulator.store.eventbridge.count).toBe(2)
   })
 
   it("an entry error code the table does not know is Unknown, not retryable", async () => {
     emulator.faults.set({ type: "entryError", code: "BrandNewError", message: "new" })
-    const [result] = await send(adapterFor(), [event()])
-    expect(errorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "BrandNewError" })
+    const [result] = await sendBatch(adapterFor(), [event()])
+    expect(entryErrorOf(result)).toMatchObject({
+      code: "Unknown",
+      retryable: false,
+      rawCode: "BrandNewError",
+    })
   })
 
   it("the service's own per-entry rejection (an entry without Detail) is InvalidArgument, not retryable", async () => {
-    const client = new EventBridgeClient({ ...clientConfig(), maxAttempts: 1 })
+    const client = new EventBridgeClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const adapter = eventBridge({ client })
     const [good] = encodeAll(adapter, [event()])
     const { Detail: _, ...noDetail } = good!
@@ -126,7 +105,7 @@ describe("eventBridge against the emulator", () => {
       adapter.send({ entries: [good!, noDetail], batchKey: undefined, attempt: 1 }),
     )
     expect(results[0]?.ok).toBe(true)
-    expect(errorOf(results[1])).toMatchObject({
+    expect(entryErrorOf(results[1])).toMatchObject({
       code: "InvalidRequest",
       retryable: false,
       rawCode: "InvalidArgument",
@@ -151,16 +130,17 @@ describe("eventBridge against the emulator", () => {
     ],
   ] as const)("whole-request error %o → %o", async (error, expected) => {
     emulator.faults.set({ type: "requestError", error, times: 1 })
-    const failure = await sendFailing(adapterFor(), [event(), event()])
+    const failure = await sendFailingBatch(adapterFor(), [event(), event()])
     expect(failure).toMatchObject(expected)
     expect(emulator.store.eventbridge.count).toBe(0)
   })
 
   it("makes its client with SDK retries off, whatever clientConfig says", async () => {
     emulator.faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
-    const failure = await sendFailing(eventBridge({ clientConfig: { ...clientConfig(), maxAttempts: 5 } }), [
-      event(),
-    ])
+    const failure = await sendFailingBatch(
+      eventBridge({ clientConfig: { ...emulatorClientConfig(emulator), maxAttempts: 5 } }),
+      [event()],
+    )
     expect(failure.code).toBe("Throttled")
     expect(emulator.requests.counts().total).toBe(1)
   })
@@ -168,13 +148,13 @@ describe("eventBridge against the emulator", () => {
   it("a bare HTTP 413 is PayloadTooLarge, not retryable", async () => {
     // The emulator answers bodies over 16 MiB with a bare 413, as AWS's front end does.
     const adapter = adapterFor({ maxRequestBytes: Number.POSITIVE_INFINITY })
-    const failure = await sendFailing(adapter, [event({ data: { blob: "x".repeat(17 * 1024 * 1024) } })])
+    const failure = await sendFailingBatch(adapter, [event({ data: { blob: "x".repeat(17 * 1024 * 1024) } })])
     expect(failure).toMatchObject({ code: "PayloadTooLarge", retryable: false, httpStatus: 413 })
   })
 
   it("a dropped connection after the entries were stored is a retryable failure with an unknown outcome", async () => {
     emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const failure = await sendFailing(adapterFor(), [event()])
+    const failure = await sendFailingBatch(adapterFor(), [event()])
     expect(failure).toMatchObject({ retryable: true, outcomeUnknown: true })
     // The SDK's node handler renames ECONNRESET to TimeoutError, which the core reads as Timeout.
     expect(["Network", "Timeout"]).toContain(failure.code)
@@ -182,7 +162,7 @@ describe("eventBridge against the emulator", () => {
   })
 
   it("leaves a caller's client open on close", async () => {
-    const client = new EventBridgeClient({ ...clientConfig(), maxAttempts: 1 })
+    const client = new EventBridgeClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const adapter = eventBridge({ client })
     await Effect.runPromise(adapter.close)
     const output = await client.send(
@@ -202,7 +182,7 @@ describe("entry size: the adapter's rule is the emulator's", () => {
     const baseBytes = (adapter.encode(base) as { bytes: number }).bytes
     const exact = event({ data: { p: "y".repeat(1000 - baseBytes) } })
     expect((adapter.encode(exact) as { bytes: number }).bytes).toBe(1000)
-    expect((await send(adapter, [exact]))[0]?.ok).toBe(true)
+    expect((await sendBatch(adapter, [exact]))[0]?.ok).toBe(true)
     expect(emulator.store.eventbridge.count).toBe(1)
   })
 
@@ -214,7 +194,7 @@ describe("entry size: the adapter's rule is the emulator's", () => {
         fc.dictionary(fc.string(), fc.string()),
         fc.array(fc.string({ maxLength: 50 }), { maxLength: 3 }),
         (type, source, data, resources) => {
-          const result = eventBridge({ clientConfig: clientConfig(), resources }).encode(
+          const result = eventBridge({ clientConfig: emulatorClientConfig(emulator), resources }).encode(
             createEvent({ type, source, data }),
           )
           if (result._tag !== "Encoded") return
@@ -232,7 +212,7 @@ describe("entry size: the adapter's rule is the emulator's", () => {
     const events = [event({ data: { p: "y".repeat(480) } }), event({ data: { p: "y".repeat(480) } })]
     const total = events.reduce((sum, e) => sum + (adapter.encode(e) as { bytes: number }).bytes, 0)
     expect(total).toBeGreaterThan(1000)
-    const failure = await sendFailing(adapter, events)
+    const failure = await sendFailingBatch(adapter, events)
     expect(failure).toMatchObject({ code: "InvalidRequest", rawCode: "ValidationException" })
     expect(failure.rawMessage).toContain("over the limit")
   })
@@ -258,8 +238,8 @@ describe("reading a PutEvents response", () => {
     const results = readPutEventsResults(3, { FailedEntryCount: 2, Entries: [ok("a"), {}] })
     expect(results[0]).toEqual({ ok: true, receipt: "a" })
     for (const result of results.slice(1))
-      expect(errorOf(result)).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
-    expect(errorOf(results[2]).rawMessage).toContain("2 entries for 3 sent")
+      expect(entryErrorOf(result)).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
+    expect(entryErrorOf(results[2]).rawMessage).toContain("2 entries for 3 sent")
   })
 
   it("a FailedEntryCount above the listed failures puts the listed successes in doubt", () => {
@@ -267,12 +247,12 @@ describe("reading a PutEvents response", () => {
       FailedEntryCount: 2,
       Entries: [ok("a"), failed("InternalFailure"), ok("c")],
     })
-    expect(errorOf(results[0])).toMatchObject({ code: "Unknown", outcomeUnknown: true })
-    expect(errorOf(results[0]).rawMessage).toContain(
+    expect(entryErrorOf(results[0])).toMatchObject({ code: "Unknown", outcomeUnknown: true })
+    expect(entryErrorOf(results[0]).rawMessage).toContain(
       "FailedEntryCount is 2 but the response lists 1 failed of 3",
     )
-    expect(errorOf(results[1])).toMatchObject({ code: "InternalFailure", retryable: true })
-    expect(errorOf(results[2])).toMatchObject({ code: "Unknown", outcomeUnknown: true })
+    expect(entryErrorOf(results[1])).toMatchObject({ code: "InternalFailure", retryable: true })
+    expect(entryErrorOf(results[2])).toMatchObject({ code: "Unknown", outcomeUnknown: true })
   })
 
   it("a FailedEntryCount below the listed failures marks those failures as possibly applied", () => {
@@ -281,7 +261,7 @@ describe("reading a PutEvents response", () => {
       Entries: [ok("a"), failed("InternalFailure")],
     })
     expect(results[0]).toEqual({ ok: true, receipt: "a" })
-    expect(errorOf(results[1])).toMatchObject({
+    expect(entryErrorOf(results[1])).toMatchObject({
       code: "InternalFailure",
       retryable: true,
       outcomeUnknown: true,

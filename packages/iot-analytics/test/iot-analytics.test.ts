@@ -5,11 +5,15 @@
 import { BatchPutMessageCommand, IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
 import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
-  type Adapter,
+  emulatorClientConfig,
+  encodeAll,
+  entryErrorOf,
+  sendBatch,
+  sendFailingBatch,
+} from "@eventport/aws-emulator/conformance"
+import {
   createEvent,
   createPublisher,
-  type DeliveryError,
-  type EntryResult,
   type Event,
   type EventInput,
   type JsonValue,
@@ -21,7 +25,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import {
   checkFieldNames,
   entryErrorCodes,
-  type IotAnalyticsEntry,
   type IotAnalyticsOptions,
   iotAnalytics,
   requestErrorCodes,
@@ -35,46 +38,17 @@ beforeAll(async () => {
 afterAll(() => emulator.stop())
 beforeEach(() => emulator.reset())
 
-const clientConfig = () => ({
-  endpoint: emulator.endpoint,
-  region: "us-east-1",
-  credentials: emulator.credentials,
-})
 const adapterFor = (options: Partial<IotAnalyticsOptions> = {}) =>
-  iotAnalytics({ channelName: "telemetry", clientConfig: clientConfig(), ...options })
+  iotAnalytics({ channelName: "telemetry", clientConfig: emulatorClientConfig(emulator), ...options })
 
 const event = (fields: Partial<EventInput> = {}): Event =>
   createEvent({ type: "reading", source: "sensor", data: { temp_01: 21.5 }, ...fields })
-
-const encodeAll = (adapter: Adapter<IotAnalyticsEntry>, events: ReadonlyArray<Event>) =>
-  events.map((e) => {
-    const result = adapter.encode(e)
-    if (result._tag !== "Encoded")
-      throw new Error(`unexpected rejection: ${JSON.stringify(result.violations)}`)
-    return result.entry
-  })
-
-/** One request, as the engine makes it. */
-const send = (adapter: Adapter<IotAnalyticsEntry>, events: ReadonlyArray<Event>, batchKey = "telemetry") =>
-  Effect.runPromise(adapter.send({ entries: encodeAll(adapter, events), batchKey, attempt: 1 }))
-
-/** One request that fails as a whole: its DeliveryError. */
-const sendFailing = (adapter: Adapter<IotAnalyticsEntry>, events: ReadonlyArray<Event>) =>
-  Effect.runPromise(
-    Effect.flip(adapter.send({ entries: encodeAll(adapter, events), batchKey: "telemetry", attempt: 1 })),
-  )
-
-const errorOf = (result: EntryResult | undefined): DeliveryError => {
-  if (result === undefined || result.ok)
-    throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
-  return result.error
-}
 
 describe("iotAnalytics against the emulator", () => {
   it("delivers JSON messages to the channel, messageId = event id", async () => {
     const adapter = adapterFor()
     const events = [event({ data: { temp_01: 1, a_b: { T_1: true } } }), event({ data: { _temp_01: 2 } })]
-    const results = await send(adapter, events)
+    const results = await sendBatch(adapter, events)
     expect(results).toEqual([{ ok: true }, { ok: true }])
     const stored = emulator.store.entriesFor("iotanalytics", "telemetry")
     expect(stored.map((m) => m.messageId)).toEqual(events.map((e) => e.id))
@@ -85,7 +59,7 @@ describe("iotAnalytics against the emulator", () => {
 
   it("sends binary data as the raw payload bytes", async () => {
     const bytes = new Uint8Array([0x7b, 0xff, 0x00, 0x2d, 0x10])
-    await send(adapterFor(), [event({ data: bytes })])
+    await sendBatch(adapterFor(), [event({ data: bytes })])
     const [stored] = emulator.store.iotanalytics.entries
     expect(new Uint8Array(stored!.payload)).toEqual(bytes)
   })
@@ -94,7 +68,7 @@ describe("iotAnalytics against the emulator", () => {
     const adapter = adapterFor()
     const e = event({ id: "capteur-été-1" })
     const encodedEvent = adapter.encode(e)
-    await send(adapter, [e])
+    await sendBatch(adapter, [e])
     const [stored] = emulator.store.iotanalytics.entries
     expect(encodedEvent._tag === "Encoded" && encodedEvent.sentId).toBe(stored!.messageId)
     expect(stored!.messageId).toMatch(/^sha256-/)
@@ -105,7 +79,7 @@ describe("iotAnalytics against the emulator", () => {
     const a = adapter.encode(event({ subject: "line_1" }))
     const b = adapter.encode(event({ subject: "line_2" }))
     expect([a, b].map((r) => r._tag === "Encoded" && r.batchKey)).toEqual(["line_1", "line_2"])
-    await send(adapter, [event({ subject: "line_1" })], "line_1")
+    await sendBatch(adapter, [event({ subject: "line_1" })])
     expect(emulator.store.counts().iotanalytics.byTarget).toEqual({ line_1: 1 })
   })
 
@@ -117,9 +91,9 @@ describe("iotAnalytics against the emulator", () => {
       message: `${rawCode} says no`,
       match: { id: bad.id },
     })
-    const results = await send(adapterFor(), [event(), bad, event()])
+    const results = await sendBatch(adapterFor(), [event(), bad, event()])
     expect(results.map((r) => r.ok)).toEqual([true, false, true])
-    expect(errorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
+    expect(entryErrorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
     expect(emulator.store.iotanalytics.count).toBe(2)
   })
 
@@ -129,9 +103,13 @@ describe("iotAnalytics against the emulator", () => {
       { type: "entryError", code: "ThrottlingException", match: { id: a.id } },
       { type: "entryError", code: "SomethingNew", match: { id: b.id } },
     ])
-    const results = await send(adapterFor(), [a, b])
-    expect(errorOf(results[0])).toMatchObject({ code: "Throttled", retryable: true })
-    expect(errorOf(results[1])).toMatchObject({ code: "Unknown", retryable: false, rawCode: "SomethingNew" })
+    const results = await sendBatch(adapterFor(), [a, b])
+    expect(entryErrorOf(results[0])).toMatchObject({ code: "Throttled", retryable: true })
+    expect(entryErrorOf(results[1])).toMatchObject({
+      code: "Unknown",
+      retryable: false,
+      rawCode: "SomethingNew",
+    })
   })
 
   it("failures map back by messageId; one for a messageId that was not sent puts the unlisted messages in doubt", () => {
@@ -151,13 +129,13 @@ describe("iotAnalytics against the emulator", () => {
         { messageId: "zzz", errorCode: "InvalidRequestException" },
       ],
     })
-    expect(errorOf(stray[0])).toMatchObject({ code: "InternalFailure", retryable: true })
-    expect(errorOf(stray[1])).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
-    expect(errorOf(stray[1]).rawMessage).toContain("zzz")
+    expect(entryErrorOf(stray[0])).toMatchObject({ code: "InternalFailure", retryable: true })
+    expect(entryErrorOf(stray[1])).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
+    expect(entryErrorOf(stray[1]).rawMessage).toContain("zzz")
   })
 
   it("the service's own field-name rejection is an InvalidRequest for that message only", async () => {
-    const client = new IoTAnalyticsClient({ ...clientConfig(), maxAttempts: 1 })
+    const client = new IoTAnalyticsClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const adapter = iotAnalytics({ channelName: "telemetry", client })
     const [good] = encodeAll(adapter, [event()])
     const bad = { channelName: "telemetry", messageId: "m-bad", payload: Buffer.from('{"temp-01":1}') }
@@ -165,7 +143,7 @@ describe("iotAnalytics against the emulator", () => {
       adapter.send({ entries: [good!, bad], batchKey: "telemetry", attempt: 1 }),
     )
     expect(results[0]).toEqual({ ok: true })
-    expect(errorOf(results[1])).toMatchObject({
+    expect(entryErrorOf(results[1])).toMatchObject({
       code: "InvalidRequest",
       retryable: false,
       rawCode: "InvalidRequestException",
@@ -186,7 +164,7 @@ describe("iotAnalytics against the emulator", () => {
       type: "requestError",
       error: { code: rawCode, status: expected.httpStatus, message: "nope" },
     })
-    const error = await sendFailing(adapterFor(), [event(), event()])
+    const error = await sendFailingBatch(adapterFor(), [event(), event()])
     expect(error).toMatchObject({
       code: expected.code,
       retryable: expected.retryable,
@@ -198,13 +176,13 @@ describe("iotAnalytics against the emulator", () => {
 
   it("an unknown channel is the service's 404 ResourceNotFoundException", async () => {
     emulator.faults.set({ type: "requestError", error: { code: "ResourceNotFoundException", status: 404 } })
-    const error = await sendFailing(adapterFor(), [event()])
+    const error = await sendFailingBatch(adapterFor(), [event()])
     expect(error).toMatchObject({ code: "NotFound", retryable: false })
   })
 
   it("a connection dropped after the request was applied is an unknown outcome", async () => {
     emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const error = await sendFailing(adapterFor(), [event()])
+    const error = await sendFailingBatch(adapterFor(), [event()])
     expect(error).toMatchObject({ retryable: true, outcomeUnknown: true })
     // The SDK's node handler reports the reset socket as a TimeoutError ("socket hang up").
     expect(["Network", "Timeout"]).toContain(error.code)
@@ -265,7 +243,7 @@ describe("iotAnalytics against the emulator", () => {
       },
     )
     const samples = fc.sample(payload, { numRuns: 80, seed: 42 })
-    const client = new IoTAnalyticsClient({ ...clientConfig(), maxAttempts: 1 })
+    const client = new IoTAnalyticsClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const adapter = iotAnalytics({ channelName: "telemetry", client })
     const entries = samples.map((data, i) => ({
       channelName: "telemetry",
@@ -295,7 +273,7 @@ describe("iotAnalytics against the emulator", () => {
       if (r._tag !== "Encoded") throw new Error("rejected")
       return r.bytes
     })
-    await send(adapter, events)
+    await sendBatch(adapter, events)
     expect(emulator.store.iotanalytics.entries.map((m) => m.payload.byteLength)).toEqual(sizes)
   })
 })

@@ -2,14 +2,17 @@
  * The adapter against the emulator, with the real SDK client over HTTP: what is stored (the payload
  * byte for byte), what each error code becomes, and what the emulator received per request.
  */
-import { IoTEventsDataClient, type Message } from "@aws-sdk/client-iot-events-data"
+import { IoTEventsDataClient } from "@aws-sdk/client-iot-events-data"
 import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
-  type Adapter,
+  emulatorClientConfig,
+  entryErrorOf,
+  sendBatch,
+  sendFailingBatch,
+} from "@eventport/aws-emulator/conformance"
+import {
   createEvent,
   createPublisher,
-  type DeliveryError,
-  type EntryResult,
   type Event,
   type EventInput,
   type JsonValue,
@@ -28,40 +31,11 @@ beforeAll(async () => {
 afterAll(() => emulator.stop())
 beforeEach(() => emulator.reset())
 
-const clientConfig = () => ({
-  endpoint: emulator.endpoint,
-  region: "us-east-1",
-  credentials: emulator.credentials,
-})
 const adapterFor = (options: Partial<IotEventsOptions> = {}) =>
-  iotEvents({ inputName: "temperatures", clientConfig: clientConfig(), ...options })
+  iotEvents({ inputName: "temperatures", clientConfig: emulatorClientConfig(emulator), ...options })
 
 const event = (fields: Partial<EventInput> = {}): Event =>
   createEvent({ type: "reading", source: "sensor-7", data: { temp: 21.5 }, ...fields })
-
-const encodeAll = (adapter: Adapter<Message>, events: ReadonlyArray<Event>) =>
-  events.map((e) => {
-    const result = adapter.encode(e)
-    if (result._tag !== "Encoded")
-      throw new Error(`unexpected rejection: ${JSON.stringify(result.violations)}`)
-    return result.entry
-  })
-
-/** One request, as the engine makes it. */
-const send = (adapter: Adapter<Message>, events: ReadonlyArray<Event>) =>
-  Effect.runPromise(adapter.send({ entries: encodeAll(adapter, events), batchKey: undefined, attempt: 1 }))
-
-/** One request that fails as a whole: its DeliveryError. */
-const sendFailing = (adapter: Adapter<Message>, events: ReadonlyArray<Event>) =>
-  Effect.runPromise(
-    Effect.flip(adapter.send({ entries: encodeAll(adapter, events), batchKey: undefined, attempt: 1 })),
-  )
-
-const errorOf = (result: EntryResult | undefined): DeliveryError => {
-  if (result === undefined || result.ok)
-    throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
-  return result.error
-}
 
 describe("iotEvents against the emulator", () => {
   it("delivers messages to several inputs in one request; the stored payload is exactly the data's JSON", async () => {
@@ -69,7 +43,7 @@ describe("iotEvents against the emulator", () => {
     const time = new Date("2026-11-02T08:30:00.250Z")
     const data = { temp: 21.5, label: "Küche ☕", nested: { list: [1, null, true] } }
     const events = [event({ data, time }), event({ type: "alarm", data: { on: true } })]
-    const results = await send(adapter, events)
+    const results = await sendBatch(adapter, events)
 
     expect(results).toEqual([{ ok: true }, { ok: true }])
     const [stored] = emulator.store.entriesFor("iotevents", "temperatures")
@@ -83,7 +57,7 @@ describe("iotEvents against the emulator", () => {
 
   it("stores binary data byte for byte", async () => {
     const bytes = new Uint8Array([0, 1, 2, 250, 255])
-    await send(adapterFor(), [event({ data: bytes })])
+    await sendBatch(adapterFor(), [event({ data: bytes })])
     expect(Buffer.from(emulator.store.iotevents.entries[0]!.payload)).toEqual(Buffer.from(bytes))
   })
 
@@ -91,7 +65,7 @@ describe("iotEvents against the emulator", () => {
     const e = event({ id: "order:42/line:7" })
     const encoded = adapterFor().encode(e)
     expect(encoded._tag === "Encoded" && encoded.sentId).toBe(messageIdFor(e.id))
-    await send(adapterFor(), [e])
+    await sendBatch(adapterFor(), [e])
     expect(emulator.store.iotevents.entries[0]?.messageId).toBe(messageIdFor(e.id))
   })
 
@@ -105,17 +79,25 @@ describe("iotEvents against the emulator", () => {
         message: `${rawCode} says no`,
         match: { id: messageIdFor(events[1]!.id) },
       })
-      const results = await send(adapterFor(), events)
+      const results = await sendBatch(adapterFor(), events)
       expect(results.map((r) => r.ok)).toEqual([true, false, true])
-      expect(errorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
+      expect(entryErrorOf(results[1])).toMatchObject({
+        ...expected,
+        rawCode,
+        rawMessage: `${rawCode} says no`,
+      })
       expect(emulator.store.iotevents.count).toBe(2)
     },
   )
 
   it("a message error code the table does not know is Unknown, not retryable", async () => {
     emulator.faults.set({ type: "entryError", code: "BrandNewError", message: "new" })
-    const [result] = await send(adapterFor(), [event()])
-    expect(errorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "BrandNewError" })
+    const [result] = await sendBatch(adapterFor(), [event()])
+    expect(entryErrorOf(result)).toMatchObject({
+      code: "Unknown",
+      retryable: false,
+      rawCode: "BrandNewError",
+    })
   })
 
   it.each([
@@ -134,30 +116,33 @@ describe("iotEvents against the emulator", () => {
     ],
   ] as const)("whole-request error %o → %o", async (error, expected) => {
     emulator.faults.set({ type: "requestError", error, times: 1 })
-    expect(await sendFailing(adapterFor(), [event(), event()])).toMatchObject(expected)
+    expect(await sendFailingBatch(adapterFor(), [event(), event()])).toMatchObject(expected)
     expect(emulator.store.iotevents.count).toBe(0)
   })
 
   it("makes its client with SDK retries off, whatever clientConfig says", async () => {
     emulator.faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
-    const adapter = iotEvents({ inputName: "i", clientConfig: { ...clientConfig(), maxAttempts: 5 } })
-    expect((await sendFailing(adapter, [event()])).code).toBe("Throttled")
+    const adapter = iotEvents({
+      inputName: "i",
+      clientConfig: { ...emulatorClientConfig(emulator), maxAttempts: 5 },
+    })
+    expect((await sendFailingBatch(adapter, [event()])).code).toBe("Throttled")
     expect(emulator.requests.counts().total).toBe(1)
   })
 
   it("two events with one id in a batch: the first is sent, the other fails retryably instead of failing the request", async () => {
     const first = event({ id: "same" })
     const second = event({ id: "same", data: { temp: 30 } })
-    const results = await send(adapterFor(), [first, event(), second])
+    const results = await sendBatch(adapterFor(), [first, event(), second])
     expect(results.map((r) => r.ok)).toEqual([true, true, false])
-    expect(errorOf(results[2])).toMatchObject({ retryable: true, rawCode: "DuplicateMessageId" })
+    expect(entryErrorOf(results[2])).toMatchObject({ retryable: true, rawCode: "DuplicateMessageId" })
     expect(emulator.store.iotevents.entries.map((m) => m.payloadText)).toContain('{"temp":21.5}')
     expect(emulator.requests.list()[0]?.entryCount).toBe(2)
   })
 
   it("a dropped connection after the messages were stored is a retryable failure with an unknown outcome", async () => {
     emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const failure = await sendFailing(adapterFor(), [event()])
+    const failure = await sendFailingBatch(adapterFor(), [event()])
     expect(failure).toMatchObject({ retryable: true, outcomeUnknown: true })
     // The SDK's node handler renames ECONNRESET to TimeoutError, which the core reads as Timeout.
     expect(["Network", "Timeout"]).toContain(failure.code)
@@ -165,10 +150,10 @@ describe("iotEvents against the emulator", () => {
   })
 
   it("leaves a caller's client open on close", async () => {
-    const client = new IoTEventsDataClient({ ...clientConfig(), maxAttempts: 1 })
+    const client = new IoTEventsDataClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const adapter = iotEvents({ inputName: "i", client })
     await Effect.runPromise(adapter.close)
-    expect(await send(iotEvents({ inputName: "i", client }), [event()])).toEqual([{ ok: true }])
+    expect(await sendBatch(iotEvents({ inputName: "i", client }), [event()])).toEqual([{ ok: true }])
     client.destroy()
   })
 })
@@ -180,13 +165,13 @@ describe("payload size: the adapter's measure is the emulator's", () => {
     const adapter = adapterFor()
     const events = [withPayload(500), withPayload(524)]
     expect(events.map((e) => (adapter.encode(e) as { bytes: number }).bytes)).toEqual([500, 524])
-    expect(await send(adapter, events)).toEqual([{ ok: true }, { ok: true }])
+    expect(await sendBatch(adapter, events)).toEqual([{ ok: true }, { ok: true }])
   })
 
   it("one byte more is refused whole by the emulator: the engine must split it, as the declared limit says", async () => {
     const adapter = adapterFor()
     expect(adapter.limits.maxRequestBytes).toBe(1024)
-    const failure = await sendFailing(adapter, [withPayload(500), withPayload(525)])
+    const failure = await sendFailingBatch(adapter, [withPayload(500), withPayload(525)])
     expect(failure).toMatchObject({
       code: "InvalidRequest",
       retryable: false,
@@ -217,9 +202,13 @@ describe("reading a BatchPutMessage response", () => {
         { messageId: "zzz", errorCode: "InvalidRequestException" },
       ],
     })
-    expect(errorOf(results[0])).toMatchObject({ code: "InternalFailure", retryable: true })
-    expect(errorOf(results[1])).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
-    expect(errorOf(results[1]).rawMessage).toContain("zzz")
+    expect(entryErrorOf(results[0])).toMatchObject({ code: "InternalFailure", retryable: true })
+    expect(entryErrorOf(results[1])).toMatchObject({
+      code: "Unknown",
+      retryable: false,
+      outcomeUnknown: true,
+    })
+    expect(entryErrorOf(results[1]).rawMessage).toContain("zzz")
   })
 })
 

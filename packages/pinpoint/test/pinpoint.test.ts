@@ -5,15 +5,13 @@
 import { PinpointClient } from "@aws-sdk/client-pinpoint"
 import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
-  type Adapter,
-  createEvent,
-  createPublisher,
-  type DeliveryError,
-  type EntryResult,
-  type Event,
-  type EventInput,
-  packBatches,
-} from "@eventport/core"
+  emulatorClientConfig,
+  encodeAll,
+  entryErrorOf,
+  sendBatch,
+  sendFailingBatch,
+} from "@eventport/aws-emulator/conformance"
+import { createEvent, createPublisher, type Event, type EventInput, packBatches } from "@eventport/core"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
@@ -34,13 +32,8 @@ beforeAll(async () => {
 afterAll(() => emulator.stop())
 beforeEach(() => emulator.reset())
 
-const clientConfig = () => ({
-  endpoint: emulator.endpoint,
-  region: "us-east-1",
-  credentials: emulator.credentials,
-})
 const adapterFor = (options: Partial<PinpointOptions> = {}) =>
-  pinpoint({ applicationId: "app-1", clientConfig: clientConfig(), ...options })
+  pinpoint({ applicationId: "app-1", clientConfig: emulatorClientConfig(emulator), ...options })
 
 const event = (fields: Partial<EventInput> = {}): Event =>
   createEvent({
@@ -51,30 +44,6 @@ const event = (fields: Partial<EventInput> = {}): Event =>
     ...fields,
   })
 
-const encodeAll = (adapter: Adapter<PinpointEntry>, events: ReadonlyArray<Event>) =>
-  events.map((e) => {
-    const result = adapter.encode(e)
-    if (result._tag !== "Encoded")
-      throw new Error(`unexpected rejection: ${JSON.stringify(result.violations)}`)
-    return result.entry
-  })
-
-/** One request, as the engine makes it. */
-const send = (adapter: Adapter<PinpointEntry>, events: ReadonlyArray<Event>, batchKey = "app-1") =>
-  Effect.runPromise(adapter.send({ entries: encodeAll(adapter, events), batchKey, attempt: 1 }))
-
-/** One request that fails as a whole: its DeliveryError. */
-const sendFailing = (adapter: Adapter<PinpointEntry>, events: ReadonlyArray<Event>) =>
-  Effect.runPromise(
-    Effect.flip(adapter.send({ entries: encodeAll(adapter, events), batchKey: "app-1", attempt: 1 })),
-  )
-
-const errorOf = (result: EntryResult | undefined): DeliveryError => {
-  if (result === undefined || result.ok)
-    throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
-  return result.error
-}
-
 describe("pinpoint against the emulator", () => {
   it("delivers events grouped by endpoint id, with ISO timestamps, attributes and metrics", async () => {
     const adapter = adapterFor({ endpoint: (e) => ({ ChannelType: "CUSTOM", Address: `addr-${e.subject}` }) })
@@ -84,7 +53,7 @@ describe("pinpoint against the emulator", () => {
       event({ subject: "endpoint-2", type: "song.skipped", data: { genre: "rock" } }),
       event({ data: { seconds: 7 } }),
     ]
-    const results = await send(adapter, events)
+    const results = await sendBatch(adapter, events)
     expect(results).toEqual([{ ok: true }, { ok: true }, { ok: true }])
     const stored = emulator.store.entriesFor("pinpoint", "app-1")
     expect(stored.map((s) => [s.endpointId, s.eventId])).toEqual([
@@ -108,7 +77,7 @@ describe("pinpoint against the emulator", () => {
       session: (e) => ({ Id: `s-${e.subject}`, StartTimestamp: e.time }),
     })
     const e = event()
-    await send(adapter, [e], "app/with space")
+    await sendBatch(adapter, [e])
     const [stored] = emulator.store.entriesFor("pinpoint", "app/with space")
     expect(stored?.event.Session).toEqual({ Id: "s-endpoint-1", StartTimestamp: e.time.toISOString() })
   })
@@ -121,20 +90,24 @@ describe("pinpoint against the emulator", () => {
       message: "per-event no",
       match: { id: bad.id },
     })
-    const results = await send(adapterFor(), [event(), bad, event()])
+    const results = await sendBatch(adapterFor(), [event(), bad, event()])
     expect(results.map((r) => r.ok)).toEqual([true, false, true])
-    expect(errorOf(results[1])).toMatchObject({ ...expected, rawCode: status, rawMessage: "per-event no" })
+    expect(entryErrorOf(results[1])).toMatchObject({
+      ...expected,
+      rawCode: status,
+      rawMessage: "per-event no",
+    })
     expect(emulator.store.pinpoint.count).toBe(2)
   })
 
   it("any other per-event StatusCode is Unknown, not retried", async () => {
     emulator.faults.set({ type: "entryError", statusCode: 503 })
-    const [result] = await send(adapterFor(), [event()])
-    expect(errorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "503" })
+    const [result] = await sendBatch(adapterFor(), [event()])
+    expect(entryErrorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "503" })
   })
 
   it("the service's own per-event 400 (a numeric Timestamp) is an InvalidRequest for that event only", async () => {
-    const client = new PinpointClient({ ...clientConfig(), maxAttempts: 1 })
+    const client = new PinpointClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const adapter = pinpoint({ applicationId: "app-1", client })
     const [good, other] = encodeAll(adapter, [event(), event()])
     const bad = { ...other!, event: { ...other!.event, Timestamp: "1700000000" } }
@@ -142,7 +115,11 @@ describe("pinpoint against the emulator", () => {
       adapter.send({ entries: [good!, bad], batchKey: "app-1", attempt: 1 }),
     )
     expect(results[0]).toEqual({ ok: true })
-    expect(errorOf(results[1])).toMatchObject({ code: "InvalidRequest", retryable: false, rawCode: "400" })
+    expect(entryErrorOf(results[1])).toMatchObject({
+      code: "InvalidRequest",
+      retryable: false,
+      rawCode: "400",
+    })
     await Effect.runPromise(adapter.close)
     client.destroy()
   })
@@ -152,7 +129,7 @@ describe("pinpoint against the emulator", () => {
       type: "requestError",
       error: { code: rawCode, status: expected.httpStatus, message: "nope" },
     })
-    const error = await sendFailing(adapterFor(), [event(), event()])
+    const error = await sendFailingBatch(adapterFor(), [event(), event()])
     expect(error).toMatchObject({
       code: expected.code,
       retryable: expected.retryable,
@@ -164,7 +141,7 @@ describe("pinpoint against the emulator", () => {
 
   it("a connection dropped after the request was applied is an unknown outcome", async () => {
     emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const error = await sendFailing(adapterFor(), [event()])
+    const error = await sendFailingBatch(adapterFor(), [event()])
     expect(error).toMatchObject({ retryable: true, outcomeUnknown: true })
     // The SDK's node handler reports the reset socket as a TimeoutError ("socket hang up").
     expect(["Network", "Timeout"]).toContain(error.code)
@@ -221,7 +198,7 @@ describe("pinpoint against the emulator", () => {
   })
 
   it("the per-event size rule matches the emulator's at the 1,000 KB boundary", async () => {
-    const client = new PinpointClient({ ...clientConfig(), maxAttempts: 1 })
+    const client = new PinpointClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const base = event({ data: null })
     const wireSize = (typeLength: number) =>
       Buffer.byteLength(
@@ -243,7 +220,7 @@ describe("pinpoint against the emulator", () => {
       at.send({ entries: [entry!, tooBig], batchKey: "app-1", attempt: 1 }),
     )
     expect(results[0]).toEqual({ ok: true })
-    expect(errorOf(results[1])).toMatchObject({ code: "InvalidRequest" })
+    expect(entryErrorOf(results[1])).toMatchObject({ code: "InvalidRequest" })
     client.destroy()
   })
 
@@ -266,7 +243,7 @@ describe("pinpoint against the emulator", () => {
     )
     const adapter = adapterFor()
     const events = inputs.map(([d, subject, type]) => event({ data: d, subject, type }))
-    const results = await send(adapter, events)
+    const results = await sendBatch(adapter, events)
     expect(results.filter((r) => !r.ok)).toEqual([])
     expect(emulator.store.pinpoint.count).toBe(events.length)
   })
@@ -297,14 +274,14 @@ describe("reading PutEvents results", () => {
     )
     expect(results[0]).toEqual({ ok: true })
     for (const r of results.slice(1))
-      expect(errorOf(r)).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
+      expect(entryErrorOf(r)).toMatchObject({ code: "Unknown", retryable: false, outcomeUnknown: true })
   })
 
   it("looks only at own keys, so inherited names never count as results", () => {
     const results = readPutEventsResults(entries([["toString", "constructor"]]), {
       EventsResponse: { Results: {} },
     })
-    expect(errorOf(results[0])).toMatchObject({ outcomeUnknown: true })
+    expect(entryErrorOf(results[0])).toMatchObject({ outcomeUnknown: true })
   })
 })
 
