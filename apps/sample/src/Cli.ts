@@ -23,6 +23,8 @@ export type EventSourceSettings =
   | { readonly kind: "generator"; readonly count: number }
   | { readonly kind: "ndjson"; readonly path: string }
   | { readonly kind: "request"; readonly events: ReadonlyArray<EventInput> }
+  /** The original events of a dead-letter file, sent again. */
+  | { readonly kind: "replay"; readonly path: string }
 
 export type TargetSettings =
   /** The embedded emulator: no AWS account. */
@@ -42,6 +44,8 @@ export interface RunSettings {
   readonly strict: boolean
   readonly progress: ProgressMode
   readonly maxProblems: number
+  /** Where Rejected and Failed pairs go as NDJSON dead letters (overrides the config's `deadLetter`). */
+  readonly deadLetterPath?: string
 }
 
 export type CliCommand =
@@ -86,6 +90,8 @@ interface Flags {
   config?: string
   to?: string[]
   input?: string
+  replay?: string
+  deadLetter?: string
   count?: number
   seed?: number
   rate?: number
@@ -120,6 +126,16 @@ export const makeProgram = (): Command =>
     .option(
       "--input <file>",
       "read events from an NDJSON file, or from stdin with '-' (default: generate them)",
+    )
+    .addOption(
+      new Option(
+        "--replay <file>",
+        "send again the original events of a dead-letter file (one per event, to the --to destinations)",
+      ).conflicts("input"),
+    )
+    .option(
+      "--dead-letter <file>",
+      "append Rejected and Failed events, with the reason, to this NDJSON file (also: config deadLetter)",
     )
     .option("--count <n>", `events to generate (default ${defaultCount})`, positiveInt("--count"))
     .option(
@@ -188,6 +204,8 @@ export const makeProgram = (): Command =>
         "  eventport-sample --to eventbridge,memory --count 500",
         "  eventport-sample --faults throttle=0.2,internal=0.05,entry=0.05,latency=20-80,drop=0.01",
         "  eventport-sample --input events.ndjson --strict",
+        "  eventport-sample --faults internal=0.5 --dead-letter dead.ndjson",
+        "  eventport-sample --replay dead.ndjson --to memory",
         "  eventport-sample --generate-cli-skeleton input > request.json",
         "  eventport-sample --cli-input-json file://request.json --to memory",
       ].join("\n"),
@@ -212,8 +230,22 @@ export const resolveSettings = (flags: Flags, request: SampleRequest, cwd: strin
         ? localConfig
         : bundledConfigPath
   const input = flags.input ?? request.input
+  const replay = flags.replay ?? request.replay
+  if (replay !== undefined && input !== undefined)
+    throw new UsageError("give either --replay or --input, not both")
+  const deadLetter = flags.deadLetter ?? request.deadLetter
+  const deadLetterPath = deadLetter === undefined ? undefined : resolve(cwd, deadLetter)
   let source: EventSourceSettings
-  if (input !== undefined) {
+  if (replay !== undefined) {
+    const path = resolve(cwd, replay)
+    checkReadable(path, "--replay")
+    // Appending to the file being read would replay the new dead letters too, without end.
+    if (path === deadLetterPath)
+      throw new UsageError(
+        "--dead-letter must name another file than --replay (it would read its own output)",
+      )
+    source = { kind: "replay", path }
+  } else if (input !== undefined) {
     if (input !== "-") checkReadable(resolve(cwd, input), "--input")
     source = { kind: "ndjson", path: input === "-" ? "-" : resolve(cwd, input) }
   } else if (request.events !== undefined && flags.count === undefined) {
@@ -256,6 +288,7 @@ export const resolveSettings = (flags: Flags, request: SampleRequest, cwd: strin
     strict: flags.strict ?? request.strict ?? false,
     progress: flags.progress ?? "auto",
     maxProblems: flags.problems ?? defaultMaxProblems,
+    ...(deadLetterPath === undefined ? {} : { deadLetterPath }),
   }
 }
 

@@ -17,6 +17,8 @@ export const SampleRequestOptions = Schema.Struct({
   to: Schema.optionalKey(Schema.Array(Schema.NonEmptyString).check(Schema.isMinLength(1))),
   config: Schema.optionalKey(Schema.NonEmptyString),
   input: Schema.optionalKey(Schema.NonEmptyString),
+  replay: Schema.optionalKey(Schema.NonEmptyString),
+  deadLetter: Schema.optionalKey(Schema.NonEmptyString),
   count: Schema.optionalKey(PositiveInt),
   seed: Schema.optionalKey(Schema.Int),
   rate: Schema.optionalKey(Schema.Finite.check(Schema.isGreaterThan(0))),
@@ -73,6 +75,8 @@ export const decodeSampleRequest = (json: unknown, source: string): SampleReques
   }
   if (events !== undefined && rest.input !== undefined)
     problems.push({ path: "input", message: "give either events or input, not both" })
+  if (events !== undefined && rest.replay !== undefined)
+    problems.push({ path: "replay", message: "give either events or replay, not both" })
   if (problems.length > 0 || Result.isFailure(options)) throw new CliInputError(source, problems)
   return events === undefined ? options.success : { ...options.success, events: checked }
 }

@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs"
 import { createInterface } from "node:readline"
 import type { Readable } from "node:stream"
-import { type Event, type EventInput, validateEvent } from "@eventport/core"
+import { type Event, type EventInput, readNdjsonDeadLetters, validateEvent } from "@eventport/core"
 
 /** Something in the input that could not become an event; never holds payload values. */
 export interface InputProblem {
@@ -86,3 +86,27 @@ export async function* readNdjson(input: Readable): AsyncGenerator<InputItem> {
 /** `-` reads stdin; anything else is a file path. */
 export const openNdjson = (path: string, stdin: Readable = process.stdin): AsyncGenerator<InputItem> =>
   readNdjson(path === "-" ? stdin : createReadStream(path))
+
+/**
+ * The original events of a dead-letter file, each once: an event that failed at several
+ * destinations has one dead letter per destination but is sent again once, to the destinations of
+ * this run. A line that is not a dead letter, or one that holds no event (its input was not a
+ * valid event), is a problem naming the line.
+ */
+export async function* readDeadLetterFile(path: string): AsyncGenerator<InputItem> {
+  const seen = new Set<string>()
+  for await (const line of readNdjsonDeadLetters(path)) {
+    if (line._tag === "BadLine") {
+      const [first] = line.violations
+      yield problemItem({
+        where: `line ${line.line}`,
+        field: first?.field ?? "(line)",
+        rule: first?.rule ?? "deadLetter",
+        message: first?.message ?? "is not a dead letter",
+      })
+    } else if (!seen.has(line.event.id)) {
+      seen.add(line.event.id)
+      yield { _tag: "Event", event: line.event }
+    }
+  }
+}

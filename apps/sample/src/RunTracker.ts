@@ -3,7 +3,15 @@
  * Outcomes come from the publisher's `onOutcome`; requests, first sends and retries are seen by
  * wrapping each adapter's `send` (the adapter itself is untouched).
  */
-import type { Adapter, Batch, DeliveryError, Outcome, SendResult } from "@eventport/core"
+import {
+  type Adapter,
+  type Batch,
+  type DeliveryError,
+  deadLetterData,
+  type Event,
+  type Outcome,
+  type SendResult,
+} from "@eventport/core"
 import { Cause, Effect, Exit } from "effect"
 import type { InputProblem } from "./EventSource.ts"
 
@@ -132,6 +140,31 @@ export class RunTracker {
         break
       }
     }
+  }
+
+  /**
+   * Dead letters the publisher's dead-letter destination did not write (the envelope events), for
+   * the sample to write after the publisher closed (see SampleRun).
+   */
+  readonly unwrittenDeadLetters: Array<Event> = []
+
+  /** What the dead-letter destination did with a dead letter. */
+  readonly recordDeadLetter = (outcome: Outcome): void => {
+    if (outcome._tag !== "Delivered") this.unwrittenDeadLetters.push(outcome.event as Event)
+  }
+
+  /** A dead letter that could not be written at all: the problem names the original event. */
+  recordLostDeadLetter(deadLetter: Event, reason: string): void {
+    let eventId: string | undefined
+    let where = "dead-letter file"
+    try {
+      const data = deadLetterData(deadLetter)
+      eventId = "id" in data.event ? (data.event.id as string) : undefined
+      where = `dead-letter file (for ${data.destination})`
+    } catch {
+      eventId = undefined
+    }
+    this.addProblem({ kind: "Failed", eventId, where, reason: `${reason}: the dead letter was not written` })
   }
 
   readonly recordInputProblem = (problem: InputProblem): void => {

@@ -125,6 +125,8 @@ export const SampleConfig = Schema.Struct({
   concurrency: Schema.optionalKey(PositiveInt),
   requestTimeoutMs: Schema.optionalKey(PositiveInt),
   retry: Schema.optionalKey(RetrySpec),
+  /** NDJSON file for Rejected and Failed events, relative to the config file. `--dead-letter` overrides it. */
+  deadLetter: Schema.optionalKey(Schema.NonEmptyString),
 }).check(
   Schema.makeFilter((config) => {
     const issues: Array<Schema.FilterIssue> = []

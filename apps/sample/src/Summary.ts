@@ -15,6 +15,14 @@ export interface SummaryFacts {
   readonly unrouted: number
   readonly elapsedMs: number
   readonly strict: boolean
+  /** Set when Rejected and Failed pairs went to a dead-letter file. */
+  readonly deadLetters?: {
+    readonly path: string
+    /** Dead letters written. */
+    readonly written: number
+    /** Dead letters that could not be written (listed among the problems). */
+    readonly failed: number
+  }
   /** Set when the run was stopped by SIGINT/SIGTERM. */
   readonly interrupted?: {
     readonly signal: string
@@ -35,7 +43,7 @@ const totalOf = (counts: SummaryFacts["counts"]): DestinationCounts => {
 export const exitCodeFor = (facts: SummaryFacts): number => {
   if (facts.interrupted !== undefined) return 130
   const total = totalOf(facts.counts)
-  if (total.failed > 0) return 1
+  if (total.failed > 0 || (facts.deadLetters?.failed ?? 0) > 0) return 1
   if (facts.strict && (total.rejected > 0 || facts.unrouted > 0 || facts.tracker.inputProblems > 0)) return 1
   return 0
 }
@@ -93,6 +101,12 @@ export const formatSummary = (facts: SummaryFacts): string => {
         (notRead === undefined ? "" : `, ${notRead} event(s) never read from the input`),
     )
   }
+  if (facts.deadLetters !== undefined) {
+    const { path, written, failed } = facts.deadLetters
+    out.push(
+      `dead letters: ${written} written to ${path}${failed === 0 ? "" : `; ${failed} could NOT be written (see the problems)`}`,
+    )
+  }
   const problems = tracker.problems
   if (problems.length > 0) {
     out.push(
@@ -110,7 +124,9 @@ export const formatSummary = (facts: SummaryFacts): string => {
       : code === 1
         ? total.failed > 0
           ? `${total.failed} event-destination pair(s) failed (exit 1)`
-          : "problems found under --strict (exit 1)"
+          : (facts.deadLetters?.failed ?? 0) > 0
+            ? `${facts.deadLetters?.failed} dead letter(s) could not be written (exit 1)`
+            : "problems found under --strict (exit 1)"
         : total.rejected > 0 || tracker.inputProblems > 0 || facts.unrouted > 0
           ? "nothing failed; invalid or unrouted events were reported above, not sent (exit 0; --strict makes this exit 1)"
           : "every event was delivered (exit 0)"

@@ -115,6 +115,30 @@ describe("command line", () => {
     expect(parse("--generate-cli-skeleton", "input").command._tag).toBe("Skeleton")
   })
 
+  it("takes --dead-letter (relative to the working directory) and --replay, never the same file", () => {
+    const file = join(dir, "dead.ndjson")
+    writeFileSync(file, "")
+    expect(settingsOf("--dead-letter", "out.ndjson").deadLetterPath).toBe(join(dir, "out.ndjson"))
+    expect(settingsOf().deadLetterPath).toBeUndefined()
+    expect(settingsOf("--replay", "dead.ndjson", "--to", "memory").source).toEqual({
+      kind: "replay",
+      path: file,
+    })
+    expect(usageErrorOf(() => parse("--replay", "dead.ndjson", "--dead-letter", file)).message).toMatch(
+      /--dead-letter must name another file than --replay/,
+    )
+    expect(usageErrorOf(() => parse("--replay", "nope.ndjson")).message).toMatch(
+      /--replay .*nope\.ndjson: file not found/,
+    )
+    expect(usageErrorOf(() => parse("--replay", "dead.ndjson", "--input", "dead.ndjson")).message).toMatch(
+      /cannot be used with/,
+    )
+    expect(decodeSampleRequest({ deadLetter: "x.ndjson", replay: "y.ndjson" }, "test")).toEqual({
+      deadLetter: "x.ndjson",
+      replay: "y.ndjson",
+    })
+  })
+
   it("ignores a leading -- (as pnpm passes it through)", () => {
     expect(settingsOf("--", "--count", "7").source).toEqual({ kind: "generator", count: 7 })
   })

@@ -72,6 +72,17 @@ describe("config validation", () => {
     ])
   })
 
+  it("takes an optional deadLetter file path", () => {
+    const config = decodeSampleConfig(
+      { deadLetter: "dead.ndjson", destinations: { memory: { type: "memory" } } },
+      "test.json",
+    )
+    expect(config.deadLetter).toBe("dead.ndjson")
+    expect(() =>
+      decodeSampleConfig({ deadLetter: "", destinations: { memory: { type: "memory" } } }, "test.json"),
+    ).toThrow(/deadLetter/)
+  })
+
   it("checks numbers and needs at least one destination", () => {
     expect(problemsOf({ destinations: { m: { type: "memory", concurrency: 0 } } })).toEqual([
       "destinations.m.concurrency: Expected a value greater than 0, got 0",

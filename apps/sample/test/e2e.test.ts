@@ -3,7 +3,7 @@
  * dist/ (the sample's and its workspace dependencies') is rebuilt first when a source is newer.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -319,4 +319,166 @@ describe("eventport-sample end to end", () => {
     expect(emulator.store.iotanalytics.count).toBe(row(result.stdout, "telemetry").delivered)
     expect(emulator.store.eventbridge.count).toBeGreaterThan(0)
   }, 60_000)
+
+  it("on SIGTERM drains within --drain-timeout; every pair not delivered is in the dead-letter file, by id", async () => {
+    const deadLetters = join(work, "sigterm.dead-letters.ndjson")
+    const { child, done } = start([
+      "--count",
+      "1000000",
+      "--rate",
+      "400",
+      "--to",
+      "memory,bus",
+      "--faults",
+      "latency=300-400,internal=0.3",
+      "--drain-timeout",
+      "300ms",
+      "--dead-letter",
+      deadLetters,
+      "--progress",
+      "plain",
+      "--problems",
+      "1000000",
+    ])
+    await new Promise<void>((ready) => {
+      const onData = (chunk: string) => {
+        if (chunk.includes("progress ")) {
+          child.stderr!.off("data", onData)
+          ready()
+        }
+      }
+      child.stderr!.on("data", onData)
+    })
+    child.kill("SIGTERM")
+    const result = await done
+    expect(result.stderr).not.toMatch(/unexpected error/)
+    expect(result.code).toBe(130)
+    expect(result.stdout).toMatch(/interrupted by SIGTERM: drained for up to 300 ms/)
+    const total = row(result.stdout, "total")
+    expect(total.failed).toBeGreaterThan(0)
+    expect(total.rejected).toBeGreaterThan(0)
+    const written = Number(/dead letters: (\d+) written to /.exec(result.stdout)?.[1])
+    expect(written).toBe(total.rejected + total.failed)
+    expect(result.stdout).not.toMatch(/could NOT be written/)
+
+    // Every problem the summary lists (event id and destinations), against the file's dead letters.
+    const reported = new Map<string, number>()
+    for (const m of result.stdout.matchAll(/^ {2}(Failed|Rejected) +(\S+) {2}(.+?) {2}/gm))
+      for (const destination of m[3]!.split(", ")) {
+        const key = `${m[1]} ${m[2]} ${destination}`
+        reported.set(key, (reported.get(key) ?? 0) + 1)
+      }
+    const lines = readFileSync(deadLetters, "utf8").trimEnd().split("\n")
+    expect(lines).toHaveLength(written)
+    const filed = new Map<string, number>()
+    let withoutEvent = 0
+    for (const line of lines) {
+      const { data } = JSON.parse(line) as {
+        data: { destination: string; outcome: string; event: { id?: string } }
+      }
+      // An input that was not a valid event is described in the file, never copied: no id to match.
+      if (data.event.id === undefined) withoutEvent++
+      else {
+        const key = `${data.outcome} ${data.event.id} ${data.destination}`
+        filed.set(key, (filed.get(key) ?? 0) + 1)
+      }
+    }
+    const closed = [...filed.keys()].filter((k) => k.startsWith("Failed")).length
+    expect(closed).toBeGreaterThan(0)
+    for (const [key, n] of filed) expect(reported.get(key), key).toBe(n)
+    const reportedWithoutEvent = [...reported.keys()].filter((k) => !filed.has(k))
+    expect(reportedWithoutEvent.every((k) => k.startsWith("Rejected"))).toBe(true)
+    expect(reportedWithoutEvent).toHaveLength(withoutEvent)
+    expect(result.stdout).toMatch(/Failed +\S+ +(memory|bus)(, (memory|bus))? +Closed/)
+
+    // Replaying the file sends each original event once; the invalid inputs are reported by line.
+    const replay = await run(["--replay", deadLetters, "--to", "memory", "--problems", "1000000"])
+    expect(replay.stderr).not.toMatch(/unexpected error/)
+    expect(replay.code).toBe(0)
+    const originals = new Set([...filed.keys()].map((k) => k.split(" ")[1]))
+    expect(row(replay.stdout, "memory").delivered).toBe(originals.size)
+    expect(row(replay.stdout, "memory").failed).toBe(0)
+    expect(Number(/input problems \(not sent\): (\d+)/.exec(replay.stdout)?.[1] ?? 0)).toBe(withoutEvent)
+    if (withoutEvent > 0)
+      expect(replay.stdout).toMatch(/Input +\(no id\) +line \d+ +data\.event: holds no event/)
+  }, 90_000)
+
+  it("replays a dead-letter file, reporting its bad lines by number, and refuses to append to the file it reads", async () => {
+    const file = writeWorkFile(
+      "replay.ndjson",
+      ["{not json", JSON.stringify({ specversion: "1.0", id: "x", type: "t", source: "s", data: {} })].join(
+        "\n",
+      ),
+    )
+    const result = await run(["--replay", file, "--to", "memory"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/Input +\(no id\) +line 1 +\(cloudevent\): is not valid JSON \(json\)/)
+    expect(result.stdout).toMatch(/Input +\(no id\) +line 2 +type: must be a dead letter/)
+    expect(row(result.stdout, "memory").delivered).toBe(0)
+
+    const loop = await run(["--replay", file, "--dead-letter", file])
+    expect(loop.code).toBe(2)
+    expect(loop.stderr).toMatch(/--dead-letter must name another file than --replay/)
+  }, 60_000)
+
+  it("keeps credentials and payloads out of its output; the dead-letter file holds payloads, never the secret", async () => {
+    const secret = "EPT-E2E-SECRET-4c1d9a"
+    const marker = "EPT-E2E-PAYLOAD-8e2b"
+    await using emulator = await startEmulator({
+      credentials: { accessKeyId: "AKIDEPTE2E", secretAccessKey: secret },
+      faults: [
+        { type: "requestError", error: "internal", rate: 0.3 },
+        { type: "entryError", rate: 0.2 },
+        // Refused for good, so the run certainly has Failed pairs (and dead letters with error messages).
+        { type: "entryError", service: "eventbridge", code: "MalformedDetail" },
+      ],
+    })
+    const events = Array.from({ length: 40 }, (_, i) => {
+      const data: Record<string, unknown> = { user_id: `user-${i}`, note: `${marker}-${i}` }
+      if (i % 10 === 3) data["temp-01"] = marker
+      const type =
+        i % 10 === 5 ? `app.${"y".repeat(130)}` : i % 2 === 0 ? "app.order.placed" : "device.telemetry.x"
+      return JSON.stringify({ id: `sec-${i}`, type, source: "shop", subject: `user-${i}`, data })
+    })
+    const input = writeWorkFile("secret-events.ndjson", [...events, `{"oops": "${marker}"`].join("\n"))
+    const deadLetters = join(work, "secret.dead-letters.ndjson")
+    const env = (secretAccessKey: string) => ({
+      AWS_ACCESS_KEY_ID: "AKIDEPTE2E",
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: "true",
+    })
+    const args = [
+      "--endpoint",
+      emulator.endpoint,
+      "--region",
+      "us-east-1",
+      "--input",
+      input,
+      "--dead-letter",
+      deadLetters,
+      "--problems",
+      "1000",
+      "--progress",
+      "plain",
+    ]
+    const faulted = await run(args, { env: env(secret) })
+    // Signed with the wrong secret: every request is refused with InvalidSignatureException.
+    const unsigned = await run(args, { env: env(`${secret}-WRONG`) })
+    expect(faulted.code).toBe(1)
+    expect(unsigned.code).toBe(1)
+    expect(faulted.stdout).toMatch(/Failed +\S+ +bus +InvalidRequest \(MalformedDetail\)/)
+    expect(unsigned.stdout).toMatch(/Failed +\S+ +.*AccessDenied \(InvalidSignatureException\)/)
+    for (const r of [faulted, unsigned]) {
+      const output = r.stdout + r.stderr
+      expect(output).not.toMatch(/unexpected error/)
+      expect(output).not.toContain(secret)
+      expect(output).not.toContain(marker)
+      expect(r.stdout).toMatch(/Rejected/)
+    }
+    const file = readFileSync(deadLetters, "utf8")
+    expect(file).not.toContain(secret)
+    // Dead letters hold the payloads by design: that is what makes them replayable.
+    expect(file).toContain(marker)
+    expect(statSync(deadLetters).mode & 0o777).toBe(0o600)
+  }, 90_000)
 })
