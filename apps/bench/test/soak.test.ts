@@ -15,11 +15,13 @@ describe("soak under mixed faults", () => {
     console.log(formatSoakReport(report))
     expect(report.problems.slice(0, 20)).toEqual([])
     expect(report.unrouted).toBe(0)
+    expect(report.deadLetterCounts.failed).toBe(0)
     for (const d of report.destinations) {
       expect(d.delivered + d.rejected + d.failed, d.destination).toBe(d.routed)
       // The invalid events: no source (every destination) plus each destination's own rules.
       expect(d.rejected, d.destination).toBeGreaterThanOrEqual(Math.floor(3000 / 101))
       expect(d.stored, d.destination).toBe(d.delivered + d.duplicates + d.storedButFailed)
+      expect(d.deadLetters, d.destination).toBe(d.rejected + d.failed)
     }
     const byName = Object.fromEntries(report.destinations.map((d) => [d.destination, d]))
     expect(byName.eventbridge!.rejected).toBeGreaterThan(byName.memory!.rejected)

@@ -8,13 +8,15 @@
  * DeliveryError with a code and a message, every Rejected names field and rule; and what each
  * destination stored must match: each Delivered event stored, no Rejected one, and an extra copy
  * (a duplicate, or a Failed event that was stored anyway) only for an event one of whose requests
- * ended with an unknown outcome. Duplicates are counted and reported.
+ * ended with an unknown outcome. Duplicates are counted and reported. Every Rejected and Failed pair
+ * must also have exactly one dead letter (the dead-letter destination is a memory adapter).
  */
 import { type Emulator, type Fault, startEmulator } from "@eventport/aws-emulator"
 import {
   type Adapter,
   createPublisher,
   DeliveryError,
+  deadLetterData,
   type EventInput,
   type Outcome,
   type RetryOptions,
@@ -83,6 +85,8 @@ export interface SoakDestinationReport {
   readonly duplicates: number
   /** Failed events the destination stored anyway (each one after an unknown outcome). */
   readonly storedButFailed: number
+  /** Dead letters (Rejected and Failed pairs) the dead-letter destination holds for this destination. */
+  readonly deadLetters: number
 }
 
 export interface SoakReport {
@@ -92,6 +96,8 @@ export interface SoakReport {
   readonly problems: ReadonlyArray<string>
   readonly elapsedMs: number
   readonly unrouted: number
+  /** The publisher's dead-letter counts: every Rejected and Failed pair, sent or not. */
+  readonly deadLetterCounts: { readonly sent: number; readonly failed: number }
 }
 
 const site = (i: number) => `s-${i % 7}`
@@ -235,7 +241,10 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
     Map<string, Outcome>
   >
   const problems: Array<string> = []
+  // Any adapter can take dead letters; memory keeps them for the check below.
+  const deadLetterAdapter = memory({ limits: { maxEntries: 100 } })
   const publisher = createPublisher({
+    deadLetter: deadLetterAdapter,
     destinations: Object.fromEntries(
       soakDestinations.map((d) => [
         d,
@@ -249,6 +258,7 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
     retry: soakRetry,
     retainOutcomes: "none",
     onOutcome: (o) => {
+      if (o.destination === "deadLetter") return
       const seen = outcomes[o.destination as SoakDestination]
       if (seen.has(o.eventId)) problems.push(`${o.destination}: ${o.eventId} has two outcomes`)
       seen.set(o.eventId, o)
@@ -262,6 +272,21 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
     await publisher.close()
     const elapsedMs = performance.now() - started
     const stored = storedIds(emulator, memoryAdapter)
+    // Dead letters by (destination, original event id); an input that was no valid event has no id.
+    const deadLettered = Object.fromEntries(
+      soakDestinations.map((d) => [d, new Map<string, number>()]),
+    ) as Record<SoakDestination, Map<string, number>>
+    const withoutId = Object.fromEntries(soakDestinations.map((d) => [d, 0])) as Record<
+      SoakDestination,
+      number
+    >
+    for (const letter of deadLetterAdapter.received) {
+      const data = deadLetterData(letter)
+      const d = data.destination as SoakDestination
+      const id = "id" in data.event ? (data.event.id as string) : undefined
+      if (id === undefined) withoutId[d]++
+      else deadLettered[d].set(id, (deadLettered[d].get(id) ?? 0) + 1)
+    }
     const destinations = soakDestinations.map((d): SoakDestinationReport => {
       const counts = result.counts[d]!
       const byId = outcomes[d]
@@ -288,9 +313,22 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
           if (!inDoubt) problems.push(`${d}: stored ${id}, Failed without an unknown outcome`)
         }
       }
-      for (const [id, o] of byId)
+      let invalidInputs = 0
+      for (const [id, o] of byId) {
         if (o._tag === "Delivered" && !stored[d].has(id))
           problems.push(`${d}: ${id} Delivered but not stored`)
+        const letters = deadLettered[d].get(id) ?? 0
+        if (o._tag === "Delivered" && letters > 0) problems.push(`${d}: ${id} Delivered and dead-lettered`)
+        if (o._tag !== "Delivered" && letters !== 1) {
+          // A Rejected input that was not a valid event is described in its dead letter, without its id.
+          if (o._tag === "Rejected" && letters === 0) invalidInputs++
+          else problems.push(`${d}: ${id} ${o._tag} with ${letters} dead letters`)
+        }
+      }
+      if (invalidInputs !== withoutId[d])
+        problems.push(
+          `${d}: ${invalidInputs} invalid inputs rejected, ${withoutId[d]} dead letters without an event`,
+        )
       return {
         destination: d,
         routed: options.events,
@@ -302,9 +340,23 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
         stored: storedTotal,
         duplicates,
         storedButFailed,
+        deadLetters: [...deadLettered[d].values()].reduce((n, k) => n + k, withoutId[d]),
       }
     })
-    return { events: options.events, destinations, problems, elapsedMs, unrouted: result.unroutedCount }
+    const deadLetterCounts = result.deadLetters
+    const expectedLetters = destinations.reduce((n, d) => n + d.rejected + d.failed, 0)
+    if (deadLetterCounts.sent !== expectedLetters || deadLetterCounts.failed !== 0)
+      problems.push(
+        `dead letters: ${deadLetterCounts.sent} sent and ${deadLetterCounts.failed} failed for ${expectedLetters} Rejected and Failed pairs`,
+      )
+    return {
+      events: options.events,
+      destinations,
+      problems,
+      elapsedMs,
+      unrouted: result.unroutedCount,
+      deadLetterCounts,
+    }
   } finally {
     await publisher.close()
     await emulator.stop()
@@ -318,7 +370,8 @@ export const formatSoakReport = (report: SoakReport): string =>
       (d) =>
         `${d.destination}: routed ${d.routed}, delivered ${d.delivered}, rejected ${d.rejected}, failed ${d.failed} ` +
         `(${d.failedOutcomeUnknown} outcome unknown); stored ${d.stored}, duplicates ${d.duplicates}, ` +
-        `stored but Failed ${d.storedButFailed}, events with an unknown outcome ${d.eventsWithUnknownOutcome}`,
+        `stored but Failed ${d.storedButFailed}, events with an unknown outcome ${d.eventsWithUnknownOutcome}, ` +
+        `dead letters ${d.deadLetters}`,
     )
     .join("\n")
 
@@ -353,6 +406,9 @@ export const soak: Scenario = {
         measurement("duplicates (each after an unknown outcome)", "count", [total("duplicates")]),
         measurement("Failed but stored (each after an unknown outcome)", "count", [total("storedButFailed")]),
         measurement("failed pairs", "count", [total("failed")]),
+        measurement("dead letters (one per Rejected or Failed pair)", "count", [
+          report.deadLetterCounts.sent,
+        ]),
         measurement("wall time", "ms", [report.elapsedMs]),
       ],
       accounting: report.destinations.map((d) => ({
@@ -366,6 +422,7 @@ export const soak: Scenario = {
         `Emulator faults (all four services): ${soakEmulatorFaults.map((f) => JSON.stringify(f)).join(", ")}.`,
         "Memory faults: 2 throttled requests, 3 applied-then-lost (Timeout, outcome unknown), 1 Unavailable, 1 stalled after applying (ends at a 300 ms timeout), 1% of entries refused for good (InvalidRequest, seeded), 0–2 ms latency.",
         `Retry: ${JSON.stringify(soakRetry)}, default retry budget. The emulator runs in this process: the soak counts, it does not time.`,
+        "Dead letters go to a memory adapter (`deadLetter`): each Rejected and Failed pair must have exactly one, no Delivered pair any.",
         "About 3% of the events are invalid on purpose (a 140-character type, an IoT Analytics field name with a dash, no source).",
         ...report.destinations.map(
           (d) =>
