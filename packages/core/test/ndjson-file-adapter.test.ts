@@ -10,13 +10,19 @@ import {
   createPublisher,
   type DeadLetterLine,
   deadLetterEvent,
+  defineAdapter,
   deliveryError,
   type Event,
+  encoded,
+  entryFailed,
+  entryOk,
   type Failed,
   ndjsonFile,
   type Rejected,
   readNdjsonDeadLetters,
+  rejected,
   toCloudEvent,
+  violation,
 } from "../src/index.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "eventport-ndjson-"))
@@ -199,6 +205,49 @@ describe("ndjsonFile", () => {
   it("rejects bad options with a TypeError naming the option", () => {
     expect(() => ndjsonFile({ path: "" })).toThrow(/path/)
     expect(() => ndjsonFile({ path: "x", flush: "never" as "each" })).toThrow(/flush/)
+  })
+})
+
+describe("ndjsonFile as a publisher's deadLetter", () => {
+  it("holds every Rejected and Failed pair with its reason; the originals read back for replay", async () => {
+    const path = newPath()
+    const refusing = defineAdapter<Event>({
+      kind: "refusing",
+      limits: { maxEntries: 10, maxRequestBytes: Number.POSITIVE_INFINITY, maxEntryBytes: 1024 },
+      encode: (event) =>
+        event.type === "bad" ? rejected(violation("type", "custom", "is bad")) : encoded(event, 10),
+      send: async (batch) =>
+        batch.entries.map((e) =>
+          e.id.endsWith("0") ? entryFailed(deliveryError("InvalidRequest", { rawCode: "Nope" })) : entryOk(),
+        ),
+    })
+    const publisher = createPublisher({
+      destinations: { target: refusing },
+      deadLetter: ndjsonFile({ path }),
+      retry: { maxAttempts: 1 },
+    })
+    const inputs = Array.from({ length: 40 }, (_, i) => ({
+      id: `ev-${i}`,
+      type: i % 7 === 3 ? "bad" : "ok",
+      source: "s",
+      data: { i },
+    }))
+    const result = await publisher.publish(inputs)
+    await publisher.close()
+    const expected = result.problems.map((o) => `${o._tag} ${o.eventId}`).sort()
+    expect(expected.length).toBeGreaterThan(5)
+    expect(result.deadLetters).toEqual({ sent: expected.length, failed: 0 })
+    const lines = await readAll(path)
+    const filed = lines.map((l) => (l._tag === "DeadLetter" ? `${l.data.outcome} ${l.event.id}` : l.message))
+    expect(filed.sort()).toEqual(expected)
+    for (const line of lines)
+      if (line._tag === "DeadLetter") {
+        expect(line.data.destination).toBe("target")
+        expect(line.event.data).toEqual({ i: Number(line.event.id.slice(3)) })
+        if (line.data.outcome === "Failed")
+          expect(line.data.reason).toMatchObject({ code: "InvalidRequest", rawCode: "Nope" })
+        else expect(line.data.reason.violations?.[0]).toMatchObject({ field: "type", rule: "custom" })
+      }
   })
 })
 
