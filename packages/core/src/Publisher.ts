@@ -26,20 +26,14 @@ import type {
   PublisherOptions,
   RetryOptions,
 } from "./PublisherOptions.ts"
+import { retryScheduleDefaults } from "./RetrySchedule.ts"
 
 /** Defaults of {@link PublisherOptions}, {@link RetryOptions} and {@link BufferOptions}. */
 export const publisherDefaults = {
   concurrency: 4,
   requestTimeoutMs: 10_000,
   maxQueuedEvents: 10_000,
-  retry: {
-    maxAttempts: 5,
-    baseDelayMs: 100,
-    maxDelayMs: 20_000,
-    throttledBaseDelayMs: 500,
-    maxElapsedMs: 60_000,
-    budget: defaultRetryBudget,
-  },
+  retry: { ...retryScheduleDefaults, budget: defaultRetryBudget },
   buffer: {
     maxEvents: 10_000,
     maxBytes: 64 * 1024 * 1024,

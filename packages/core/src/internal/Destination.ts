@@ -3,13 +3,14 @@
  * its own retry budget. A slow or failing destination only ever waits on itself; a request waiting
  * for its retry holds no worker.
  */
-import { Clock, Context, Duration, Effect, Fiber, Metric, Queue, Random, type Scope } from "effect"
+import { Clock, Context, Duration, Effect, Fiber, Metric, Pull, Queue, Schedule, type Scope } from "effect"
 import type { Adapter, Batch, SendResult } from "../Adapter.ts"
 import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
 import type { Event } from "../Event.ts"
 import * as Metrics from "../Metrics.ts"
 import type { Delivered, Failed, Outcome } from "../Outcome.ts"
 import type { PackItem } from "../Packing.ts"
+import { type RetryInput, retrySchedule } from "../RetrySchedule.ts"
 import { RetryBudget, type RetryBudgetSettings } from "./RetryBudget.ts"
 import type { Run } from "./Run.ts"
 import { Signal } from "./Signal.ts"
@@ -45,6 +46,8 @@ export class Job {
   inFlight = false
   /** The errors that made the pending entries retryable, index-aligned with `entries`. */
   lastErrors: ReadonlyArray<DeliveryError> | undefined = undefined
+  /** This request's step of the destination's retry schedule, made at its first failure. */
+  nextRetry: RetryStep | undefined = undefined
   constructor(
     /** Entries not settled yet. */
     public entries: ReadonlyArray<Entry>,
@@ -66,22 +69,11 @@ export interface DestinationSettings {
   readonly deadLetter?: boolean
 }
 
-/**
- * Exponential backoff with full jitter: attempt n waits a random time in
- * [0, min(maxDelay, base * 2^(n-1))], with a larger base after throttling, and never past the
- * elapsed limit.
- */
-export const retryDelayMs = (
-  retry: ResolvedRetry,
-  attempts: number,
-  throttled: boolean,
-  elapsedMs: number,
-  random: number,
-): number => {
-  const base = throttled ? retry.throttledBaseDelayMs : retry.baseDelayMs
-  const ceiling = Math.min(retry.maxDelayMs, base * 2 ** (attempts - 1))
-  return Math.min(random * ceiling, Math.max(0, retry.maxElapsedMs - elapsedMs))
-}
+/** One request's position in the retry schedule (`Schedule.toStep`): the wait before its next attempt, or done. */
+type RetryStep = (
+  now: number,
+  input: RetryInput,
+) => Pull.Pull<[Duration.Duration, Duration.Duration], never, Duration.Duration>
 
 const closedError = (attempts: number, outcomeUnknown: boolean) =>
   deliveryError("Closed", {
@@ -96,6 +88,7 @@ export class Destination {
   readonly route: ((event: Event) => boolean) | undefined
   private readonly settings: DestinationSettings
   private readonly budget: RetryBudget | undefined
+  private readonly retrySchedule: Schedule.Schedule<Duration.Duration, RetryInput>
   /** Jobs handed to this destination and not settled yet (queued, in flight or waiting to retry). */
   private readonly outstanding = new Set<Job>()
   private readonly timers = new Set<Fiber.Fiber<unknown>>()
@@ -122,6 +115,7 @@ export class Destination {
     this.adapter = settings.adapter
     this.route = settings.route
     this.budget = settings.retry.budget === undefined ? undefined : new RetryBudget(settings.retry.budget)
+    this.retrySchedule = retrySchedule(settings.retry)
     const attributes = { destination: settings.name, kind: settings.adapter.kind }
     this.delivered = Metric.withAttributes(Metrics.delivered, attributes)
     this.rejected = Metric.withAttributes(Metrics.rejected, attributes)
@@ -429,42 +423,71 @@ export class Destination {
     }
     const pending = retry
     const pendingErrors = errors!
-    const elapsed = clock.currentTimeMillisUnsafe() - job.startedAt
-    let stop: ((e: DeliveryError) => DeliveryError) | undefined
-    if (attempts >= this.settings.retry.maxAttempts || elapsed >= this.settings.retry.maxElapsedMs)
-      stop = (e) => e.with({ attempts })
-    else if (this.budget !== undefined) {
-      const cost = this.budget.tryAcquire(timedOut)
-      if (cost === 0)
-        // Budget exhaustion keeps what the destination said (raw code, message, outcomeUnknown)
-        // and names the budget in the code: the engine chose not to retry.
-        stop = (e) => e.with({ code: "RetryBudgetExhausted", retryable: true, lastCode: e.code, attempts })
-      else job.retryCost = cost
-    }
-    if (stop !== undefined) {
-      for (let i = 0; i < pending.length; i++)
-        this.record(run, this.failure(pending[i]!, stop(pendingErrors[i]!), attempts))
-      this.failed.updateUnsafe(failed + pending.length, context)
-      job.entries = []
-      this.finish(job)
-      return Effect.void
-    }
+    const input: RetryInput = { throttled, elapsedMs: clock.currentTimeMillisUnsafe() - job.startedAt }
+    const step =
+      job.nextRetry === undefined
+        ? Effect.map(Schedule.toStep(this.retrySchedule), (next) => (job.nextRetry = next))
+        : Effect.succeed(job.nextRetry)
+    return Effect.flatMap(step, (next) =>
+      Pull.matchEffect(next(clock.currentTimeMillisUnsafe(), input), {
+        onSuccess: ([delay]) => {
+          const cost = this.budget?.tryAcquire(timedOut)
+          if (cost === 0)
+            // Budget exhaustion keeps what the destination said (raw code, message, outcomeUnknown)
+            // and names the budget in the code: the engine chose not to retry.
+            return this.giveUp(job, pending, pendingErrors, failed, (e) =>
+              e.with({ code: "RetryBudgetExhausted", retryable: true, lastCode: e.code, attempts }),
+            )
+          if (cost !== undefined) job.retryCost = cost
+          return this.retryAfter(job, pending, pendingErrors, failed, delay)
+        },
+        // Out of attempts or time: the last errors as they are.
+        onDone: () => this.giveUp(job, pending, pendingErrors, failed, (e) => e.with({ attempts })),
+        onFailure: Effect.failCause,
+      }),
+    )
+  }
+
+  /** No retry for the pending entries: each ends `Failed` with its last error, as `toFailure` maps it. */
+  private giveUp(
+    job: Job,
+    pending: ReadonlyArray<Entry>,
+    errors: ReadonlyArray<DeliveryError>,
+    failed: number,
+    toFailure: (e: DeliveryError) => DeliveryError,
+  ): Effect.Effect<void> {
+    for (let i = 0; i < pending.length; i++)
+      this.record(job.run, this.failure(pending[i]!, toFailure(errors[i]!), job.attempts))
+    this.failed.updateUnsafe(failed + pending.length, this.context!)
+    job.entries = []
+    this.finish(job)
+    return Effect.void
+  }
+
+  /** The pending entries wait out `delay` off the workers, then join the queue again. */
+  private retryAfter(
+    job: Job,
+    pending: ReadonlyArray<Entry>,
+    errors: ReadonlyArray<DeliveryError>,
+    failed: number,
+    delay: Duration.Duration,
+  ): Effect.Effect<void> {
+    const run = job.run
+    const context = this.context!
     if (failed > 0) this.failed.updateUnsafe(failed, context)
     run.flushDeadLetters()
     run.countsOf(this.name).retried += pending.length
     this.retried.updateUnsafe(pending.length, context)
     job.entries = pending
-    job.lastErrors = pendingErrors
-    const random = Context.get(context, Random.Random).nextDoubleUnsafe()
-    const delay = retryDelayMs(this.settings.retry, attempts, throttled, elapsed, random)
+    job.lastErrors = errors
     // The job waits off the workers; it counts against the queue bound meanwhile.
     this.queuedEntries += pending.length
     const requeue = Effect.sync(() => {
       if (this.stopped || !this.outstanding.has(job)) return
       Queue.offerUnsafe(this.queue, job)
     })
-    if (delay <= 0) return requeue
-    const timer = Effect.andThen(Effect.sleep(Duration.millis(delay)), requeue)
+    if (Duration.toMillis(delay) <= 0) return requeue
+    const timer = Effect.andThen(Effect.sleep(delay), requeue)
     return Effect.flatMap(Effect.forkIn(timer, this.scope!), (fiber) => {
       this.timers.add(fiber)
       fiber.addObserver(() => this.timers.delete(fiber))
