@@ -18,6 +18,7 @@ import {
   entryOk,
   type Failed,
   ndjsonFile,
+  parseDeadLetterLine,
   type Rejected,
   readNdjsonDeadLetters,
   rejected,
@@ -95,7 +96,10 @@ describe("ndjsonFile", () => {
           const byId = new Map(originals.map((e) => [e.id, e]))
           for (const line of lines) {
             if (line._tag !== "DeadLetter") throw new Error(line.message)
-            expect(toCloudEvent(line.event)).toEqual(toCloudEvent(byId.get(line.event.id)!))
+            // Equal as JSON carries it (JSON has no -0).
+            expect(toCloudEvent(line.event)).toEqual(
+              JSON.parse(JSON.stringify(toCloudEvent(byId.get(line.event.id)!))),
+            )
             expect(["Failed", "Rejected"]).toContain(line.data.outcome)
             if (line.data.outcome === "Failed") expect(line.data.reason.code).toBe("Throttled")
             else expect(line.data.reason.violations?.[0]?.rule).toBe("fieldName")
@@ -296,5 +300,40 @@ describe("readNdjsonDeadLetters", () => {
       }
     const rules = lines.flatMap((l) => (l._tag === "BadLine" ? [l.violations[0]!.rule] : []))
     expect(rules).toEqual(["json", "deadLetter", "invalidInput", "json", "json"])
+  })
+
+  it("never throws or pollutes a prototype, whatever a line holds", () => {
+    const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort()
+    const good = JSON.parse(
+      JSON.stringify(
+        toCloudEvent(
+          deadLetterEvent(failedOutcome(createEvent({ id: "h", type: "t", source: "s", data: 1 }))),
+        ),
+      ),
+    ) as Record<string, unknown>
+    const hostileLine = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 200 }),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      // A dead letter with hostile keys and values spliced in, at the top and inside data.
+      fc
+        .tuple(
+          fc.constantFrom("__proto__", "constructor", "prototype", "data", "specversion", "id"),
+          fc.jsonValue({ maxDepth: 2 }),
+        )
+        .map(([key, value]) => `{"${key}":${JSON.stringify(value)},${JSON.stringify(good).slice(1)}`),
+      fc.constant(JSON.stringify(good).replace('"data":{', '"data":{"__proto__":{"polluted":true},')),
+    )
+    fc.assert(
+      fc.property(hostileLine, fc.integer({ min: 1, max: 1000 }), (text, line) => {
+        const parsed = parseDeadLetterLine(text, line)
+        if (parsed?._tag === "BadLine") {
+          expect(parsed.line).toBe(line)
+          expect(parsed.violations.length).toBeGreaterThan(0)
+        }
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+        expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys)
+      }),
+      { numRuns: 500 },
+    )
   })
 })
