@@ -2,7 +2,8 @@
  * The limits a memory destination enforces, and presets that mirror each AWS destination so a unit
  * test packs requests the way production will. Sizes follow each destination's own size rule.
  */
-import { type AdapterLimits, type Event, toCloudEvent, utf8Length } from "@eventport/core"
+import { type AdapterLimits, type Event, utf8Length } from "@eventport/core"
+import { cloudEventJsonSize } from "./internal/CloudEventSize.ts"
 
 /** Limits plus the rule that measures one entry. */
 export interface MemoryLimits extends AdapterLimits {
@@ -10,8 +11,11 @@ export interface MemoryLimits extends AdapterLimits {
   readonly entryBytes?: (event: Event) => number
 }
 
-/** UTF-8 length of the event in CloudEvents structured JSON: the size of the event as JSON. */
-export const cloudEventJsonBytes = (event: Event): number => utf8Length(JSON.stringify(toCloudEvent(event)))
+/**
+ * UTF-8 length of the event in CloudEvents structured JSON (`JSON.stringify(toCloudEvent(event))`):
+ * the size of the event as JSON. Computed without building the CloudEvent; only `data` is stringified.
+ */
+export const cloudEventJsonBytes = (event: Event): number => cloudEventJsonSize(event)
 
 const dataJsonBytes = (event: Event): number =>
   event.data instanceof Uint8Array
