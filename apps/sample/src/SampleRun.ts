@@ -26,6 +26,7 @@ import { describeRoute } from "./Routing.ts"
 import { describeFailure, RunTracker } from "./RunTracker.ts"
 import { destinationRoute, loadSampleConfig } from "./SampleConfig.ts"
 import { exitCodeFor, formatSummary } from "./Summary.ts"
+import { UsageError } from "./UsageError.ts"
 
 export interface RunIo {
   readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean }
@@ -135,6 +136,10 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
   const deadLetterPath =
     settings.deadLetterPath ??
     (config.deadLetter === undefined ? undefined : resolve(dirname(settings.configPath), config.deadLetter))
+  if (settings.source.kind === "replay" && deadLetterPath === settings.source.path)
+    throw new UsageError(
+      `the dead-letter file ${deadLetterPath} (config deadLetter) is the file --replay reads; name another with --dead-letter`,
+    )
   const emulator =
     settings.target.kind === "emulator"
       ? await startEmulator({

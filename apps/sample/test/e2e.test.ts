@@ -419,6 +419,13 @@ describe("eventport-sample end to end", () => {
     const loop = await run(["--replay", file, "--dead-letter", file])
     expect(loop.code).toBe(2)
     expect(loop.stderr).toMatch(/--dead-letter must name another file than --replay/)
+    const config = writeWorkFile(
+      "replay-loop.config.json",
+      JSON.stringify({ deadLetter: "replay.ndjson", destinations: { memory: { type: "memory" } } }),
+    )
+    const configLoop = await run(["--replay", file, "--config", config])
+    expect(configLoop.code).toBe(2)
+    expect(configLoop.stderr).toMatch(/\(config deadLetter\) is the file --replay reads/)
   }, 60_000)
 
   it("keeps credentials and payloads out of its output; the dead-letter file holds payloads, never the secret", async () => {
