@@ -142,15 +142,13 @@ export class RunTracker {
     }
   }
 
-  /**
-   * Dead letters the publisher's dead-letter destination did not write (the envelope events), for
-   * the sample to write after the publisher closed (see SampleRun).
-   */
-  readonly unwrittenDeadLetters: Array<Event> = []
-
-  /** What the dead-letter destination did with a dead letter. */
+  /** What the dead-letter destination did with a dead letter; one not written is a problem. */
   readonly recordDeadLetter = (outcome: Outcome): void => {
-    if (outcome._tag !== "Delivered") this.unwrittenDeadLetters.push(outcome.event as Event)
+    if (outcome._tag === "Delivered") return
+    this.recordLostDeadLetter(
+      outcome.event as Event,
+      outcome._tag === "Failed" ? describeFailure(outcome.error) : outcome.message,
+    )
   }
 
   /** A dead letter that could not be written at all: the problem names the original event. */

@@ -8,7 +8,6 @@ import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
   createPublisher,
   type DestinationCounts,
-  type Event,
   type EventInput,
   emptyCounts,
   ndjsonFile,
@@ -23,7 +22,7 @@ import { type InputItem, openNdjson, readDeadLetterFile } from "./EventSource.ts
 import { describeFaultSpec, emulatorFaults } from "./FaultSpec.ts"
 import { formatProgressLine, startProgress } from "./ProgressView.ts"
 import { describeRoute } from "./Routing.ts"
-import { describeFailure, RunTracker } from "./RunTracker.ts"
+import { RunTracker } from "./RunTracker.ts"
 import { destinationRoute, loadSampleConfig } from "./SampleConfig.ts"
 import { exitCodeFor, formatSummary } from "./Summary.ts"
 import { UsageError } from "./UsageError.ts"
@@ -229,7 +228,6 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
 
     let inputError: Error | undefined
     const results: Array<PublishResult> = []
-    let rescued = 0
     try {
       const feed = throttled(inputStream(settings, io), settings.rate).pipe(
         Stream.runForEach((item) =>
@@ -248,8 +246,6 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
       // the deadline and whatever is left becomes Failed with code Closed.
       if (interruptedBy === undefined) results.push(await publisher.flush())
       results.push(await publisher.close({ deadlineMs: settings.drainTimeoutMs }))
-      if (deadLetterPath !== undefined)
-        rescued = await writeUnwrittenDeadLetters(deadLetterPath, tracker, settings.drainTimeoutMs)
     } finally {
       progress.stop()
       io.signals.off("SIGINT", onSignal)
@@ -265,8 +261,8 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
         : {
             deadLetters: {
               path: deadLetterPath,
-              written: results.reduce((n, r) => n + r.deadLetters.sent, 0) + rescued,
-              failed: results.reduce((n, r) => n + r.deadLetters.failed, 0) - rescued,
+              written: results.reduce((n, r) => n + r.deadLetters.sent, 0),
+              failed: results.reduce((n, r) => n + r.deadLetters.failed, 0),
             },
           }),
       elapsedMs: Date.now() - started,
@@ -291,32 +287,6 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
   } finally {
     await emulator?.stop()
   }
-}
-
-/**
- * Writes the dead letters the publisher's dead-letter destination did not: core's `close` stops
- * that destination right after the others, so the pairs still queued at the drain deadline
- * (Failed, Closed) are handed to it too late and come back as failed dead letters. They are
- * written here, by a publisher of their own, so nothing that was not sent goes unrecorded.
- * Returns how many were written; each one still not written is a problem naming its event.
- */
-const writeUnwrittenDeadLetters = async (
-  path: string,
-  tracker: RunTracker,
-  deadlineMs: number,
-): Promise<number> => {
-  const pending = tracker.unwrittenDeadLetters.splice(0)
-  if (pending.length === 0) return 0
-  const writer = createPublisher({ destinations: { deadLetter: ndjsonFile({ path }) } })
-  const result = await writer.publish(pending)
-  await writer.close({ deadlineMs })
-  for (const outcome of result.outcomes)
-    if (outcome._tag !== "Delivered")
-      tracker.recordLostDeadLetter(
-        outcome.event as Event,
-        outcome._tag === "Failed" ? describeFailure(outcome.error) : outcome.message,
-      )
-  return result.counts.deadLetter?.delivered ?? 0
 }
 
 /** Counts of several PublishResults (a flush, then the close), added up per destination. */
