@@ -53,14 +53,27 @@ const isJsonObject = (u: unknown): u is Record<string, unknown> =>
 /**
  * Nesting (the object itself is level 1, each nested object or array one more, as the emulator
  * counts) and int64 range of the integers the JSON text will hold. Iterative: hostile depth is
- * reported, never a stack overflow.
+ * reported, never a stack overflow. Runs on every event, so it allocates no path while all is
+ * well: each value remembers its parent and key, and the path is spelled out only for a violation.
  */
 const detailShapeViolation = (detail: object, field: string): Violation | undefined => {
-  const stack: Array<{ value: unknown; path: string; level: number }> = [
-    { value: detail, path: field, level: 1 },
-  ]
+  const values: Array<unknown> = [detail]
+  const levels: Array<number> = [1]
+  const parents: Array<number> = [-1]
+  const keys: Array<string | number> = [""]
+  const pathOf = (at: number): string => {
+    const parts: Array<string> = []
+    for (let i = at; i > 0; i = parents[i]!) {
+      const key = keys[i]!
+      parts.push(typeof key === "number" ? `[${key}]` : `.${key}`)
+    }
+    return field + parts.reverse().join("")
+  }
+  // Depth-first over a stack of indexes into the parallel arrays above.
+  const stack: Array<number> = [0]
   while (stack.length > 0) {
-    const { value, path, level } = stack.pop()!
+    const at = stack.pop()!
+    const value = values[at]
     if (typeof value === "number") {
       // 1e21 and up serialize in exponent form, which JSON parsers read as a float, not an integer.
       if (
@@ -68,20 +81,28 @@ const detailShapeViolation = (detail: object, field: string): Violation | undefi
         (value >= int64Bound || value < -int64Bound) &&
         !String(value).includes("e")
       )
-        return violation(path, "int64", "is an integer outside the int64 range EventBridge accepts")
+        return violation(pathOf(at), "int64", "is an integer outside the int64 range EventBridge accepts")
       continue
     }
     if (typeof value !== "object" || value === null) continue
+    const level = levels[at]!
     if (level > maxDetailDepth)
       return violation(
-        path,
+        pathOf(at),
         "maxDepth",
         `nests deeper than the ${maxDetailDepth} levels EventBridge processes`,
       )
-    const children = Array.isArray(value)
-      ? value.map((child, i) => [`${path}[${i}]`, child] as const)
-      : Object.entries(value).map(([key, child]) => [`${path}.${key}`, child] as const)
-    for (const [childPath, child] of children) stack.push({ value: child, path: childPath, level: level + 1 })
+    const push = (key: string | number, child: unknown) => {
+      // Only numbers and containers can break a rule: strings, booleans and null need no visit.
+      if (typeof child !== "number" && (typeof child !== "object" || child === null)) return
+      stack.push(values.length)
+      values.push(child)
+      levels.push(level + 1)
+      parents.push(at)
+      keys.push(key)
+    }
+    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) push(i, value[i])
+    else for (const key of Object.keys(value)) push(key, (value as Record<string, unknown>)[key])
   }
   return undefined
 }

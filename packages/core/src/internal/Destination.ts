@@ -315,9 +315,13 @@ export class Destination {
           )
         return result
       }),
-      Effect.withSpan(Metrics.sendSpanName, {
-        attributes: { ...this.spanAttributes, entries: batch.entries.length, attempt: batch.attempt },
-      }),
+      // No stack trace per span: capturing one (an Error per request) was the engine's largest
+      // single cost per request, and the span's name and attributes already say where it is.
+      Effect.withSpan(
+        Metrics.sendSpanName,
+        { attributes: { ...this.spanAttributes, entries: batch.entries.length, attempt: batch.attempt } },
+        { captureStackTrace: false },
+      ),
     )
   }
 
