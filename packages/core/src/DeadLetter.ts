@@ -45,6 +45,11 @@ export interface DeadLetterReason {
 export interface DeadLetterData {
   /** The destination's name in the publisher's `destinations`. */
   readonly destination: string
+  /**
+   * The outcome's event id: the event's own id, or `input[<index>]` for an input that was not a
+   * valid event, so every dead letter can be matched to its outcome, even without the original.
+   */
+  readonly eventId: string
   readonly outcome: "Rejected" | "Failed"
   readonly reason: DeadLetterReason
   /** The original event, or a description of an input that was not a valid event. */
@@ -81,6 +86,7 @@ const originalOf = (outcome: Rejected | Failed): DeadLetterData["event"] => {
 export const deadLetterEvent = (outcome: Rejected | Failed): Event => {
   const data: DeadLetterData = {
     destination: outcome.destination,
+    eventId: outcome.eventId,
     outcome: outcome._tag,
     reason: reasonOf(outcome),
     event: originalOf(outcome),

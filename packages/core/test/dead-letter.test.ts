@@ -60,6 +60,7 @@ describe("deadLetterEvent", () => {
     const data = deadLetterData(dl)
     expect(data).toEqual({
       destination: "bus",
+      eventId: "order-1",
       outcome: "Failed",
       reason: {
         code: "Throttled",
@@ -126,5 +127,32 @@ describe("deadLetterEvent", () => {
   it("originalEvent refuses an event that is not a dead letter", () => {
     expect(isDeadLetter(original)).toBe(false)
     expect(() => originalEvent(original)).toThrow(/must be a dead letter/)
+  })
+})
+
+describe("dead-letter event ids", () => {
+  it("carry the outcome's event id, also for an input that was not a valid event", async () => {
+    const { createPublisher, defineAdapter, entryOk, encoded, deadLetterData } = await import(
+      "../src/index.ts"
+    )
+    const letters: Array<unknown> = []
+    const sink = defineAdapter<unknown>({
+      kind: "sink",
+      limits: { maxEntries: 10, maxRequestBytes: Number.POSITIVE_INFINITY, maxEntryBytes: 1_000_000 },
+      encode: (event) => encoded(event, 1),
+      send: async (batch) => {
+        letters.push(...batch.entries)
+        return batch.entries.map(() => entryOk())
+      },
+    })
+    const publisher = createPublisher({ destinations: { a: sink }, deadLetter: sink })
+    const result = await publisher.publish([
+      { id: "e1", type: "", source: "s", data: null },
+      { bogus: true } as never,
+    ])
+    await publisher.close()
+    const ids = letters.map((l) => deadLetterData(l as never).eventId).sort()
+    expect(ids).toEqual(result.outcomes.map((o) => o.eventId).sort())
+    expect(ids).toEqual(["e1", "input[1]"])
   })
 })
