@@ -174,6 +174,48 @@ describe("Publisher: dead letters", () => {
     }),
   )
 
+  it.effect(
+    "a slow dead-letter destination with a small bound holds the producers back: all accounted for",
+    () =>
+      Effect.gen(function* () {
+        const bound = 5
+        const mainEntries = 10
+        const main = scriptedAdapter({
+          limits: { maxEntries: mainEntries },
+          answer: (r) => r.ids.map(() => entryFailed(deliveryError("NotFound"))),
+        })
+        let failedSoFar = 0
+        let dlqStarted = 0
+        let maxWaiting = 0
+        const dlq = scriptedAdapter({
+          kind: "dlq",
+          limits: { maxEntries: 1 },
+          latencyMs: (r) => {
+            // Dead letters made but not yet sent: what the dead-letter queue and its producers hold.
+            dlqStarted += r.ids.length
+            maxWaiting = Math.max(maxWaiting, failedSoFar - dlqStarted)
+            return 10
+          },
+        })
+        const result = yield* publishWith(
+          {
+            destinations: { main: { adapter: main.adapter, concurrency: 1 } },
+            deadLetter: { adapter: dlq.adapter, concurrency: 1, maxQueuedEvents: bound },
+            onOutcome: (o) => {
+              if (o.destination === "main" && o._tag === "Failed") failedSoFar++
+            },
+          },
+          events(200),
+        )
+        assert.strictEqual(result.failed, 200)
+        assert.deepStrictEqual(result.deadLetters, { sent: 200, failed: 0 })
+        const sentIds = new Set(dlq.requests.flatMap((r) => r.ids))
+        assert.strictEqual(sentIds.size, 200)
+        // The queue bound, plus the main worker's one request whose dead letters wait for room.
+        assert.isAtMost(maxWaiting, bound + mainEntries)
+      }),
+  )
+
   it.effect("a failing dead-letter destination is counted and reported, never dead-lettered again", () =>
     Effect.gen(function* () {
       const main = scriptedAdapter({ answer: (r) => r.ids.map(() => entryFailed(deliveryError("NotFound"))) })

@@ -1,8 +1,11 @@
 /**
  * The publisher's dead-letter destination seen from a run: each Rejected or Failed outcome becomes
  * a dead-letter event (see DeadLetter.ts), encoded at once by the dead-letter adapter, then packed
- * and handed over without waiting, so delivery to the other destinations never blocks on it.
+ * and handed over. The dead-letter destination's queue is bounded like any other: whoever produced
+ * the outcomes waits for room (backpressure), except at close, when the pairs close itself failed are
+ * handed over at once (bounded by what the stopped destinations held) and the grace deadline applies.
  */
+import { Effect } from "effect"
 import { deadLetterEvent } from "../DeadLetter.ts"
 import { deliveryError } from "../DeliveryError.ts"
 import type { Event, Violation } from "../Event.ts"
@@ -51,7 +54,36 @@ export class DeadLetterSink implements DeadLetterTarget {
     run.deadLetterEntries.push(entry)
   }
 
-  flush(run: Run): void {
+  /** Hands the run's dead letters over, waiting for room in the dead-letter queue. */
+  flush(run: Run): Effect.Effect<void> {
+    const jobs = this.pack(run)
+    if (jobs.length === 0) return Effect.void
+    const destination = this.destination
+    let started = 0
+    return Effect.forEach(
+      jobs,
+      (job) =>
+        Effect.suspend(() => {
+          started++
+          return destination.submit(job)
+        }),
+      { discard: true },
+    ).pipe(
+      // Interrupted while waiting (the publisher is stopping): the rest go at once, so none is lost.
+      Effect.onInterrupt(() =>
+        Effect.sync(() => {
+          for (let i = started; i < jobs.length; i++) destination.submitUnsafe(jobs[i]!)
+        }),
+      ),
+    )
+  }
+
+  /** Hands the run's dead letters over without waiting (close: the destinations are stopping). */
+  flushNow(run: Run): void {
+    for (const job of this.pack(run)) this.destination.submitUnsafe(job)
+  }
+
+  private pack(run: Run): Array<Job> {
     const entries = run.deadLetterEntries as Array<Entry>
     run.deadLetterEntries = []
     const { batches, rejected } = packBatches(entries, this.destination.adapter.limits)
@@ -63,7 +95,7 @@ export class DeadLetterSink implements DeadLetterTarget {
           message: `is ${r.bytes} bytes encoded, over the limit of ${r.limit} bytes`,
         },
       ])
-    for (const batch of batches) this.destination.submitUnsafe(new Job(batch.items, batch.batchKey, run))
+    return batches.map((batch) => new Job(batch.items, batch.batchKey, run))
   }
 
   private reject(run: Run, event: Event, violations: ReadonlyArray<Violation>) {

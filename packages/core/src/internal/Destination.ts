@@ -173,7 +173,7 @@ export class Destination {
     )
   }
 
-  /** Hands a request over without waiting for room (dead letters: their producers must not block). */
+  /** Hands a request over without waiting for room (dead letters of pairs that close failed). */
   submitUnsafe(job: Job): void {
     job.run.dispatched(1)
     this.outstanding.add(job)
@@ -247,15 +247,22 @@ export class Destination {
     for (const e of entries) this.record(job.run, this.failure(e, error, attempts))
     job.entries = []
     job.run.settled()
-    job.run.flushDeadLetters()
+    job.run.flushDeadLettersNow()
     return entries.length
   }
 
-  private finish(job: Job) {
-    job.run.flushDeadLetters()
-    if (this.outstanding.delete(job)) job.run.settled()
-    // Whoever waits for this destination to go idle (close's dead-letter grace) re-checks.
-    if (this.outstanding.size === 0) job.run.notify()
+  /**
+   * A request is settled: its dead letters are handed over first (waiting for room in the
+   * dead-letter queue, which holds this worker: backpressure), so `publish` waits for them too.
+   * The dead-letter destination's own outcomes are never dead-lettered, so it never waits on itself.
+   */
+  private finish(job: Job): Effect.Effect<void> {
+    const done = Effect.sync(() => {
+      if (this.outstanding.delete(job)) job.run.settled()
+      // Whoever waits for this destination to go idle (close's dead-letter grace) re-checks.
+      if (this.outstanding.size === 0) job.run.notify()
+    })
+    return this.settings.deadLetter === true ? done : Effect.andThen(job.run.flushDeadLetters, done)
   }
 
   private failure(e: Entry, error: DeliveryError, attempts: number): Failed {
@@ -422,8 +429,7 @@ export class Destination {
     if (retry === undefined) {
       if (failed > 0) this.failed.updateUnsafe(failed, context)
       job.entries = []
-      this.finish(job)
-      return Effect.void
+      return this.finish(job)
     }
     const pending = retry
     const pendingErrors = errors!
@@ -464,8 +470,7 @@ export class Destination {
       this.record(job.run, this.failure(pending[i]!, toFailure(errors[i]!), job.attempts))
     this.failed.updateUnsafe(failed + pending.length, this.context!)
     job.entries = []
-    this.finish(job)
-    return Effect.void
+    return this.finish(job)
   }
 
   /** The pending entries wait out `delay` off the workers, then join the queue again. */
@@ -479,7 +484,6 @@ export class Destination {
     const run = job.run
     const context = this.context!
     if (failed > 0) this.failed.updateUnsafe(failed, context)
-    run.flushDeadLetters()
     run.countsOf(this.name).retried += pending.length
     this.retried.updateUnsafe(pending.length, context)
     job.entries = pending
@@ -490,12 +494,17 @@ export class Destination {
       if (this.stopped || !this.outstanding.has(job)) return
       Queue.offerUnsafe(this.queue, job)
     })
-    if (Duration.toMillis(delay) <= 0) return requeue
-    const timer = Effect.andThen(Effect.sleep(delay), requeue)
-    return Effect.flatMap(Effect.forkIn(timer, this.scope!), (fiber) => {
-      this.timers.add(fiber)
-      fiber.addObserver(() => this.timers.delete(fiber))
-      return Effect.void
-    })
+    const wait =
+      Duration.toMillis(delay) <= 0
+        ? requeue
+        : Effect.flatMap(
+            Effect.forkIn(Effect.andThen(Effect.sleep(delay), requeue), this.scope!),
+            (fiber) => {
+              this.timers.add(fiber)
+              fiber.addObserver(() => this.timers.delete(fiber))
+              return Effect.void
+            },
+          )
+    return this.settings.deadLetter === true ? wait : Effect.andThen(wait, run.flushDeadLetters)
   }
 }

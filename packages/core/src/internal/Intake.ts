@@ -241,7 +241,13 @@ export class Intake {
    * Destinations are fed side by side, so a full queue of one does not hold back the others' requests.
    */
   private dispatch(): Effect.Effect<void> {
-    this.run.flushDeadLetters()
+    return Effect.andThen(
+      this.run.flushDeadLetters,
+      Effect.suspend(() => this.dispatchJobs()),
+    )
+  }
+
+  private dispatchJobs(): Effect.Effect<void> {
     const work: Array<Effect.Effect<void>> = []
     for (let d = 0; d < this.destinations.length; d++) {
       const destination = this.destinations[d]!

@@ -3,7 +3,7 @@
  * for every pair, the outcomes the caller asked to retain, unrouted events, and how many requests
  * are still out so callers can wait for the run to settle.
  */
-import type { Effect } from "effect"
+import { Effect } from "effect"
 import type { Event } from "../Event.ts"
 import {
   type DeadLetterCounts,
@@ -20,8 +20,10 @@ import type { Signal } from "./Signal.ts"
 export interface DeadLetterTarget {
   /** Encodes the outcome's dead letter and keeps it until `flush`. */
   add(run: Run, outcome: Rejected | Failed): void
-  /** Sends what `add` kept, without waiting. */
-  flush(run: Run): void
+  /** Sends what `add` kept, waiting for room in the dead-letter queue. */
+  flush(run: Run): Effect.Effect<void>
+  /** Sends what `add` kept without waiting (close). */
+  flushNow(run: Run): void
 }
 
 export type RetainOutcomes = "all" | "problems" | "none"
@@ -91,9 +93,18 @@ export class Run {
     this.notifyListener(outcome)
   }
 
-  /** Hands the dead letters recorded so far to the dead-letter destination. */
-  flushDeadLetters(): void {
-    if (this.deadLetterEntries.length > 0) this.deadLetterTarget?.flush(this)
+  /** Hands the dead letters recorded so far to the dead-letter destination, waiting for room. */
+  get flushDeadLetters(): Effect.Effect<void> {
+    return Effect.suspend(() =>
+      this.deadLetterEntries.length === 0 || this.deadLetterTarget === undefined
+        ? Effect.void
+        : this.deadLetterTarget.flush(this),
+    )
+  }
+
+  /** The same without waiting for room (close: what stopped destinations failed goes at once). */
+  flushDeadLettersNow(): void {
+    if (this.deadLetterEntries.length > 0) this.deadLetterTarget?.flushNow(this)
   }
 
   private notifyListener(outcome: Outcome) {
