@@ -16,6 +16,11 @@ export interface Delivered {
   readonly sentId?: string
   /** Requests that carried the event, this one included. */
   readonly attempts: number
+  /**
+   * `true` when an earlier request that carried the event ended with an unknown outcome (e.g. a
+   * timeout after it was sent): the destination may hold the event more than once. Absent otherwise.
+   */
+  readonly possibleDuplicate?: boolean
 }
 
 /** Invalid for this destination, found before any network call. */
@@ -51,8 +56,16 @@ export interface DestinationCounts {
   delivered: number
   rejected: number
   failed: number
-  /** Failed with `outcomeUnknown`: the destination may hold these (possible duplicates on resend). */
+  /**
+   * Failed with `outcomeUnknown`: a request that carried them may have been applied, so the
+   * destination may hold them (possible duplicates on resend).
+   */
   outcomeUnknown: number
+  /**
+   * Delivered with `possibleDuplicate`: an earlier request that carried them ended with an unknown
+   * outcome, so the destination may hold them twice.
+   */
+  possibleDuplicates: number
   /** Requests sent, retries included. */
   requests: number
   /** Entries resent after a retryable failure. */
@@ -64,6 +77,7 @@ export const emptyCounts = (): DestinationCounts => ({
   rejected: 0,
   failed: 0,
   outcomeUnknown: 0,
+  possibleDuplicates: 0,
   requests: 0,
   retried: 0,
 })
@@ -140,6 +154,10 @@ export class PublishResult {
   }
   get failed(): number {
     return this.sum("failed")
+  }
+  /** Delivered pairs the destination may hold twice (see {@link Delivered.possibleDuplicate}), all destinations. */
+  get possibleDuplicates(): number {
+    return this.sum("possibleDuplicates")
   }
 
   /** Outcomes of one event, one per destination it was routed to. */

@@ -3,8 +3,17 @@ import { describe, expect, it } from "vitest"
 import { createPublisher, deliveryError, entryFailed, entryOk, type Outcome } from "../src/index.ts"
 import { scriptedAdapter } from "./ScriptedAdapter.ts"
 
-type Fault = "ok" | "mixed" | "wholeRetryable" | "wholeFatal" | "short"
-const faultArb = fc.constantFrom<Fault>("ok", "mixed", "wholeRetryable", "wholeFatal", "short")
+type Fault = "ok" | "mixed" | "wholeRetryable" | "wholeFatal" | "short" | "wholeUnknown" | "entryUnknown"
+const faultArb = fc.constantFrom<Fault>(
+  "ok",
+  "mixed",
+  "wholeRetryable",
+  "wholeFatal",
+  "short",
+  // A request that may have been applied: a timeout after send, or one entry's answer lost.
+  "wholeUnknown",
+  "entryUnknown",
+)
 
 const destinationArb = fc.record({
   limits: fc.record({
@@ -30,6 +39,8 @@ const inputArb = fc.array(
 )
 
 describe("every (event, destination) pair gets exactly one outcome", () => {
+  // Also: a Delivered is a possible duplicate exactly when some request for that pair was answered
+  // with an unknown outcome, and such a pair never ends Failed without `outcomeUnknown`.
   it("holds across random inputs, limits, routing and scripted faults", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -46,12 +57,23 @@ describe("every (event, destination) pair gets exactly one outcome", () => {
             ...(inp.key === undefined ? {} : { extensions: { key: inp.key } }),
           }))
           const names = dests.map((_, d) => `d${d}`)
-          const adapters = dests.map((dest) =>
+          // Per destination, the events some request answered with an unknown outcome.
+          const inDoubt = dests.map(() => new Set<string>())
+          const adapters = dests.map((dest, d) =>
             scriptedAdapter({
               limits: dest.limits,
               answer: (req, n) => {
                 const fault = dest.faults[n % dest.faults.length]!
                 switch (fault) {
+                  case "wholeUnknown":
+                    for (const id of req.ids) inDoubt[d]!.add(id)
+                    return deliveryError("Timeout", { outcomeUnknown: true })
+                  case "entryUnknown":
+                    return req.ids.map((id, i) => {
+                      if ((i + n) % 2 === 1) return entryOk()
+                      inDoubt[d]!.add(id)
+                      return entryFailed(deliveryError("InternalFailure", { outcomeUnknown: true }))
+                    })
                   case "ok":
                     return req.ids.map(() => entryOk())
                   case "wholeRetryable":
@@ -111,7 +133,21 @@ describe("every (event, destination) pair gets exactly one outcome", () => {
           for (const n of names) {
             const c = result.counts[n]!
             expect(c.delivered + c.rejected + c.failed).toBe(result.forDestination(n).length)
+            expect(c.possibleDuplicates).toBe(
+              result.forDestination(n).filter((o) => o._tag === "Delivered" && o.possibleDuplicate === true)
+                .length,
+            )
           }
+          let possibleDuplicates = 0
+          for (const o of result.outcomes) {
+            const doubt = inDoubt[names.indexOf(o.destination)]!.has(o.eventId)
+            if (o._tag === "Delivered") {
+              expect(o.possibleDuplicate === true).toBe(doubt)
+              if (doubt) possibleDuplicates++
+            }
+            if (o._tag === "Failed" && doubt) expect(o.error.outcomeUnknown).toBe(true)
+          }
+          expect(result.possibleDuplicates).toBe(possibleDuplicates)
           for (const o of result.outcomes) {
             if (o._tag === "Delivered") expect(o.attempts).toBeGreaterThanOrEqual(1)
             if (o._tag === "Failed") {

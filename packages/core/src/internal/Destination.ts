@@ -44,8 +44,11 @@ export class Job {
   retryCost = 0
   /** A request with these entries is out now (an interrupt leaves the outcome unknown). */
   inFlight = false
-  /** The errors that made the pending entries retryable, index-aligned with `entries`. */
-  lastErrors: ReadonlyArray<DeliveryError> | undefined = undefined
+  /**
+   * Entries an earlier request may have applied (it ended with an unknown outcome): a later
+   * Delivered is a possible duplicate, a later Failed keeps `outcomeUnknown`. Rare, so made on first need.
+   */
+  inDoubt: Set<Entry> | undefined = undefined
   /** This request's step of the destination's retry schedule, made at its first failure. */
   nextRetry: RetryStep | undefined = undefined
   constructor(
@@ -75,7 +78,7 @@ type RetryStep = (
   input: RetryInput,
 ) => Pull.Pull<[Duration.Duration, Duration.Duration], never, Duration.Duration>
 
-const closedError = (attempts: number, outcomeUnknown: boolean) =>
+const closedError = (attempts: number, outcomeUnknown: boolean): DeliveryError =>
   deliveryError("Closed", {
     rawMessage: "the publisher closed before the event was delivered",
     attempts,
@@ -215,10 +218,8 @@ export class Destination {
         Effect.suspend(() => {
           Queue.shutdownUnsafe(this.queue)
           let closed = 0
-          for (const job of Array.from(this.outstanding)) {
-            const unknown = job.inFlight || (job.lastErrors?.some((e) => e.outcomeUnknown === true) ?? false)
-            closed += this.closeJob(job, job.attempts, unknown)
-          }
+          for (const job of Array.from(this.outstanding))
+            closed += this.closeJob(job, job.attempts, job.inFlight)
           return this.countSettled(0, closed)
         }),
       )
@@ -239,12 +240,19 @@ export class Destination {
     else run.record(outcome)
   }
 
-  /** Settles a request's remaining entries as `Closed`; returns how many (0 if already settled). */
-  private closeJob(job: Job, attempts: number, outcomeUnknown: boolean): number {
+  /**
+   * Settles a request's remaining entries as `Closed`; returns how many (0 if already settled).
+   * `inFlight`: the request was interrupted, so every entry's outcome is unknown; otherwise only
+   * those an earlier request left in doubt.
+   */
+  private closeJob(job: Job, attempts: number, inFlight: boolean): number {
     if (!this.outstanding.delete(job)) return 0
-    const error = closedError(attempts, outcomeUnknown)
+    const error = closedError(attempts, inFlight)
+    const inDoubt = inFlight ? undefined : job.inDoubt
+    const doubtful = inDoubt === undefined ? error : closedError(attempts, true)
     const entries = job.entries
-    for (const e of entries) this.record(job.run, this.failure(e, error, attempts))
+    for (const e of entries)
+      this.record(job.run, this.failure(e, inDoubt?.has(e) === true ? doubtful : error, attempts))
     job.entries = []
     job.run.settled()
     job.run.flushDeadLettersNow()
@@ -267,6 +275,16 @@ export class Destination {
 
   private failure(e: Entry, error: DeliveryError, attempts: number): Failed {
     return { _tag: "Failed", destination: this.name, eventId: e.event.id, event: e.event, error, attempts }
+  }
+
+  /**
+   * The error an entry ends `Failed` with: `error` with the attempts, and `outcomeUnknown` when an
+   * earlier request may have applied it (even if the last answer was a clean refusal).
+   */
+  private finalError(job: Job, e: Entry, error: DeliveryError, attempts: number): DeliveryError {
+    const doubt = error.outcomeUnknown !== true && job.inDoubt !== undefined && job.inDoubt.has(e)
+    if (doubt) return error.with({ attempts, outcomeUnknown: true })
+    return error.attempts === attempts ? error : error.with({ attempts })
   }
 
   /** One request of a job; what stays retryable waits for its backoff off the workers. */
@@ -362,12 +380,14 @@ export class Destination {
         errors!.push(error)
         if (error.code === "Throttled") throttled = true
         else if (error.code === "Timeout") timedOut = true
+        // The destination may hold it already: whatever comes next must say so.
+        if (error.outcomeUnknown === true) {
+          if (job.inDoubt === undefined) job.inDoubt = new Set()
+          job.inDoubt.add(e)
+        }
       } else {
         failed++
-        this.record(
-          run,
-          this.failure(e, error.attempts === attempts ? error : error.with({ attempts }), attempts),
-        )
+        this.record(run, this.failure(e, this.finalError(job, e, error, attempts), attempts))
       }
     }
     const requestSucceeded = Array.isArray(result)
@@ -397,15 +417,20 @@ export class Destination {
       }
       // Without a listener or retained Delivered outcomes, a delivery is only a count: no object.
       const keepDelivered = this.settings.deadLetter === true || run.wantsDelivered
+      const inDoubt = job.inDoubt
+      let duplicates = 0
       for (let i = 0; i < matched; i++) {
         const r = results[i]!
+        const e = entries[i]!
         if (!r.ok) {
-          fail(entries[i]!, r.error)
+          fail(e, r.error)
           continue
         }
         delivered++
+        // An earlier request of this entry may have been applied too: a possible duplicate.
+        const duplicate = inDoubt?.has(e) === true
+        if (duplicate) duplicates++
         if (!keepDelivered) continue
-        const e = entries[i]!
         const outcome: { -readonly [K in keyof Delivered]: Delivered[K] } = {
           _tag: "Delivered",
           destination: this.name,
@@ -415,9 +440,10 @@ export class Destination {
         }
         if (r.receipt !== undefined) outcome.receipt = r.receipt
         if (e.sentId !== undefined) outcome.sentId = e.sentId
+        if (duplicate) outcome.possibleDuplicate = true
         this.record(run, outcome)
       }
-      if (!keepDelivered && delivered > 0) run.countDelivered(this.name, delivered)
+      if (!keepDelivered && delivered > 0) run.countDelivered(this.name, delivered, duplicates)
     }
     if (delivered > 0) this.delivered.updateUnsafe(delivered, context)
     if (requestSucceeded && retry === undefined) {
@@ -449,10 +475,10 @@ export class Destination {
               e.with({ code: "RetryBudgetExhausted", retryable: true, lastCode: e.code, attempts }),
             )
           if (cost !== undefined) job.retryCost = cost
-          return this.retryAfter(job, pending, pendingErrors, failed, delay)
+          return this.retryAfter(job, pending, failed, delay)
         },
         // Out of attempts or time: the last errors as they are.
-        onDone: () => this.giveUp(job, pending, pendingErrors, failed, (e) => e.with({ attempts })),
+        onDone: () => this.giveUp(job, pending, pendingErrors, failed, (e) => e),
         onFailure: Effect.failCause,
       }),
     )
@@ -466,8 +492,14 @@ export class Destination {
     failed: number,
     toFailure: (e: DeliveryError) => DeliveryError,
   ): Effect.Effect<void> {
-    for (let i = 0; i < pending.length; i++)
-      this.record(job.run, this.failure(pending[i]!, toFailure(errors[i]!), job.attempts))
+    const attempts = job.attempts
+    for (let i = 0; i < pending.length; i++) {
+      const e = pending[i]!
+      this.record(
+        job.run,
+        this.failure(e, this.finalError(job, e, toFailure(errors[i]!), attempts), attempts),
+      )
+    }
     this.failed.updateUnsafe(failed + pending.length, this.context!)
     job.entries = []
     return this.finish(job)
@@ -477,7 +509,6 @@ export class Destination {
   private retryAfter(
     job: Job,
     pending: ReadonlyArray<Entry>,
-    errors: ReadonlyArray<DeliveryError>,
     failed: number,
     delay: Duration.Duration,
   ): Effect.Effect<void> {
@@ -487,7 +518,6 @@ export class Destination {
     run.countsOf(this.name).retried += pending.length
     this.retried.updateUnsafe(pending.length, context)
     job.entries = pending
-    job.lastErrors = errors
     // The job waits off the workers; it counts against the queue bound meanwhile.
     this.queuedEntries += pending.length
     const requeue = Effect.sync(() => {

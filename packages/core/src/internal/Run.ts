@@ -68,6 +68,7 @@ export class Run {
     const c = this.counts[outcome.destination]!
     if (outcome._tag === "Delivered") {
       c.delivered++
+      if (outcome.possibleDuplicate === true) c.possibleDuplicates++
       if (this.retain === "all") this.outcomes.push(outcome)
     } else {
       if (outcome._tag === "Rejected") c.rejected++
@@ -82,8 +83,10 @@ export class Run {
   }
 
   /** Deliveries counted without an outcome object (nobody retains or listens to them). */
-  countDelivered(destination: string, n: number): void {
-    this.counts[destination]!.delivered += n
+  countDelivered(destination: string, n: number, possibleDuplicates: number): void {
+    const c = this.counts[destination]!
+    c.delivered += n
+    c.possibleDuplicates += possibleDuplicates
   }
 
   /** An outcome of the dead-letter destination: counted apart, listened to, never dead-lettered. */
