@@ -371,6 +371,8 @@ export class Publisher extends Context.Service<Publisher, PublisherShape>()("@ev
   }
 }
 
+const enqueued: Promise<void> = Promise.resolve()
+
 /**
  * A publisher with a Promise API. Bad options throw here (RangeError/TypeError naming the option).
  * Close it (`await publisher.close()` or `await using`) to stop its fibers and the adapters' clients.
@@ -383,8 +385,8 @@ export const createPublisher = (options: PublisherOptions): PromisePublisher => 
     Effect.runPromise(shape.close(closeOptions).pipe(Effect.ensuring(Scope.close(scope, Exit.void))))
   return {
     publish: (input) => Effect.runPromise(shape.publish(input)),
-    enqueue: (event) =>
-      engine.offerUnsafe(event) ? Promise.resolve() : Effect.runPromise(shape.enqueue(event)),
+    // One settled promise for every event that went straight into the buffer, not a new one each.
+    enqueue: (event) => (engine.offerUnsafe(event) ? enqueued : Effect.runPromise(shape.enqueue(event))),
     flush: () => Effect.runPromise(shape.flush),
     close,
     [Symbol.asyncDispose]: () => close().then(() => undefined),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { createEvent, InvalidEventError, validateEvent } from "../src/index.ts"
+import { createEvent, generateEventId, InvalidEventError, validateEvent } from "../src/index.ts"
 
 const violationsOf = (input: unknown) => {
   const r = validateEvent(input)
@@ -51,5 +51,23 @@ describe("validateEvent", () => {
       expect(InvalidEventError.isInstance(e)).toBe(true)
       expect((e as InvalidEventError).eventId).toBe("x")
     }
+  })
+})
+
+describe("generateEventId", () => {
+  it("gives lower-case RFC 9562 version 4 UUIDs, distinct across pool refills", () => {
+    const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+    const ids = new Set<string>()
+    // 256 ids per pool of random bytes: this crosses several refills.
+    for (let i = 0; i < 2_000; i++) {
+      const id = generateEventId()
+      expect(id).toMatch(uuidV4)
+      ids.add(id)
+    }
+    expect(ids.size).toBe(2_000)
+    // Every hex digit turns up in every free position (not a constant or a stuck byte).
+    const seen = Array.from({ length: 36 }, () => new Set<string>())
+    for (const id of ids) for (let i = 0; i < 36; i++) seen[i]!.add(id[i]!)
+    for (const i of [0, 7, 9, 15, 20, 35]) expect(seen[i]!.size).toBe(16)
   })
 })

@@ -229,22 +229,26 @@ export class Producer {
   }
 
   private hand(items: ReadonlyArray<Buffered>): Effect.Effect<void> {
-    const inputs = new Array<unknown>(items.length)
+    const n = items.length
+    const inputs = new Array<unknown>(n)
     let bytes = 0
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; i < n; i++) {
       const b = items[i]!
       inputs[i] = b.input
       bytes += b.bytes
     }
     this.bytes -= bytes
     this.signal.notify()
-    return Effect.andThen(
-      this.intake.take(inputs, true),
-      Effect.sync(() => {
-        this.processed += items.length
-        this.run.notify()
-      }),
-    )
+    // The continuation keeps only the count: the window (its wrappers and inputs) is garbage as soon
+    // as it is encoded, not only once the destinations have room for it.
+    return Effect.andThen(this.intake.take(inputs, true), this.processedEffect(n))
+  }
+
+  private processedEffect(n: number): Effect.Effect<void> {
+    return Effect.sync(() => {
+      this.processed += n
+      this.run.notify()
+    })
   }
 }
 
