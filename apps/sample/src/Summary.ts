@@ -53,6 +53,8 @@ const columns: ReadonlyArray<readonly [string, keyof DestinationCounts]> = [
   ["rejected", "rejected"],
   ["failed", "failed"],
   ["outcome-unknown", "outcomeUnknown"],
+  // Delivered, but an earlier request for the pair may have been applied too.
+  ["possible-duplicates", "possibleDuplicates"],
   ["requests", "requests"],
   ["retried", "retried"],
 ]

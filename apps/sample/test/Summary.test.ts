@@ -64,7 +64,7 @@ describe("summary and exit code", () => {
     expect(exitCodeFor(facts(tracker))).toBe(1)
     const text = formatSummary(facts(tracker))
     expect(text).toContain("Failed   e1  bus  Network (ECONNRESET), outcome unknown after 5 attempts")
-    expect(text).toMatch(/^bus\s+eventbridge\s+0\s+0\s+1\s+1\s+0\s+0$/m)
+    expect(text).toMatch(/^bus\s+eventbridge\s+0\s+0\s+1\s+1\s+0\s+0\s+0$/m)
   })
 
   it("counts unrouted events and input problems only under --strict, and 130 when interrupted", () => {

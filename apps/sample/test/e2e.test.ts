@@ -88,6 +88,7 @@ interface Row {
   readonly rejected: number
   readonly failed: number
   readonly outcomeUnknown: number
+  readonly possibleDuplicates: number
   readonly requests: number
   readonly retried: number
 }
@@ -95,16 +96,17 @@ interface Row {
 const row = (stdout: string, destination: string): Row => {
   const line = stdout.split("\n").find((l) => l.startsWith(`${destination} `))
   if (line === undefined) throw new Error(`no summary row for ${destination} in:\n${stdout}`)
-  const [delivered, rejected, failed, outcomeUnknown, requests, retried] = line
+  const [delivered, rejected, failed, outcomeUnknown, possibleDuplicates, requests, retried] = line
     .trim()
     .split(/\s+/)
-    .slice(-6)
+    .slice(-7)
     .map(Number)
   return {
     delivered: delivered!,
     rejected: rejected!,
     failed: failed!,
     outcomeUnknown: outcomeUnknown!,
+    possibleDuplicates: possibleDuplicates!,
     requests: requests!,
     retried: retried!,
   }
