@@ -77,6 +77,8 @@ export interface SoakDestinationReport {
   readonly failed: number
   /** Failed with `outcomeUnknown` on the final error. */
   readonly failedOutcomeUnknown: number
+  /** Delivered with `possibleDuplicate`: an earlier request for the pair may have been applied. */
+  readonly possibleDuplicates: number
   /** Events that had at least one request end with an unknown outcome (seen on the adapter). */
   readonly eventsWithUnknownOutcome: number
   /** Entries the destination stored. */
@@ -308,9 +310,14 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
         else if (outcome._tag === "Delivered" && copies > 1) {
           duplicates += copies - 1
           if (!inDoubt) problems.push(`${d}: ${copies} copies of ${id} without an unknown outcome`)
+          // The outcome itself must say so: a duplicate is visible to the caller, never hidden.
+          if (outcome.possibleDuplicate !== true)
+            problems.push(`${d}: ${copies} copies of ${id}, Delivered without possibleDuplicate`)
         } else if (outcome._tag === "Failed") {
           storedButFailed++
           if (!inDoubt) problems.push(`${d}: stored ${id}, Failed without an unknown outcome`)
+          if (outcome.error.outcomeUnknown !== true)
+            problems.push(`${d}: stored ${id}, Failed without outcomeUnknown on its error`)
         }
       }
       let invalidInputs = 0
@@ -336,6 +343,7 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
         rejected: counts.rejected,
         failed: counts.failed,
         failedOutcomeUnknown: counts.outcomeUnknown,
+        possibleDuplicates: counts.possibleDuplicates,
         eventsWithUnknownOutcome: unknown[d].size,
         stored: storedTotal,
         duplicates,
@@ -369,7 +377,8 @@ export const formatSoakReport = (report: SoakReport): string =>
     .map(
       (d) =>
         `${d.destination}: routed ${d.routed}, delivered ${d.delivered}, rejected ${d.rejected}, failed ${d.failed} ` +
-        `(${d.failedOutcomeUnknown} outcome unknown); stored ${d.stored}, duplicates ${d.duplicates}, ` +
+        `(${d.failedOutcomeUnknown} outcome unknown), possible duplicates ${d.possibleDuplicates}; ` +
+        `stored ${d.stored}, duplicates ${d.duplicates}, ` +
         `stored but Failed ${d.storedButFailed}, events with an unknown outcome ${d.eventsWithUnknownOutcome}, ` +
         `dead letters ${d.deadLetters}`,
     )
