@@ -1,5 +1,12 @@
-import { type ConformanceHarness, describeAdapterConformance } from "@eventport/testkit"
-import { webhook, webhookDefaults } from "../src/index.ts"
+import { fromCloudEvent } from "@eventport/core"
+import {
+  type ConformanceHarness,
+  conformanceChecks,
+  conformanceCheckTitles,
+  describeAdapterConformance,
+} from "@eventport/testkit"
+import { afterAll, beforeAll, describe, it } from "vitest"
+import { type WebhookEntry, webhook, webhookDefaults } from "../src/index.ts"
 import { startWebhookReceiver, type WebhookReceiver } from "./WebhookReceiver.ts"
 
 let receiver: WebhookReceiver | undefined
@@ -31,3 +38,24 @@ const harness: ConformanceHarness = {
 
 describeAdapterConformance({ harness })
 // --- end harness
+
+// The receiver keeps each CloudEvent, so the hostile-input checks can also compare what encode made
+// and what the receiver holds with each event's data (base64 data arrives as bytes).
+const dataOf = (cloudEventJson: string) => fromCloudEvent(cloudEventJson).data
+const withData: ConformanceHarness = {
+  ...harness,
+  decodeEntry: (entry: WebhookEntry) => dataOf(entry.json),
+  received: () =>
+    started().received.map((e) => ({
+      eventId: e.id,
+      request: e.request,
+      data: dataOf(JSON.stringify(e.cloudEvent)),
+    })),
+}
+
+describe("webhook hostile input, data compared", () => {
+  beforeAll(() => withData.setup?.())
+  afterAll(() => withData.teardown?.())
+  for (const name of ["encodeSurvivesHostileInput", "publishSurvivesHostileInput"] as const)
+    it(conformanceCheckTitles[name], () => conformanceChecks[name]({ harness: withData }), 60_000)
+})

@@ -36,16 +36,40 @@ export type EntryFaultSpec = Omit<EntryErrorFault, "type" | "service" | "times">
 
 /** How the harness reads a service's store and scripts its entry faults. */
 export interface ConformanceService<S extends ServiceName> {
-  /** The event id an entry the emulator accepted came from. */
+  /** The event id an entry the emulator accepted came from (or the id the adapter sent instead). */
   readonly eventIdOf: (entry: EntryTypes[S]) => string
   /** Fails the entry of `eventId`: with an error the service means as transient when `retryable`, else a permanent one. */
   readonly entryFault: (eventId: string, retryable: boolean) => EntryFaultSpec
+  /**
+   * The event's data as an accepted entry holds it (testkit `ReceivedEntry.data`), where the service
+   * carries the data whole: the EventBridge Detail, the IoT payload bytes. Pinpoint has none: its
+   * adapter maps data to Attributes and Metrics, which the adapter's own test describes.
+   */
+  readonly dataOf?: (entry: EntryTypes[S]) => unknown
+  /** The event's data as the adapter's SDK entry carries it (testkit `ConformanceHarness.decodeEntry`). */
+  readonly decodeEntry?: ConformanceHarness["decodeEntry"]
+}
+
+/**
+ * IoT Events and IoT Analytics alike: the messageId is the event id (or the one the adapter derived),
+ * the payload blob the data's bytes or its UTF-8 JSON text (testkit reads both).
+ */
+const iotMessages = {
+  eventIdOf: (entry: { readonly messageId: string }) => entry.messageId,
+  entryFault: (eventId: string, retryable: boolean): EntryFaultSpec => ({
+    code: retryable ? "InternalFailureException" : "InvalidRequestException",
+    match: { id: eventId },
+  }),
+  dataOf: (entry: { readonly payload: Uint8Array }) => entry.payload,
+  decodeEntry: (entry: { readonly payload?: Uint8Array }) => entry.payload,
 }
 
 /**
  * Each service's reading of an event id, for adapters that send the event id where the service
  * keeps a caller id: the IoT messageId, the Pinpoint event key. EventBridge keeps none, so its
  * default expects the adapter to send the event id as the TraceHeader (`traceHeader: (e) => e.id`).
+ * The data readings expect the adapters' default mapping (Detail = the data's JSON, payload = the
+ * data's JSON text or bytes).
  */
 export const conformanceServices: { readonly [S in ServiceName]: ConformanceService<S> } = {
   eventbridge: {
@@ -54,21 +78,12 @@ export const conformanceServices: { readonly [S in ServiceName]: ConformanceServ
       code: retryable ? "ThrottlingException" : "MalformedDetail",
       match: { TraceHeader: eventId },
     }),
+    dataOf: (entry) => JSON.parse(entry.detail),
+    decodeEntry: (entry: { readonly Detail?: string }) =>
+      entry.Detail === undefined ? undefined : JSON.parse(entry.Detail),
   },
-  iotevents: {
-    eventIdOf: (entry) => entry.messageId,
-    entryFault: (eventId, retryable) => ({
-      code: retryable ? "InternalFailureException" : "InvalidRequestException",
-      match: { id: eventId },
-    }),
-  },
-  iotanalytics: {
-    eventIdOf: (entry) => entry.messageId,
-    entryFault: (eventId, retryable) => ({
-      code: retryable ? "InternalFailureException" : "InvalidRequestException",
-      match: { id: eventId },
-    }),
-  },
+  iotevents: iotMessages,
+  iotanalytics: iotMessages,
   pinpoint: {
     eventIdOf: (entry) => entry.eventId,
     entryFault: (eventId, retryable) => ({ statusCode: retryable ? 500 : 400, match: { id: eventId } }),
@@ -90,6 +105,14 @@ export interface EmulatorHarnessOptions<S extends ServiceName> {
   /** Overrides the service's store reading and entry faults (`conformanceServices[service]`). */
   readonly eventIdOf?: ConformanceService<S>["eventIdOf"]
   readonly entryFault?: ConformanceService<S>["entryFault"]
+  /**
+   * Override the service's data readings (`conformanceServices[service]`) when the adapter maps the
+   * data its own way, e.g. a custom `detail` or `payload` option, or Pinpoint's Attributes and Metrics;
+   * `carriedData` then says what of the data that mapping carries (testkit `carriedData`).
+   */
+  readonly dataOf?: ConformanceService<S>["dataOf"]
+  readonly decodeEntry?: ConformanceHarness["decodeEntry"]
+  readonly carriedData?: ConformanceHarness["carriedData"]
   /** A valid event for the service, when the suite's default events do not fit its payload rules. */
   readonly validEvent?: ConformanceHarness["validEvent"]
 }
@@ -104,6 +127,8 @@ export const emulatorHarness = <S extends ServiceName>(
   const { service } = options
   const eventIdOf = options.eventIdOf ?? conformanceServices[service].eventIdOf
   const entryFault = options.entryFault ?? conformanceServices[service].entryFault
+  const dataOf = options.dataOf ?? conformanceServices[service].dataOf
+  const decodeEntry = options.decodeEntry ?? conformanceServices[service].decodeEntry
   let started: Emulator | undefined
   const emulator = (): Emulator => {
     if (started === undefined)
@@ -121,6 +146,7 @@ export const emulatorHarness = <S extends ServiceName>(
       (emulator().store[service].entries as readonly EntryTypes[S][]).map((entry) => ({
         eventId: eventIdOf(entry),
         request: entry.requestId,
+        ...(dataOf === undefined ? {} : { data: dataOf(entry) }),
       })),
     requests: () =>
       emulator()
@@ -149,6 +175,8 @@ export const emulatorHarness = <S extends ServiceName>(
     },
     reset: () => emulator().reset(),
     ...(options.validEvent === undefined ? {} : { validEvent: options.validEvent }),
+    ...(decodeEntry === undefined ? {} : { decodeEntry }),
+    ...(options.carriedData === undefined ? {} : { carriedData: options.carriedData }),
   }
 }
 

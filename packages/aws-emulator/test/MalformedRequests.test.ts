@@ -83,3 +83,19 @@ describe("malformed but signed requests get the service's error, never a crash",
     expect(body.message).toMatch(/^2 validation errors detected/)
   })
 })
+
+describe("caller ids that name Object.prototype members stay plain keys", () => {
+  it("Pinpoint answers endpoint and event ids __proto__ under their own keys", async () => {
+    const event = { EventType: "t", Timestamp: "2026-01-01T00:00:00.000Z" }
+    const res = await signedFetch(
+      "mobiletargeting",
+      "/v1/apps/app-1/events",
+      `{"BatchItem":{"__proto__":{"Endpoint":{},"Events":{"__proto__":${JSON.stringify(event)}}}}}`,
+      { "content-type": "application/json" },
+    )
+    expect(res.status).toBe(202)
+    const text = await res.text()
+    expect(text).toContain('"Results":{"__proto__":{"EndpointItemResponse"')
+    expect(text).toContain('"EventsItemResponse":{"__proto__":{"StatusCode":202')
+  })
+})

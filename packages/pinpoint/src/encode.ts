@@ -257,6 +257,22 @@ export const entryBytes = (entry: PinpointEntry): number =>
   jsonBytes(entry.endpoint) +
   utf8Length(':{"Endpoint":,"Events":{}},')
 
+/**
+ * The AWS SDK reads PutEvents results (maps keyed by endpoint id, then event id) into plain objects,
+ * where a `__proto__` key loses its value: an event sent under one would be stored but reported with
+ * no result (outcome unknown). So such an id is refused up front.
+ */
+const checkResultKey = (key: string | undefined, field: string, violations: Array<Violation>): void => {
+  if (key === "__proto__")
+    violations.push(
+      violation(
+        field,
+        "resultKey",
+        "must not be __proto__: the AWS SDK cannot read a PutEvents result keyed by it",
+      ),
+    )
+}
+
 /** Validates and translates one event. */
 export const encode = (event: Event, settings: EncodeSettings): EncodeResult<PinpointEntry> => {
   const violations: Array<Violation> = []
@@ -279,6 +295,8 @@ export const encode = (event: Event, settings: EncodeSettings): EncodeResult<Pin
     const resolved = resolveOption(settings.endpointId, event, "endpointId", violations)
     if (resolved.ok) endpointId = nonEmptyString(resolved.value, "endpointId", violations)
   }
+  checkResultKey(endpointId, settings.endpointId === undefined ? "subject" : "endpointId", violations)
+  checkResultKey(event.id, "id", violations)
 
   let endpoint: PublicEndpoint = {}
   if (settings.endpoint !== undefined) {

@@ -1,7 +1,17 @@
 /** The testkit conformance suite, with the emulator as the destination. */
 import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+import type { Event } from "@eventport/core"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { pinpoint } from "../src/index.ts"
+import { type PinpointEntry, pinpoint } from "../src/index.ts"
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
+
+/** A Pinpoint event's Attributes and Metrics, absent ones as empty. */
+const attributesAndMetrics = (event: { readonly Attributes?: unknown; readonly Metrics?: unknown }) => ({
+  Attributes: event.Attributes ?? {},
+  Metrics: event.Metrics ?? {},
+})
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -16,5 +26,16 @@ describeAdapterConformance({
       subject: `endpoint-${index % 3}`,
       data: { index },
     }),
+    // Pinpoint carries the data as Attributes and Metrics. The adapter's default mapping, restated:
+    // the string fields at the top level of object data are Attributes, the finite numbers Metrics.
+    carriedData: (event: Event) => {
+      const fields = isRecord(event.data) ? Object.entries(event.data) : []
+      return {
+        Attributes: Object.fromEntries(fields.filter(([, v]) => typeof v === "string")),
+        Metrics: Object.fromEntries(fields.filter(([, v]) => typeof v === "number" && Number.isFinite(v))),
+      }
+    },
+    decodeEntry: (entry: PinpointEntry) => attributesAndMetrics(entry.event),
+    dataOf: (stored) => attributesAndMetrics(stored.event),
   }),
 })

@@ -178,6 +178,8 @@ describe("encode", () => {
   })
 
   it("property: never throws; entry bytes bound the body share of the event", () => {
+    // Any id but __proto__, which encode rejects (the SDK cannot read a result keyed by it).
+    const resultKey = fc.string({ minLength: 1 }).filter((key) => key !== "__proto__")
     const flat = fc.dictionary(
       fc.string({ minLength: 1, maxLength: 50 }),
       fc.oneof(
@@ -188,7 +190,7 @@ describe("encode", () => {
       { maxKeys: 40 },
     )
     fc.assert(
-      fc.property(flat, fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (data, id, subject) => {
+      fc.property(flat, resultKey, resultKey, (data, id, subject) => {
         const result = ok(encode(event({ id, subject, data }), settings))
         const body = JSON.stringify({ BatchItem: groupByEndpoint([result.entry]) })
         expect(Buffer.byteLength(body) - limits.requestOverheadBytes).toBeLessThanOrEqual(result.bytes)
@@ -220,7 +222,12 @@ describe("groupByEndpoint", () => {
   })
 
   it("keeps __proto__ ids as plain keys", () => {
-    const e = ok(encode(event({ id: "__proto__", subject: "__proto__" }), settings)).entry
+    // encode refuses such ids (the SDK cannot read their results); the request body stays safe anyway.
+    const e = {
+      ...ok(encode(event({ id: "x", subject: "y" }), settings)).entry,
+      endpointId: "__proto__",
+      eventId: "__proto__",
+    }
     const grouped = groupByEndpoint([e])
     expect(Object.hasOwn(grouped, "__proto__")).toBe(true)
     const batch = Object.getOwnPropertyDescriptor(grouped, "__proto__")?.value as { Events: object }

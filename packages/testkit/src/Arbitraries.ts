@@ -8,6 +8,8 @@ import {
   type EventData,
   type EventInput,
   type ExtensionValue,
+  type JsonValue,
+  validateEvent,
 } from "@eventport/core"
 import fc from "fast-check"
 
@@ -41,8 +43,10 @@ export const arbEventData: fc.Arbitrary<EventData> = fc.oneof(
 )
 
 /** Extensions obeying the CloudEvents naming rule, with string, boolean or safe-integer values. */
+const arbExtensionName = fc.stringMatching(/^[a-z0-9]{1,20}$/).filter((name) => !reserved.has(name))
+
 export const arbExtensions: fc.Arbitrary<Record<string, ExtensionValue>> = fc.dictionary(
-  fc.stringMatching(/^[a-z0-9]{1,20}$/).filter((name) => !reserved.has(name)),
+  arbExtensionName,
   fc.oneof(fc.string({ maxLength: 64 }), fc.boolean(), fc.maxSafeInteger()),
   { maxKeys: 4 },
 )
@@ -96,8 +100,12 @@ class CustomThing {
   readonly value = 1
 }
 
-const deeplyNested = (depth: number, kind: "array" | "object"): unknown => {
-  let value: unknown = null
+/**
+ * `depth` containers inside one another, `null` innermost: `{ nested: { nested: … null } }` or
+ * `[[…[null]…]]`. Valid event data up to core's 10,000 levels; for depth rules and stack-safety tests.
+ */
+export const deeplyNestedData = (depth: number, kind: "array" | "object" = "object"): JsonValue => {
+  let value: JsonValue = null
   for (let i = 0; i < depth; i++) value = kind === "array" ? [value] : { nested: value }
   return value
 }
@@ -116,8 +124,8 @@ export const arbHostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.bigInt(),
   fc.constant(null).map(() => Symbol("hostile")),
   fc.constant(null).map(() => () => "a function"),
-  fc.constant(null).map(() => deeplyNested(10_001, "array")),
-  fc.constant(null).map(() => deeplyNested(10_001, "object")),
+  fc.constant(null).map(() => deeplyNestedData(10_001, "array")),
+  fc.constant(null).map(() => deeplyNestedData(10_001, "object")),
   fc
     .constant(null)
     .map(() => JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}')),
@@ -175,4 +183,68 @@ export const arbHostileEventInput: fc.Arbitrary<unknown> = fc.oneof(
     ),
   },
   { weight: 1, arbitrary: arbHostileValue },
+)
+
+/**
+ * Valid events whose object `data` has hostile keys (own `__proto__`, `constructor`, `prototype`, odd
+ * unicode) and hostile strings: the valid but extreme payloads an adapter must carry or reject cleanly.
+ * The data comes from `JSON.parse`, which makes `__proto__` an own key, as a parsed request body does.
+ */
+export const arbExtremeEvent: fc.Arbitrary<Event> = fc
+  .tuple(
+    arbEvent,
+    fc.dictionary(
+      fc.oneof(arbHostileString, fc.constantFrom("__proto__", "constructor", "prototype")),
+      fc.oneof(arbHostileString, fc.jsonValue({ maxDepth: 2 })),
+      { maxKeys: 4 },
+    ),
+  )
+  .map(([event, data]) => createEvent({ ...event, data: JSON.parse(JSON.stringify(data)) }))
+
+const arbHugeString = fc.oneof(
+  fc.constant(null).map(() => "x".repeat(1024 * 1024)),
+  fc.constant(null).map(() => "é".repeat(512 * 1024)),
+)
+const arbHostileText = fc.oneof(
+  { weight: 4, arbitrary: arbHostileString },
+  { weight: 1, arbitrary: arbHugeString },
+)
+
+/**
+ * What an adapter's `encode` gets after hostile input, once the publisher's `validateEvent` let it
+ * through: events whose every field may be hostile but valid — lone surrogates, controls, bidi
+ * overrides, 1 MiB strings in id, type, source, subject and data; -0, extreme numbers and 1,500-level
+ * nesting as data; odd extension values — and {@link arbExtremeEvent}s. (Drawing
+ * {@link arbHostileEventInput} and keeping the valid ones would keep about 1 draw in 500.)
+ */
+export const arbHostileEvent: fc.Arbitrary<Event> = fc.oneof(
+  arbExtremeEvent,
+  fc
+    .record(
+      {
+        id: fc.oneof(nonEmpty, arbHostileText),
+        type: fc.oneof(nonEmpty, arbHostileText),
+        source: fc.oneof(nonEmpty, arbHostileText),
+        time: arbTime,
+        subject: fc.oneof(fc.string({ maxLength: 64 }), arbHostileText),
+        data: fc.oneof(
+          arbEventData,
+          arbHostileText,
+          fc.constantFrom(-0, Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER + 2),
+          fc.constant(null).map(() => deeplyNestedData(1_500)),
+          fc.constant(null).map(() => deeplyNestedData(1_500, "array")),
+        ),
+        extensions: fc.dictionary(
+          arbExtensionName,
+          fc.oneof(arbHostileString, fc.boolean(), fc.maxSafeInteger()),
+          { maxKeys: 3 },
+        ),
+      },
+      { requiredKeys: ["type", "source", "data"] },
+    )
+    // The rare draw the event model refuses (e.g. an empty type) becomes an extreme event instead.
+    .chain((input) => {
+      const validated = validateEvent(input)
+      return validated.ok ? fc.constant(validated.event) : arbExtremeEvent
+    }),
 )

@@ -8,16 +8,18 @@ import {
   createPublisher,
   DeliveryError,
   type Event,
+  type EventInput,
   type PublishResult,
   type RetryOptions,
 } from "@eventport/core"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, it } from "vitest"
-import { arbEvent } from "./Arbitraries.ts"
-import type { ConformanceHarness } from "./ConformanceHarness.ts"
+import { arbEvent, arbExtremeEvent, arbHostileEvent, arbHostileEventInput } from "./Arbitraries.ts"
+import type { ConformanceHarness, ReceivedEntry } from "./ConformanceHarness.ts"
 import {
   type AnyAdapter,
+  assertProperty,
   check,
   fail,
   firstBatch,
@@ -26,6 +28,13 @@ import {
   suiteEvents,
   withAdapter,
 } from "./internal/ConformanceSupport.ts"
+import {
+  carriedDataDifference,
+  checkViolations,
+  describeId,
+  hostileSamples,
+  prototypeGuard,
+} from "./internal/HostileInput.ts"
 
 export { ConformanceError } from "./internal/ConformanceSupport.ts"
 
@@ -298,7 +307,7 @@ const destination = "conformance"
 const publishThrough = async (
   adapter: AnyAdapter,
   options: ConformanceOptions,
-  events: ReadonlyArray<Event>,
+  events: ReadonlyArray<EventInput>,
 ): Promise<PublishResult> => {
   const settings = options.publisher ?? {}
   const publisher = createPublisher({
@@ -466,10 +475,133 @@ const publishLosesNothingOnPartialFailure: ConformanceCheck = async (options) =>
       )
   })
 
+const encodeSurvivesHostileInput: ConformanceCheck = async ({ harness, propertyRuns }) =>
+  withAdapter(harness, async (adapter) => {
+    const encodeHostile = (event: Event) => {
+      const id = describeId(event.id)
+      const guard = prototypeGuard()
+      let result: ReturnType<AnyAdapter["encode"]>
+      try {
+        result = adapter.encode(event)
+      } catch (error) {
+        const pollution = guard.restore()
+        return fail(
+          `encode threw for the valid event ${id} (hostile data or fields): ${String(error)}; ` +
+            "it must encode it or return rejected(...) naming the field and the rule" +
+            (pollution === undefined
+              ? ""
+              : `; it also polluted a prototype: ${pollution} (undone by the suite)`),
+        )
+      }
+      const pollution = guard.restore()
+      check(
+        pollution === undefined,
+        () => `encoding event ${id} polluted a prototype: ${pollution} (undone by the suite)`,
+      )
+      if (result._tag === "Rejected") return checkViolations(`encode rejected event ${id}`, result.violations)
+      if (result._tag !== "Encoded")
+        return fail(`encode returned neither Encoded nor Rejected for event ${id}`)
+      if (harness.decodeEntry === undefined) return
+      let decoded: unknown
+      try {
+        decoded = harness.decodeEntry(result.entry, event)
+      } catch (error) {
+        return fail(
+          `the harness's decodeEntry threw on the entry encode made of event ${id}: ${String(error)}`,
+        )
+      }
+      const difference = carriedDataDifference(harness, event, decoded)
+      check(
+        difference === undefined,
+        () =>
+          `the entry encode made of event ${id} does not decode to its data (harness decodeEntry): ${difference}`,
+      )
+    }
+    for (const event of hostileSamples(harness)) encodeHostile(event)
+    await assertProperty(fc.property(arbHostileEvent, encodeHostile), propertyRuns ?? 50)
+  })
+
+/** The id of a hostile input, when it has a string one: inputs of one publish never share it. */
+const hostileInputId = (input: unknown): unknown =>
+  typeof input === "object" && input !== null && typeof (input as { id?: unknown }).id === "string"
+    ? (input as { id: string }).id
+    : input
+
+const arbHostileInputs = fc.uniqueArray(fc.oneof(arbHostileEventInput, arbExtremeEvent), {
+  maxLength: 6,
+  selector: hostileInputId,
+})
+
+const publishSurvivesHostileInput: ConformanceCheck = async (options) =>
+  withAdapter(options.harness, async (adapter) => {
+    const { harness } = options
+    const publishHostile = async (inputs: ReadonlyArray<unknown>) => {
+      await harness.reset()
+      const guard = prototypeGuard()
+      let result: PublishResult
+      try {
+        result = await publishThrough(adapter, options, inputs as ReadonlyArray<EventInput>)
+      } finally {
+        const pollution = guard.restore()
+        check(
+          pollution === undefined,
+          () => `publishing hostile input polluted a prototype: ${pollution} (undone by the suite)`,
+        )
+      }
+      const outcomes = result.forDestination(destination)
+      check(
+        outcomes.length === inputs.length,
+        () => `${inputs.length} hostile inputs got ${outcomes.length} outcomes; each input gets exactly one`,
+      )
+      // By the id the destination keeps: the event id, or the one encode sent instead.
+      const held = new Map<string, Array<ReceivedEntry>>()
+      const received = await harness.received()
+      for (const entry of received) held.set(entry.eventId, [...(held.get(entry.eventId) ?? []), entry])
+      let delivered = 0
+      for (const outcome of outcomes) {
+        const id = describeId(outcome.eventId)
+        if (outcome._tag === "Rejected") checkViolations(`event ${id} was Rejected`, outcome.violations)
+        else if (outcome._tag === "Failed")
+          fail(
+            `event ${id} Failed (${outcome.error.code}${outcome.error.rawCode ? `, raw ${outcome.error.rawCode}` : ""}) ` +
+              "with no fault scripted: the destination refused what encode accepted, so encode must reject it " +
+              "(naming the field and the rule) before any request",
+          )
+        else {
+          delivered++
+          const entries = held.get(outcome.sentId ?? outcome.eventId) ?? []
+          check(
+            entries.length === 1,
+            () =>
+              `event ${id} is Delivered but the destination holds it ${entries.length} times (expected once)`,
+          )
+          const entry = entries[0]!
+          if (!("data" in entry)) continue
+          const difference = carriedDataDifference(harness, outcome.event, entry.data)
+          check(
+            difference === undefined,
+            () =>
+              `the destination does not hold delivered event ${id} as its data (ReceivedEntry.data): ${difference}`,
+          )
+        }
+      }
+      check(
+        received.length === delivered,
+        () => `the destination holds ${received.length} entries for ${delivered} delivered events`,
+      )
+    }
+    await publishHostile(hostileSamples(harness))
+    await assertProperty(
+      fc.asyncProperty(arbHostileInputs, publishHostile),
+      Math.ceil((options.propertyRuns ?? 50) / 2),
+    )
+  })
+
 /** Every check, by name. Call one directly to test a harness or an adapter outside vitest's `describe`. */
 export const conformanceChecks = {
   declaresValidLimits,
   encodeIsPureAndDeterministic,
+  encodeSurvivesHostileInput,
   acceptsRequestsFilledToDeclaredLimits,
   sendAnswersEveryEntryInOrder,
   sendAttributesEntryFailures,
@@ -478,6 +610,7 @@ export const conformanceChecks = {
   publishRetriesRetryableErrors,
   publishDoesNotRetryPermanentErrors,
   publishLosesNothingOnPartialFailure,
+  publishSurvivesHostileInput,
 } satisfies Record<string, ConformanceCheck>
 
 export type ConformanceCheckName = keyof typeof conformanceChecks
@@ -486,6 +619,9 @@ export type ConformanceCheckName = keyof typeof conformanceChecks
 export const conformanceCheckTitles: Record<ConformanceCheckName, string> = {
   declaresValidLimits: "declares a kind and valid limits",
   encodeIsPureAndDeterministic: "encode is pure and deterministic, and never throws on valid events",
+  encodeSurvivesHostileInput:
+    "on hostile but valid events encode never throws or pollutes a prototype, rejects naming field and rule, " +
+    "or encodes so the entry decodes back to the data (with decodeEntry)",
   acceptsRequestsFilledToDeclaredLimits:
     "the destination accepts requests filled to the declared limits (entries and bytes by encode's sizes)",
   sendAnswersEveryEntryInOrder: "send answers every entry, in order, and the destination holds each once",
@@ -499,6 +635,9 @@ export const conformanceCheckTitles: Record<ConformanceCheckName, string> = {
   publishDoesNotRetryPermanentErrors: "permanent entry errors are not retried and fail only their own events",
   publishLosesNothingOnPartialFailure:
     "nothing is lost when the destination fails part of a batch: one outcome per event, matching what it holds",
+  publishSurvivesHostileInput:
+    "publishing hostile input gives one outcome per input, never Failed, Rejected naming field and rule, " +
+    "and the destination holds each delivered event once, as its data (with ReceivedEntry.data)",
 }
 
 /** Registers the whole suite under vitest: one `it` per check, inside `describe("<name> conformance")`. */

@@ -3,14 +3,24 @@
  * and make it fail on cue. Small on purpose: the memory adapter implements it with its own fault
  * script, the AWS adapters with the emulator's store and fault API, a custom adapter with a test server.
  */
-import type { Adapter, EventInput } from "@eventport/core"
+import type { Adapter, Event, EventInput } from "@eventport/core"
 
 /** One entry the destination holds. */
 export interface ReceivedEntry {
-  /** The id of the event the entry came from (the neutral `Event.id`). */
+  /**
+   * The id of the event the entry came from: the neutral `Event.id`, or the id `encode` sent instead
+   * when it reported one (`Encoded.sentId`, e.g. a derived IoT messageId).
+   */
   readonly eventId: string
   /** Identifies the request that delivered it (any value shared by that request's entries), when known. */
   readonly request?: string | number
+  /**
+   * The event's data as the destination holds it, decoded from its wire form: a JSON value, or bytes.
+   * Bytes stand for the data itself when the event's data is binary, else for its UTF-8 JSON text
+   * (as a destination that stores a payload blob holds it). When given, the hostile-input publish
+   * check compares it with each delivered event's data (see {@link ConformanceHarness.carriedData}).
+   */
+  readonly data?: unknown
 }
 
 /** One request the destination saw, whether it accepted it or not. */
@@ -64,6 +74,19 @@ export interface ConformanceHarness {
    * the suite uses it to make requests that hit the byte limits).
    */
   validEvent?(index: number, options: { readonly payloadBytes: number }): EventInput
+  /**
+   * The event's data as the wire entry `encode` made of it carries it (same forms as
+   * {@link ReceivedEntry.data}), e.g. `JSON.parse(entry.Detail)`. When given, the hostile-input encode
+   * check asserts every encoded entry decodes back to its event's data.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: an adapter's entry type is its own business
+  decodeEntry?(entry: any, event: Event): unknown
+  /**
+   * What the destination carries of an event's data, for adapters that map the data lossily (e.g.
+   * only some fields, renamed); compared with `decodeEntry` and `ReceivedEntry.data`. Default: the
+   * whole data.
+   */
+  carriedData?(event: Event): unknown
   /** Runs once before the checks (e.g. start a server). */
   setup?(): void | Promise<void>
   /** Runs once after the checks. */

@@ -32,6 +32,17 @@ const caughtBy: ReadonlyArray<readonly [Breakage, ConformanceCheckName, RegExp]>
   ],
   ["unclassifiedRequestErrors", "sendClassifiesRequestErrors", /throttling error was classified Unknown/],
   ["impureEncode", "encodeIsPureAndDeterministic", /encode is not deterministic/],
+  ["throwsOnDeepData", "encodeSurvivesHostileInput", /encode threw for the valid event .*data too deep/],
+  [
+    "pollutesPrototype",
+    "encodeSurvivesHostileInput",
+    /polluted a prototype: added Object\.prototype\.polluted/,
+  ],
+  [
+    "replacesLoneSurrogates",
+    "encodeSurvivesHostileInput",
+    /the entry encode made of event .* does not decode to its data .*: a difference at data\["\\ud800"\]/,
+  ],
   // the same breakages, seen through the engine
   [
     "dropsResult",
@@ -54,6 +65,18 @@ const caughtBy: ReadonlyArray<readonly [Breakage, ConformanceCheckName, RegExp]>
     "unclassifiedRequestErrors",
     "publishRetriesRetryableErrors",
     /was not delivered after transient failures/,
+  ],
+  ["throwsOnDeepData", "publishSurvivesHostileInput", /Failed \(Unknown/],
+  ["pollutesPrototype", "publishSurvivesHostileInput", /publishing hostile input polluted a prototype/],
+  [
+    "replacesLoneSurrogates",
+    "publishSurvivesHostileInput",
+    /the destination does not hold delivered event .* as its data .*: a difference at data/,
+  ],
+  [
+    "refusesHostileKeys",
+    "publishSurvivesHostileInput",
+    /Failed \(InvalidRequest, raw Invalid\) with no fault scripted/,
   ],
 ]
 

@@ -104,14 +104,15 @@ export const pinpointHandler: ServiceHandler<"pinpoint"> = {
       batch: {
         items,
         render(failures) {
+          // Keyed by caller ids: null-prototype maps, so an id like `__proto__` is a key like any other.
           const results: Record<
             string,
             { EndpointItemResponse: object; EventsItemResponse: Record<string, object> }
-          > = {}
+          > = Object.create(null)
           for (const [endpointId] of batches) {
             results[endpointId] = {
               EndpointItemResponse: { StatusCode: 202, Message: "Accepted" },
-              EventsItemResponse: {},
+              EventsItemResponse: Object.create(null),
             }
           }
           items.forEach((item, i) => {

@@ -14,6 +14,7 @@ import {
   type SendResult,
 } from "@eventport/core"
 import { Cause, Effect, Exit } from "effect"
+import fc from "fast-check"
 import type { ConformanceHarness } from "../ConformanceHarness.ts"
 
 // biome-ignore lint/suspicious/noExplicitAny: an adapter's entry type is its own business
@@ -30,6 +31,21 @@ export const fail = (message: string): never => {
 
 export const check = (condition: boolean, message: () => string): void => {
   if (!condition) fail(message())
+}
+
+/**
+ * Runs a property and turns a counterexample into a `ConformanceError` with the property's own
+ * message and how to replay it (seed and path), without printing the counterexample: hostile inputs
+ * hold megabyte strings, and payloads stay out of messages.
+ */
+export const assertProperty = async <Ts>(property: fc.IRawProperty<Ts>, numRuns: number): Promise<void> => {
+  const details = await fc.check(property, { numRuns })
+  if (!details.failed) return
+  const cause = details.errorInstance
+  fail(
+    `${cause instanceof Error ? cause.message : String(cause)} ` +
+      `(fast-check seed ${details.seed}, path "${details.counterexamplePath ?? ""}", after ${details.numRuns} runs)`,
+  )
 }
 
 /** A token per check run so events of two runs against one persistent destination never collide. */
