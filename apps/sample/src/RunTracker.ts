@@ -23,6 +23,8 @@ export interface DestinationTally {
   failed: number
   /** Failed with an unknown outcome: the destination may hold these. */
   outcomeUnknown: number
+  /** Delivered, but an earlier request for the pair may have been applied too. */
+  possibleDuplicates: number
   /** Requests sent, retries included. */
   requests: number
   /** Entries resent after a retryable failure. */
@@ -50,6 +52,7 @@ const emptyTally = (): DestinationTally => ({
   rejected: 0,
   failed: 0,
   outcomeUnknown: 0,
+  possibleDuplicates: 0,
   requests: 0,
   retried: 0,
   retrying: 0,
@@ -113,6 +116,7 @@ export class RunTracker {
     switch (outcome._tag) {
       case "Delivered":
         tally.delivered++
+        if (outcome.possibleDuplicate === true) tally.possibleDuplicates++
         break
       case "Rejected": {
         tally.rejected++

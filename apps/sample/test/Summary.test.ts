@@ -14,6 +14,7 @@ const countsOf = (tracker: RunTracker) =>
         rejected: t.rejected,
         failed: t.failed,
         outcomeUnknown: t.outcomeUnknown,
+        possibleDuplicates: t.possibleDuplicates,
         requests: t.requests,
         retried: t.retried,
       },
