@@ -3,10 +3,10 @@
  * flags given on the command line override its fields, and `--generate-cli-skeleton input` prints
  * a request to start from. Events follow the neutral event model (EventInput).
  */
-import { readFileSync } from "node:fs"
 import type { EventInput } from "@eventport/core"
 import { Result, Schema } from "effect"
 import { checkEventInput } from "./EventSource.ts"
+import { parseJsonText, readJsonFile } from "./internal/JsonText.ts"
 import { type FieldProblem, schemaProblems } from "./internal/SchemaProblems.ts"
 import { UsageError } from "./UsageError.ts"
 
@@ -85,36 +85,12 @@ export const decodeSampleRequest = (json: unknown, source: string): SampleReques
 export const loadSampleRequest = (value: string): SampleRequest => {
   const fromFile = value.startsWith("file://")
   const source = fromFile ? value : "inline JSON"
-  let text = value
-  if (fromFile) {
-    const path = value.slice("file://".length)
-    try {
-      text = readFileSync(path, "utf8")
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      throw new CliInputError(source, [
-        {
-          path: "(file)",
-          message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? "error"})`,
-        },
-      ])
-    }
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    const position = /position (\d+)/.exec(String((error as Error).message))
+  const json = fromFile ? readJsonFile(value.slice("file://".length)) : parseJsonText(value)
+  if (!json.ok)
     throw new CliInputError(source, [
-      {
-        path: "(root)",
-        message: position
-          ? `not valid JSON (syntax error at character ${Number(position[1]) + 1})`
-          : "not valid JSON",
-      },
+      { path: json.part === "file" ? "(file)" : "(root)", message: json.problem },
     ])
-  }
-  return decodeSampleRequest(json, source)
+  return decodeSampleRequest(json.value, source)
 }
 
 /** What `--generate-cli-skeleton input` prints: a request that runs as it is, to edit from. */

@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs"
 import { createInterface } from "node:readline"
 import type { Readable } from "node:stream"
 import { type Event, type EventInput, readNdjsonDeadLetters, validateEvent } from "@eventport/core"
+import { parseJsonText } from "./internal/JsonText.ts"
 
 /** Something in the input that could not become an event; never holds payload values. */
 export interface InputProblem {
@@ -26,12 +27,6 @@ export type InputItem =
 
 const problemItem = (problem: InputProblem): InputItem => ({ _tag: "Problem", problem })
 
-/** JSON.parse messages quote the input; keep only where the syntax broke. */
-const jsonSyntaxMessage = (error: unknown): string => {
-  const position = /position (\d+)/.exec(String((error as Error)?.message))
-  return position ? `not valid JSON (syntax error at column ${Number(position[1]) + 1})` : "not valid JSON"
-}
-
 /**
  * One NDJSON line: an event (normalized: id and time filled in), a problem naming the line, or
  * nothing for a blank line.
@@ -39,13 +34,9 @@ const jsonSyntaxMessage = (error: unknown): string => {
 export const parseNdjsonLine = (line: string, lineNumber: number): InputItem | undefined => {
   if (line.trim() === "") return undefined
   const where = `line ${lineNumber}`
-  let json: unknown
-  try {
-    json = JSON.parse(line)
-  } catch (error) {
-    return problemItem({ where, field: "(line)", rule: "json", message: jsonSyntaxMessage(error) })
-  }
-  return checkEventInput(json, where)
+  const json = parseJsonText(line, "column")
+  if (!json.ok) return problemItem({ where, field: "(line)", rule: "json", message: json.problem })
+  return checkEventInput(json.value, where)
 }
 
 /** Validates one event input against the event model; `where` names it in problems. */

@@ -3,8 +3,8 @@
  * optional declarative `route`. Everything is checked before anything is sent; a mistake names the
  * file, the path of the bad field and what was expected.
  */
-import { readFileSync } from "node:fs"
 import { Result, Schema } from "effect"
+import { readJsonFile } from "./internal/JsonText.ts"
 import { type FieldProblem, schemaProblems } from "./internal/SchemaProblems.ts"
 import { UsageError } from "./UsageError.ts"
 
@@ -179,23 +179,7 @@ export const decodeSampleConfig = (json: unknown, file: string): SampleConfig =>
 
 /** Reads and validates a config file. */
 export const loadSampleConfig = (file: string): SampleConfig => {
-  let text: string
-  try {
-    text = readFileSync(file, "utf8")
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new ConfigError(file, [
-      {
-        path: "(file)",
-        message: code === "ENOENT" ? "file not found" : `cannot be read (${code ?? "error"})`,
-      },
-    ])
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw new ConfigError(file, [{ path: "(file)", message: `not valid JSON: ${(error as Error).message}` }])
-  }
-  return decodeSampleConfig(json, file)
+  const json = readJsonFile(file)
+  if (!json.ok) throw new ConfigError(file, [{ path: "(file)", message: json.problem }])
+  return decodeSampleConfig(json.value, file)
 }
