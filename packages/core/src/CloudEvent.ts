@@ -4,6 +4,7 @@
  * `data_base64`, time as RFC 3339 with millisecond precision).
  */
 import {
+  cloudEventContextAttributes,
   type Event,
   type EventData,
   type ExtensionValue,
@@ -25,19 +26,6 @@ export interface CloudEvent {
   readonly data_base64?: string
   readonly [extension: string]: unknown
 }
-
-const contextAttributes = new Set([
-  "specversion",
-  "id",
-  "source",
-  "type",
-  "time",
-  "subject",
-  "datacontenttype",
-  "dataschema",
-  "data",
-  "data_base64",
-])
 
 export const toCloudEvent = (event: Event): CloudEvent => {
   const out: Record<string, unknown> = {
@@ -80,7 +68,7 @@ export const fromCloudEvent = (input: CloudEvent | string): Event => {
   }
   const extensions: Record<string, ExtensionValue> = {}
   for (const [name, value] of Object.entries(ce)) {
-    if (!contextAttributes.has(name)) extensions[name] = value as ExtensionValue
+    if (!cloudEventContextAttributes.has(name)) extensions[name] = value as ExtensionValue
   }
   const result = validateEvent({
     id: ce.id,

@@ -73,8 +73,8 @@ export class InvalidEventError extends Error {
   }
 }
 
-/** CloudEvents attribute names that an extension may not take. */
-const reservedAttributes = new Set([
+/** CloudEvents 1.0 context attribute names (and the structured format's `data`/`data_base64`): no extension may take one. */
+export const cloudEventContextAttributes: ReadonlySet<string> = new Set([
   "id",
   "type",
   "source",
@@ -340,7 +340,7 @@ export const validateEvent = (input: unknown, now: () => Date = currentTime): Ev
             rule: "extensionName",
             message: "must be 1-20 lower-case letters or digits",
           })
-        else if (reservedAttributes.has(name))
+        else if (cloudEventContextAttributes.has(name))
           violations.push({ field, rule: "reserved", message: "is a CloudEvents context attribute name" })
         else if (
           typeof value === "string" ||

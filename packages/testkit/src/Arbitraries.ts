@@ -3,6 +3,7 @@
  * ones (what a careless or malicious caller may pass), for property tests of adapters and apps.
  */
 import {
+  cloudEventContextAttributes,
   createEvent,
   type Event,
   type EventData,
@@ -12,20 +13,6 @@ import {
   validateEvent,
 } from "@eventport/core"
 import fc from "fast-check"
-
-/** CloudEvents context attribute names, which an extension may not take. */
-const reserved = new Set([
-  "id",
-  "type",
-  "source",
-  "specversion",
-  "time",
-  "subject",
-  "data",
-  "data_base64",
-  "datacontenttype",
-  "dataschema",
-])
 
 const nonEmpty = fc.string({ minLength: 1, maxLength: 64 })
 
@@ -43,7 +30,9 @@ export const arbEventData: fc.Arbitrary<EventData> = fc.oneof(
 )
 
 /** Extensions obeying the CloudEvents naming rule, with string, boolean or safe-integer values. */
-const arbExtensionName = fc.stringMatching(/^[a-z0-9]{1,20}$/).filter((name) => !reserved.has(name))
+const arbExtensionName = fc
+  .stringMatching(/^[a-z0-9]{1,20}$/)
+  .filter((name) => !cloudEventContextAttributes.has(name))
 
 export const arbExtensions: fc.Arbitrary<Record<string, ExtensionValue>> = fc.dictionary(
   arbExtensionName,
