@@ -61,13 +61,18 @@ const detailShapeViolation = (detail: object, field: string): Violation | undefi
   const levels: Array<number> = [1]
   const parents: Array<number> = [-1]
   const keys: Array<string | number> = [""]
+  const maxPathSegments = 12
   const pathOf = (at: number): string => {
     const parts: Array<string> = []
     for (let i = at; i > 0; i = parents[i]!) {
       const key = keys[i]!
       parts.push(typeof key === "number" ? `[${key}]` : `.${key}`)
     }
-    return field + parts.reverse().join("")
+    parts.reverse()
+    // A path through 1,000 levels would make a message of thousands of characters: keep both ends.
+    if (parts.length > maxPathSegments)
+      return `${field}${parts.slice(0, 4).join("")}…(${parts.length - 8} levels)…${parts.slice(-4).join("")}`
+    return field + parts.join("")
   }
   // Depth-first over a stack of indexes into the parallel arrays above.
   const stack: Array<number> = [0]
