@@ -6,6 +6,7 @@
 import { Effect } from "effect"
 import { classifyError, DeliveryError } from "./DeliveryError.ts"
 import type { Event, Violation } from "./Event.ts"
+import { registerDirectSend } from "./internal/DirectSend.ts"
 
 /** A destination's request limits. Sizes are measured by the destination's own size rule. */
 export interface AdapterLimits {
@@ -139,7 +140,7 @@ export const defineAdapter = <Entry>(definition: AdapterDefinition<Entry>): Adap
   const toDeliveryError = (error: unknown): DeliveryError =>
     DeliveryError.isInstance(error) ? error : classify(error)
   const close = definition.close
-  return {
+  const adapter: Adapter<Entry> = {
     [AdapterTypeId]: true,
     kind: definition.kind,
     limits: definition.limits,
@@ -169,4 +170,9 @@ export const defineAdapter = <Entry>(definition: AdapterDefinition<Entry>): Adap
             else await closed
           }).pipe(Effect.ignore),
   }
+  registerDirectSend(adapter as Adapter<unknown>, {
+    send: definition.send as (batch: Batch<unknown>, context: { readonly signal: AbortSignal }) => unknown,
+    toDeliveryError,
+  })
+  return adapter
 }

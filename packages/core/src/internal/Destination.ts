@@ -11,6 +11,8 @@ import * as Metrics from "../Metrics.ts"
 import type { Delivered, Failed, Outcome } from "../Outcome.ts"
 import type { PackItem } from "../Packing.ts"
 import { type RetryInput, retrySchedule } from "../RetrySchedule.ts"
+import { type DirectSend, directSendOf } from "./DirectSend.ts"
+import { RequestDeadlines } from "./RequestDeadlines.ts"
 import { RetryBudget, type RetryBudgetSettings } from "./RetryBudget.ts"
 import type { Run } from "./Run.ts"
 import { Signal } from "./Signal.ts"
@@ -108,6 +110,10 @@ export class Destination {
   private readonly retried: Metric.Counter<number>
   private readonly latency: Metric.Histogram<Duration.Duration>
   private readonly spanAttributes: Record<string, unknown>
+  /** The `defineAdapter` definition's own send, when the adapter has one (see DirectSend). */
+  private readonly direct: DirectSend | undefined
+  /** Timeouts of requests sent through `direct`, watched by one fiber; made at start. */
+  private deadlines: RequestDeadlines | undefined
 
   private constructor(
     settings: DestinationSettings,
@@ -126,6 +132,7 @@ export class Destination {
     this.retried = Metric.withAttributes(Metrics.retried, attributes)
     this.latency = Metric.withAttributes(Metrics.requestDuration, attributes)
     this.spanAttributes = attributes
+    this.direct = directSendOf(settings.adapter)
   }
 
   static make(settings: DestinationSettings): Effect.Effect<Destination> {
@@ -146,10 +153,19 @@ export class Destination {
       this.context = context
       const clock = Context.get(context, Clock.Clock)
       const worker = Effect.forever(Effect.flatMap(Queue.take(this.queue), (job) => this.attempt(job, clock)))
+      const deadlines =
+        this.direct === undefined ? undefined : new RequestDeadlines(this.settings.requestTimeoutMs, clock)
+      this.deadlines = deadlines
       return Effect.forEach(Array.from({ length: this.settings.concurrency }), () =>
         Effect.forkIn(worker, scope),
       ).pipe(
+        Effect.flatMap((fibers) =>
+          deadlines === undefined
+            ? Effect.succeed(fibers)
+            : Effect.map(Effect.forkIn(deadlines.watch, scope), (watcher) => [...fibers, watcher]),
+        ),
         Effect.map((fibers) => {
+          // Stopping interrupts them all, the deadline watcher included.
           this.workers = fibers
           return undefined
         }),
@@ -319,19 +335,13 @@ export class Destination {
     startedAt: number,
     clock: Clock.Clock,
   ): Effect.Effect<SendResult | DeliveryError> {
-    const timeoutMs = this.settings.requestTimeoutMs
-    return this.adapter.send(batch).pipe(
-      Effect.timeoutOrElse({
-        duration: Duration.millis(timeoutMs),
-        orElse: () =>
-          Effect.fail(
-            deliveryError("Timeout", {
-              rawMessage: `no response within ${timeoutMs} ms`,
-              outcomeUnknown: true,
-            }),
-          ),
-      }),
-      Effect.catch((error: DeliveryError) => Effect.succeed(error)),
+    const direct = this.direct
+    const deadlines = this.deadlines
+    const answer =
+      direct === undefined || deadlines === undefined
+        ? this.withTimeout(this.adapter.send(batch))
+        : this.sendDirect(direct, deadlines, batch)
+    return answer.pipe(
       Effect.map((result) => {
         if (this.context !== undefined)
           this.latency.updateUnsafe(
@@ -348,6 +358,77 @@ export class Destination {
         { captureStackTrace: false },
       ),
     )
+  }
+
+  private timeoutError(): DeliveryError {
+    return deliveryError("Timeout", {
+      rawMessage: `no response within ${this.settings.requestTimeoutMs} ms`,
+      outcomeUnknown: true,
+    })
+  }
+
+  /** An adapter's own Effect raced against the request timeout (adapters not made by `defineAdapter`). */
+  private withTimeout(
+    sent: Effect.Effect<SendResult, DeliveryError>,
+  ): Effect.Effect<SendResult | DeliveryError> {
+    return sent.pipe(
+      Effect.timeoutOrElse({
+        duration: Duration.millis(this.settings.requestTimeoutMs),
+        orElse: () => Effect.fail(this.timeoutError()),
+      }),
+      Effect.catch((error: DeliveryError) => Effect.succeed(error)),
+    )
+  }
+
+  /**
+   * One request through the definition's own send. A Promise is awaited in one async step: the
+   * destination's deadline watcher (not a fiber per request) aborts the signal and answers Timeout
+   * when it is due, and an interrupt (close) aborts the signal too. An Effect-returning send runs as
+   * an Effect, raced against the timeout.
+   */
+  private sendDirect(
+    direct: DirectSend,
+    deadlines: RequestDeadlines,
+    batch: Batch<unknown>,
+  ): Effect.Effect<SendResult | DeliveryError> {
+    return Effect.suspend(() => {
+      const controller = new AbortController()
+      let sent: unknown
+      try {
+        sent = direct.send(batch, { signal: controller.signal })
+      } catch (error) {
+        return Effect.sync(() => direct.toDeliveryError(error))
+      }
+      if (Effect.isEffect(sent))
+        return this.withTimeout(
+          (sent as Effect.Effect<SendResult, unknown>).pipe(Effect.mapError(direct.toDeliveryError)),
+        )
+      const promise = sent as PromiseLike<SendResult>
+      return Effect.callback<SendResult | DeliveryError>((resume) => {
+        const request = deadlines.start(() => {
+          controller.abort()
+          resume(Effect.sync(() => this.timeoutError()))
+        })
+        const answered = (result: SendResult) => {
+          if (deadlines.settle(request)) resume(Effect.succeed(result))
+        }
+        const failed = (error: unknown) => {
+          // Classified in the fiber, as Effect.tryPromise does with its catch.
+          if (deadlines.settle(request)) resume(Effect.sync(() => direct.toDeliveryError(error)))
+        }
+        try {
+          promise.then(answered, failed)
+        } catch (error) {
+          // Neither a Promise nor an Effect: `then` is missing or throws.
+          failed(error)
+        }
+        return Effect.sync(() => {
+          // Interrupted (the publisher is closing): the request is abandoned and aborted.
+          deadlines.settle(request)
+          controller.abort()
+        })
+      })
+    })
   }
 
   /**
