@@ -3,7 +3,20 @@
  * its own retry budget. A slow or failing destination only ever waits on itself; a request waiting
  * for its retry holds no worker.
  */
-import { Clock, Context, Duration, Effect, Fiber, Metric, Pull, Queue, Schedule, type Scope } from "effect"
+import {
+  Clock,
+  Context,
+  Duration,
+  Effect,
+  Fiber,
+  Metric,
+  Pull,
+  Queue,
+  References,
+  Schedule,
+  type Scope,
+  Tracer,
+} from "effect"
 import type { Adapter, Batch, SendResult } from "../Adapter.ts"
 import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
 import type { Event } from "../Event.ts"
@@ -114,6 +127,11 @@ export class Destination {
   private readonly direct: DirectSend | undefined
   /** Timeouts of requests sent through `direct`, watched by one fiber; made at start. */
   private deadlines: RequestDeadlines | undefined
+  /**
+   * No tracing backend is installed (Effect's native tracer, or tracing disabled) where the workers
+   * run: a span per Promise send could be seen by no one, so that path makes none. Set at start.
+   */
+  private untraced = false
 
   private constructor(
     settings: DestinationSettings,
@@ -151,6 +169,9 @@ export class Destination {
     this.scope = scope
     return Effect.flatMap(Effect.context<never>(), (context) => {
       this.context = context
+      this.untraced =
+        !Context.get(context, References.TracerEnabled) ||
+        Context.get(context, Tracer.Tracer) === Tracer.nativeTracer
       const clock = Context.get(context, Clock.Clock)
       const worker = Effect.forever(Effect.flatMap(Queue.take(this.queue), (job) => this.attempt(job, clock)))
       const deadlines =
@@ -281,12 +302,22 @@ export class Destination {
    * The dead-letter destination's own outcomes are never dead-lettered, so it never waits on itself.
    */
   private finish(job: Job): Effect.Effect<void> {
-    const done = Effect.sync(() => {
-      if (this.outstanding.delete(job)) job.run.settled()
-      // Whoever waits for this destination to go idle (close's dead-letter grace) re-checks.
-      if (this.outstanding.size === 0) job.run.notify()
-    })
-    return this.settings.deadLetter === true ? done : Effect.andThen(job.run.flushDeadLetters, done)
+    // Called inside the worker's step for this request: with nothing to hand over, it settles now
+    // rather than in two more Effect steps per request.
+    if (this.settings.deadLetter === true || !job.run.hasDeadLetters) {
+      this.finishNow(job)
+      return Effect.void
+    }
+    return Effect.andThen(
+      job.run.flushDeadLetters,
+      Effect.sync(() => this.finishNow(job)),
+    )
+  }
+
+  private finishNow(job: Job) {
+    if (this.outstanding.delete(job)) job.run.settled()
+    // Whoever waits for this destination to go idle (close's dead-letter grace) re-checks.
+    if (this.outstanding.size === 0) job.run.notify()
   }
 
   private failure(e: Entry, error: DeliveryError, attempts: number): Failed {
@@ -337,21 +368,44 @@ export class Destination {
   ): Effect.Effect<SendResult | DeliveryError> {
     const direct = this.direct
     const deadlines = this.deadlines
+    if (direct !== undefined && deadlines !== undefined && this.untraced)
+      return this.sendDirect(direct, deadlines, batch, startedAt, clock)
     const answer =
       direct === undefined || deadlines === undefined
         ? this.withTimeout(this.adapter.send(batch))
-        : this.sendDirect(direct, deadlines, batch)
+        : this.sendDirect(direct, deadlines, batch, undefined, clock)
     return answer.pipe(
       Effect.map((result) => {
-        if (this.context !== undefined)
-          this.latency.updateUnsafe(
-            Duration.millis(clock.currentTimeMillisUnsafe() - startedAt),
-            this.context,
-          )
+        this.recordLatency(startedAt, clock)
         return result
       }),
       // No stack trace per span: capturing one (an Error per request) was the engine's largest
       // single cost per request, and the span's name and attributes already say where it is.
+      Effect.withSpan(
+        Metrics.sendSpanName,
+        { attributes: { ...this.spanAttributes, entries: batch.entries.length, attempt: batch.attempt } },
+        { captureStackTrace: false },
+      ),
+    )
+  }
+
+  private recordLatency(startedAt: number, clock: Clock.Clock) {
+    if (this.context !== undefined)
+      this.latency.updateUnsafe(Duration.millis(clock.currentTimeMillisUnsafe() - startedAt), this.context)
+  }
+
+  /** What `send` adds around an adapter's Effect when the direct path made no span: span and latency. */
+  private traced(
+    batch: Batch<unknown>,
+    answer: Effect.Effect<SendResult | DeliveryError>,
+    startedAt: number,
+    clock: Clock.Clock,
+  ): Effect.Effect<SendResult | DeliveryError> {
+    return answer.pipe(
+      Effect.map((result) => {
+        this.recordLatency(startedAt, clock)
+        return result
+      }),
       Effect.withSpan(
         Metrics.sendSpanName,
         { attributes: { ...this.spanAttributes, entries: batch.entries.length, attempt: batch.attempt } },
@@ -390,43 +444,66 @@ export class Destination {
     direct: DirectSend,
     deadlines: RequestDeadlines,
     batch: Batch<unknown>,
+    untracedStart: number | undefined,
+    clock: Clock.Clock,
   ): Effect.Effect<SendResult | DeliveryError> {
-    return Effect.suspend(() => {
-      const controller = new AbortController()
-      let sent: unknown
-      try {
-        sent = direct.send(batch, { signal: controller.signal })
-      } catch (error) {
-        return Effect.sync(() => direct.toDeliveryError(error))
+    // Traced, the send runs inside the span `send` wraps around this; untraced, it runs now (the
+    // worker is already inside its step for this request) and records its own latency.
+    return untracedStart === undefined
+      ? Effect.suspend(() => this.sendNow(direct, deadlines, batch, undefined, clock))
+      : this.sendNow(direct, deadlines, batch, untracedStart, clock)
+  }
+
+  private sendNow(
+    direct: DirectSend,
+    deadlines: RequestDeadlines,
+    batch: Batch<unknown>,
+    untracedStart: number | undefined,
+    clock: Clock.Clock,
+  ): Effect.Effect<SendResult | DeliveryError> {
+    const controller = new AbortController()
+    let sent: unknown
+    try {
+      sent = direct.send(batch, { signal: controller.signal })
+    } catch (error) {
+      const thrown = Effect.sync(() => direct.toDeliveryError(error))
+      return untracedStart === undefined ? thrown : this.traced(batch, thrown, untracedStart, clock)
+    }
+    if (Effect.isEffect(sent)) {
+      const answer = this.withTimeout(
+        (sent as Effect.Effect<SendResult, unknown>).pipe(Effect.mapError(direct.toDeliveryError)),
+      )
+      // An Effect send may read its span even without a tracing backend: it keeps it.
+      return untracedStart === undefined ? answer : this.traced(batch, answer, untracedStart, clock)
+    }
+    const promise = sent as PromiseLike<SendResult>
+    return Effect.callback<SendResult | DeliveryError>((resume) => {
+      const request = deadlines.start(() => {
+        controller.abort()
+        if (untracedStart !== undefined) this.recordLatency(untracedStart, clock)
+        resume(Effect.succeed(this.timeoutError()))
+      })
+      const answered = (result: SendResult) => {
+        if (!deadlines.settle(request)) return
+        if (untracedStart !== undefined) this.recordLatency(untracedStart, clock)
+        resume(Effect.succeed(result))
       }
-      if (Effect.isEffect(sent))
-        return this.withTimeout(
-          (sent as Effect.Effect<SendResult, unknown>).pipe(Effect.mapError(direct.toDeliveryError)),
-        )
-      const promise = sent as PromiseLike<SendResult>
-      return Effect.callback<SendResult | DeliveryError>((resume) => {
-        const request = deadlines.start(() => {
-          controller.abort()
-          resume(Effect.sync(() => this.timeoutError()))
-        })
-        const answered = (result: SendResult) => {
-          if (deadlines.settle(request)) resume(Effect.succeed(result))
-        }
-        const failed = (error: unknown) => {
-          // Classified in the fiber, as Effect.tryPromise does with its catch.
-          if (deadlines.settle(request)) resume(Effect.sync(() => direct.toDeliveryError(error)))
-        }
-        try {
-          promise.then(answered, failed)
-        } catch (error) {
-          // Neither a Promise nor an Effect: `then` is missing or throws.
-          failed(error)
-        }
-        return Effect.sync(() => {
-          // Interrupted (the publisher is closing): the request is abandoned and aborted.
-          deadlines.settle(request)
-          controller.abort()
-        })
+      const failed = (error: unknown) => {
+        if (!deadlines.settle(request)) return
+        if (untracedStart !== undefined) this.recordLatency(untracedStart, clock)
+        // Classified in the fiber, as Effect.tryPromise does with its catch.
+        resume(Effect.sync(() => direct.toDeliveryError(error)))
+      }
+      try {
+        promise.then(answered, failed)
+      } catch (error) {
+        // Neither a Promise nor an Effect: `then` is missing or throws.
+        failed(error)
+      }
+      return Effect.sync(() => {
+        // Interrupted (the publisher is closing): the request is abandoned and aborted.
+        deadlines.settle(request)
+        controller.abort()
       })
     })
   }

@@ -105,6 +105,11 @@ export class Run {
     )
   }
 
+  /** Dead letters recorded and not handed over yet (`flushDeadLetters` has something to do). */
+  get hasDeadLetters(): boolean {
+    return this.deadLetterEntries.length > 0 && this.deadLetterTarget !== undefined
+  }
+
   /** The same without waiting for room (close: what stopped destinations failed goes at once). */
   flushDeadLettersNow(): void {
     if (this.deadLetterEntries.length > 0) this.deadLetterTarget?.flushNow(this)
