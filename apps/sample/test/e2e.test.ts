@@ -82,6 +82,18 @@ const start = (
 
 const run = (args: ReadonlyArray<string>, options: RunOptions = {}): Promise<Run> => start(args, options).done
 
+/** Resolves once the CLI has printed its first plain progress line: it is then mid-run. */
+const firstProgressLine = (child: ChildProcess): Promise<void> =>
+  new Promise<void>((ready) => {
+    const onData = (chunk: string) => {
+      if (chunk.includes("progress ")) {
+        child.stderr!.off("data", onData)
+        ready()
+      }
+    }
+    child.stderr!.on("data", onData)
+  })
+
 /** The summary row of one destination: its numbers by column. */
 interface Row {
   readonly delivered: number
@@ -282,15 +294,7 @@ describe("eventport-sample end to end", () => {
       "--progress",
       "plain",
     ])
-    await new Promise<void>((ready) => {
-      const onData = (chunk: string) => {
-        if (chunk.includes("progress ")) {
-          child.stderr!.off("data", onData)
-          ready()
-        }
-      }
-      child.stderr!.on("data", onData)
-    })
+    await firstProgressLine(child)
     child.kill("SIGINT")
     const result = await done
     expect(result.code).toBe(130)
@@ -342,15 +346,7 @@ describe("eventport-sample end to end", () => {
       "--problems",
       "1000000",
     ])
-    await new Promise<void>((ready) => {
-      const onData = (chunk: string) => {
-        if (chunk.includes("progress ")) {
-          child.stderr!.off("data", onData)
-          ready()
-        }
-      }
-      child.stderr!.on("data", onData)
-    })
+    await firstProgressLine(child)
     child.kill("SIGTERM")
     const result = await done
     expect(result.stderr).not.toMatch(/unexpected error/)
