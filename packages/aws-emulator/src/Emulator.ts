@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks"
 import { setTimeout as sleep } from "node:timers/promises"
 import { type Fault, Faults } from "./Faults.ts"
 import { handleAdminRequest } from "./internal/adminRoutes.ts"
+import { hostNameOf, hostRefusal } from "./internal/requestOrigin.ts"
 import type { EntryFailure, ServiceHandler, ServiceLimits } from "./internal/ServiceHandler.ts"
 import { sendError, sendReply } from "./internal/wire.ts"
 import { RequestLog, type RequestRecord } from "./RequestLog.ts"
@@ -49,6 +50,11 @@ export interface EmulatorOptions {
   readonly limits?: EmulatorLimits
   /** Allowed difference between x-amz-date and the emulator's clock; 15 minutes, as AWS. */
   readonly maxClockSkewMs?: number
+  /**
+   * Host names accepted besides loopback ones (`localhost`, `*.localhost`, 127.0.0.0/8, `::1`),
+   * e.g. an /etc/hosts alias of 127.0.0.1. Any other `Host` is refused with 403 (DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[]
 }
 
 export interface Emulator {
@@ -320,6 +326,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   }
 
   const emulatorRef: { current?: Emulator } = {}
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((name) => hostNameOf(name)))
 
   const server: Server = createServer({ keepAlive: true }, (req, res) => {
     const url = req.url ?? "/"
@@ -331,6 +338,16 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         if (body === undefined) {
           res.writeHead(413, { "content-length": 0, connection: "close" })
           res.end()
+          return
+        }
+        const refusal = hostRefusal(req.headers, allowedHosts)
+        if (refusal !== undefined) {
+          const text = JSON.stringify({ message: refusal })
+          res.writeHead(403, {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(text),
+          })
+          res.end(text)
           return
         }
         if (rawPath.startsWith("/__admin/") || rawPath === "/__admin") {
