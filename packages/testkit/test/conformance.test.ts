@@ -80,13 +80,57 @@ const caughtBy: ReadonlyArray<readonly [Breakage, ConformanceCheckName, RegExp]>
   ],
 ]
 
+// A send that misbehaves fails the check fast and clearly: a malformed result or a defect is named,
+// and a send that never settles fails the check when its `timeoutMs` runs out, naming the send.
+const misbehavingSends: ReadonlyArray<readonly [Breakage, ConformanceCheckName, RegExp]> = [
+  [
+    "resultWithoutError",
+    "sendAnswersEveryEntryInOrder",
+    /send of 10 entries resolved to a malformed result: result 0 is \{ ok: false \} without a DeliveryError/,
+  ],
+  ["resolvesUndefined", "sendAnswersEveryEntryInOrder", /malformed result: undefined instead of an array/],
+  ["resolvesNulls", "sendAnswersEveryEntryInOrder", /malformed result: result 0 is null/],
+  [
+    "resolvesObject",
+    "sendAnswersEveryEntryInOrder",
+    /malformed result: a non-array object instead of an array/,
+  ],
+  ["diesInEffect", "sendAnswersEveryEntryInOrder", /TypeError: Cannot read properties of undefined/],
+  [
+    "neverSettles",
+    "sendAnswersEveryEntryInOrder",
+    /adapter reference-neverSettles's send of 10 entries had not settled when the check's 2000 ms ran out/,
+  ],
+  ["neverSettles", "sendAttributesEntryFailures", /send of \d+ entries had not settled/],
+  ["neverSettles", "sendClassifiesRequestErrors", /send of 3 entries had not settled/],
+  ["neverSettles", "acceptsRequestsFilledToDeclaredLimits", /send of 10 entries had not settled/],
+]
+
+const failureOf = async (run: Promise<void>): Promise<unknown> => {
+  try {
+    await run
+  } catch (error) {
+    return error
+  }
+  return undefined
+}
+
 describe("the suite catches broken adapters", () => {
   for (const [breakage, name, message] of caughtBy)
     it(`${breakage} fails ${name}`, async () => {
-      const run = conformanceChecks[name]({ harness: referenceHarness(breakage), propertyRuns: 5 })
-      await expect(run).rejects.toThrow(ConformanceError)
-      await expect(
+      const error = await failureOf(
         conformanceChecks[name]({ harness: referenceHarness(breakage), propertyRuns: 5 }),
-      ).rejects.toThrow(message)
+      )
+      expect(error).toBeInstanceOf(ConformanceError)
+      expect((error as Error).message).toMatch(message)
+    })
+
+  for (const [breakage, name, message] of misbehavingSends)
+    it(`${breakage} fails ${name} within the check's timeoutMs`, { timeout: 15_000 }, async () => {
+      const error = await failureOf(
+        conformanceChecks[name]({ harness: referenceHarness(breakage), propertyRuns: 5, timeoutMs: 2_000 }),
+      )
+      expect(error).toBeInstanceOf(ConformanceError)
+      expect((error as Error).message).toMatch(message)
     })
 })
