@@ -212,15 +212,23 @@ export const throwingIterable = <T>(items: ReadonlyArray<T>, throwAfter?: number
   },
 })
 
-/** An async iterable yielding `items`, then throwing once `throwAfter` items were read (if given). */
+/**
+ * An async iterable yielding `items`, then throwing once `throwAfter` items were read (if given).
+ * Written as an iterator, not an async generator: a generator's `yield` awaits the value, so a
+ * hostile item (a revoked proxy) would make the iterable itself throw.
+ */
 export const throwingAsyncIterable = <T>(items: ReadonlyArray<T>, throwAfter?: number): AsyncIterable<T> => ({
-  async *[Symbol.asyncIterator]() {
-    for (let i = 0; i < items.length; i++) {
-      if (i === throwAfter) boom(`the async iterable, after ${i} items,`)
-      yield items[i]!
+  [Symbol.asyncIterator]() {
+    let i = 0
+    return {
+      next: async (): Promise<IteratorResult<T>> => {
+        if (i === throwAfter) boom(`the async iterable, after ${i} items,`)
+        if (i < items.length) return { done: false, value: items[i++]! }
+        if (throwAfter !== undefined && throwAfter >= items.length)
+          boom(`the async iterable, after ${items.length} items,`)
+        return { done: true, value: undefined }
+      },
     }
-    if (throwAfter !== undefined && throwAfter >= items.length)
-      boom(`the async iterable, after ${items.length} items,`)
   },
 })
 

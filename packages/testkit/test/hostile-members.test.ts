@@ -167,7 +167,7 @@ describe("the engine under hostile members (issue 11, items 1 and 2)", () => {
         await checkLedger(read, seen, { all, even })
         if (result !== undefined) expect(result.outcomes).toHaveLength(seen.length)
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     )
     expect(prototypeKeys()).toEqual(before)
   })
