@@ -27,6 +27,7 @@ export const errorText = (error: unknown): { rawCode?: string; rawMessage: strin
 const encodeBug = (adapter: Adapter<unknown>, what: string): DeliveryError =>
   deliveryError("Unknown", {
     retryable: false,
+    rawCode: "AdapterBug",
     rawMessage: `adapter ${adapter.kind} bug: encode returned ${what} (expected encoded(...) or rejected(...))`,
     attempts: 0,
   })

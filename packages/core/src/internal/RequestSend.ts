@@ -114,6 +114,7 @@ export class RequestSend {
     return deliveryError("Unknown", {
       retryable: false,
       outcomeUnknown: true,
+      rawCode: "AdapterBug",
       rawMessage: `adapter ${this.adapter.kind} bug: ${what}`,
     })
   }

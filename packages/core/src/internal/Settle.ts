@@ -115,6 +115,7 @@ const adapterBug = (adapterKind: string, what: string, attempts: number): Delive
   deliveryError("Unknown", {
     retryable: false,
     outcomeUnknown: true,
+    rawCode: "AdapterBug",
     rawMessage: `adapter ${adapterKind} bug: ${what}`,
     attempts,
   })
