@@ -14,6 +14,7 @@ import {
   deliveryError,
   type EncodeResult,
   type Event,
+  type EventInput,
   encoded,
   entryOk,
   type Outcome,
@@ -76,7 +77,7 @@ describe("inputs with throwing getters and proxies (item 1)", () => {
     const memory = keeping()
     const publisher = createPublisher({ destinations: { memory: memory.adapter }, ...fast })
     const inputs = [...valid(2, "a"), throwingGetterInput(), throwingProxyInput(), ...valid(2, "b")]
-    const result = await publisher.publish(inputs)
+    const result = await publisher.publish(inputs as Array<EventInput>)
     await publisher.close()
     expect(memory.held.sort()).toEqual(["a-0", "a-1", "b-0", "b-1"])
     const rejected = result.outcomes.filter((o) => o._tag === "Rejected")
