@@ -202,12 +202,11 @@ const settleAnswer = (
   const matched =
     results.length === entries.length ? entries.length : results.length < entries.length ? results.length : 0
   if (matched < entries.length) {
-    const bug = deliveryError("Unknown", {
-      retryable: false,
-      outcomeUnknown: true,
-      rawMessage: `adapter ${adapterKind} bug: send returned ${results.length} results for ${entries.length} entries (one result per entry, in order)`,
+    const bug = adapterBug(
+      adapterKind,
+      `send returned ${results.length} results for ${entries.length} entries (one result per entry, in order)`,
       attempts,
-    })
+    )
     for (let i = matched; i < entries.length; i++) sorter.final(entries[i]!, bug)
   }
   let delivered = 0
