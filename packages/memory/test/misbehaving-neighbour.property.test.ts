@@ -4,7 +4,15 @@
  * pairs end Failed (Unknown for a bug, Timeout for silence) after at most `maxAttempts` requests of
  * `requestTimeoutMs` each, and `publish` settles without `close()`.
  */
-import { type Batch, createPublisher, defineAdapter, encoded, type SendResult } from "@eventport/core"
+import {
+  type Batch,
+  createPublisher,
+  defineAdapter,
+  encoded,
+  PublishInputError,
+  type SendResult,
+} from "@eventport/core"
+import { arbMixedInputs, arbPublishInputSource, mixedInputValue } from "@eventport/testkit"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -100,4 +108,19 @@ describe("a misbehaving adapter beside memory", () => {
       { numRuns: 40 },
     )
   })
+})
+
+// The testkit README's hostile-members example, as written there.
+it("gives every input one outcome, whatever it holds", async () => {
+  await fc.assert(
+    fc.asyncProperty(arbPublishInputSource(arbMixedInputs()), async (source) => {
+      const publisher = createPublisher({ destinations: { audit: memory() } })
+      const outcomes = await publisher.publish(source.input(mixedInputValue) as never).then(
+        (result) => result.outcomes.length,
+        (error) => (error instanceof PublishInputError ? "input threw" : error),
+      )
+      await publisher.close()
+      expect(outcomes).toBe(source.throwAfter === undefined ? source.items.length : "input threw")
+    }),
+  )
 })
