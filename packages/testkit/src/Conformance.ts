@@ -9,6 +9,8 @@ import {
   DeliveryError,
   type Event,
   type EventInput,
+  type Outcome,
+  PublishInputError,
   type PublishResult,
   type RetryOptions,
 } from "@eventport/core"
@@ -17,6 +19,12 @@ import fc from "fast-check"
 import { afterAll, beforeAll, describe, it } from "vitest"
 import { arbEvent, arbExtremeEvent, arbHostileEvent, arbHostileEventInput } from "./Arbitraries.ts"
 import type { ConformanceHarness, ReceivedEntry } from "./ConformanceHarness.ts"
+import {
+  arbHostileMemberInput,
+  arbPublishInputSource,
+  type HostileInput,
+  type PublishInputSource,
+} from "./HostileMembers.ts"
 import {
   type AnyAdapter,
   assertProperty,
@@ -637,6 +645,120 @@ const publishSurvivesHostileInput: BoundedCheck = async (options) =>
     )
   })
 
+/**
+ * Inputs with hostile members (throwing getters, proxies, revoked proxies, throwing `toJSON`) at
+ * random positions among the suite's valid events, handed over as an array, a sync or an async
+ * iterable (sometimes throwing part-way), or one by one through `enqueue` + `flush`: every call
+ * settles; each valid event read is Delivered and held once; each hostile input gets one Rejected
+ * outcome naming field and rule, and nothing of it is sent; no prototype is polluted.
+ */
+const publishSurvivesHostileMembers: BoundedCheck = async (options) =>
+  withAdapter(options.harness, options.deadline, async (adapter) => {
+    const { harness, deadline } = options
+    const arbCase = fc.record({
+      source: arbPublishInputSource(
+        fc.array(fc.oneof(fc.constant(undefined), arbHostileMemberInput), { minLength: 1, maxLength: 12 }),
+      ),
+      viaEnqueue: fc.boolean(),
+    })
+    const publishCase = async ({
+      source,
+      viaEnqueue,
+    }: {
+      readonly source: PublishInputSource<HostileInput | undefined>
+      readonly viaEnqueue: boolean
+    }) => {
+      await deadline.within("the harness's reset()", Promise.resolve(harness.reset()))
+      const events = suiteEvents(harness, source.items.length, "hm")
+      const inputAt = (item: HostileInput | undefined, i: number): unknown =>
+        item === undefined ? events[i] : item.make(`hostile-${i}`)
+      const read =
+        source.throwAfter === undefined
+          ? source.items.length
+          : Math.min(source.throwAfter, source.items.length)
+      const guard = prototypeGuard()
+      const seen: Array<Outcome> = []
+      const publisher = createPublisher({
+        destinations: { [destination]: { ...adapter, close: Effect.void } },
+        retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 20, throttledBaseDelayMs: 1, budget: false },
+        onOutcome: (o) => seen.push(o),
+      })
+      let thrown: unknown
+      try {
+        if (viaEnqueue) {
+          for (let i = 0; i < source.items.length; i++)
+            await deadline.within("enqueue", publisher.enqueue(inputAt(source.items[i], i) as EventInput))
+          await deadline.within(
+            `flush of ${source.items.length} enqueued inputs to adapter ${adapter.kind}`,
+            publisher.flush(),
+          )
+        } else {
+          let i = 0
+          const input = source.input((item: HostileInput | undefined) => inputAt(item, i++))
+          await deadline
+            .within(
+              `publishing ${source.items.length} inputs (${source.shape}) to adapter ${adapter.kind}`,
+              publisher.publish(input as ReadonlyArray<EventInput>),
+            )
+            .catch((error: unknown) => {
+              thrown = error
+            })
+        }
+      } finally {
+        await deadline.within(`closing the publisher of adapter ${adapter.kind}`, publisher.close(), {
+          atLeastMs: cleanUpMs,
+        })
+        const pollution = guard.restore()
+        check(
+          pollution === undefined,
+          () => `publishing hostile members polluted a prototype: ${pollution} (undone by the suite)`,
+        )
+      }
+      const expectThrow = !viaEnqueue && source.throwAfter !== undefined
+      if (thrown !== undefined && (!expectThrow || !(thrown instanceof PublishInputError)))
+        return fail(`publishing hostile members (${source.shape}) failed with ${String(thrown)}`)
+      check(
+        !expectThrow || thrown !== undefined,
+        () => `publish did not fail when the ${source.shape} given to it threw`,
+      )
+      const taken = viaEnqueue ? source.items.length : read
+      const byId = new Map<string, Array<Outcome>>()
+      for (const o of seen) byId.set(o.eventId, [...(byId.get(o.eventId) ?? []), o])
+      const received = await receivedCounts(harness)
+      let hostile = 0
+      for (let i = 0; i < taken; i++) {
+        if (source.items[i] !== undefined) {
+          hostile++
+          continue
+        }
+        const id = events[i]!.id
+        const mine = byId.get(id) ?? []
+        check(
+          mine.length === 1,
+          () => `valid event ${id} beside hostile members got ${mine.length} outcomes (expected 1)`,
+        )
+        const o = mine[0]!
+        check(o._tag === "Delivered", () => `valid event ${id} beside hostile members ended ${o._tag}`)
+        check(
+          (received.get(id) ?? 0) === 1,
+          () => `valid event ${id} is held ${received.get(id) ?? 0} times (expected once)`,
+        )
+      }
+      const others = seen.filter((o) => !events.some((e) => e.id === o.eventId))
+      check(
+        others.length === hostile,
+        () => `${hostile} hostile inputs got ${others.length} outcomes (expected one each)`,
+      )
+      for (const o of others) {
+        if (o._tag !== "Rejected")
+          return fail(`hostile input ${describeId(o.eventId)} ended ${o._tag}; it must be Rejected`)
+        checkViolations(`hostile input ${describeId(o.eventId)} was Rejected`, o.violations)
+      }
+      check(seen.length === taken, () => `${taken} inputs taken got ${seen.length} outcomes`)
+    }
+    await assertProperty(fc.asyncProperty(arbCase, publishCase), Math.ceil((options.propertyRuns ?? 50) / 2))
+  })
+
 const checks = {
   declaresValidLimits,
   encodeIsPureAndDeterministic,
@@ -650,6 +772,7 @@ const checks = {
   publishDoesNotRetryPermanentErrors,
   publishLosesNothingOnPartialFailure,
   publishSurvivesHostileInput,
+  publishSurvivesHostileMembers,
 } satisfies Record<string, BoundedCheck>
 
 export type ConformanceCheckName = keyof typeof checks
@@ -699,6 +822,9 @@ export const conformanceCheckTitles: Record<ConformanceCheckName, string> = {
   publishSurvivesHostileInput:
     "publishing hostile input gives one outcome per input, never Failed, Rejected naming field and rule, " +
     "and the destination holds each delivered event once, as its data (with ReceivedEntry.data)",
+  publishSurvivesHostileMembers:
+    "inputs with throwing getters or proxies among valid events, through publish (array, iterables that may throw) " +
+    "and enqueue: every call settles, valid events delivered once, each hostile input Rejected naming field and rule",
 }
 
 /** Registers the whole suite under vitest: one `it` per check, inside `describe("<name> conformance")`. */
