@@ -75,11 +75,16 @@ const reasonOf = (outcome: Rejected | Failed): DeadLetterReason => {
 /** The outcome's event as a CloudEvent, or a description when the input was not a valid event. */
 const originalOf = (outcome: Rejected | Failed): DeadLetterData["event"] => {
   const input = outcome.event
-  const validation = validateEvent(input)
-  // Only a valid event with its own id is the original: anything else was rejected as input.
-  if (validation.ok && (input as { id?: unknown }).id === validation.event.id)
-    return toCloudEvent(validation.event)
-  return { invalidInput: `${describeValue(input)} that is not a valid event (see reason.violations)` }
+  try {
+    const validation = validateEvent(input)
+    // Only a valid event with its own id is the original: anything else was rejected as input.
+    if (validation.ok && (input as { id?: unknown }).id === validation.event.id)
+      return toCloudEvent(validation.event)
+    return { invalidInput: `${describeValue(input)} that is not a valid event (see reason.violations)` }
+  } catch {
+    // An input whose getters or proxy traps throw: the reason's violations say which.
+    return { invalidInput: "an input that throws when read, not a valid event (see reason.violations)" }
+  }
 }
 
 /** Wraps a `Rejected` or `Failed` outcome as a dead-letter event (`type` {@link deadLetterType}). */

@@ -20,11 +20,11 @@ describe("pinpoint with hostile input", () => {
   })
 
   it("takes data nested past 1,000 levels without walking it (only top-level fields are sent)", () => {
-    const event = createEvent({
-      type: "t",
-      source: "s",
+    // Built past validation, which refuses data deeper than maxDataDepth: what encode gets from a hand-made Event.
+    const event = {
+      ...createEvent({ type: "t", source: "s", data: null }),
       data: { deep: deeplyNestedData(1_500), name: "x", n: 1 },
-    })
+    }
     const result = adapter.encode(event)
     expect(result._tag).toBe("Encoded")
     if (result._tag === "Encoded") {

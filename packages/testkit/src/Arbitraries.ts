@@ -10,6 +10,7 @@ import {
   type EventInput,
   type ExtensionValue,
   type JsonValue,
+  maxDataDepth,
   validateEvent,
 } from "@eventport/core"
 import fc from "fast-check"
@@ -91,7 +92,8 @@ class CustomThing {
 
 /**
  * `depth` containers inside one another, `null` innermost: `{ nested: { nested: … null } }` or
- * `[[…[null]…]]`. Valid event data up to core's 10,000 levels; for depth rules and stack-safety tests.
+ * `[[…[null]…]]`. Valid event data up to `maxDataDepth` (1,000) levels; for depth rules and
+ * stack-safety tests.
  */
 export const deeplyNestedData = (depth: number, kind: "array" | "object" = "object"): JsonValue => {
   let value: JsonValue = null
@@ -101,7 +103,7 @@ export const deeplyNestedData = (depth: number, kind: "array" | "object" = "obje
 
 /**
  * Values no JSON payload should contain, or that strain one: the above strings, 1 MiB strings,
- * nesting deeper than 10,000 levels, `__proto__`/`constructor` keys, cyclic objects, BigInt, NaN,
+ * nesting deeper than 10,000 levels (past `maxDataDepth`), `__proto__`/`constructor` keys, cyclic objects, BigInt, NaN,
  * ±Infinity, undefined, symbols, functions, class instances, Maps, typed arrays, invalid Dates.
  * Each draw builds fresh objects, so a test may mutate what it gets.
  */
@@ -202,8 +204,8 @@ const arbHostileText = fc.oneof(
 /**
  * What an adapter's `encode` gets after hostile input, once the publisher's `validateEvent` let it
  * through: events whose every field may be hostile but valid — lone surrogates, controls, bidi
- * overrides, 1 MiB strings in id, type, source, subject and data; -0, extreme numbers and 1,500-level
- * nesting as data; odd extension values — and {@link arbExtremeEvent}s. (Drawing
+ * overrides, 1 MiB strings in id, type, source, subject and data; -0, extreme numbers and nesting
+ * as deep as `maxDataDepth` as data; odd extension values — and {@link arbExtremeEvent}s. (Drawing
  * {@link arbHostileEventInput} and keeping the valid ones would keep about 1 draw in 500.)
  */
 export const arbHostileEvent: fc.Arbitrary<Event> = fc.oneof(
@@ -220,8 +222,8 @@ export const arbHostileEvent: fc.Arbitrary<Event> = fc.oneof(
           arbEventData,
           arbHostileText,
           fc.constantFrom(-0, Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER + 2),
-          fc.constant(null).map(() => deeplyNestedData(1_500)),
-          fc.constant(null).map(() => deeplyNestedData(1_500, "array")),
+          fc.constant(null).map(() => deeplyNestedData(maxDataDepth)),
+          fc.constant(null).map(() => deeplyNestedData(maxDataDepth, "array")),
         ),
         extensions: fc.dictionary(
           arbExtensionName,

@@ -9,6 +9,8 @@ import {
   DeliveryError,
   type Event,
   type EventInput,
+  type Outcome,
+  PublishInputError,
   type PublishResult,
   type RetryOptions,
 } from "@eventport/core"
@@ -18,9 +20,17 @@ import { afterAll, beforeAll, describe, it } from "vitest"
 import { arbEvent, arbExtremeEvent, arbHostileEvent, arbHostileEventInput } from "./Arbitraries.ts"
 import type { ConformanceHarness, ReceivedEntry } from "./ConformanceHarness.ts"
 import {
+  arbHostileMemberInput,
+  arbPublishInputSource,
+  type HostileInput,
+  type PublishInputSource,
+} from "./HostileMembers.ts"
+import {
   type AnyAdapter,
   assertProperty,
+  CheckDeadline,
   check,
+  cleanUpMs,
   fail,
   firstBatch,
   receivedCounts,
@@ -44,7 +54,11 @@ export interface ConformanceOptions {
   readonly propertyRuns?: number
   /** Checks to skip, each with the reason (shown in the test name). */
   readonly skip?: Partial<Record<ConformanceCheckName, string>>
-  /** Per-check vitest timeout. Default 60 s. */
+  /**
+   * How long one check may run. A step still pending then (a `send` that never settles, a publish
+   * that hangs, a harness call) fails the check with a `ConformanceError` naming it. Default 60 s;
+   * vitest's timeout is set a little above it.
+   */
   readonly timeoutMs?: number
   /**
    * Publisher settings for the checks that publish through the engine. Defaults keep retries fast:
@@ -59,10 +73,20 @@ export interface ConformanceOptions {
 
 export type ConformanceCheck = (options: ConformanceOptions) => Promise<void>
 
+/** One run of a check: its options and the time it has left. */
+interface CheckRun extends ConformanceOptions {
+  readonly deadline: CheckDeadline
+}
+
+type BoundedCheck = (run: CheckRun) => Promise<void>
+
+/** Default of {@link ConformanceOptions.timeoutMs}. */
+const defaultTimeoutMs = 60_000
+
 const describeValue = (u: unknown) => (typeof u === "string" ? JSON.stringify(u) : String(u))
 
-const declaresValidLimits: ConformanceCheck = async ({ harness }) => {
-  const adapter = await harness.makeAdapter()
+const declaresValidLimits: BoundedCheck = async ({ harness, deadline }) => {
+  const adapter = await deadline.within("the harness's makeAdapter()", Promise.resolve(harness.makeAdapter()))
   try {
     check(
       typeof adapter.kind === "string" && adapter.kind.length > 0,
@@ -86,7 +110,9 @@ const declaresValidLimits: ConformanceCheck = async ({ harness }) => {
       () => `limits.requestOverheadBytes must be >= 0, got ${describeValue(requestOverheadBytes)}`,
     )
   } finally {
-    await Effect.runPromise(adapter.close)
+    await deadline.within(`closing adapter ${adapter.kind}`, Effect.runPromise(adapter.close), {
+      atLeastMs: cleanUpMs,
+    })
   }
 }
 
@@ -126,8 +152,8 @@ const checkEncodeResult = (adapter: AnyAdapter, event: Event) => {
   } else fail(`encode returned neither Encoded nor Rejected for event ${event.id}`)
 }
 
-const encodeIsPureAndDeterministic: ConformanceCheck = async ({ harness, propertyRuns }) =>
-  withAdapter(harness, async (adapter) => {
+const encodeIsPureAndDeterministic: BoundedCheck = async ({ harness, propertyRuns, deadline }) =>
+  withAdapter(harness, deadline, async (adapter) => {
     for (const event of suiteEvents(harness, 5, "enc", 64)) checkEncodeResult(adapter, event)
     fc.assert(
       fc.property(arbEvent, (event) => checkEncodeResult(adapter, event)),
@@ -135,10 +161,10 @@ const encodeIsPureAndDeterministic: ConformanceCheck = async ({ harness, propert
     )
   })
 
-const sendAnswersEveryEntryInOrder: ConformanceCheck = async ({ harness }) =>
-  withAdapter(harness, async (adapter) => {
+const sendAnswersEveryEntryInOrder: BoundedCheck = async ({ harness, deadline }) =>
+  withAdapter(harness, deadline, async (adapter) => {
     const { batch, events } = firstBatch(adapter, suiteEvents(harness, 10, "ans"), 10)
-    const outcome = await sendOnce(adapter, batch)
+    const outcome = await sendOnce(adapter, batch, deadline)
     if (outcome._tag === "RequestError")
       return fail(`send failed a valid request with no fault scripted: ${outcome.error.message}`)
     check(
@@ -159,14 +185,14 @@ const sendAnswersEveryEntryInOrder: ConformanceCheck = async ({ harness }) =>
     }
   })
 
-const sendAttributesEntryFailures: ConformanceCheck = async ({ harness }) => {
+const sendAttributesEntryFailures: BoundedCheck = async ({ harness, deadline }) => {
   for (const retryable of [false, true])
-    await withAdapter(harness, async (adapter) => {
+    await withAdapter(harness, deadline, async (adapter) => {
       const { batch, events } = firstBatch(adapter, suiteEvents(harness, 8, retryable ? "atr" : "atp"), 8)
       // With a single-entry request the fault lands on index 0; otherwise on every odd index.
       const faulted = new Set(events.filter((_, i) => events.length === 1 || i % 2 === 1).map((e) => e.id))
       await harness.faults.failEntries([...faulted], { retryable })
-      const outcome = await sendOnce(adapter, batch)
+      const outcome = await sendOnce(adapter, batch, deadline)
       if (outcome._tag === "RequestError")
         return fail(`send failed the whole request when only some entries failed: ${outcome.error.message}`)
       check(
@@ -206,16 +232,16 @@ const sendAttributesEntryFailures: ConformanceCheck = async ({ harness }) => {
     })
 }
 
-const sendClassifiesRequestErrors: ConformanceCheck = async ({ harness }) => {
+const sendClassifiesRequestErrors: BoundedCheck = async ({ harness, deadline }) => {
   for (const kind of ["throttle", "internal"] as const)
-    await withAdapter(harness, async (adapter) => {
+    await withAdapter(harness, deadline, async (adapter) => {
       const { batch, events } = firstBatch(
         adapter,
         suiteEvents(harness, 3, kind === "throttle" ? "rqt" : "rqi"),
         3,
       )
       await harness.faults.failNextRequests(1, kind)
-      const outcome = await sendOnce(adapter, batch)
+      const outcome = await sendOnce(adapter, batch, deadline)
       if (outcome._tag === "Results")
         return fail(`the destination failed the whole request (${kind}) but send returned per-entry results`)
       const { error } = outcome
@@ -242,11 +268,12 @@ const maxSuitePayloadBytes = 1024 * 1024
 const sendAll = async (
   adapter: AnyAdapter,
   harness: ConformanceHarness,
+  deadline: CheckDeadline,
   events: ReadonlyArray<Event>,
   what: string,
 ) => {
   const { batch, events: sent } = firstBatch(adapter, events, events.length)
-  const outcome = await sendOnce(adapter, batch)
+  const outcome = await sendOnce(adapter, batch, deadline)
   if (outcome._tag === "RequestError")
     return fail(
       `the destination refused a request ${what} (${sent.length} entries) that the adapter's declared limits allow: ` +
@@ -274,13 +301,19 @@ const sendAll = async (
   return sent.length
 }
 
-const acceptsRequestsFilledToDeclaredLimits: ConformanceCheck = async ({ harness }) => {
-  await withAdapter(harness, async (adapter) => {
+const acceptsRequestsFilledToDeclaredLimits: BoundedCheck = async ({ harness, deadline }) => {
+  await withAdapter(harness, deadline, async (adapter) => {
     const n = Math.min(adapter.limits.maxEntries, maxSuiteEntries)
-    const sent = await sendAll(adapter, harness, suiteEvents(harness, n, "cnt"), "filled to maxEntries")
+    const sent = await sendAll(
+      adapter,
+      harness,
+      deadline,
+      suiteEvents(harness, n, "cnt"),
+      "filled to maxEntries",
+    )
     check(sent === n, () => `expected a request of ${n} small entries to be formed, got ${sent}`)
   })
-  await withAdapter(harness, async (adapter) => {
+  await withAdapter(harness, deadline, async (adapter) => {
     const { maxEntries, maxRequestBytes, maxEntryBytes, requestOverheadBytes = 0 } = adapter.limits
     if (!Number.isFinite(maxRequestBytes)) return
     const perRequest = Math.min(maxEntries, 4)
@@ -296,6 +329,7 @@ const acceptsRequestsFilledToDeclaredLimits: ConformanceCheck = async ({ harness
     await sendAll(
       adapter,
       harness,
+      deadline,
       suiteEvents(harness, perRequest + 1, "byt", payloadBytes),
       "filled towards maxRequestBytes",
     )
@@ -306,7 +340,7 @@ const destination = "conformance"
 
 const publishThrough = async (
   adapter: AnyAdapter,
-  options: ConformanceOptions,
+  options: CheckRun,
   events: ReadonlyArray<EventInput>,
 ): Promise<PublishResult> => {
   const settings = options.publisher ?? {}
@@ -324,10 +358,24 @@ const publishThrough = async (
     ...(settings.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: settings.requestTimeoutMs }),
     ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
   })
+  let published: PublishResult | undefined
   try {
-    return await publisher.publish(events)
+    published = await options.deadline.within(
+      `publishing ${events.length} events through the engine to adapter ${adapter.kind}`,
+      publisher.publish(events),
+    )
+    return published
   } finally {
-    await publisher.close()
+    // After a publish that hung, close() ends it; the check already fails, naming the publish.
+    const closing = options.deadline.within(
+      `closing the publisher of adapter ${adapter.kind}`,
+      publisher.close(),
+      {
+        atLeastMs: cleanUpMs,
+      },
+    )
+    if (published === undefined) await closing.catch(() => undefined)
+    else await closing
   }
 }
 
@@ -368,8 +416,8 @@ const checkLedger = async (
   return byId
 }
 
-const publishDeliversEveryEventOnceWithinLimits: ConformanceCheck = async (options) =>
-  withAdapter(options.harness, async (adapter) => {
+const publishDeliversEveryEventOnceWithinLimits: BoundedCheck = async (options) =>
+  withAdapter(options.harness, options.deadline, async (adapter) => {
     const { harness } = options
     const n = Math.min(adapter.limits.maxEntries * 2 + 1, 2 * maxSuiteEntries + 1)
     const events = suiteEvents(harness, n, "pub")
@@ -397,8 +445,8 @@ const publishDeliversEveryEventOnceWithinLimits: ConformanceCheck = async (optio
     }
   })
 
-const publishRetriesRetryableErrors: ConformanceCheck = async (options) =>
-  withAdapter(options.harness, async (adapter) => {
+const publishRetriesRetryableErrors: BoundedCheck = async (options) =>
+  withAdapter(options.harness, options.deadline, async (adapter) => {
     const { harness } = options
     const events = suiteEvents(harness, 12, "rty")
     const transient = events.filter((_, i) => i % 3 === 1).map((e) => e.id)
@@ -423,8 +471,8 @@ const publishRetriesRetryableErrors: ConformanceCheck = async (options) =>
     }
   })
 
-const publishDoesNotRetryPermanentErrors: ConformanceCheck = async (options) =>
-  withAdapter(options.harness, async (adapter) => {
+const publishDoesNotRetryPermanentErrors: BoundedCheck = async (options) =>
+  withAdapter(options.harness, options.deadline, async (adapter) => {
     const { harness } = options
     const events = suiteEvents(harness, 9, "prm")
     const permanent = new Set(events.filter((_, i) => i % 3 === 0).map((e) => e.id))
@@ -451,8 +499,8 @@ const publishDoesNotRetryPermanentErrors: ConformanceCheck = async (options) =>
     }
   })
 
-const publishLosesNothingOnPartialFailure: ConformanceCheck = async (options) =>
-  withAdapter(options.harness, async (adapter) => {
+const publishLosesNothingOnPartialFailure: BoundedCheck = async (options) =>
+  withAdapter(options.harness, options.deadline, async (adapter) => {
     const { harness } = options
     const events = suiteEvents(harness, 16, "mix")
     const ids = events.map((e) => e.id)
@@ -475,8 +523,8 @@ const publishLosesNothingOnPartialFailure: ConformanceCheck = async (options) =>
       )
   })
 
-const encodeSurvivesHostileInput: ConformanceCheck = async ({ harness, propertyRuns }) =>
-  withAdapter(harness, async (adapter) => {
+const encodeSurvivesHostileInput: BoundedCheck = async ({ harness, propertyRuns, deadline }) =>
+  withAdapter(harness, deadline, async (adapter) => {
     const encodeHostile = (event: Event) => {
       const id = describeId(event.id)
       const guard = prototypeGuard()
@@ -532,8 +580,8 @@ const arbHostileInputs = fc.uniqueArray(fc.oneof(arbHostileEventInput, arbExtrem
   selector: hostileInputId,
 })
 
-const publishSurvivesHostileInput: ConformanceCheck = async (options) =>
-  withAdapter(options.harness, async (adapter) => {
+const publishSurvivesHostileInput: BoundedCheck = async (options) =>
+  withAdapter(options.harness, options.deadline, async (adapter) => {
     const { harness } = options
     const publishHostile = async (inputs: ReadonlyArray<unknown>) => {
       await harness.reset()
@@ -597,8 +645,121 @@ const publishSurvivesHostileInput: ConformanceCheck = async (options) =>
     )
   })
 
-/** Every check, by name. Call one directly to test a harness or an adapter outside vitest's `describe`. */
-export const conformanceChecks = {
+/**
+ * Inputs with hostile members (throwing getters, proxies, revoked proxies, throwing `toJSON`) at
+ * random positions among the suite's valid events, handed over as an array, a sync or an async
+ * iterable (sometimes throwing part-way), or one by one through `enqueue` + `flush`: every call
+ * settles; each valid event read is Delivered and held once; each hostile input gets one Rejected
+ * outcome naming field and rule, and nothing of it is sent; no prototype is polluted.
+ */
+const publishSurvivesHostileMembers: BoundedCheck = async (options) =>
+  withAdapter(options.harness, options.deadline, async (adapter) => {
+    const { harness, deadline } = options
+    const arbCase = fc.record({
+      source: arbPublishInputSource(
+        fc.array(fc.oneof(fc.constant(undefined), arbHostileMemberInput), { minLength: 1, maxLength: 12 }),
+      ),
+      viaEnqueue: fc.boolean(),
+    })
+    const publishCase = async ({
+      source,
+      viaEnqueue,
+    }: {
+      readonly source: PublishInputSource<HostileInput | undefined>
+      readonly viaEnqueue: boolean
+    }) => {
+      await deadline.within("the harness's reset()", Promise.resolve(harness.reset()))
+      const events = suiteEvents(harness, source.items.length, "hm")
+      const inputAt = (item: HostileInput | undefined, i: number): unknown =>
+        item === undefined ? events[i] : item.make(`hostile-${i}`)
+      const read =
+        source.throwAfter === undefined
+          ? source.items.length
+          : Math.min(source.throwAfter, source.items.length)
+      const guard = prototypeGuard()
+      const seen: Array<Outcome> = []
+      const publisher = createPublisher({
+        destinations: { [destination]: { ...adapter, close: Effect.void } },
+        retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 20, throttledBaseDelayMs: 1, budget: false },
+        onOutcome: (o) => seen.push(o),
+      })
+      let thrown: unknown
+      try {
+        if (viaEnqueue) {
+          for (let i = 0; i < source.items.length; i++)
+            await deadline.within("enqueue", publisher.enqueue(inputAt(source.items[i], i) as EventInput))
+          await deadline.within(
+            `flush of ${source.items.length} enqueued inputs to adapter ${adapter.kind}`,
+            publisher.flush(),
+          )
+        } else {
+          let i = 0
+          const input = source.input((item: HostileInput | undefined) => inputAt(item, i++))
+          await deadline
+            .within(
+              `publishing ${source.items.length} inputs (${source.shape}) to adapter ${adapter.kind}`,
+              publisher.publish(input as ReadonlyArray<EventInput>),
+            )
+            .catch((error: unknown) => {
+              thrown = error
+            })
+        }
+      } finally {
+        await deadline.within(`closing the publisher of adapter ${adapter.kind}`, publisher.close(), {
+          atLeastMs: cleanUpMs,
+        })
+        const pollution = guard.restore()
+        check(
+          pollution === undefined,
+          () => `publishing hostile members polluted a prototype: ${pollution} (undone by the suite)`,
+        )
+      }
+      const expectThrow = !viaEnqueue && source.throwAfter !== undefined
+      if (thrown !== undefined && (!expectThrow || !(thrown instanceof PublishInputError)))
+        return fail(`publishing hostile members (${source.shape}) failed with ${String(thrown)}`)
+      check(
+        !expectThrow || thrown !== undefined,
+        () => `publish did not fail when the ${source.shape} given to it threw`,
+      )
+      const taken = viaEnqueue ? source.items.length : read
+      const byId = new Map<string, Array<Outcome>>()
+      for (const o of seen) byId.set(o.eventId, [...(byId.get(o.eventId) ?? []), o])
+      const received = await receivedCounts(harness)
+      let hostile = 0
+      for (let i = 0; i < taken; i++) {
+        if (source.items[i] !== undefined) {
+          hostile++
+          continue
+        }
+        const id = events[i]!.id
+        const mine = byId.get(id) ?? []
+        check(
+          mine.length === 1,
+          () => `valid event ${id} beside hostile members got ${mine.length} outcomes (expected 1)`,
+        )
+        const o = mine[0]!
+        check(o._tag === "Delivered", () => `valid event ${id} beside hostile members ended ${o._tag}`)
+        check(
+          (received.get(id) ?? 0) === 1,
+          () => `valid event ${id} is held ${received.get(id) ?? 0} times (expected once)`,
+        )
+      }
+      const others = seen.filter((o) => !events.some((e) => e.id === o.eventId))
+      check(
+        others.length === hostile,
+        () => `${hostile} hostile inputs got ${others.length} outcomes (expected one each)`,
+      )
+      for (const o of others) {
+        if (o._tag !== "Rejected")
+          return fail(`hostile input ${describeId(o.eventId)} ended ${o._tag}; it must be Rejected`)
+        checkViolations(`hostile input ${describeId(o.eventId)} was Rejected`, o.violations)
+      }
+      check(seen.length === taken, () => `${taken} inputs taken got ${seen.length} outcomes`)
+    }
+    await assertProperty(fc.asyncProperty(arbCase, publishCase), Math.ceil((options.propertyRuns ?? 50) / 2))
+  })
+
+const checks = {
   declaresValidLimits,
   encodeIsPureAndDeterministic,
   encodeSurvivesHostileInput,
@@ -611,9 +772,32 @@ export const conformanceChecks = {
   publishDoesNotRetryPermanentErrors,
   publishLosesNothingOnPartialFailure,
   publishSurvivesHostileInput,
-} satisfies Record<string, ConformanceCheck>
+  publishSurvivesHostileMembers,
+} satisfies Record<string, BoundedCheck>
 
-export type ConformanceCheckName = keyof typeof conformanceChecks
+export type ConformanceCheckName = keyof typeof checks
+
+/**
+ * A check bounded by `timeoutMs`: a step still pending when the time runs out (a send that never
+ * settles, a publish that hangs, a harness call) fails the check naming that step.
+ */
+const bounded =
+  (name: ConformanceCheckName): ConformanceCheck =>
+  (options) => {
+    const deadline = new CheckDeadline(options.timeoutMs ?? defaultTimeoutMs)
+    // The backstop fires after the steps' own deadlines and their clean-up, so a step names itself.
+    return deadline.within(`check ${name}`, checks[name]({ ...options, deadline }), {
+      extraMs: 2 * cleanUpMs,
+    })
+  }
+
+/**
+ * Every check, by name, each bounded by `timeoutMs`. Call one directly to test a harness or an
+ * adapter outside vitest's `describe`.
+ */
+export const conformanceChecks = Object.fromEntries(
+  (Object.keys(checks) as Array<ConformanceCheckName>).map((name) => [name, bounded(name)]),
+) as Record<ConformanceCheckName, ConformanceCheck>
 
 /** What each check asserts, as test titles. */
 export const conformanceCheckTitles: Record<ConformanceCheckName, string> = {
@@ -638,6 +822,9 @@ export const conformanceCheckTitles: Record<ConformanceCheckName, string> = {
   publishSurvivesHostileInput:
     "publishing hostile input gives one outcome per input, never Failed, Rejected naming field and rule, " +
     "and the destination holds each delivered event once, as its data (with ReceivedEntry.data)",
+  publishSurvivesHostileMembers:
+    "inputs with throwing getters or proxies among valid events, through publish (array, iterables that may throw) " +
+    "and enqueue: every call settles, valid events delivered once, each hostile input Rejected naming field and rule",
 }
 
 /** Registers the whole suite under vitest: one `it` per check, inside `describe("<name> conformance")`. */
@@ -654,7 +841,13 @@ export const describeAdapterConformance = (options: ConformanceOptions): void =>
       const reason = options.skip?.[name]
       const title = conformanceCheckTitles[name]
       if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, () => {})
-      else it(title, () => conformanceChecks[name](options), options.timeoutMs ?? 60_000)
+      // vitest's own timeout only as a last resort: the check fails first, naming what it waited for.
+      else
+        it(
+          title,
+          () => conformanceChecks[name](options),
+          (options.timeoutMs ?? defaultTimeoutMs) + 3 * cleanUpMs + 1_000,
+        )
     }
   })
 }

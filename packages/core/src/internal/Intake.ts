@@ -11,10 +11,11 @@ import { failedOutcome, rejectedOutcome } from "../Outcome.ts"
 import { BatchPacker, type PackedBatch, type PackRejection } from "../Packing.ts"
 import { PublishInputError } from "../PublisherError.ts"
 import type { Destination } from "./Destination.ts"
-import { encodeEntry, errorText } from "./Encode.ts"
+import { encodeEntry } from "./Encode.ts"
 import type { Entry } from "./Job.ts"
 import { OrderedPacker } from "./OrderedPacker.ts"
 import type { Run } from "./Run.ts"
+import { describeThrown } from "./Thrown.ts"
 
 /** What `publish` reads: an array, an iterable, an async iterable or an Effect Stream of inputs. */
 export type IntakeInput<E> =
@@ -22,6 +23,17 @@ export type IntakeInput<E> =
   | Iterable<unknown>
   | AsyncIterable<unknown>
   | Stream.Stream<unknown, E>
+
+const inputError = (message: string, cause: unknown) => new PublishInputError({ message, cause })
+
+/** The input had no id of its own (read guarded: a getter that threw for validation is not read twice). */
+const hasNoId = (input: unknown): boolean => {
+  try {
+    return (input as { id?: unknown }).id === undefined
+  } catch {
+    return false
+  }
+}
 
 export class Intake {
   private readonly packers: Array<BatchPacker<Entry> | OrderedPacker<Entry>>
@@ -58,19 +70,35 @@ export class Intake {
     lingerMs: number,
     stopped: () => boolean,
   ): Effect.Effect<void, E | PublishInputError> {
-    if (Array.isArray(input)) return this.feedArray(input, stopped)
-    if (Stream.isStream(input) || Symbol.asyncIterator in (input as object))
-      return this.feedStream(input as Stream.Stream<unknown, E> | AsyncIterable<unknown>, lingerMs, stopped)
-    return this.feedIterable(input as Iterable<unknown>, stopped)
+    try {
+      if (Array.isArray(input)) return this.feedArray(input, stopped)
+      if (Stream.isStream(input) || Symbol.asyncIterator in (input as object))
+        return this.feedStream(input as Stream.Stream<unknown, E> | AsyncIterable<unknown>, lingerMs, stopped)
+      return this.feedIterable(input as Iterable<unknown>, stopped)
+    } catch (cause) {
+      // Not even its kind could be read (a revoked proxy, a throwing trap): nothing was taken.
+      return Effect.fail(inputError("the input given to publish could not be read", cause))
+    }
   }
 
-  private feedArray(events: ReadonlyArray<unknown>, stopped: () => boolean): Effect.Effect<void> {
+  private feedArray(
+    events: ReadonlyArray<unknown>,
+    stopped: () => boolean,
+  ): Effect.Effect<void, PublishInputError> {
     const intake = this
     const windowSize = this.windowSize
     return Effect.gen(function* () {
       let i = 0
-      for (; i < events.length && !stopped(); i += windowSize)
-        yield* intake.take(events.slice(i, i + windowSize), false)
+      for (; i < events.length && !stopped(); i += windowSize) {
+        let window: Array<unknown>
+        try {
+          window = events.slice(i, i + windowSize)
+        } catch (cause) {
+          // An array-like proxy whose traps throw: what was taken is settled, the rest not read.
+          return yield* Effect.fail(inputError("the array given to publish threw while it was read", cause))
+        }
+        yield* intake.take(window, false)
+      }
       if (i < events.length) {
         intake.run.unread = events.length - i
         intake.run.inputCutShort = true
@@ -108,25 +136,47 @@ export class Intake {
     )
   }
 
-  private feedIterable(input: Iterable<unknown>, stopped: () => boolean): Effect.Effect<void> {
+  /**
+   * Reads a sync iterable a window at a time. One that throws is treated as the async path treats
+   * it: the events read before are taken (and get outcomes), then the publish fails with
+   * `PublishInputError`.
+   */
+  private feedIterable(
+    input: Iterable<unknown>,
+    stopped: () => boolean,
+  ): Effect.Effect<void, PublishInputError> {
     const intake = this
     const windowSize = this.windowSize
-    const iterator = input[Symbol.iterator]()
     return Effect.gen(function* () {
+      let iterator: Iterator<unknown>
+      try {
+        iterator = input[Symbol.iterator]()
+      } catch (cause) {
+        return yield* Effect.fail(inputError("the iterable given to publish threw", cause))
+      }
       while (true) {
         if (stopped()) {
           intake.run.inputCutShort = true
           return
         }
         const window: Array<unknown> = []
-        let next = iterator.next()
-        while (!next.done) {
-          window.push(next.value)
-          if (window.length >= windowSize) break
-          next = iterator.next()
+        let done = false
+        let failure: PublishInputError | undefined
+        try {
+          while (window.length < windowSize) {
+            const next = iterator.next()
+            if (next.done === true) {
+              done = true
+              break
+            }
+            window.push(next.value)
+          }
+        } catch (cause) {
+          failure = inputError("the iterable given to publish threw", cause)
         }
         if (window.length > 0) yield* intake.take(window, false)
-        if (next.done) return
+        if (failure !== undefined) return yield* Effect.fail(failure)
+        if (done) return
       }
     })
   }
@@ -183,7 +233,7 @@ export class Intake {
       }
       const event = validation.event
       // An id the engine generated cannot collide: the packer need not check it for duplicates.
-      const generatedId = (input as { id?: unknown }).id === undefined
+      const generatedId = hasNoId(input)
       let routed = false
       for (let d = 0; d < destinations.length; d++) {
         const route = destinations[d]!.route
@@ -196,7 +246,7 @@ export class Intake {
               {
                 field: "(route)",
                 rule: "route",
-                message: `the route predicate threw ${errorText(error).rawCode ?? "an error"}`,
+                message: `the route predicate threw ${describeThrown(error)}`,
               },
             ])
             routed = true

@@ -24,22 +24,30 @@ interface Buffered {
   readonly bytes: number
 }
 
-/** The buffer's size measure: JSON text length of the data, or its byte length when binary. */
+/**
+ * The buffer's size measure: JSON text length of the data, or its byte length when binary. Never
+ * throws: an input whose data cannot be read (a throwing getter, a proxy) measures 0, and
+ * validation rejects it with the reason.
+ */
 export const bufferedBytes = (input: unknown): number => {
   if (typeof input !== "object" || input === null) return 0
-  const data = (input as { data?: unknown }).data
-  if (data instanceof Uint8Array) return data.byteLength
-  if (typeof data === "string") return data.length + 2
   try {
+    const data = (input as { data?: unknown }).data
+    if (data instanceof Uint8Array) return data.byteLength
+    if (typeof data === "string") return data.length + 2
     return JSON.stringify(data)?.length ?? 0
   } catch {
-    return 0 // not JSON: validation rejects it with the reason
+    return 0
   }
 }
 
 const eventIdOf = (input: unknown): string | undefined => {
-  const id = typeof input === "object" && input !== null ? (input as { id?: unknown }).id : undefined
-  return typeof id === "string" ? id : undefined
+  try {
+    const id = typeof input === "object" && input !== null ? (input as { id?: unknown }).id : undefined
+    return typeof id === "string" ? id : undefined
+  } catch {
+    return undefined
+  }
 }
 
 export class Producer {

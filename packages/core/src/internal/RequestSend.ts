@@ -5,9 +5,10 @@
  */
 import { Clock, Context, Duration, Effect, type Fiber, Metric, References, type Scope, Tracer } from "effect"
 import type { Adapter, Batch, RawSend, SendResult } from "../Adapter.ts"
-import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
+import { DeliveryError, deliveryError } from "../DeliveryError.ts"
 import * as Metrics from "../Metrics.ts"
 import { RequestDeadlines } from "./RequestDeadlines.ts"
+import { describeThrown } from "./Thrown.ts"
 
 /** A request's answer: per-entry results, or the whole-request error. */
 export type RequestAnswer = SendResult | DeliveryError
@@ -67,7 +68,8 @@ export class RequestSend {
       return this.sendRaw(raw, deadlines, batch, startedAt, clock)
     const answer =
       raw === undefined || deadlines === undefined
-        ? this.withTimeout(this.adapter.send(batch))
+        ? // Suspended: an adapter of its own making may throw instead of returning an Effect.
+          this.withTimeout(Effect.suspend(() => this.adapter.send(batch)))
         : // Traced: the raw send runs inside the span made below.
           Effect.suspend(() => this.sendRaw(raw, deadlines, batch, undefined, clock))
     return this.traced(batch, answer, startedAt, clock)
@@ -107,9 +109,38 @@ export class RequestSend {
     })
   }
 
-  /** An adapter's own Effect raced against the request timeout. */
+  /** The adapter's bug: its send died (a defect) or its error could not be classified. */
+  private adapterBug(what: string): DeliveryError {
+    return deliveryError("Unknown", {
+      retryable: false,
+      outcomeUnknown: true,
+      rawCode: "AdapterBug",
+      rawMessage: `adapter ${this.adapter.kind} bug: ${what}`,
+    })
+  }
+
+  /** `raw.toDeliveryError`, which is user code (`classifyError`): what it throws or returns wrong is named. */
+  private classify(raw: RawSend<unknown>, error: unknown): DeliveryError {
+    try {
+      const classified: unknown = raw.toDeliveryError(error)
+      if (DeliveryError.isInstance(classified)) return classified
+      return this.adapterBug(
+        `classifyError returned something other than a DeliveryError for ${describeThrown(error)}`,
+      )
+    } catch (thrown) {
+      return this.adapterBug(`classifyError threw ${describeThrown(thrown)} for ${describeThrown(error)}`)
+    }
+  }
+
+  /**
+   * An adapter's own Effect raced against the request timeout. A defect (`Effect.die`, a throw
+   * inside `Effect.sync` or `Effect.map`) is the adapter's bug: the request fails with it named.
+   */
   private withTimeout(sent: Effect.Effect<SendResult, DeliveryError>): Effect.Effect<RequestAnswer> {
     return sent.pipe(
+      Effect.catchDefect((defect) =>
+        Effect.fail(this.adapterBug(`send died with ${describeThrown(defect)}`)),
+      ),
       Effect.timeoutOrElse({
         duration: Duration.millis(this.timeoutMs),
         orElse: () => Effect.fail(this.timeoutError()),
@@ -137,12 +168,12 @@ export class RequestSend {
     try {
       sent = raw.call(batch, { signal: controller.signal })
     } catch (error) {
-      const thrown = Effect.sync(() => raw.toDeliveryError(error))
+      const thrown = Effect.sync(() => this.classify(raw, error))
       return untracedStart === undefined ? thrown : this.traced(batch, thrown, untracedStart, clock)
     }
     if (Effect.isEffect(sent)) {
       const answer = this.withTimeout(
-        (sent as Effect.Effect<SendResult, unknown>).pipe(Effect.mapError((e) => raw.toDeliveryError(e))),
+        (sent as Effect.Effect<SendResult, unknown>).pipe(Effect.mapError((e) => this.classify(raw, e))),
       )
       // An Effect send may read its span even without a tracing backend: it keeps it.
       return untracedStart === undefined ? answer : this.traced(batch, answer, untracedStart, clock)
@@ -181,7 +212,7 @@ export class RequestSend {
         if (!deadlines.settle(request)) return
         if (untracedStart !== undefined) this.recordLatency(untracedStart, clock)
         // Classified in the fiber, as Effect.tryPromise does with its catch.
-        resume(Effect.sync(() => raw.toDeliveryError(error)))
+        resume(Effect.sync(() => this.classify(raw, error)))
       }
       try {
         promise.then(answered, failed)

@@ -3,8 +3,8 @@
  * answer: how many were delivered, which entries end `Failed` now and with what error, and which
  * wait for a retry. It records nothing and changes nothing; the destination acts on the result.
  */
-import type { SendResult } from "../Adapter.ts"
-import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
+import type { EntryResult, SendResult } from "../Adapter.ts"
+import { DeliveryError, deliveryError } from "../DeliveryError.ts"
 import type { Entry } from "./Job.ts"
 import type { RequestAnswer } from "./RequestSend.ts"
 
@@ -108,7 +108,50 @@ class FailureSorter {
 }
 
 /**
- * Settles one answer. `inDoubt`: entries earlier requests may have applied. `adapterKind` names
+ * The error of entries whose answer is an adapter's bug (a malformed result): `Unknown`, not
+ * retryable (the same bug would answer the retry), and in doubt, since the request was sent.
+ */
+const adapterBug = (adapterKind: string, what: string, attempts: number): DeliveryError =>
+  deliveryError("Unknown", {
+    retryable: false,
+    outcomeUnknown: true,
+    rawCode: "AdapterBug",
+    rawMessage: `adapter ${adapterKind} bug: ${what}`,
+    attempts,
+  })
+
+const expectedResult = "expected { ok: true } or { ok: false, error: DeliveryError }"
+
+const describeAnswer = (answer: unknown): string =>
+  answer === null
+    ? "null"
+    : Array.isArray(answer)
+      ? "an array"
+      : typeof answer === "object"
+        ? "an object that is not a DeliveryError"
+        : typeof answer
+
+/**
+ * One entry's result as the contract says it must be, or why it is not. Reads it guarded: an
+ * adapter's result is user code's value (a proxy or a getter may throw).
+ */
+const entryResultOf = (result: unknown): EntryResult | string => {
+  try {
+    if (typeof result !== "object" || result === null) return result === null ? "null" : typeof result
+    const { ok, error } = result as { ok?: unknown; error?: unknown }
+    if (ok === true) return result as EntryResult
+    if (ok !== false) return "an object without a boolean ok"
+    if (DeliveryError.isInstance(error)) return result as EntryResult
+    return "{ ok: false } without a DeliveryError error"
+  } catch {
+    return "a value that throws when read"
+  }
+}
+
+/**
+ * Settles one answer. A malformed answer (not an array of results nor a `DeliveryError`, or a
+ * result of the wrong shape) is the adapter's bug: those entries end `Failed` with code `Unknown`,
+ * not retryable, naming the adapter and what was wrong. `inDoubt`: entries earlier requests may have applied. `adapterKind` names
  * the adapter when its answer cannot be matched to the entries (results must be index-aligned; a
  * shorter answer leaves the rest unknown, a longer one cannot be matched at all).
  */
@@ -119,9 +162,31 @@ export const settle = (
   inDoubt: ReadonlySet<Entry> | undefined,
   adapterKind: string,
 ): Settlement => {
+  try {
+    return settleAnswer(entries, answer, attempts, inDoubt, adapterKind)
+  } catch {
+    // An answer hostile to reading (a proxy for an array): the whole request is the adapter's bug.
+    const bug = adapterBug(adapterKind, "send resolved to a value that throws when read", attempts)
+    return settleAnswer(entries, bug, attempts, inDoubt, adapterKind)
+  }
+}
+
+const settleAnswer = (
+  entries: ReadonlyArray<Entry>,
+  answer: RequestAnswer,
+  attempts: number,
+  inDoubt: ReadonlySet<Entry> | undefined,
+  adapterKind: string,
+): Settlement => {
   const sorter = new FailureSorter(inDoubt, attempts)
   if (!Array.isArray(answer)) {
-    const error = (answer as DeliveryError).with({ attempts })
+    const error = DeliveryError.isInstance(answer)
+      ? answer.with({ attempts })
+      : adapterBug(
+          adapterKind,
+          `send resolved to ${describeAnswer(answer)} instead of an array of ${entries.length} results (one per entry, in order)`,
+          attempts,
+        )
     for (const e of entries) sorter.add(e, error)
     return {
       requestSucceeded: false,
@@ -137,19 +202,26 @@ export const settle = (
   const matched =
     results.length === entries.length ? entries.length : results.length < entries.length ? results.length : 0
   if (matched < entries.length) {
-    const bug = deliveryError("Unknown", {
-      retryable: false,
-      outcomeUnknown: true,
-      rawMessage: `adapter ${adapterKind} bug: send returned ${results.length} results for ${entries.length} entries (one result per entry, in order)`,
+    const bug = adapterBug(
+      adapterKind,
+      `send returned ${results.length} results for ${entries.length} entries (one result per entry, in order)`,
       attempts,
-    })
+    )
     for (let i = matched; i < entries.length; i++) sorter.final(entries[i]!, bug)
   }
   let delivered = 0
   let possibleDuplicates = 0
+  // Malformed results are replaced (in a copy) by their failure, so what reads the results later
+  // (delivered outcomes and their receipts) sees only well-formed ones.
+  let clean: Array<EntryResult> | undefined
   for (let i = 0; i < matched; i++) {
-    const r = results[i]!
-    if (!r.ok) sorter.add(entries[i]!, r.error)
+    const r = entryResultOf(results[i])
+    if (typeof r === "string") {
+      const bug = adapterBug(adapterKind, `send's result ${i} is ${r} (${expectedResult})`, attempts)
+      sorter.final(entries[i]!, bug)
+      if (clean === undefined) clean = results.slice(0, matched)
+      clean[i] = { ok: false, error: bug }
+    } else if (!r.ok) sorter.add(entries[i]!, r.error)
     else {
       delivered++
       if (inDoubt?.has(entries[i]!) === true) possibleDuplicates++
@@ -157,7 +229,7 @@ export const settle = (
   }
   return {
     requestSucceeded: true,
-    results,
+    results: clean ?? results,
     matched,
     delivered,
     possibleDuplicates,

@@ -119,10 +119,100 @@ export type SendOutcome =
   | { readonly _tag: "Results"; readonly results: SendResult }
   | { readonly _tag: "RequestError"; readonly error: DeliveryError }
 
-/** Calls `send` once; a defect (a thrown non-DeliveryError that escaped `defineAdapter`) fails the check. */
-export const sendOnce = async (adapter: AnyAdapter, batch: Batch<unknown>): Promise<SendOutcome> => {
-  const exit = await Effect.runPromiseExit(adapter.send(batch))
-  if (Exit.isSuccess(exit)) return { _tag: "Results", results: exit.value }
+/**
+ * The time one check has left, shared by its steps: a step that has not settled when the time runs
+ * out fails the check naming that step (a `send` that never settles, a publish that hangs), in
+ * seconds instead of the test runner's timeout.
+ */
+export class CheckDeadline {
+  readonly #endsAt: number
+  constructor(readonly timeoutMs: number) {
+    this.#endsAt = Date.now() + timeoutMs
+  }
+  get expired(): boolean {
+    return Date.now() >= this.#endsAt
+  }
+  /**
+   * Waits for `work`; when the check's time runs out first, fails with `what` (and aborts `signal`'s
+   * controller, so a send that listens can stop). `atLeastMs` gives clean-up a little time even
+   * after the deadline; `extraMs` lets a backstop fire after the steps' own deadlines.
+   */
+  within<A>(
+    what: string,
+    work: PromiseLike<A>,
+    options: {
+      readonly atLeastMs?: number
+      readonly extraMs?: number
+      readonly abort?: AbortController
+    } = {},
+  ): Promise<A> {
+    const left = Math.max(this.#endsAt + (options.extraMs ?? 0) - Date.now(), options.atLeastMs ?? 0)
+    return new Promise<A>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        options.abort?.abort()
+        reject(
+          new ConformanceError(
+            `${what} had not settled when the check's ${this.timeoutMs} ms ran out (timeoutMs); ` +
+              "an adapter's send must always settle, with results or a DeliveryError",
+          ),
+        )
+      }, left)
+      Promise.resolve(work).then(
+        (value) => {
+          clearTimeout(timer)
+          resolve(value)
+        },
+        (error: unknown) => {
+          clearTimeout(timer)
+          reject(error)
+        },
+      )
+    })
+  }
+}
+
+/** Why `results` is not a send result (an array of `{ ok: true }` / `{ ok: false, error: DeliveryError }`), if it is not. */
+export const malformedSendResult = (results: unknown): string | undefined => {
+  if (!Array.isArray(results))
+    return `${results === null ? "null" : typeof results === "object" ? "a non-array object" : typeof results} instead of an array`
+  for (let i = 0; i < results.length; i++) {
+    const r: unknown = results[i]
+    if (typeof r !== "object" || r === null) return `result ${i} is ${r === null ? "null" : typeof r}`
+    const { ok, error } = r as { ok?: unknown; error?: unknown }
+    if (ok === true) continue
+    if (ok !== false) return `result ${i} has no boolean ok`
+    if (!DeliveryError.isInstance(error)) return `result ${i} is { ok: false } without a DeliveryError`
+  }
+  return undefined
+}
+
+/**
+ * Calls `send` once, within the check's time. A defect (a thrown non-DeliveryError that escaped
+ * `defineAdapter`), a malformed result or a send that never settles fails the check, naming it.
+ */
+export const sendOnce = async (
+  adapter: AnyAdapter,
+  batch: Batch<unknown>,
+  deadline: CheckDeadline,
+): Promise<SendOutcome> => {
+  const abort = new AbortController()
+  const exit = await deadline.within(
+    `adapter ${adapter.kind}'s send of ${batch.entries.length} entries`,
+    Effect.runPromiseExit(
+      Effect.suspend(() => adapter.send(batch)),
+      { signal: abort.signal },
+    ),
+    { abort },
+  )
+  if (Exit.isSuccess(exit)) {
+    const malformed = malformedSendResult(exit.value)
+    if (malformed !== undefined)
+      return fail(
+        `adapter ${adapter.kind}'s send of ${batch.entries.length} entries resolved to a malformed result: ${malformed}; ` +
+          "it must resolve to one { ok: true } or { ok: false, error: DeliveryError } per entry, in order",
+      )
+    return { _tag: "Results", results: exit.value }
+  }
   const error = Cause.findErrorOption(exit.cause)
   if (error._tag === "Some" && DeliveryError.isInstance(error.value))
     return { _tag: "RequestError", error: error.value }
@@ -137,16 +227,36 @@ export const receivedCounts = async (harness: ConformanceHarness): Promise<Map<s
   return counts
 }
 
+/**
+ * A fresh adapter for one check, closed afterwards (and the faults cleared) even when the check
+ * failed; the check's own failure wins over one in clean-up.
+ */
 export const withAdapter = async (
   harness: ConformanceHarness,
+  deadline: CheckDeadline,
   use: (adapter: AnyAdapter) => Promise<void>,
 ) => {
-  await harness.reset()
-  const adapter = await harness.makeAdapter()
+  await deadline.within("the harness's reset()", Promise.resolve(harness.reset()))
+  const adapter = await deadline.within("the harness's makeAdapter()", Promise.resolve(harness.makeAdapter()))
+  let failure: { readonly error: unknown } | undefined
   try {
     await use(adapter)
-  } finally {
+  } catch (error) {
+    failure = { error }
+  }
+  const cleanUp = async () => {
     await Effect.runPromise(adapter.close)
     await harness.faults.clear()
   }
+  try {
+    await deadline.within(`closing adapter ${adapter.kind} and clearing faults`, cleanUp(), {
+      atLeastMs: cleanUpMs,
+    })
+  } catch (error) {
+    if (failure === undefined) throw error
+  }
+  if (failure !== undefined) throw failure.error
 }
+
+/** Clean-up after a check that ran out of time still gets this long. */
+export const cleanUpMs = 2_000

@@ -4,7 +4,7 @@
  * of data as a destination carries it with the event's data.
  */
 import { Buffer } from "node:buffer"
-import { createEvent, type Event, type EventData, type Violation } from "@eventport/core"
+import { createEvent, type Event, type EventData, maxDataDepth, type Violation } from "@eventport/core"
 import { deeplyNestedData } from "../Arbitraries.ts"
 import type { ConformanceHarness } from "../ConformanceHarness.ts"
 import { check, suiteEvents } from "./ConformanceSupport.ts"
@@ -17,14 +17,15 @@ export const describeId = (id: unknown): string => {
 
 /**
  * The suite's valid events for this destination, each with its data (and for one, its id) replaced
- * by a classic hostile case: nesting 1,500 levels deep (objects, then arrays), own `__proto__` /
+ * by a classic hostile case: nesting as deep as the event model allows (`maxDataDepth`, objects,
+ * then arrays), own `__proto__` /
  * `constructor` / `prototype` keys, lone surrogates and bidi controls in keys and values, -0, and
  * bytes that are not UTF-8.
  */
 export const hostileSamples = (harness: ConformanceHarness): Array<Event> => {
   const data: ReadonlyArray<EventData> = [
-    deeplyNestedData(1_500),
-    deeplyNestedData(1_500, "array"),
+    deeplyNestedData(maxDataDepth),
+    deeplyNestedData(maxDataDepth, "array"),
     JSON.parse(
       '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":{"polluted":true}}',
     ),
