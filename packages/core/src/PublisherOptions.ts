@@ -32,6 +32,26 @@ export interface RetryOptions {
       }
 }
 
+/**
+ * The adaptive send rate of a destination: unlimited until the destination throttles, then paced
+ * at a rate learned from its throttling answers (lowered on throttling, climbing back along a cubic).
+ * On by default; `sendRate: false` turns it off.
+ */
+export interface SendRateOptions {
+  /** Share of the throttled rate kept after a throttling answer, above 0 and below 1. Default 0.9. */
+  readonly decrease?: number
+  /** Time to climb back to the throttled rate after a decrease, ms. Default 2_000. */
+  readonly recoveryMs?: number
+  /** Lowest rate, requests per second. Default 1. */
+  readonly minRate?: number
+  /**
+   * Lowest rate as a share (0 to 1) of the most requests the destination accepted in one second
+   * lately (that second weighs half a minute later), so throttling that does not ease when the rate
+   * drops cannot push the rate down without end. Default 0.5; 0 turns it off.
+   */
+  readonly minShare?: number
+}
+
 /** The buffered producer behind `enqueue`. */
 export interface BufferOptions {
   /** Most events waiting to be sent. Default 10_000. */
@@ -56,6 +76,8 @@ export interface DestinationOptions {
   /** Requests in flight at once for this destination. */
   readonly concurrency?: number
   readonly retry?: RetryOptions
+  /** This destination's adaptive send rate; `false` turns it off. */
+  readonly sendRate?: false | SendRateOptions
   readonly requestTimeoutMs?: number
   /**
    * Events this destination may hold queued (waiting for a worker or for a retry's backoff) before
@@ -74,6 +96,11 @@ export interface PublisherOptions {
   readonly routes?: Readonly<Record<string, (event: Event) => boolean>>
   /** Default retry settings for every destination. */
   readonly retry?: RetryOptions
+  /**
+   * Default adaptive send rate of every destination (see {@link SendRateOptions}); `false` turns it
+   * off. A destination's own `sendRate` replaces it field by field.
+   */
+  readonly sendRate?: false | SendRateOptions
   /** Default requests in flight per destination. Default 4. */
   readonly concurrency?: number
   /** Default per-request timeout. Default 10_000 ms. */
