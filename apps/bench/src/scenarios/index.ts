@@ -6,6 +6,7 @@ import { emulatorCapacity } from "./EmulatorCapacity.ts"
 import { eventBridgeOverhead } from "./EventBridgeOverhead.ts"
 import { fanOut } from "./FanOut.ts"
 import { packingEfficiency } from "./PackingEfficiency.ts"
+import { sendingAtQuota } from "./SendingAtQuota.ts"
 import { soak } from "./Soak.ts"
 import { throttlingRecovery } from "./ThrottlingRecovery.ts"
 
@@ -18,4 +19,5 @@ export const scenarios: ReadonlyArray<Scenario> = [
   throttlingRecovery,
   emulatorCapacity,
   soak,
+  sendingAtQuota,
 ]
