@@ -1,6 +1,7 @@
 /** Every scenario, in the order the bench runs and reports them. */
 import type { Scenario } from "../Scenario.ts"
 import { bufferedProducerMemory } from "./BufferedProducerMemory.ts"
+import { coldStartScenario } from "./ColdStart.ts"
 import { coreThroughput } from "./CoreThroughput.ts"
 import { emulatorCapacity } from "./EmulatorCapacity.ts"
 import { eventBridgeOverhead } from "./EventBridgeOverhead.ts"
@@ -20,4 +21,5 @@ export const scenarios: ReadonlyArray<Scenario> = [
   emulatorCapacity,
   soak,
   sendingAtQuota,
+  coldStartScenario,
 ]
