@@ -6,6 +6,7 @@ import { Result } from "effect"
 import { type Adapter, isAdapter } from "./Adapter.ts"
 import type { Event } from "./Event.ts"
 import { defaultRetryBudget } from "./internal/RetryBudget.ts"
+import { resolveSendRate, type SendRateSettings } from "./internal/SendRate.ts"
 import type { Outcome } from "./Outcome.ts"
 import { PublisherOptionsError } from "./PublisherError.ts"
 import { retryScheduleDefaults } from "./RetrySchedule.ts"
@@ -170,6 +171,8 @@ export interface ResolvedDestinationOptions {
   readonly route: ((event: Event) => boolean) | undefined
   readonly concurrency: number
   readonly retry: ResolvedRetryOptions
+  /** The adaptive send rate; undefined when turned off. */
+  readonly sendRate: SendRateSettings | undefined
   readonly requestTimeoutMs: number
   readonly maxQueuedEvents: number
   /** The publisher's dead-letter destination: its outcomes are counted apart, never dead-lettered. */
@@ -257,6 +260,9 @@ const resolveDestination = (
       true,
     ),
     retry: resolveRetry(name, dest.retry, options.retry),
+    sendRate: resolveSendRate(name, [dest.sendRate, options.sendRate], (option, message) =>
+      problem(option, "range", message),
+    ),
     requestTimeoutMs: positive(
       `${name}.requestTimeoutMs`,
       dest.requestTimeoutMs ?? options.requestTimeoutMs ?? d.requestTimeoutMs,

@@ -8,11 +8,21 @@ import { Clock, Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import {
+  type Adapter,
+  deliveryError,
+  entryFailed,
+  entryOk,
+  Publisher,
+  type PublisherOptions,
+} from "../src/index.ts"
+import {
   defaultSendRate,
   resolveSendRate,
   SendRate,
   type SendRateSettings,
 } from "../src/internal/SendRate.ts"
+import { fixedRandom, withClockSteps } from "./clock.ts"
+import { events, scriptedAdapter } from "./ScriptedAdapter.ts"
 
 /** Answers `n` requests accepted, evenly over `[from, from + spanMs)`. */
 const acceptEvenly = (rate: SendRate, n: number, from: number, spanMs: number) => {
@@ -31,12 +41,12 @@ describe("SendRate", () => {
     assert.strictEqual(rate.rateAt(1_000), Number.POSITIVE_INFINITY)
   })
 
-  it("starts from the rate accepted over the last second, lowered by `decrease`", () => {
+  it("starts from the rate sent over the last second, lowered by `decrease`", () => {
     const rate = new SendRate(defaultSendRate)
     acceptEvenly(rate, 200, 0, 2_000)
     rate.answered(2_000, 1_999, true)
     assert.isTrue(rate.isLimited)
-    // 100 accepted per second; the last 100 ms slot has just begun.
+    // 100 sent per second; the last 100 ms slot has just begun.
     const now = rate.rateAt(2_000)
     assert.isAtLeast(now, 0.9 * 90)
     assert.isAtMost(now, 0.9 * 100)
@@ -115,21 +125,29 @@ describe("SendRate", () => {
   })
 
   it("resolves a destination's options over the publisher's, field by field; false turns it off", () => {
-    assert.deepStrictEqual(resolveSendRate("bus"), defaultSendRate)
-    assert.deepStrictEqual(resolveSendRate("bus", { decrease: 0.7 }, { decrease: 0.5, recoveryMs: 10 }), {
-      ...defaultSendRate,
-      decrease: 0.7,
-      recoveryMs: 10,
-    })
-    assert.isUndefined(resolveSendRate("bus", false, { decrease: 0.5 }))
-    assert.isUndefined(resolveSendRate("bus", undefined, false))
-    assert.deepStrictEqual(resolveSendRate("bus", { minRate: 5 }, false), { ...defaultSendRate, minRate: 5 })
-    assert.throws(
-      () => resolveSendRate("bus", { decrease: 1 }),
-      "createPublisher: bus.sendRate.decrease must be a number above 0 and below 1, got 1",
+    const invalid = (option: string, message: string): never => {
+      throw new RangeError(`${option}: ${message}`)
+    }
+    assert.deepStrictEqual(resolveSendRate("bus", [], invalid), defaultSendRate)
+    assert.deepStrictEqual(
+      resolveSendRate("bus", [{ decrease: 0.7 }, { decrease: 0.5, recoveryMs: 10 }], invalid),
+      { ...defaultSendRate, decrease: 0.7, recoveryMs: 10 },
     )
-    assert.throws(() => resolveSendRate("bus", undefined, { minShare: -0.1 }), "bus.sendRate.minShare")
-    assert.throws(() => resolveSendRate("bus", { minRate: 0 }), "bus.sendRate.minRate")
+    assert.isUndefined(resolveSendRate("bus", [false, { decrease: 0.5 }], invalid))
+    assert.isUndefined(resolveSendRate("bus", [undefined, false], invalid))
+    assert.deepStrictEqual(resolveSendRate("bus", [{ minRate: 5 }, false], invalid), {
+      ...defaultSendRate,
+      minRate: 5,
+    })
+    assert.throws(
+      () => resolveSendRate("bus", [{ decrease: 1 }], invalid),
+      "bus.sendRate.decrease: createPublisher: bus.sendRate.decrease must be a number above 0 and below 1, got 1",
+    )
+    assert.throws(
+      () => resolveSendRate("bus", [undefined, { minShare: -0.1 }], invalid),
+      "bus.sendRate.minShare",
+    )
+    assert.throws(() => resolveSendRate("bus", [{ minRate: 0 }], invalid), "bus.sendRate.minRate")
   })
 
   it("paces requests started at once by reservation: one slot each, at the rate", () => {
@@ -252,4 +270,101 @@ describe("SendRate against a token-bucket quota (virtual time)", () => {
       assert.isAtMost(throttledShare, 0.05, `throttled ${(throttledShare * 100).toFixed(2)}%`)
     })
   }
+})
+
+describe("the publisher's adaptive send rate (TestClock)", () => {
+  /** A scripted destination with a token-bucket quota on the Effect clock: beyond it, the whole request is Throttled. */
+  const quotaAdapter = (quota: number, burst: number) => {
+    let tokens = burst
+    let countedAt = 0
+    let throttled = 0
+    const scripted = scriptedAdapter({
+      latencyMs: 2,
+      answer: (request) => {
+        tokens = Math.min(burst, tokens + ((request.at - countedAt) * quota) / 1000)
+        countedAt = request.at
+        if (tokens < 1) {
+          throttled++
+          return deliveryError("Throttled", { rawCode: "ThrottlingException", rawMessage: "Rate exceeded" })
+        }
+        tokens -= 1
+        return request.ids.map((id) => entryOk(`r-${id}`))
+      },
+    })
+    return {
+      ...scripted,
+      get throttled() {
+        return throttled
+      },
+    }
+  }
+
+  const publishAll = (
+    options: Omit<PublisherOptions, "destinations">,
+    adapter: Adapter<unknown>,
+    n: number,
+  ) =>
+    Effect.scoped(
+      Effect.flatMap(Publisher.make({ ...options, destinations: { bus: adapter } }), (p) =>
+        withClockSteps(p.publish(events(n))),
+      ),
+    )
+
+  it.effect(
+    "on by default: every event Delivered at a 100/s quota with few throttled requests; off, many more",
+    () =>
+      Effect.gen(function* () {
+        const paced = quotaAdapter(100, 20)
+        const withRate = yield* publishAll({ retainOutcomes: "none" }, paced.adapter, 5_000)
+        assert.strictEqual(withRate.counts.bus?.delivered, 5_000)
+        assert.isAtMost(paced.throttled / paced.requests.length, 0.05)
+
+        const unpaced = quotaAdapter(100, 20)
+        const withoutRate = yield* publishAll(
+          { retainOutcomes: "none", sendRate: false },
+          unpaced.adapter,
+          5_000,
+        )
+        const c = withoutRate.counts.bus!
+        assert.strictEqual(c.delivered + c.failed, 5_000)
+        assert.isAbove(unpaced.throttled, 3 * paced.throttled)
+      }).pipe(fixedRandom(0.5)),
+  )
+
+  it.effect("is not slowed by throttled entries beside delivered ones (a hot partition)", () =>
+    Effect.gen(function* () {
+      const hotPartition = () =>
+        scriptedAdapter({
+          answer: (request) =>
+            request.ids.map((id, i) =>
+              i === 0 && request.attempt === 1
+                ? entryFailed(deliveryError("Throttled", { rawCode: "ThrottlingException" }))
+                : entryOk(`r-${id}`),
+            ),
+        })
+      const on = hotPartition()
+      const result = yield* publishAll({ retainOutcomes: "none" }, on.adapter, 200)
+      assert.strictEqual(result.counts.bus?.delivered, 200)
+      const off = hotPartition()
+      yield* publishAll({ retainOutcomes: "none", sendRate: false }, off.adapter, 200)
+      // Not paced: every request starts when it would with the send rate off.
+      const startTimes = (requests: ReadonlyArray<{ readonly at: number }>) =>
+        requests.map((r) => r.at - requests[0]!.at)
+      assert.deepStrictEqual(startTimes(on.requests), startTimes(off.requests))
+    }).pipe(fixedRandom(0.5)),
+  )
+
+  it.effect("refuses a bad sendRate option with the option's path", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Effect.scoped(
+          Publisher.make({
+            destinations: { bus: { adapter: scriptedAdapter().adapter, sendRate: { decrease: 2 } } },
+          }),
+        ),
+      )
+      assert.strictEqual(error.option, "bus.sendRate.decrease")
+      assert.include(error.message, "must be a number above 0 and below 1, got 2")
+    }),
+  )
 })

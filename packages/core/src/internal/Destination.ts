@@ -16,6 +16,7 @@ import { type Entry, Job } from "./Job.ts"
 import { RequestSend } from "./RequestSend.ts"
 import { Retrying } from "./RetryState.ts"
 import type { Run } from "./Run.ts"
+import { SendRate } from "./SendRate.ts"
 import { type FinalFailure, finalError, type PendingRetry, type Settlement, settle } from "./Settle.ts"
 import { Signal } from "./Signal.ts"
 
@@ -36,6 +37,8 @@ export class Destination {
   private readonly settings: DestinationSettings
   private readonly retrying: Retrying
   private readonly request: RequestSend
+  /** Paces requests once the destination throttles; undefined when `sendRate` is off. */
+  private readonly sendRate: SendRate | undefined
   /** Jobs handed to this destination and not settled yet (queued, in flight or waiting to retry). */
   private readonly outstanding = new Set<Job>()
   private readonly timers = new Set<Fiber.Fiber<unknown>>()
@@ -61,6 +64,7 @@ export class Destination {
     this.route = settings.route
     this.retrying = new Retrying(settings.retry)
     this.request = new RequestSend(settings.name, settings.adapter, settings.requestTimeoutMs)
+    this.sendRate = settings.sendRate === undefined ? undefined : new SendRate(settings.sendRate)
     const attributes = { destination: settings.name, kind: settings.adapter.kind }
     this.delivered = Metric.withAttributes(Metrics.delivered, attributes)
     this.rejected = Metric.withAttributes(Metrics.rejected, attributes)
@@ -248,13 +252,26 @@ export class Destination {
     for (let i = 0; i < entries.length; i++) wire[i] = entries[i]!.entry
     job.run.countRequest(this.name)
     job.inFlight = true
-    return Effect.flatMap(
-      this.request.send({ entries: wire, batchKey: job.batchKey, attempt: attempts }, now, clock),
-      (answer) => {
-        job.inFlight = false
-        return this.apply(job, settle(entries, answer, attempts, job.inDoubt, this.adapter.kind), clock)
-      },
-    )
+    const batch = { entries: wire, batchKey: job.batchKey, attempt: attempts }
+    // Once the destination has throttled, the request waits for its slot of the send rate first.
+    const wait = this.sendRate === undefined ? 0 : this.sendRate.reserve(now)
+    const sentAt = now + wait
+    const sent =
+      wait > 0
+        ? Effect.andThen(
+            Effect.sleep(Duration.millis(wait)),
+            Effect.suspend(() => this.request.send(batch, sentAt, clock)),
+          )
+        : this.request.send(batch, now, clock)
+    return Effect.flatMap(sent, (answer) => {
+      job.inFlight = false
+      const settlement = settle(entries, answer, attempts, job.inDoubt, this.adapter.kind)
+      // Throttled as a whole (nothing got through): a rate signal. A few throttled entries beside
+      // delivered ones are a hot partition, which a slower destination-wide rate would not help.
+      const throttled = settlement.delivered === 0 && settlement.retry?.throttled === true
+      this.sendRate?.answered(clock.currentTimeMillisUnsafe(), sentAt, throttled)
+      return this.apply(job, settlement, clock)
+    })
   }
 
   /**

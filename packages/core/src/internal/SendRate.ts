@@ -7,7 +7,7 @@
  * - Unlimited until the first throttling answer: a destination that never throttles pays nothing.
  * - A throttling answer for a request sent after the last decrease lowers the rate to `decrease` ×
  *   the rate it was sent at (one decrease per overshoot, however many requests were in flight). The
- *   first one starts from the rate the destination accepted over the last second.
+ *   first one starts from the rate requests were sent at over the last second.
  * - Then the rate climbs back along a cubic: slowly near the rate that was throttled (where the quota
  *   probably is), faster the longer no throttling comes (probing for more room), and never above
  *   twice what was actually sent over the last second (an idle destination does not bank a burst).
@@ -44,11 +44,13 @@ export const defaultSendRate: SendRateSettings = {
 
 /**
  * The settings of one destination from its own `sendRate` and the publisher's (the first given wins,
- * field by field); undefined when either turns it off. Throws a RangeError naming the bad option.
+ * field by field); undefined when the first given is `false`. A bad value goes to `invalid` with the
+ * option's path and a message that names the rule.
  */
 export const resolveSendRate = (
   name: string,
-  ...layers: ReadonlyArray<false | SendRateOptions | undefined>
+  layers: ReadonlyArray<false | SendRateOptions | undefined>,
+  invalid: (option: string, message: string) => never,
 ): SendRateSettings | undefined => {
   const first = layers.find((layer) => layer !== undefined)
   if (first === false) return undefined
@@ -63,7 +65,10 @@ export const resolveSendRate = (
   const check = (key: keyof SendRateOptions, valid: (value: number) => boolean, rule: string) => {
     const value = pick(key)
     if (typeof value !== "number" || !valid(value))
-      throw new RangeError(`createPublisher: ${name}.sendRate.${key} must be ${rule}, got ${String(value)}`)
+      invalid(
+        `${name}.sendRate.${key}`,
+        `createPublisher: ${name}.sendRate.${key} must be ${rule}, got ${String(value)}`,
+      )
     return value
   }
   return {
@@ -143,7 +148,9 @@ export class SendRate {
       return
     }
     if (sentAt < this.decreasedAt) return
-    const from = this.limited ? this.rateAt(sentAt) : sum(this.accepted) / this.windowSeconds(now)
+    // The first time, the rate it was sending at: a guess too high costs a few quick decreases
+    // more, one too low a slow climb.
+    const from = this.limited ? this.rateAt(sentAt) : sum(this.sent) / this.windowSeconds(now)
     this.throttledRate = Math.max(this.settings.minRate, from)
     if (!this.limited) {
       this.limited = true
