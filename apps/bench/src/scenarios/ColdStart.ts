@@ -8,7 +8,7 @@ import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 import { EmulatorProcess } from "../EmulatorProcess.ts"
-import { packageModulePath, runNode } from "../internal/ChildScript.ts"
+import { fromSource, packageModulePath, runNode } from "../internal/ChildScript.ts"
 import { type Accounting, atMost, measurement, type Scenario, type ScenarioReport } from "../Scenario.ts"
 import { repeat } from "../Statistics.ts"
 import type { ColdStartMeasurement } from "./ColdStartMeasurement.ts"
@@ -22,7 +22,10 @@ const bundleEntries = {
   "bare client": `export { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge"`,
 } as const
 
-/** Minified ESM bundle size for Node of `contents`, resolved from this package (built packages). */
+/**
+ * Minified ESM bundle size for Node of `contents`, resolved from this package: the built packages,
+ * or their sources when this runs from source (the quick test), as the children do.
+ */
 const bundleBytes = async (contents: string): Promise<number> => {
   const result = await build({
     stdin: { contents, resolveDir: dirname(fileURLToPath(import.meta.url)), loader: "js" },
@@ -32,6 +35,7 @@ const bundleBytes = async (contents: string): Promise<number> => {
     platform: "node",
     format: "esm",
     logLevel: "silent",
+    ...(fromSource ? { conditions: ["@eventport/source"] } : {}),
   })
   return result.outputFiles.reduce((total, file) => total + file.contents.byteLength, 0)
 }
