@@ -32,6 +32,12 @@ export interface Encoded<Entry> {
   readonly batchKey?: string
   /** The id actually sent when it differs from the event id (reported on the outcome). */
   readonly sentId?: string
+  /**
+   * Entries with the same ordering key keep their input order when the destination's `ordering`
+   * option asks for it (e.g. a Kinesis partition key, an SQS or SNS FIFO message group); ignored
+   * otherwise. See `PublisherOptions.ordering`.
+   */
+  readonly orderingKey?: string
 }
 
 /** `encode` refused the event: it would be refused by the destination. */
@@ -45,11 +51,16 @@ export type EncodeResult<Entry> = Encoded<Entry> | EncodeRejected
 export const encoded = <Entry>(
   entry: Entry,
   bytes: number,
-  options: { readonly batchKey?: string | undefined; readonly sentId?: string | undefined } = {},
+  options: {
+    readonly batchKey?: string | undefined
+    readonly sentId?: string | undefined
+    readonly orderingKey?: string | undefined
+  } = {},
 ): Encoded<Entry> => {
   const out: { -readonly [K in keyof Encoded<Entry>]: Encoded<Entry>[K] } = { _tag: "Encoded", entry, bytes }
   if (options.batchKey !== undefined) out.batchKey = options.batchKey
   if (options.sentId !== undefined) out.sentId = options.sentId
+  if (options.orderingKey !== undefined) out.orderingKey = options.orderingKey
   return out
 }
 

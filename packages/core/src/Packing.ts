@@ -16,6 +16,8 @@ export interface PackItem {
   /** The id the destination sees (sent id, or event id). Two equal ids never share a request. */
   readonly id: string
   readonly batchKey?: string | undefined
+  /** Entries with the same ordering key keep their input order (in the engine's ordered mode only). */
+  readonly orderingKey?: string | undefined
   /** The id is unique by construction (generated), so duplicate checks can skip it. */
   readonly uniqueId?: boolean | undefined
 }

@@ -74,6 +74,25 @@ export interface BufferOptions {
   readonly overflow?: "block" | "dropNewest" | "fail"
 }
 
+/**
+ * Whether a destination keeps the order of entries that share an ordering key (`orderingKey` in
+ * what the adapter's `encode` returns: a Kinesis partition key, an SQS or SNS FIFO message group).
+ *
+ * - `off` (default): requests are packed and sent as they fill, side by side, and a retried entry
+ *   goes after entries sent meanwhile. Ordering keys are ignored.
+ * - `perKey`: for each key, entries are packed and sent in input order; at most one request
+ *   carrying the key is unsettled at a time (sent, or waiting for its retry); after a retryable
+ *   failure of an entry, later entries of the key wait until it settles. What can still reorder:
+ *   two entries of one key in the same request, where the earlier fails retryably and the later is
+ *   delivered; the later one then lands first. An entry that ends `Failed` is skipped, not waited for.
+ * - `strict`: as `perKey`, and a request carries at most one entry per key, so that cannot happen:
+ *   delivered entries of a key land in input order. More requests when keys repeat close together.
+ *
+ * Entries without an ordering key are not ordered in either mode. Ordered modes pack in input
+ * order, without sorting by size, so byte-bound input may take a few more requests.
+ */
+export type Ordering = "off" | "perKey" | "strict"
+
 /** A destination with its own settings. */
 export interface DestinationOptions {
   readonly adapter: Adapter<unknown>
@@ -91,6 +110,8 @@ export interface DestinationOptions {
    * was taken in while this one is slow.
    */
   readonly maxQueuedEvents?: number
+  /** Keep the input order of entries with the same ordering key (see {@link Ordering}). */
+  readonly ordering?: Ordering
 }
 
 export type DestinationConfig = Adapter<unknown> | DestinationOptions
@@ -113,6 +134,8 @@ export interface PublisherOptions {
   readonly requestTimeoutMs?: number
   /** Default events each destination may hold queued before intake waits for it. Default 10_000. */
   readonly maxQueuedEvents?: number
+  /** Default ordering of every destination (see {@link Ordering}). Default `off`. */
+  readonly ordering?: Ordering
   /**
    * Where `Rejected` and `Failed` outcomes go as dead letters (`deadLetterEvent`: the original
    * event, the destination and the reason), through any adapter, with its own queue and retries.
@@ -142,6 +165,7 @@ export const publisherDefaults = {
     lingerMs: 50,
     overflow: "block",
   },
+  ordering: "off",
   closeDeadlineMs: 30_000,
   closeDeadLetterDeadlineMs: 5_000,
   retainOutcomes: "all",
@@ -175,6 +199,7 @@ export interface ResolvedDestinationOptions {
   readonly sendRate: SendRateSettings | undefined
   readonly requestTimeoutMs: number
   readonly maxQueuedEvents: number
+  readonly ordering: Ordering
   /** The publisher's dead-letter destination: its outcomes are counted apart, never dead-lettered. */
   readonly deadLetter: boolean
 }
@@ -236,6 +261,18 @@ const resolveRetry = (
   }
 }
 
+const orderings: ReadonlyArray<Ordering> = ["off", "perKey", "strict"]
+
+const resolveOrdering = (name: string, ordering: Ordering): Ordering => {
+  if (!orderings.includes(ordering))
+    problem(
+      `${name}.ordering`,
+      "type",
+      `createPublisher: ${name}.ordering must be "off", "perKey" or "strict", got ${JSON.stringify(ordering)}`,
+    )
+  return ordering
+}
+
 const resolveDestination = (
   options: PublisherOptions,
   name: string,
@@ -273,6 +310,7 @@ const resolveDestination = (
       dest.maxQueuedEvents ?? options.maxQueuedEvents ?? d.maxQueuedEvents,
       true,
     ),
+    ordering: resolveOrdering(name, dest.ordering ?? options.ordering ?? d.ordering),
     deadLetter,
   }
 }

@@ -13,6 +13,7 @@ import { type PackedBatch, packBatches } from "../Packing.ts"
 import type { Destination } from "./Destination.ts"
 import { encodeEntry } from "./Encode.ts"
 import type { Entry } from "./Job.ts"
+import { packInOrder } from "./OrderedPacker.ts"
 import type { DeadLetterTarget, Run } from "./Run.ts"
 
 export class DeadLetterSink implements DeadLetterTarget {
@@ -58,7 +59,12 @@ export class DeadLetterSink implements DeadLetterTarget {
   }
 
   private pack(run: Run): ReadonlyArray<PackedBatch<Entry>> {
-    const { batches, rejected } = packBatches(run.takeDeadLetters(), this.destination.adapter.limits)
+    const { adapter, ordering } = this.destination
+    const entries = run.takeDeadLetters()
+    const { batches, rejected } =
+      ordering === "off"
+        ? packBatches(entries, adapter.limits)
+        : packInOrder(entries, adapter.limits, ordering === "strict")
     for (const r of rejected)
       this.reject(run, r.item.event, [
         {

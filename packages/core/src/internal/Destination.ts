@@ -11,8 +11,9 @@ import type { Event } from "../Event.ts"
 import * as Metrics from "../Metrics.ts"
 import { deliveredOutcome, failedOutcome, type Outcome } from "../Outcome.ts"
 import type { PackedBatch } from "../Packing.ts"
-import type { ResolvedDestinationOptions } from "../PublisherOptions.ts"
+import type { Ordering, ResolvedDestinationOptions } from "../PublisherOptions.ts"
 import { type Entry, Job } from "./Job.ts"
+import { KeyGate, orderingKeysOf } from "./KeyGate.ts"
 import { RequestSend } from "./RequestSend.ts"
 import { Retrying } from "./RetryState.ts"
 import type { Run } from "./Run.ts"
@@ -34,11 +35,14 @@ export class Destination {
   readonly name: string
   readonly adapter: Adapter<unknown>
   readonly route: ((event: Event) => boolean) | undefined
+  readonly ordering: Ordering
   private readonly settings: DestinationSettings
   private readonly retrying: Retrying
   private readonly request: RequestSend
   /** Paces requests once the destination throttles; undefined when `sendRate` is off. */
   private readonly sendRate: SendRate | undefined
+  /** Ordered mode: who may send next, per ordering key (undefined when `ordering` is `off`). */
+  private readonly gate: KeyGate | undefined
   /** Jobs handed to this destination and not settled yet (queued, in flight or waiting to retry). */
   private readonly outstanding = new Set<Job>()
   private readonly timers = new Set<Fiber.Fiber<unknown>>()
@@ -62,9 +66,11 @@ export class Destination {
     this.name = settings.name
     this.adapter = settings.adapter
     this.route = settings.route
+    this.ordering = settings.ordering
     this.retrying = new Retrying(settings.retry)
     this.request = new RequestSend(settings.name, settings.adapter, settings.requestTimeoutMs)
     this.sendRate = settings.sendRate === undefined ? undefined : new SendRate(settings.sendRate)
+    this.gate = this.ordering === "off" ? undefined : new KeyGate()
     const attributes = { destination: settings.name, kind: settings.adapter.kind }
     this.delivered = Metric.withAttributes(Metrics.delivered, attributes)
     this.rejected = Metric.withAttributes(Metrics.rejected, attributes)
@@ -135,9 +141,17 @@ export class Destination {
     return job
   }
 
+  /** Counts the job as queued; it goes to the workers now, or (ordered mode) once its keys are free. */
   private enqueue(job: Job) {
     this.queuedEntries += job.entries.length
-    Queue.offerUnsafe(this.queue, job)
+    if (this.gate === undefined || this.gate.admit(job)) Queue.offerUnsafe(this.queue, job)
+  }
+
+  /** Ordered mode: the job holds only the keys of `pending` now; jobs that were waiting for the rest go. */
+  private releaseKeys(job: Job, pending: ReadonlyArray<Entry> | undefined) {
+    const ready = this.gate?.release(job, pending === undefined ? undefined : orderingKeysOf(pending))
+    if (ready === undefined || this.stopped) return
+    for (const next of ready) if (this.outstanding.has(next)) Queue.offerUnsafe(this.queue, next)
   }
 
   /** Metrics for pairs settled before any request (rejections, encode failures, overflow, close). */
@@ -221,6 +235,7 @@ export class Destination {
    */
   private finish(job: Job): Effect.Effect<void> {
     job.entries = []
+    if (this.gate !== undefined) this.releaseKeys(job, undefined)
     // Called inside the worker's step for this request: with nothing to hand over, it settles now
     // rather than in two more Effect steps per request.
     if (this.settings.deadLetter === true || !job.run.hasDeadLetters) {
@@ -366,6 +381,8 @@ export class Destination {
     run.countRetried(this.name, pending.length)
     this.retried.updateUnsafe(pending.length, context)
     job.entries = pending
+    // Ordered mode: the keys whose entries all settled are free for later jobs; the rest wait here.
+    if (this.gate !== undefined) this.releaseKeys(job, pending)
     // The job waits off the workers; it counts against the queue bound meanwhile.
     this.queuedEntries += pending.length
     const requeue = Effect.sync(() => {

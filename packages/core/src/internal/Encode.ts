@@ -44,6 +44,7 @@ export const encodeEntry = (
     bytes: encoded.bytes,
     id: sentId ?? event.id,
     batchKey: encoded.batchKey,
+    orderingKey: encoded.orderingKey,
     sentId,
     uniqueId: generatedId && sentId === undefined,
   }

@@ -13,6 +13,7 @@ import { PublishInputError } from "../PublisherError.ts"
 import type { Destination } from "./Destination.ts"
 import { encodeEntry, errorText } from "./Encode.ts"
 import type { Entry } from "./Job.ts"
+import { OrderedPacker } from "./OrderedPacker.ts"
 import type { Run } from "./Run.ts"
 
 /** What `publish` reads: an array, an iterable, an async iterable or an Effect Stream of inputs. */
@@ -23,7 +24,7 @@ export type IntakeInput<E> =
   | Stream.Stream<unknown, E>
 
 export class Intake {
-  private readonly packers: Array<BatchPacker<Entry>>
+  private readonly packers: Array<BatchPacker<Entry> | OrderedPacker<Entry>>
   private readonly routed: Array<Array<Entry>>
   private readonly rejectedCount: Array<number>
   private readonly failedCount: Array<number>
@@ -36,7 +37,11 @@ export class Intake {
     private readonly run: Run,
     private readonly windowSize: number,
   ) {
-    this.packers = destinations.map((d) => new BatchPacker<Entry>(d.adapter.limits, windowSize))
+    this.packers = destinations.map((d) =>
+      d.ordering === "off"
+        ? new BatchPacker<Entry>(d.adapter.limits, windowSize)
+        : new OrderedPacker<Entry>(d.adapter.limits, windowSize, d.ordering === "strict"),
+    )
     this.routed = destinations.map(() => [])
     this.rejectedCount = destinations.map(() => 0)
     this.failedCount = destinations.map(() => 0)

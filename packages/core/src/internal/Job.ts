@@ -33,6 +33,10 @@ export class Job {
   inDoubt: Set<Entry> | undefined = undefined
   /** Where these entries stand in the destination's retry schedule and budget. */
   readonly retry = new RetryState()
+  /** Ordered mode: the ordering keys whose lines this job holds (see KeyGate). */
+  orderingKeys: Set<string> | undefined = undefined
+  /** Ordered mode: lines in which an earlier job is still in front of this one. */
+  waitingFor = 0
   constructor(
     /** Entries not settled yet. */
     public entries: ReadonlyArray<Entry>,
