@@ -14,7 +14,7 @@ import type { PackedBatch } from "../Packing.ts"
 import type { Ordering, ResolvedDestinationOptions } from "../PublisherOptions.ts"
 import { type Entry, Job } from "./Job.ts"
 import { KeyGate, orderingKeysOf } from "./KeyGate.ts"
-import { RequestSend } from "./RequestSend.ts"
+import { type RequestAnswer, RequestSend } from "./RequestSend.ts"
 import { Retrying } from "./RetryState.ts"
 import type { Run } from "./Run.ts"
 import { SendRate } from "./SendRate.ts"
@@ -266,18 +266,24 @@ export class Destination {
     const wire = new Array<unknown>(entries.length)
     for (let i = 0; i < entries.length; i++) wire[i] = entries[i]!.entry
     job.run.countRequest(this.name)
-    job.inFlight = true
     const batch = { entries: wire, batchKey: job.batchKey, attempt: attempts }
-    // Once the destination has throttled, the request waits for its slot of the send rate first.
+    // Once the destination has throttled, the request waits for its slot of the send rate first
+    // (not in flight yet: closing meanwhile leaves no doubt about its entries).
     const wait = this.sendRate === undefined ? 0 : this.sendRate.reserve(now)
     const sentAt = now + wait
-    const sent =
-      wait > 0
-        ? Effect.andThen(
-            Effect.sleep(Duration.millis(wait)),
-            Effect.suspend(() => this.request.send(batch, sentAt, clock)),
-          )
-        : this.request.send(batch, now, clock)
+    let sent: Effect.Effect<RequestAnswer>
+    if (wait > 0)
+      sent = Effect.andThen(
+        Effect.sleep(Duration.millis(wait)),
+        Effect.suspend(() => {
+          job.inFlight = true
+          return this.request.send(batch, sentAt, clock)
+        }),
+      )
+    else {
+      job.inFlight = true
+      sent = this.request.send(batch, now, clock)
+    }
     return Effect.flatMap(sent, (answer) => {
       job.inFlight = false
       const settlement = settle(entries, answer, attempts, job.inDoubt, this.adapter.kind)
