@@ -370,39 +370,42 @@ describe("the publisher's adaptive send rate (TestClock)", () => {
 })
 
 describe("closing while requests wait for their slot", () => {
-  it.effect("fails them Closed without outcomeUnknown: they were never sent", () =>
-    Effect.gen(function* () {
-      const scripted = scriptedAdapter({
-        limits: { maxEntries: 1 },
-        answer: (request, n) =>
-          n === 0
-            ? deliveryError("Throttled", { rawCode: "ThrottlingException" })
-            : request.ids.map((id) => entryOk(`r-${id}`)),
-      })
-      const result = yield* Effect.scoped(
-        Effect.gen(function* () {
-          const publisher = yield* Publisher.make({
-            destinations: { bus: scripted.adapter },
-            retry: { budget: false },
-          })
-          const publishing = yield* Effect.forkChild(publisher.publish(events(100)))
-          for (let i = 0; i < 50; i++) {
-            yield* TestClock.adjust(1)
-            yield* Effect.yieldNow
-          }
-          yield* publisher.close({ deadlineMs: 0 })
-          return yield* Fiber.join(publishing)
-        }),
-      )
-      const sent = new Set(scripted.requests.flatMap((r) => r.ids))
-      const closed = result.outcomes.filter((o) => o._tag === "Failed" && o.error.code === "Closed")
-      // Paced after the throttle: some never went out before the close.
-      assert.isAbove(closed.length, 0)
-      assert.strictEqual(result.counts.bus!.delivered + result.counts.bus!.failed, 100)
-      for (const o of closed) {
-        if (o._tag !== "Failed") continue
-        if (!sent.has(o.eventId)) assert.notStrictEqual(o.error.outcomeUnknown, true, o.eventId)
-      }
-    }).pipe(fixedRandom(0.5)),
+  it.effect(
+    "fails them Closed without outcomeUnknown and counts no request for them: they were never sent",
+    () =>
+      Effect.gen(function* () {
+        const scripted = scriptedAdapter({
+          limits: { maxEntries: 1 },
+          answer: (request, n) =>
+            n === 0
+              ? deliveryError("Throttled", { rawCode: "ThrottlingException" })
+              : request.ids.map((id) => entryOk(`r-${id}`)),
+        })
+        const result = yield* Effect.scoped(
+          Effect.gen(function* () {
+            const publisher = yield* Publisher.make({
+              destinations: { bus: scripted.adapter },
+              retry: { budget: false },
+            })
+            const publishing = yield* Effect.forkChild(publisher.publish(events(100)))
+            for (let i = 0; i < 50; i++) {
+              yield* TestClock.adjust(1)
+              yield* Effect.yieldNow
+            }
+            yield* publisher.close({ deadlineMs: 0 })
+            return yield* Fiber.join(publishing)
+          }),
+        )
+        const sent = new Set(scripted.requests.flatMap((r) => r.ids))
+        const closed = result.outcomes.filter((o) => o._tag === "Failed" && o.error.code === "Closed")
+        // Paced after the throttle: some never went out before the close.
+        assert.isAbove(closed.length, 0)
+        assert.strictEqual(result.counts.bus!.delivered + result.counts.bus!.failed, 100)
+        assert.strictEqual(result.counts.bus!.requests, scripted.requests.length)
+        for (const o of closed) {
+          if (o._tag !== "Failed") continue
+          if (!sent.has(o.eventId)) assert.notStrictEqual(o.error.outcomeUnknown, true, o.eventId)
+        }
+      }).pipe(fixedRandom(0.5)),
   )
 })

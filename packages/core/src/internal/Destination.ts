@@ -14,7 +14,7 @@ import type { PackedBatch } from "../Packing.ts"
 import type { Ordering, ResolvedDestinationOptions } from "../PublisherOptions.ts"
 import { type Entry, Job } from "./Job.ts"
 import { KeyGate, orderingKeysOf } from "./KeyGate.ts"
-import { type RequestAnswer, RequestSend } from "./RequestSend.ts"
+import { RequestSend } from "./RequestSend.ts"
 import { Retrying } from "./RetryState.ts"
 import type { Run } from "./Run.ts"
 import { SendRate } from "./SendRate.ts"
@@ -260,39 +260,37 @@ export class Destination {
     const entries = job.entries
     this.queuedEntries -= entries.length
     this.room.notify()
+    // Once the destination has throttled, the request waits for its slot of the send rate first;
+    // until then it is neither counted nor in flight (closing meanwhile leaves no doubt).
+    const wait = this.sendRate === undefined ? 0 : this.sendRate.reserve(clock.currentTimeMillisUnsafe())
+    if (wait > 0)
+      return Effect.andThen(
+        Effect.sleep(Duration.millis(wait)),
+        Effect.suspend(() => this.sendRequest(job, entries, clock)),
+      )
+    return this.sendRequest(job, entries, clock)
+  }
+
+  private sendRequest(job: Job, entries: ReadonlyArray<Entry>, clock: Clock.Clock): Effect.Effect<void> {
     const now = clock.currentTimeMillisUnsafe()
     if (job.retry.startedAt < 0) job.retry.startedAt = now
     const attempts = ++job.attempts
     const wire = new Array<unknown>(entries.length)
     for (let i = 0; i < entries.length; i++) wire[i] = entries[i]!.entry
     job.run.countRequest(this.name)
-    const batch = { entries: wire, batchKey: job.batchKey, attempt: attempts }
-    // Once the destination has throttled, the request waits for its slot of the send rate first
-    // (not in flight yet: closing meanwhile leaves no doubt about its entries).
-    const wait = this.sendRate === undefined ? 0 : this.sendRate.reserve(now)
-    const sentAt = now + wait
-    let sent: Effect.Effect<RequestAnswer>
-    if (wait > 0)
-      sent = Effect.andThen(
-        Effect.sleep(Duration.millis(wait)),
-        Effect.suspend(() => {
-          job.inFlight = true
-          return this.request.send(batch, sentAt, clock)
-        }),
-      )
-    else {
-      job.inFlight = true
-      sent = this.request.send(batch, now, clock)
-    }
-    return Effect.flatMap(sent, (answer) => {
-      job.inFlight = false
-      const settlement = settle(entries, answer, attempts, job.inDoubt, this.adapter.kind)
-      // Throttled as a whole (nothing got through): a rate signal. A few throttled entries beside
-      // delivered ones are a hot partition, which a slower destination-wide rate would not help.
-      const throttled = settlement.delivered === 0 && settlement.retry?.throttled === true
-      this.sendRate?.answered(clock.currentTimeMillisUnsafe(), sentAt, throttled)
-      return this.apply(job, settlement, clock)
-    })
+    job.inFlight = true
+    return Effect.flatMap(
+      this.request.send({ entries: wire, batchKey: job.batchKey, attempt: attempts }, now, clock),
+      (answer) => {
+        job.inFlight = false
+        const settlement = settle(entries, answer, attempts, job.inDoubt, this.adapter.kind)
+        // Throttled as a whole (nothing got through): a rate signal. A few throttled entries beside
+        // delivered ones are a hot partition, which a slower destination-wide rate would not help.
+        const throttled = settlement.delivered === 0 && settlement.retry?.throttled === true
+        this.sendRate?.answered(clock.currentTimeMillisUnsafe(), now, throttled)
+        return this.apply(job, settlement, clock)
+      },
+    )
   }
 
   /**
