@@ -36,7 +36,9 @@ const overtookInOneRequest = (dest: MemoryAdapter, earlier: string, later: strin
       !r.accepted.some((e) => e.id === earlier),
   )
 
-const run = async (ordering: Ordering, c: fc.RecordValue<typeof caseArb>) => {
+type Case = typeof caseArb extends fc.Arbitrary<infer C> ? C : never
+
+const run = async (ordering: Ordering, c: Case) => {
   const dest = memory({ limits: { maxEntries: c.maxEntries }, orderingKey: keyOf })
   dest.faults.failShare(c.share, { seed: c.seed })
   const refused = new Set(c.refused.map((i) => `ev${i}`))
