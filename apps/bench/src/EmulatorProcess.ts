@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
-import type { Fault, RequestCounts, StoreMode } from "@eventport/aws-emulator"
+import type { Fault, RequestCounts, RequestQuotas, StoreMode } from "@eventport/aws-emulator"
 import { defaultCredentials } from "@eventport/aws-emulator"
 import { flavourFlags, fromSource, stopChild } from "./internal/ChildScript.ts"
 
@@ -14,6 +14,8 @@ export interface EmulatorProcessOptions {
   readonly store?: StoreMode
   /** Seed of the emulator's fault decisions, so faulted runs are repeatable. */
   readonly seed?: number
+  /** Request-rate quotas (token buckets) by service; none by default. */
+  readonly quotas?: RequestQuotas
 }
 
 /** The emulator CLI of the workspace package: built `dist/cli.js`, or `src/cli.ts` under the tests. */
@@ -45,6 +47,9 @@ export class EmulatorProcess {
       "--request-log-limit",
       "0",
       ...(options.seed === undefined ? [] : ["--seed", String(options.seed)]),
+      ...Object.entries(options.quotas ?? {}).flatMap(([service, quota]) =>
+        quota === undefined ? [] : ["--quota", `${service}=${quota.rate}:${quota.burst}`],
+      ),
     ]
     const child = spawn(process.execPath, [...flavourFlags, ...args], { stdio: ["ignore", "pipe", "pipe"] })
     return new Promise((resolve, reject) => {
@@ -83,7 +88,7 @@ export class EmulatorProcess {
     await this.#admin("PUT", "/__admin/faults", faults)
   }
 
-  /** Clears store, request log and faults, so the next run starts from zero. */
+  /** Clears store, request log and faults and refills the quotas, so the next run starts from zero. */
   async reset(): Promise<void> {
     await this.#admin("POST", "/__admin/reset")
   }

@@ -70,3 +70,42 @@ export const putEventsByHand = async (
   await Promise.all(Array.from({ length: options.concurrency }, worker))
   return { requests, delivered, failed }
 }
+
+/**
+ * Sends `events` in chunks of 10 with `concurrency` requests in flight and sends again what failed
+ * (a chunk whose request failed, or its failed entries) until all are delivered or `maxRounds` sends
+ * of one chunk were made. Retries inside each send are the client's own (e.g. `retryMode: "adaptive"`).
+ */
+export const putEventsUntilDelivered = async (
+  client: EventBridgeClient,
+  events: ReadonlyArray<EventInput>,
+  options: { readonly eventBusName: string; readonly concurrency: number; readonly maxRounds: number },
+): Promise<HandWrittenResult> => {
+  let next = 0
+  let requests = 0
+  let delivered = 0
+  let failed = 0
+  const worker = async () => {
+    while (next < events.length) {
+      const start = next
+      next = Math.min(events.length, start + putEventsMaxEntries)
+      let entries: PutEventsRequestEntry[] = []
+      for (let i = start; i < next; i++) entries.push(handWrittenEntry(events[i]!, options.eventBusName))
+      for (let round = 0; round < options.maxRounds && entries.length > 0; round++) {
+        requests++
+        try {
+          const out = await client.send(new PutEventsCommand({ Entries: entries }))
+          const results = out.Entries ?? []
+          const again = entries.filter((_, i) => results[i]?.ErrorCode !== undefined)
+          delivered += entries.length - again.length
+          entries = again
+        } catch {
+          // The whole request failed (after the client's own retries): send the chunk again.
+        }
+      }
+      failed += entries.length
+    }
+  }
+  await Promise.all(Array.from({ length: options.concurrency }, worker))
+  return { requests, delivered, failed }
+}

@@ -22,8 +22,12 @@ export const formatValue = (value: number, unit: Unit): string => {
       return value.toFixed(3)
     case "MB":
       return `${value.toFixed(1)} MB`
+    case "KiB":
+      return `${integer.format(value)} KiB`
     case "ms":
       return `${integer.format(value)} ms`
+    case "µs":
+      return `${value.toFixed(2)} µs`
     case "requests":
     case "count":
       return integer.format(value)

@@ -14,7 +14,7 @@ export interface Goal {
 export const atLeast = (limit: number, text: string): Goal => ({ text, met: (v) => v >= limit })
 export const atMost = (limit: number, text: string): Goal => ({ text, met: (v) => v <= limit })
 
-export type Unit = "events/s" | "requests/s" | "ratio" | "MB" | "ms" | "requests" | "count"
+export type Unit = "events/s" | "requests/s" | "ratio" | "MB" | "KiB" | "ms" | "µs" | "requests" | "count"
 
 /** One figure: the median of its runs. */
 export interface Measurement {

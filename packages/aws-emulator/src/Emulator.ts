@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net"
 import { performance } from "node:perf_hooks"
 import { setTimeout as sleep } from "node:timers/promises"
-import { type Fault, Faults } from "./Faults.ts"
+import { type Fault, Faults, resolveRequestError } from "./Faults.ts"
 import { handleAdminRequest } from "./internal/adminRoutes.ts"
 import { hostNameOf, hostRefusal } from "./internal/requestOrigin.ts"
 import type { EntryFailure, ServiceHandler, ServiceLimits } from "./internal/ServiceHandler.ts"
 import { sendError, sendReply } from "./internal/wire.ts"
+import { Quotas, type RequestQuotas } from "./Quotas.ts"
 import { RequestLog, type RequestRecord } from "./RequestLog.ts"
 import {
   type Protocol,
@@ -55,6 +56,13 @@ export interface EmulatorOptions {
    * e.g. an /etc/hosts alias of 127.0.0.1. Any other `Host` is refused with 403 (DNS rebinding).
    */
   readonly allowedHosts?: readonly string[]
+  /**
+   * Request-rate quotas by service (token buckets), e.g. `{ eventbridge: { rate: 100, burst: 20 } }`:
+   * a request beyond its quota gets the service's throttling error. None by default.
+   */
+  readonly quotas?: RequestQuotas
+  /** The emulator's clock in milliseconds, read by the quotas; `performance.now` by default. */
+  readonly clock?: () => number
 }
 
 export interface Emulator {
@@ -66,8 +74,9 @@ export interface Emulator {
   readonly credentials: EmulatorCredentials
   readonly store: Store
   readonly faults: Faults
+  readonly quotas: Quotas
   readonly requests: RequestLog
-  /** Clears the store and request log, restores the starting faults and restarts the PRNG. */
+  /** Clears the store and request log, restores the starting faults and quotas and restarts the PRNG. */
   reset(): void
   stop(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
@@ -196,6 +205,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const seed = options.seed ?? defaultSeed
   const initialFaults = options.faults ?? []
   const faults = new Faults(seed, initialFaults)
+  const quotas = new Quotas(options.quotas, options.clock)
   const store = new Store(storeModeOf(options.store))
   const requests = new RequestLog(options.requestLogLimit ?? 1000)
   const limits: ServiceLimits = {
@@ -208,6 +218,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     requests.clear()
     faults.set(initialFaults)
     faults.reseed()
+    quotas.reset()
   }
 
   const handleServiceRequest = async (
@@ -254,6 +265,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         handler.traits.signingName,
       )
       if (!check.ok) return fail(check.error)
+      if (!quotas.admit(routed)) {
+        faultName = "quota"
+        return fail(resolveRequestError(routed, "throttling"))
+      }
 
       const decision = faults.decideRequest(routed)
       if (decision.latencyMs > 0) {
@@ -388,6 +403,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     credentials: primaryCredentials,
     store,
     faults,
+    quotas,
     requests,
     reset,
     stop,

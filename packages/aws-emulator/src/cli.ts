@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util"
 import { startEmulator } from "./Emulator.ts"
+import { type RequestQuota, validateQuotas } from "./Quotas.ts"
 import { defaultCredentials } from "./SigV4.ts"
 import type { StoreMode } from "./Store.ts"
 
@@ -19,6 +20,9 @@ Options:
   --store <full|count|off>           what to keep of accepted entries (default full)
   --request-log-limit <n>            requests kept in the log (default 1000)
   --eventbridge-max-request-bytes <n>  EventBridge total entry size limit (default 262144)
+  --quota <service>=<rate>:<burst>   request-rate quota (token bucket, requests/s and burst) of one
+                                     service, e.g. eventbridge=100:20; beyond it requests get the
+                                     service's throttling error (repeatable)
   -h, --help                         show this help
 `
 
@@ -30,6 +34,18 @@ const integer = (name: string, value: string | undefined): number | undefined =>
     process.exit(2)
   }
   return n
+}
+
+/** `eventbridge=100:20` as `["eventbridge", { rate: 100, burst: 20 }]`; exits 2 when malformed. */
+const quotaEntry = (text: string): [string, RequestQuota] => {
+  const match = /^([a-z]+)=([0-9.]+):([0-9]+)$/.exec(text)
+  if (match === null) {
+    process.stderr.write(
+      `--quota must look like <service>=<rate>:<burst> (e.g. eventbridge=100:20), got ${text}\n`,
+    )
+    process.exit(2)
+  }
+  return [match[1]!, { rate: Number(match[2]), burst: Number(match[3]) }]
 }
 
 const main = async () => {
@@ -61,6 +77,13 @@ const main = async () => {
     "eventbridge-max-request-bytes",
     values["eventbridge-max-request-bytes"],
   )
+  const quotas = Object.fromEntries((values.quota ?? []).map(quotaEntry))
+  try {
+    validateQuotas(quotas)
+  } catch (error) {
+    process.stderr.write(`--quota: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(2)
+  }
   const emulator = await startEmulator({
     ...(port === undefined ? {} : { port }),
     ...(values.host === undefined ? {} : { host: values.host }),
@@ -69,6 +92,7 @@ const main = async () => {
     ...(requestLogLimit === undefined ? {} : { requestLogLimit }),
     ...(eventBridgeMaxRequestBytes === undefined ? {} : { limits: { eventBridgeMaxRequestBytes } }),
     store: store as StoreMode,
+    quotas,
     credentials,
   })
   // Handlers go in before the endpoint is printed: whoever reads it may signal right away.
@@ -96,7 +120,7 @@ const main = async () => {
       `accessKeyId: ${credentials.accessKeyId}`,
       `secretAccessKey: ${shownSecret}`,
       "region: any (the signature's region is used as sent)",
-      `admin: ${emulator.endpoint}/__admin/store, /__admin/requests, /__admin/faults, /__admin/reset`,
+      `admin: ${emulator.endpoint}/__admin/store, /__admin/requests, /__admin/faults, /__admin/quotas, /__admin/reset`,
       "",
     ].join("\n"),
   )
@@ -114,6 +138,7 @@ const parse = () =>
       store: { type: "string" },
       "request-log-limit": { type: "string" },
       "eventbridge-max-request-bytes": { type: "string" },
+      quota: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     strict: true,

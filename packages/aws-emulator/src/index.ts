@@ -16,6 +16,7 @@ export {
   type RequestErrorKind,
   validateFault,
 } from "./Faults.ts"
+export { Quotas, type RequestQuota, type RequestQuotas, validateQuotas } from "./Quotas.ts"
 export { type RequestCounts, RequestLog, type RequestRecord } from "./RequestLog.ts"
 export {
   type ServiceError,

@@ -6,6 +6,7 @@ import { Result } from "effect"
 import { type Adapter, isAdapter } from "./Adapter.ts"
 import type { Event } from "./Event.ts"
 import { defaultRetryBudget } from "./internal/RetryBudget.ts"
+import { resolveSendRate, type SendRateSettings } from "./internal/SendRate.ts"
 import type { Outcome } from "./Outcome.ts"
 import { PublisherOptionsError } from "./PublisherError.ts"
 import { retryScheduleDefaults } from "./RetrySchedule.ts"
@@ -35,6 +36,26 @@ export interface RetryOptions {
         readonly timeoutCost?: number
         readonly successRefill?: number
       }
+}
+
+/**
+ * The adaptive send rate of a destination: unlimited until the destination throttles, then paced
+ * at a rate learned from its throttling answers (lowered on throttling, climbing back along a cubic).
+ * On by default; `sendRate: false` turns it off.
+ */
+export interface SendRateOptions {
+  /** Share of the throttled rate kept after a throttling answer, above 0 and below 1. Default 0.9. */
+  readonly decrease?: number
+  /** Time to climb back to the throttled rate after a decrease, ms. Default 2_000. */
+  readonly recoveryMs?: number
+  /** Lowest rate, requests per second. Default 1. */
+  readonly minRate?: number
+  /**
+   * Lowest rate as a share (0 to 1) of the most requests the destination accepted in one second
+   * lately (that second weighs half a minute later), so throttling that does not ease when the rate
+   * drops cannot push the rate down without end. Default 0.5; 0 turns it off.
+   */
+  readonly minShare?: number
 }
 
 /** The buffered producer behind `enqueue`. */
@@ -80,6 +101,8 @@ export interface DestinationOptions {
   /** Requests in flight at once for this destination. */
   readonly concurrency?: number
   readonly retry?: RetryOptions
+  /** This destination's adaptive send rate; `false` turns it off. */
+  readonly sendRate?: false | SendRateOptions
   readonly requestTimeoutMs?: number
   /**
    * Events this destination may hold queued (waiting for a worker or for a retry's backoff) before
@@ -100,6 +123,11 @@ export interface PublisherOptions {
   readonly routes?: Readonly<Record<string, (event: Event) => boolean>>
   /** Default retry settings for every destination. */
   readonly retry?: RetryOptions
+  /**
+   * Default adaptive send rate of every destination (see {@link SendRateOptions}); `false` turns it
+   * off. A destination's own `sendRate` replaces it field by field.
+   */
+  readonly sendRate?: false | SendRateOptions
   /** Default requests in flight per destination. Default 4. */
   readonly concurrency?: number
   /** Default per-request timeout. Default 10_000 ms. */
@@ -167,6 +195,8 @@ export interface ResolvedDestinationOptions {
   readonly route: ((event: Event) => boolean) | undefined
   readonly concurrency: number
   readonly retry: ResolvedRetryOptions
+  /** The adaptive send rate; undefined when turned off. */
+  readonly sendRate: SendRateSettings | undefined
   readonly requestTimeoutMs: number
   readonly maxQueuedEvents: number
   readonly ordering: Ordering
@@ -267,6 +297,9 @@ const resolveDestination = (
       true,
     ),
     retry: resolveRetry(name, dest.retry, options.retry),
+    sendRate: resolveSendRate(name, [dest.sendRate, options.sendRate], (option, message) =>
+      problem(option, "range", message),
+    ),
     requestTimeoutMs: positive(
       `${name}.requestTimeoutMs`,
       dest.requestTimeoutMs ?? options.requestTimeoutMs ?? d.requestTimeoutMs,

@@ -1,12 +1,14 @@
 /**
  * Scenario 2: what Eventport costs over the best hand-written SDK loop, both sending the same events
  * to the same emulator process with the same concurrency, side by side in every repetition (the
- * order alternates, so neither side always meets a warmer or colder emulator).
+ * order alternates, so neither side always meets a warmer or colder emulator). Then CPU per event:
+ * each side in its own fresh process (same modules loaded), user + system CPU of the send.
  */
 import { createPublisher, type EventInput, type PromisePublisher } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
 import { EmulatorProcess } from "../EmulatorProcess.ts"
 import { handWrittenClient, putEventsByHand } from "../HandWrittenPutEvents.ts"
+import { packageModulePath, runNode } from "../internal/ChildScript.ts"
 import {
   type Accounting,
   atMost,
@@ -19,8 +21,31 @@ import { repeat, timed } from "../Statistics.ts"
 import { benchEventBusName, smallEventArray } from "./BenchEvents.ts"
 import { asDestination } from "./Destination.ts"
 import { emulatorConcurrency } from "./EmulatorCapacity.ts"
+import type { PublishingMeasurement } from "./PublishingProcess.ts"
 
-export const overheadGoal = atMost(1.05, "≤ 1.05")
+/** CPU per event of the publishing process over the hand-written loop's. */
+export const cpuOverheadGoal = atMost(1.05, "≤ 1.05")
+
+/** One side of the CPU comparison in its own process (see PublishingProcess.ts). */
+const publishInChild = async (
+  side: "eventport" | "hand",
+  emulator: EmulatorProcess,
+  events: number,
+  warmUp: number,
+): Promise<PublishingMeasurement> => {
+  const child = await runNode(packageModulePath("scenarios/PublishingProcess"), [
+    side,
+    String(events),
+    String(warmUp),
+    emulator.endpoint,
+    emulator.credentials.accessKeyId,
+    emulator.credentials.secretAccessKey,
+  ])
+  const line = child.stdout.trim().split("\n").at(-1) ?? ""
+  if (child.code !== 0 || line === "")
+    throw new Error(`publishing child (${side}) exited ${child.code ?? child.signal}: ${child.stderr.trim()}`)
+  return JSON.parse(line) as PublishingMeasurement
+}
 
 /** The Promise-facing publisher `createPublisher` returns. */
 export type BenchPublisher = PromisePublisher
@@ -67,7 +92,8 @@ export const eventBridgeOverhead: Scenario = {
   measures:
     "Wall time to send the same small events to the emulator (own process, store count-only) through " +
     `Eventport's EventBridge adapter and through a hand-written loop (chunks of 10, ${emulatorConcurrency} in flight, ` +
-    "@aws-sdk/client-eventbridge with maxAttempts 1, FailedEntryCount checked); ratio Eventport / hand-written.",
+    "@aws-sdk/client-eventbridge with maxAttempts 1, FailedEntryCount checked); ratio Eventport / hand-written. " +
+    "Then CPU (user + system) per event of each side in its own fresh process, same modules loaded, after a warm-up.",
   run: async (settings): Promise<ScenarioReport> => {
     const events = smallEventArray(eventCount(settings, 100_000, 1_000))
     const emulator = await EmulatorProcess.start()
@@ -121,6 +147,42 @@ export const eventBridgeOverhead: Scenario = {
           handRequests: hand.requests,
         }
       })
+      const cpuEvents = eventCount(settings, 50_000, 1_000)
+      const cpuWarmUp = Math.min(5_000, cpuEvents)
+      const cpuRuns = await repeat(settings.repetitions, async (rep) => {
+        const eventportFirst = rep % 2 === 1
+        const first = await publishInChild(
+          eventportFirst ? "eventport" : "hand",
+          emulator,
+          cpuEvents,
+          cpuWarmUp,
+        )
+        const second = await publishInChild(
+          eventportFirst ? "hand" : "eventport",
+          emulator,
+          cpuEvents,
+          cpuWarmUp,
+        )
+        const [eventport, hand] = eventportFirst ? [first, second] : [second, first]
+        for (const [label, m] of [
+          [`CPU run ${rep + 1} Eventport`, eventport],
+          [`CPU run ${rep + 1} hand-written`, hand],
+        ] as const)
+          accounting.push({
+            label,
+            sent: cpuEvents,
+            delivered: m.delivered,
+            rejected: m.rejected,
+            failed: m.failed,
+          })
+        const eventportPerEvent = eventport.cpuMicros / cpuEvents
+        const handPerEvent = hand.cpuMicros / cpuEvents
+        settings.log(
+          `CPU run ${rep + 1}: Eventport ${eventportPerEvent.toFixed(2)} µs/event (${eventport.wallMs.toFixed(0)} ms wall), ` +
+            `hand-written ${handPerEvent.toFixed(2)} µs/event (${hand.wallMs.toFixed(0)} ms wall)`,
+        )
+        return { eventportPerEvent, handPerEvent, ratio: eventportPerEvent / handPerEvent }
+      })
       return {
         id: 2,
         title: eventBridgeOverhead.title,
@@ -141,7 +203,6 @@ export const eventBridgeOverhead: Scenario = {
             "wall time ratio",
             "ratio",
             runs.map((r) => r.ratio),
-            overheadGoal,
           ),
           measurement(
             "Eventport requests",
@@ -153,11 +214,29 @@ export const eventBridgeOverhead: Scenario = {
             "requests",
             runs.map((r) => r.handRequests),
           ),
+          measurement(
+            "CPU per event, Eventport",
+            "µs",
+            cpuRuns.map((r) => r.eventportPerEvent),
+          ),
+          measurement(
+            "CPU per event, hand-written",
+            "µs",
+            cpuRuns.map((r) => r.handPerEvent),
+          ),
+          measurement(
+            "CPU per event ratio",
+            "ratio",
+            cpuRuns.map((r) => r.ratio),
+            cpuOverheadGoal,
+          ),
         ],
         accounting,
         notes: [
           "The ratio is taken per repetition (the two sides back to back), then its median.",
           "Both sides start from the same array of event inputs; Eventport validates each event and gives it an id, the hand-written loop does not.",
+          "The wall ratio is informational: both sides share two cores with the emulator, so it swings from run to run. The goal is on CPU per event.",
+          "CPU per event: each side in its own fresh `node` process running the same module (so the same modules are loaded), a warm-up of up to 5,000 events, then `process.cpuUsage()` (user + system) around the send of the measured events, divided by their number; order alternates; ratio per repetition, then its median.",
         ],
       }
     } finally {

@@ -83,7 +83,7 @@ export interface SoakDestinationReport {
   readonly eventsWithUnknownOutcome: number
   /** Entries the destination stored. */
   readonly stored: number
-  /** Extra stored copies of Delivered events (each one after an unknown outcome). */
+  /** Extra stored copies of Delivered events, and of Failed ones beyond the first (each after an unknown outcome). */
   readonly duplicates: number
   /** Failed events the destination stored anyway (each one after an unknown outcome). */
   readonly storedButFailed: number
@@ -315,6 +315,8 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
             problems.push(`${d}: ${copies} copies of ${id}, Delivered without possibleDuplicate`)
         } else if (outcome._tag === "Failed") {
           storedButFailed++
+          // Two requests may have stored it before it failed for good: the extra copies are duplicates.
+          duplicates += copies - 1
           if (!inDoubt) problems.push(`${d}: stored ${id}, Failed without an unknown outcome`)
           if (outcome.error.outcomeUnknown !== true)
             problems.push(`${d}: stored ${id}, Failed without outcomeUnknown on its error`)

@@ -1,11 +1,13 @@
 /** Every scenario, in the order the bench runs and reports them. */
 import type { Scenario } from "../Scenario.ts"
 import { bufferedProducerMemory } from "./BufferedProducerMemory.ts"
+import { coldStartScenario } from "./ColdStart.ts"
 import { coreThroughput } from "./CoreThroughput.ts"
 import { emulatorCapacity } from "./EmulatorCapacity.ts"
 import { eventBridgeOverhead } from "./EventBridgeOverhead.ts"
 import { fanOut } from "./FanOut.ts"
 import { packingEfficiency } from "./PackingEfficiency.ts"
+import { sendingAtQuota } from "./SendingAtQuota.ts"
 import { soak } from "./Soak.ts"
 import { throttlingRecovery } from "./ThrottlingRecovery.ts"
 
@@ -18,4 +20,6 @@ export const scenarios: ReadonlyArray<Scenario> = [
   throttlingRecovery,
   emulatorCapacity,
   soak,
+  sendingAtQuota,
+  coldStartScenario,
 ]

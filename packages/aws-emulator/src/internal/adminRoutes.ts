@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { Emulator } from "../Emulator.ts"
 import { type Fault, validateFault } from "../Faults.ts"
+import { validateQuotas } from "../Quotas.ts"
 import { isServiceName, type ServiceName, serviceNames } from "../Service.ts"
 import { adminOriginRefusal } from "./requestOrigin.ts"
 
@@ -96,6 +97,18 @@ export const handleAdminRequest = (
     case "DELETE /__admin/faults":
       emulator.faults.clear(service ?? undefined)
       return sendAdminJson(res, 200, { faults: emulator.faults.list() })
+    case "GET /__admin/quotas":
+      return sendAdminJson(res, 200, { quotas: emulator.quotas.list() })
+    case "PUT /__admin/quotas": {
+      try {
+        const parsed: unknown = JSON.parse(body.length === 0 ? "{}" : body.toString("utf8"))
+        validateQuotas(parsed)
+        emulator.quotas.set(parsed)
+      } catch (error) {
+        return sendAdminJson(res, 400, { message: error instanceof Error ? error.message : "invalid quotas" })
+      }
+      return sendAdminJson(res, 200, { quotas: emulator.quotas.list() })
+    }
     case "POST /__admin/reset":
       emulator.reset()
       return sendAdminJson(res, 200, { ok: true })

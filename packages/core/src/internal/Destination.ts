@@ -17,6 +17,7 @@ import { KeyGate, orderingKeysOf } from "./KeyGate.ts"
 import { RequestSend } from "./RequestSend.ts"
 import { Retrying } from "./RetryState.ts"
 import type { Run } from "./Run.ts"
+import { SendRate } from "./SendRate.ts"
 import { type FinalFailure, finalError, type PendingRetry, type Settlement, settle } from "./Settle.ts"
 import { Signal } from "./Signal.ts"
 
@@ -31,6 +32,8 @@ export class Destination {
   private readonly settings: DestinationSettings
   private readonly retrying: Retrying
   private readonly request: RequestSend
+  /** Paces requests once the destination throttles; undefined when `sendRate` is off. */
+  private readonly sendRate: SendRate | undefined
   /** Ordered mode: who may send next, per ordering key (undefined when `ordering` is `off`). */
   private readonly gate: KeyGate | undefined
   /** Jobs handed to this destination and not settled yet (queued, in flight or waiting to retry). */
@@ -55,6 +58,7 @@ export class Destination {
     this.ordering = settings.ordering
     this.retrying = new Retrying(settings.retry)
     this.request = new RequestSend(settings.name, settings.adapter, settings.requestTimeoutMs)
+    this.sendRate = settings.sendRate === undefined ? undefined : new SendRate(settings.sendRate)
     this.gate = this.ordering === "off" ? undefined : new KeyGate()
     this.outcomes = new DestinationOutcomes(settings.name, settings.adapter.kind, settings.deadLetter)
   }
@@ -214,6 +218,18 @@ export class Destination {
     const entries = job.entries
     this.queuedEntries -= entries.length
     this.room.notify()
+    // Once the destination has throttled, the request waits for its slot of the send rate first;
+    // until then it is neither counted nor in flight (closing meanwhile leaves no doubt).
+    const wait = this.sendRate === undefined ? 0 : this.sendRate.reserve(clock.currentTimeMillisUnsafe())
+    if (wait > 0)
+      return Effect.andThen(
+        Effect.sleep(Duration.millis(wait)),
+        Effect.suspend(() => this.sendRequest(job, entries, clock)),
+      )
+    return this.sendRequest(job, entries, clock)
+  }
+
+  private sendRequest(job: Job, entries: ReadonlyArray<Entry>, clock: Clock.Clock): Effect.Effect<void> {
     const now = clock.currentTimeMillisUnsafe()
     if (job.retry.startedAt < 0) job.retry.startedAt = now
     const attempts = ++job.attempts
@@ -225,7 +241,12 @@ export class Destination {
       this.request.send({ entries: wire, batchKey: job.batchKey, attempt: attempts }, now, clock),
       (answer) => {
         job.inFlight = false
-        return this.apply(job, settle(entries, answer, attempts, job.inDoubt, this.adapter.kind), clock)
+        const settlement = settle(entries, answer, attempts, job.inDoubt, this.adapter.kind)
+        // Throttled as a whole (nothing got through): a rate signal. A few throttled entries beside
+        // delivered ones are a hot partition, which a slower destination-wide rate would not help.
+        const throttled = settlement.delivered === 0 && settlement.retry?.throttled === true
+        this.sendRate?.answered(clock.currentTimeMillisUnsafe(), now, throttled)
+        return this.apply(job, settlement, clock)
       },
     )
   }

@@ -1,0 +1,77 @@
+/**
+ * Child process of scenario 2's CPU figure: sends small events to the emulator either through
+ * Eventport (publisher + EventBridge adapter) or through the hand-written SDK loop, after a warm-up,
+ * and reports (one JSON line on stdout) the CPU time (user + system) and wall time of the measured
+ * send. Both sides run this same module, so both load the same modules (core, the adapter, the SDK).
+ *
+ *   node PublishingProcess.js <eventport|hand> <events> <warm-up events> <endpoint> <accessKeyId> <secretAccessKey>
+ */
+import { createPublisher } from "@eventport/core"
+import { eventBridge } from "@eventport/eventbridge"
+import { handWrittenClient, putEventsByHand } from "../HandWrittenPutEvents.ts"
+import { benchEventBusName, smallEventArray } from "./BenchEvents.ts"
+import { asDestination } from "./Destination.ts"
+
+/** What the child prints. */
+export interface PublishingMeasurement {
+  /** User + system CPU of this process during the measured send, microseconds. */
+  readonly cpuMicros: number
+  readonly wallMs: number
+  readonly delivered: number
+  readonly rejected: number
+  readonly failed: number
+}
+
+const concurrency = 4
+
+const [side, eventsArg, warmArg, endpoint = "", accessKeyId = "", secretAccessKey = ""] =
+  process.argv.slice(2)
+const count = Number(eventsArg)
+const warmCount = Number(warmArg)
+if ((side !== "eventport" && side !== "hand") || !(count > 0) || !(warmCount >= 0)) {
+  process.stderr.write(
+    "usage: PublishingProcess <eventport|hand> <events> <warm-up events> <endpoint> <key> <secret>\n",
+  )
+  process.exit(2)
+}
+const target = { endpoint, region: "us-east-1", credentials: { accessKeyId, secretAccessKey } }
+const events = smallEventArray(count)
+const warm = events.slice(0, warmCount)
+
+const measure = async (
+  send: () => Promise<{ delivered: number; rejected: number; failed: number }>,
+): Promise<PublishingMeasurement> => {
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  const counts = await send()
+  const wallMs = performance.now() - started
+  const used = process.cpuUsage(cpu)
+  return { cpuMicros: used.user + used.system, wallMs, ...counts }
+}
+
+let measured: PublishingMeasurement
+if (side === "eventport") {
+  const publisher = createPublisher({
+    destinations: {
+      eventbridge: asDestination(eventBridge({ eventBusName: benchEventBusName, clientConfig: target })),
+    },
+    concurrency,
+    retainOutcomes: "none",
+  })
+  if (warm.length > 0) await publisher.publish(warm)
+  measured = await measure(async () => {
+    const c = (await publisher.publish(events)).counts.eventbridge
+    return { delivered: c?.delivered ?? 0, rejected: c?.rejected ?? 0, failed: c?.failed ?? 0 }
+  })
+  await publisher.close()
+} else {
+  const client = handWrittenClient(target)
+  const options = { eventBusName: benchEventBusName, concurrency }
+  if (warm.length > 0) await putEventsByHand(client, warm, options)
+  measured = await measure(async () => {
+    const r = await putEventsByHand(client, events, options)
+    return { delivered: r.delivered, rejected: 0, failed: r.failed }
+  })
+  client.destroy()
+}
+process.stdout.write(`${JSON.stringify(measured)}\n`)

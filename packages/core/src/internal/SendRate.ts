@@ -1,0 +1,203 @@
+/**
+ * The adaptive send rate of one destination: how many requests per second it may start, learned from
+ * throttling answers, in the manner of the AWS SDKs' adaptive retry mode (a CUBIC-shaped rate, see
+ * Ha, Rhee and Xu, "CUBIC: a new TCP-friendly high-speed TCP variant", 2008) but per destination and
+ * on the Effect clock.
+ *
+ * - Unlimited until the first throttling answer: a destination that never throttles pays nothing.
+ * - A throttling answer for a request sent after the last decrease lowers the rate to `decrease` ×
+ *   the rate it was sent at (one decrease per overshoot, however many requests were in flight). The
+ *   first one starts from the rate requests were sent at over the last second.
+ * - Then the rate climbs back along a cubic: slowly near the rate that was throttled (where the quota
+ *   probably is), faster the longer no throttling comes (probing for more room), and never above
+ *   twice what was actually sent over the last second (an idle destination does not bank a burst).
+ * - Requests are paced by reservation: each takes the next slot of a token bucket of one token, so
+ *   the workers of a destination space their requests at the rate instead of bursting.
+ *
+ * All work is per request (a few arithmetic steps); nothing is allocated.
+ */
+import { type Clock, Duration, Effect } from "effect"
+import type { SendRateOptions } from "../PublisherOptions.ts"
+
+export interface SendRateSettings {
+  /** Fraction of the throttled rate kept after a throttling answer, in (0, 1). */
+  readonly decrease: number
+  /** Time to climb back to the throttled rate after a decrease, in ms. */
+  readonly recoveryMs: number
+  /** Lowest rate, requests per second. */
+  readonly minRate: number
+  /**
+   * Lowest rate as a share of the most the destination accepted in one second lately (that best
+   * second counts half as much a minute later). Throttling that does not depend on the rate (a hot
+   * partition, random refusals) would otherwise push the rate down without end.
+   */
+  readonly minShare: number
+}
+
+/** Defaults of the publisher's `sendRate` option. */
+export const defaultSendRate: SendRateSettings = {
+  decrease: 0.9,
+  recoveryMs: 2_000,
+  minRate: 1,
+  minShare: 0.5,
+}
+
+/**
+ * The settings of one destination from its own `sendRate` and the publisher's (the first given wins,
+ * field by field); undefined when the first given is `false`. A bad value goes to `invalid` with the
+ * option's path and a message that names the rule.
+ */
+export const resolveSendRate = (
+  name: string,
+  layers: ReadonlyArray<false | SendRateOptions | undefined>,
+  invalid: (option: string, message: string) => never,
+): SendRateSettings | undefined => {
+  const first = layers.find((layer) => layer !== undefined)
+  if (first === false) return undefined
+  const pick = <K extends keyof SendRateOptions>(key: K): number => {
+    for (const layer of layers) {
+      if (layer === false) break
+      const value = layer?.[key]
+      if (value !== undefined) return value
+    }
+    return defaultSendRate[key]
+  }
+  const check = (key: keyof SendRateOptions, valid: (value: number) => boolean, rule: string) => {
+    const value = pick(key)
+    if (typeof value !== "number" || !valid(value))
+      invalid(
+        `${name}.sendRate.${key}`,
+        `createPublisher: ${name}.sendRate.${key} must be ${rule}, got ${String(value)}`,
+      )
+    return value
+  }
+  return {
+    decrease: check("decrease", (v) => v > 0 && v < 1, "a number above 0 and below 1"),
+    recoveryMs: check("recoveryMs", (v) => v > 0 && Number.isFinite(v), "a positive number of ms"),
+    minRate: check("minRate", (v) => v > 0 && Number.isFinite(v), "a positive number of requests/s"),
+    minShare: check("minShare", (v) => v >= 0 && v <= 1, "a number from 0 to 1"),
+  }
+}
+
+/** Ten slots of 100 ms: what was sent and accepted over the last second. */
+const slotMs = 100
+const slots = 10
+/** The best second's weight halves every minute (600 slots). */
+const bestDecayPerSlot = 2 ** (-1 / 600)
+
+export class SendRate {
+  /** False until the first throttling answer. */
+  private limited = false
+  /** The rate a throttling answer was last seen at (requests/s): where the cubic flattens. */
+  private throttledRate = 0
+  /** Clock time (ms) of the last decrease; requests sent before it do not decrease again. */
+  private decreasedAt = Number.NEGATIVE_INFINITY
+  /** Token bucket of one token; negative while requests wait for their slot. */
+  private tokens = 0
+  private countedAt = 0
+  private readonly sent = new Float64Array(slots)
+  private readonly accepted = new Float64Array(slots)
+  /** The 100 ms slot number the windows were last moved to, and the first one ever seen. */
+  private slot = -1
+  private firstSlot = -1
+  /** Most requests accepted in one full second lately, decaying (see `minShare`). */
+  private bestSecond = 0
+
+  private readonly settings: SendRateSettings
+
+  constructor(settings: SendRateSettings) {
+    this.settings = settings
+  }
+
+  /** Whether throttling has been seen, so requests are paced (diagnostics and tests). */
+  get isLimited(): boolean {
+    return this.limited
+  }
+
+  /** The rate requests may start at now, requests/s; `Infinity` before any throttling. */
+  rateAt(now: number): number {
+    if (!this.limited) return Number.POSITIVE_INFINITY
+    const { decrease, recoveryMs, minRate } = this.settings
+    const since = (now - this.decreasedAt) / recoveryMs - 1
+    const cubic = this.throttledRate * (1 + (1 - decrease) * since * since * since)
+    this.moveTo(now)
+    const ceiling = Math.max(this.throttledRate, (2 * sum(this.sent)) / this.windowSeconds(now))
+    return Math.max(minRate, this.settings.minShare * this.bestSecond, Math.min(cubic, ceiling))
+  }
+
+  /**
+   * Reserves the next slot for one request starting at `now`; returns how long it waits first (ms),
+   * 0 when it may go now.
+   */
+  reserve(now: number): number {
+    this.moveTo(now)
+    this.sent[this.slot % slots]!++
+    if (!this.limited) return 0
+    const rate = this.rateAt(now)
+    this.tokens = Math.min(1, this.tokens + ((now - this.countedAt) * rate) / 1000)
+    this.countedAt = now
+    this.tokens -= 1
+    return this.tokens >= 0 ? 0 : (-this.tokens * 1000) / rate
+  }
+
+  /** One request answered at `now`; `sentAt` is when it went out, `throttled` whether it was told to slow down. */
+  answered(now: number, sentAt: number, throttled: boolean): void {
+    this.moveTo(now)
+    if (!throttled) {
+      this.accepted[this.slot % slots]!++
+      return
+    }
+    if (sentAt < this.decreasedAt) return
+    // The first time, the rate it was sending at: a guess too high costs a few quick decreases
+    // more, one too low a slow climb.
+    const from = this.limited ? this.rateAt(sentAt) : sum(this.sent) / this.windowSeconds(now)
+    this.throttledRate = Math.max(this.settings.minRate, from)
+    if (!this.limited) {
+      this.limited = true
+      this.tokens = 0
+      this.countedAt = now
+    }
+    this.decreasedAt = now
+  }
+
+  /** A request's wait for its slot, on the Effect clock (so a test clock drives it). */
+  take(clock: Clock.Clock): Effect.Effect<void> {
+    const wait = this.reserve(clock.currentTimeMillisUnsafe())
+    return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
+  }
+
+  /** The seconds the windows cover: the last second, or less when the destination is younger. */
+  private windowSeconds(now: number): number {
+    const covered = Math.min(slots, this.slot - this.firstSlot + 1) * slotMs
+    return Math.max(slotMs, Math.min(covered, now - this.firstSlot * slotMs)) / 1000
+  }
+
+  /** Moves both windows to the slot of `now`, emptying the slots that passed. */
+  private moveTo(now: number) {
+    const slot = Math.floor(now / slotMs)
+    if (this.firstSlot < 0) {
+      this.firstSlot = slot
+      this.slot = slot
+      return
+    }
+    if (slot <= this.slot) return
+    // The second that just ended, once the windows cover whole seconds.
+    if (this.slot - this.firstSlot + 1 >= slots) {
+      const decayed = this.bestSecond * bestDecayPerSlot ** (slot - this.slot)
+      this.bestSecond = Math.max(decayed, sum(this.accepted))
+    }
+    const passed = Math.min(slots, slot - this.slot)
+    for (let i = 1; i <= passed; i++) {
+      const index = (this.slot + i) % slots
+      this.sent[index] = 0
+      this.accepted[index] = 0
+    }
+    this.slot = slot
+  }
+}
+
+const sum = (values: Float64Array): number => {
+  let total = 0
+  for (let i = 0; i < values.length; i++) total += values[i]!
+  return total
+}

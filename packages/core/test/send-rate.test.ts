@@ -1,0 +1,411 @@
+/**
+ * The adaptive send rate of one destination, on its own: unlimited until throttling, one decrease per
+ * overshoot, cubic recovery, pacing on the Effect clock, and (in virtual time) sending at a token-bucket
+ * quota with few throttled requests.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Clock, Effect, Fiber } from "effect"
+import { TestClock } from "effect/testing"
+import fc from "fast-check"
+import {
+  type Adapter,
+  deliveryError,
+  entryFailed,
+  entryOk,
+  Publisher,
+  type PublisherOptions,
+} from "../src/index.ts"
+import {
+  defaultSendRate,
+  resolveSendRate,
+  SendRate,
+  type SendRateSettings,
+} from "../src/internal/SendRate.ts"
+import { fixedRandom, withClockSteps } from "./clock.ts"
+import { events, scriptedAdapter } from "./ScriptedAdapter.ts"
+
+/** Answers `n` requests accepted, evenly over `[from, from + spanMs)`. */
+const acceptEvenly = (rate: SendRate, n: number, from: number, spanMs: number) => {
+  for (let i = 0; i < n; i++) {
+    const at = from + (i * spanMs) / n
+    rate.reserve(at)
+    rate.answered(at, at, false)
+  }
+}
+
+describe("SendRate", () => {
+  it("is unlimited until a throttling answer: no request waits", () => {
+    const rate = new SendRate(defaultSendRate)
+    for (let i = 0; i < 10_000; i++) assert.strictEqual(rate.reserve(i / 10), 0)
+    assert.isFalse(rate.isLimited)
+    assert.strictEqual(rate.rateAt(1_000), Number.POSITIVE_INFINITY)
+  })
+
+  it("starts from the rate sent over the last second, lowered by `decrease`", () => {
+    const rate = new SendRate(defaultSendRate)
+    acceptEvenly(rate, 200, 0, 2_000)
+    rate.answered(2_000, 1_999, true)
+    assert.isTrue(rate.isLimited)
+    // 100 sent per second; the last 100 ms slot has just begun.
+    const now = rate.rateAt(2_000)
+    assert.isAtLeast(now, 0.9 * 90)
+    assert.isAtMost(now, 0.9 * 100)
+  })
+
+  it("decreases once per overshoot: answers for requests sent before the decrease change nothing", () => {
+    const rate = new SendRate(defaultSendRate)
+    acceptEvenly(rate, 100, 0, 1_000)
+    rate.answered(1_000, 999, true)
+    const after = rate.rateAt(1_000)
+    // Three more in flight when it decreased, answered throttled after it.
+    rate.answered(1_001, 998, true)
+    rate.answered(1_002, 999, true)
+    rate.answered(1_003, 1_000 - 0.5, true)
+    assert.strictEqual(rate.rateAt(1_000), after)
+    // One sent after the decrease lowers it again, from the rate it was sent at.
+    rate.answered(1_010, 1_005, true)
+    assert.isBelow(rate.rateAt(1_010), after)
+  })
+
+  it("climbs back to the throttled rate in `recoveryMs`, slowly near it, then probes above it", () => {
+    const settings: SendRateSettings = { ...defaultSendRate, decrease: 0.8, recoveryMs: 1_000 }
+    const rate = new SendRate(settings)
+    acceptEvenly(rate, 100, 0, 1_000)
+    rate.answered(1_000, 999, true)
+    const throttled = rate.rateAt(1_000) / 0.8
+    // Keep sending so the ceiling (twice what was sent) does not hold it.
+    const at = (t: number) => {
+      for (let s = 1_000; s < t; s += 5) rate.reserve(s)
+      return rate.rateAt(t)
+    }
+    const half = at(1_500)
+    assert.isAbove(half, 0.8 * throttled)
+    assert.isBelow(half, throttled)
+    assert.closeTo(at(2_000), throttled, 1e-9)
+    // As much above it one recovery later as it was below it at the decrease.
+    assert.closeTo(at(3_000), 1.2 * throttled, 1e-6)
+  })
+
+  it("never climbs above twice what was sent over the last second (an idle destination banks nothing)", () => {
+    const rate = new SendRate(defaultSendRate)
+    acceptEvenly(rate, 100, 0, 1_000)
+    rate.answered(1_000, 999, true)
+    const throttled = rate.rateAt(1_000) / 0.9
+    // Nothing sent for a minute: the cubic alone would be far above the throttled rate.
+    assert.strictEqual(rate.rateAt(61_000), throttled)
+  })
+
+  it("never goes below minRate, whatever throttles", () => {
+    const rate = new SendRate({ ...defaultSendRate, minRate: 2 })
+    let t = 0
+    for (let i = 0; i < 200; i++) {
+      t += 1
+      rate.reserve(t)
+      rate.answered(t + 0.5, t, true)
+    }
+    assert.strictEqual(rate.rateAt(t), 2)
+  })
+
+  it("never goes below minShare of the best second lately, so rate-independent throttling cannot starve it", () => {
+    const rate = new SendRate(defaultSendRate)
+    // Two full seconds at 200 accepted/s, then every answer throttled for a second.
+    acceptEvenly(rate, 400, 0, 2_000)
+    for (let t = 2_000; t < 3_000; t += 5) {
+      const sentAt = t + rate.reserve(t)
+      rate.answered(sentAt + 1, sentAt, true)
+    }
+    assert.isAtLeast(rate.rateAt(3_000), 0.5 * 190)
+    // The best second weighs half a minute later: throttled again, the floor is half as high.
+    for (let t = 63_000; t < 64_000; t += 5) {
+      const sentAt = t + rate.reserve(t)
+      rate.answered(sentAt + 1, sentAt, true)
+    }
+    assert.isAtLeast(rate.rateAt(64_000), 0.45 * 0.5 * 200)
+    assert.isBelow(rate.rateAt(64_000), 0.5 * 0.5 * 200 + 1)
+  })
+
+  it("resolves a destination's options over the publisher's, field by field; false turns it off", () => {
+    const invalid = (option: string, message: string): never => {
+      throw new RangeError(`${option}: ${message}`)
+    }
+    assert.deepStrictEqual(resolveSendRate("bus", [], invalid), defaultSendRate)
+    assert.deepStrictEqual(
+      resolveSendRate("bus", [{ decrease: 0.7 }, { decrease: 0.5, recoveryMs: 10 }], invalid),
+      { ...defaultSendRate, decrease: 0.7, recoveryMs: 10 },
+    )
+    assert.isUndefined(resolveSendRate("bus", [false, { decrease: 0.5 }], invalid))
+    assert.isUndefined(resolveSendRate("bus", [undefined, false], invalid))
+    assert.deepStrictEqual(resolveSendRate("bus", [{ minRate: 5 }, false], invalid), {
+      ...defaultSendRate,
+      minRate: 5,
+    })
+    assert.throws(
+      () => resolveSendRate("bus", [{ decrease: 1 }], invalid),
+      "bus.sendRate.decrease: createPublisher: bus.sendRate.decrease must be a number above 0 and below 1, got 1",
+    )
+    assert.throws(
+      () => resolveSendRate("bus", [undefined, { minShare: -0.1 }], invalid),
+      "bus.sendRate.minShare",
+    )
+    assert.throws(() => resolveSendRate("bus", [{ minRate: 0 }], invalid), "bus.sendRate.minRate")
+  })
+
+  it("paces requests started at once by reservation: one slot each, at the rate", () => {
+    const rate = new SendRate(defaultSendRate)
+    acceptEvenly(rate, 100, 0, 1_000)
+    rate.answered(1_000, 999, true)
+    const r = rate.rateAt(1_000)
+    const waits = [rate.reserve(1_000), rate.reserve(1_000), rate.reserve(1_000)]
+    for (let i = 0; i < 3; i++) assert.closeTo(waits[i]!, ((i + 1) * 1_000) / r, 1e-6)
+  })
+
+  it.effect("waits on the Effect clock: take sleeps until the request's slot", () =>
+    Effect.gen(function* () {
+      const rate = new SendRate({ ...defaultSendRate, decrease: 0.5, recoveryMs: 60_000 })
+      yield* TestClock.setTime(1_000)
+      const clock = yield* Clock.Clock
+      acceptEvenly(rate, 10, 0, 1_000)
+      rate.answered(1_000, 1_000, true)
+      // About 10 accepted a second, halved: one request every ~200 ms (the cubic barely moves here).
+      const slot = 1_000 / rate.rateAt(1_000)
+      const fibers = yield* Effect.forEach([0, 1, 2], () => Effect.forkChild(rate.take(clock)))
+      yield* Effect.yieldNow
+      yield* TestClock.adjust(slot - 1)
+      assert.isTrue(fibers.every((f) => f.pollUnsafe() === undefined))
+      yield* TestClock.adjust(2)
+      assert.isDefined(fibers[0]!.pollUnsafe())
+      assert.isUndefined(fibers[1]!.pollUnsafe())
+      yield* TestClock.adjust(2 * slot)
+      yield* Fiber.joinAll(fibers)
+    }),
+  )
+
+  it("holds for any answers: finite, at least minRate, and a throttle after the decrease always lowers it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 300 }), throttled: fc.boolean() }), {
+          maxLength: 200,
+        }),
+        (answers) => {
+          const rate = new SendRate(defaultSendRate)
+          let t = 0
+          let lastDecrease = Number.NEGATIVE_INFINITY
+          for (const { gap, throttled } of answers) {
+            t += gap
+            const sentAt = t + rate.reserve(t)
+            const answeredAt = sentAt + 1
+            const before = rate.rateAt(sentAt)
+            rate.answered(answeredAt, sentAt, throttled)
+            const after = rate.rateAt(answeredAt)
+            if (rate.isLimited) {
+              assert.isTrue(Number.isFinite(after))
+              assert.isAtLeast(after, defaultSendRate.minRate)
+            }
+            if (throttled && sentAt >= lastDecrease) {
+              lastDecrease = answeredAt
+              if (Number.isFinite(before) && before > defaultSendRate.minRate) assert.isBelow(after, before)
+            }
+          }
+        },
+      ),
+    )
+  })
+})
+
+/**
+ * A destination with a token-bucket quota (as AWS and the emulator enforce it), driven in virtual
+ * time by `concurrency` workers that each reserve a slot, send, and wait `latencyMs` for the answer.
+ */
+const simulateQuota = (options: {
+  readonly requests: number
+  readonly quota: number
+  readonly burst: number
+  readonly concurrency: number
+  readonly latencyMs: number
+}) => {
+  const rate = new SendRate(defaultSendRate)
+  let tokens = options.burst
+  let countedAt = 0
+  const admit = (at: number) => {
+    tokens = Math.min(options.burst, tokens + ((at - countedAt) * options.quota) / 1000)
+    countedAt = at
+    if (tokens < 1) return false
+    tokens -= 1
+    return true
+  }
+  // Events in time order: a worker free to start a request, or an answer arriving.
+  type Step = { at: number; kind: "free" } | { at: number; kind: "answer"; sentAt: number; ok: boolean }
+  const steps: Array<Step> = Array.from({ length: options.concurrency }, () => ({ at: 0, kind: "free" }))
+  let delivered = 0
+  let throttled = 0
+  let sent = 0
+  let end = 0
+  while (steps.length > 0) {
+    steps.sort((a, b) => a.at - b.at)
+    const step = steps.shift()!
+    if (step.kind === "answer") {
+      rate.answered(step.at, step.sentAt, !step.ok)
+      if (step.ok) delivered++
+      else throttled++
+      end = step.at
+      if (delivered < options.requests) steps.push({ at: step.at, kind: "free" })
+      continue
+    }
+    if (delivered + (sent - delivered - throttled) >= options.requests) continue
+    const sentAt = step.at + rate.reserve(step.at)
+    sent++
+    steps.push({ at: sentAt + options.latencyMs, kind: "answer", sentAt, ok: admit(sentAt) })
+  }
+  return { delivered, throttled, sent, seconds: end / 1000 }
+}
+
+describe("SendRate against a token-bucket quota (virtual time)", () => {
+  for (const latencyMs of [1, 5, 30]) {
+    it(`sends 2,000 requests at ≥ 90% of a 100/s quota (burst 20) with ≤ 5% throttled, ${latencyMs} ms answers`, () => {
+      const run = simulateQuota({ requests: 2_000, quota: 100, burst: 20, concurrency: 4, latencyMs })
+      assert.strictEqual(run.delivered, 2_000)
+      const goodput = run.delivered / run.seconds
+      const throttledShare = run.throttled / run.sent
+      assert.isAtLeast(goodput, 90, `goodput ${goodput.toFixed(1)}/s`)
+      assert.isAtMost(throttledShare, 0.05, `throttled ${(throttledShare * 100).toFixed(2)}%`)
+    })
+  }
+})
+
+describe("the publisher's adaptive send rate (TestClock)", () => {
+  /** A scripted destination with a token-bucket quota on the Effect clock: beyond it, the whole request is Throttled. */
+  const quotaAdapter = (quota: number, burst: number) => {
+    let tokens = burst
+    let countedAt = 0
+    let throttled = 0
+    const scripted = scriptedAdapter({
+      latencyMs: 2,
+      answer: (request) => {
+        tokens = Math.min(burst, tokens + ((request.at - countedAt) * quota) / 1000)
+        countedAt = request.at
+        if (tokens < 1) {
+          throttled++
+          return deliveryError("Throttled", { rawCode: "ThrottlingException", rawMessage: "Rate exceeded" })
+        }
+        tokens -= 1
+        return request.ids.map((id) => entryOk(`r-${id}`))
+      },
+    })
+    return {
+      ...scripted,
+      get throttled() {
+        return throttled
+      },
+    }
+  }
+
+  const publishAll = (
+    options: Omit<PublisherOptions, "destinations">,
+    adapter: Adapter<unknown>,
+    n: number,
+  ) =>
+    Effect.scoped(
+      Effect.flatMap(Publisher.make({ ...options, destinations: { bus: adapter } }), (p) =>
+        withClockSteps(p.publish(events(n))),
+      ),
+    )
+
+  it.effect(
+    "on by default: every event Delivered at a 100/s quota with few throttled requests; off, many more",
+    () =>
+      Effect.gen(function* () {
+        const paced = quotaAdapter(100, 20)
+        const withRate = yield* publishAll({ retainOutcomes: "none" }, paced.adapter, 5_000)
+        assert.strictEqual(withRate.counts.bus?.delivered, 5_000)
+        assert.isAtMost(paced.throttled / paced.requests.length, 0.05)
+
+        const unpaced = quotaAdapter(100, 20)
+        const withoutRate = yield* publishAll(
+          { retainOutcomes: "none", sendRate: false },
+          unpaced.adapter,
+          5_000,
+        )
+        const c = withoutRate.counts.bus!
+        assert.strictEqual(c.delivered + c.failed, 5_000)
+        assert.isAbove(unpaced.throttled, 3 * paced.throttled)
+      }).pipe(fixedRandom(0.5)),
+  )
+
+  it.effect("is not slowed by throttled entries beside delivered ones (a hot partition)", () =>
+    Effect.gen(function* () {
+      const hotPartition = () =>
+        scriptedAdapter({
+          answer: (request) =>
+            request.ids.map((id, i) =>
+              i === 0 && request.attempt === 1
+                ? entryFailed(deliveryError("Throttled", { rawCode: "ThrottlingException" }))
+                : entryOk(`r-${id}`),
+            ),
+        })
+      const on = hotPartition()
+      const result = yield* publishAll({ retainOutcomes: "none" }, on.adapter, 200)
+      assert.strictEqual(result.counts.bus?.delivered, 200)
+      const off = hotPartition()
+      yield* publishAll({ retainOutcomes: "none", sendRate: false }, off.adapter, 200)
+      // Not paced: every request starts when it would with the send rate off.
+      const startTimes = (requests: ReadonlyArray<{ readonly at: number }>) =>
+        requests.map((r) => r.at - requests[0]!.at)
+      assert.deepStrictEqual(startTimes(on.requests), startTimes(off.requests))
+    }).pipe(fixedRandom(0.5)),
+  )
+
+  it.effect("refuses a bad sendRate option with the option's path", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Effect.scoped(
+          Publisher.make({
+            destinations: { bus: { adapter: scriptedAdapter().adapter, sendRate: { decrease: 2 } } },
+          }),
+        ),
+      )
+      assert.strictEqual(error.option, "bus.sendRate.decrease")
+      assert.include(error.message, "must be a number above 0 and below 1, got 2")
+    }),
+  )
+})
+
+describe("closing while requests wait for their slot", () => {
+  it.effect(
+    "fails them Closed without outcomeUnknown and counts no request for them: they were never sent",
+    () =>
+      Effect.gen(function* () {
+        const scripted = scriptedAdapter({
+          limits: { maxEntries: 1 },
+          answer: (request, n) =>
+            n === 0
+              ? deliveryError("Throttled", { rawCode: "ThrottlingException" })
+              : request.ids.map((id) => entryOk(`r-${id}`)),
+        })
+        const result = yield* Effect.scoped(
+          Effect.gen(function* () {
+            const publisher = yield* Publisher.make({
+              destinations: { bus: scripted.adapter },
+              retry: { budget: false },
+            })
+            const publishing = yield* Effect.forkChild(publisher.publish(events(100)))
+            for (let i = 0; i < 50; i++) {
+              yield* TestClock.adjust(1)
+              yield* Effect.yieldNow
+            }
+            yield* publisher.close({ deadlineMs: 0 })
+            return yield* Fiber.join(publishing)
+          }),
+        )
+        const sent = new Set(scripted.requests.flatMap((r) => r.ids))
+        const closed = result.outcomes.filter((o) => o._tag === "Failed" && o.error.code === "Closed")
+        // Paced after the throttle: some never went out before the close.
+        assert.isAbove(closed.length, 0)
+        assert.strictEqual(result.counts.bus!.delivered + result.counts.bus!.failed, 100)
+        assert.strictEqual(result.counts.bus!.requests, scripted.requests.length)
+        for (const o of closed) {
+          if (o._tag !== "Failed") continue
+          if (!sent.has(o.eventId)) assert.notStrictEqual(o.error.outcomeUnknown, true, o.eventId)
+        }
+      }).pipe(fixedRandom(0.5)),
+  )
+})
