@@ -197,7 +197,7 @@ describe("eventBridge(): constant options are checked at construction", () => {
 
   it("accepts a valid global endpoint id and declares the PutEvents limits", () => {
     const adapter = eventBridge({ endpointId: "abcde.veo", clientConfig: { region: "us-east-1" } })
-    expect(adapter.limits).toEqual({ maxEntries: 10, maxRequestBytes: 256 * 1024, maxEntryBytes: 256 * 1024 })
+    expect(adapter.limits).toEqual({ maxEntries: 10, maxRequestBytes: 1_000_000, maxEntryBytes: 1_000_000 })
     expect(
       eventBridge({ maxRequestBytes: 1024 * 1024, clientConfig: { region: "us-east-1" } }).limits,
     ).toMatchObject({

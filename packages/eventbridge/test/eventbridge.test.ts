@@ -161,6 +161,22 @@ describe("eventBridge against the emulator", () => {
     expect(emulator.store.eventbridge.count).toBe(1)
   })
 
+  it("credentials the service refuses are AccessDenied, not retryable, raw code kept", async () => {
+    const config = emulatorClientConfig(emulator)
+    const wrongSecret = { ...config.credentials, secretAccessKey: "wrong-secret" }
+    const unknownKey = { ...config.credentials, accessKeyId: "AKIDUNKNOWN" }
+    for (const [credentials, rawCode] of [
+      [wrongSecret, "InvalidSignatureException"],
+      [unknownKey, "UnrecognizedClientException"],
+    ] as const) {
+      const failure = await sendFailingBatch(eventBridge({ clientConfig: { ...config, credentials } }), [
+        event(),
+      ])
+      expect(failure).toMatchObject({ code: "AccessDenied", retryable: false, rawCode })
+    }
+    expect(emulator.store.eventbridge.count).toBe(0)
+  })
+
   it("leaves a caller's client open on close", async () => {
     const client = new EventBridgeClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const adapter = eventBridge({ client })
@@ -366,9 +382,29 @@ describe("eventBridge through the publisher", () => {
 
   it("rejects an entry over maxRequestBytes by AWS's size before any request", async () => {
     await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(1, () => ({ p: "y".repeat(256 * 1024) })))
+    const result = await publisher.publish(inputs(1, () => ({ p: "y".repeat(1_000_000) })))
     expect(result.rejected).toBe(1)
     expect(emulator.requests.counts().total).toBe(0)
+  })
+
+  it("delivers a 600 KB event by default (the 2026 limit), and rejects it with maxRequestBytes: 262144", async () => {
+    // Earlier tests here leave an emulator with a small limit: this one needs the defaults.
+    await emulator.stop()
+    emulator = await startEmulator()
+    const big = () => ({ p: "y".repeat(600_000) })
+    {
+      await using publisher = publisherFor()
+      const result = await publisher.publish(inputs(2, big))
+      expect(result.delivered).toBe(2)
+      // Two 600 KB entries never share a 1,000,000-byte request.
+      expect(emulator.requests.counts().total).toBe(2)
+    }
+    {
+      await using publisher = publisherFor({ maxRequestBytes: 262_144 })
+      const result = await publisher.publish(inputs(1, big))
+      expect(result.rejected).toBe(1)
+      expect(result.outcomes[0]).toMatchObject({ _tag: "Rejected" })
+    }
   })
 
   it("retries only the failed entries", async () => {
