@@ -64,6 +64,17 @@ describe("iotAnalytics against the emulator", () => {
     expect(new Uint8Array(stored!.payload)).toEqual(bytes)
   })
 
+  it("two events with one id in a batch: the first is sent, the other fails retryably instead of failing the request", async () => {
+    const results = await sendBatch(adapterFor(), [
+      event({ id: "same" }),
+      event({ id: "other" }),
+      event({ id: "same" }),
+    ])
+    expect(results.slice(0, 2)).toEqual([{ ok: true }, { ok: true }])
+    expect(entryErrorOf(results[2])).toMatchObject({ retryable: true, rawCode: "DuplicateMessageId" })
+    expect(emulator.store.iotanalytics.entries.map((m) => m.messageId)).toEqual(["same", "other"])
+  })
+
   it("sends the derived messageId when the event id is not ASCII or too long", async () => {
     const adapter = adapterFor()
     const e = event({ id: "capteur-été-1" })
@@ -217,7 +228,7 @@ describe("iotAnalytics against the emulator", () => {
   })
 
   it("packs by the per-message byte limit: an oversize payload is refused before any request", async () => {
-    const adapter = adapterFor({ maxMessageBytes: 1000 })
+    const adapter = adapterFor({ maxEntryBytes: 1000 })
     const small = adapter.encode(event({ data: { v: "x".repeat(900) } }))
     const big = adapter.encode(event({ data: { v: "x".repeat(1000) } }))
     const items = [small, big].map((r, i) => {
