@@ -67,7 +67,7 @@ describe("encode", () => {
     )
   })
 
-  describe("the two readings of the field-name rule (FACTS §3.2/§3.5)", () => {
+  describe("the two readings of the field-name rule (prose and regex of the model's doc)", () => {
     const names = ["a_b", "T_1", "__temp_01", "01_temp", "temp-01", "temp_01", "_temp_01", "_", "x"]
     const valid = (rule: "prose" | "documentedRegex") =>
       names.filter((name) => checkFieldNames({ [name]: 1 }, "data", rule).length === 0)

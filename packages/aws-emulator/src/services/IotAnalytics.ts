@@ -16,7 +16,7 @@ export const maxIotAnalyticsMessages = 100
 export const maxFieldNameLength = 255
 
 /**
- * The prose rule for payload field names (FACTS §3.2/§3.5): alphanumerics and `_` only, starting
+ * The prose rule for payload field names (the `messages` doc in botocore's iotanalytics model): alphanumerics and `_` only, starting
  * with a letter or a single `_`. The documented regex contradicts the prose, so the prose wins.
  */
 const fieldNamePattern = /^(?!__)[A-Za-z_][A-Za-z0-9_]*$/
