@@ -7,7 +7,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
 import type { EventInput } from "@eventport/core"
 
-/** The PutEvents maximum of entries per request (FACTS.md §1). */
+/** The PutEvents maximum of entries per request (botocore's events model, `PutEventsRequestEntryList`). */
 export const putEventsMaxEntries = 10
 
 export interface HandWrittenTarget {

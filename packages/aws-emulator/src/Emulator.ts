@@ -19,15 +19,18 @@ import {
 } from "./Service.ts"
 import { defaultCredentials, type EmulatorCredentials, SignatureVerifier } from "./SigV4.ts"
 import { type AcceptedEntry, Store, type StoreMode } from "./Store.ts"
-import { eventBridgeHandler } from "./services/EventBridge.ts"
+import {
+  defaultMaxRequestBytes as eventBridgeDefaultMaxRequestBytes,
+  eventBridgeHandler,
+} from "./services/EventBridge.ts"
 import { iotAnalyticsHandler } from "./services/IotAnalytics.ts"
 import { iotEventsHandler } from "./services/IotEvents.ts"
 import { pinpointHandler } from "./services/Pinpoint.ts"
 
 export interface EmulatorLimits {
   /**
-   * EventBridge total entry size per request, by AWS's size algorithm. 256 KiB (the model's and the
-   * size page's figure) by default; AWS announced 1 MB event payloads in 2026, unverified for PutEvents.
+   * EventBridge total entry size per request, by AWS's size algorithm. 1,000,000 bytes by default,
+   * the safe reading of the "1MB" of 2026; 262144 for the 256 KiB figure before.
    */
   readonly eventBridgeMaxRequestBytes?: number
   /** IoT Events payload bytes per batch; the documented 1 KiB is unverified, so off unless set. */
@@ -209,7 +212,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const store = new Store(storeModeOf(options.store))
   const requests = new RequestLog(options.requestLogLimit ?? 1000)
   const limits: ServiceLimits = {
-    eventBridgeMaxRequestBytes: options.limits?.eventBridgeMaxRequestBytes ?? 256 * 1024,
+    eventBridgeMaxRequestBytes:
+      options.limits?.eventBridgeMaxRequestBytes ?? eventBridgeDefaultMaxRequestBytes,
     iotEventsMaxBatchPayloadBytes: options.limits?.iotEventsMaxBatchPayloadBytes,
   }
 

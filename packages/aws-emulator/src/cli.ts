@@ -19,7 +19,7 @@ Options:
   --secret-access-key <secret>       its secret (default: the built-in test secret)
   --store <full|count|off>           what to keep of accepted entries (default full)
   --request-log-limit <n>            requests kept in the log (default 1000)
-  --eventbridge-max-request-bytes <n>  EventBridge total entry size limit (default 262144)
+  --eventbridge-max-request-bytes <n>  EventBridge total entry size limit (default 1000000)
   --quota <service>=<rate>:<burst>   request-rate quota (token bucket, requests/s and burst) of one
                                      service, e.g. eventbridge=100:20; beyond it requests get the
                                      service's throttling error (repeatable)

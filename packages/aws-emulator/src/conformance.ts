@@ -6,9 +6,22 @@
  * `@eventport/testkit`, `@eventport/core` and `effect` are optional peers: only this entry point
  * needs them, and only as the adapter under test already does.
  */
-import type { Adapter, DeliveryError, Encoded, EntryResult, Event, SendResult } from "@eventport/core"
+import {
+  type Adapter,
+  createEvent,
+  createPublisher,
+  type DeliveryError,
+  type Encoded,
+  type EntryResult,
+  type Event,
+  type EventData,
+  type JsonValue,
+  maxDataDepth,
+  type SendResult,
+} from "@eventport/core"
 import type { ConformanceHarness } from "@eventport/testkit"
 import { Effect } from "effect"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { type Emulator, type EmulatorOptions, startEmulator } from "./Emulator.ts"
 import type { Fault } from "./Faults.ts"
 import type { ServiceName } from "./Service.ts"
@@ -40,36 +53,21 @@ export interface ConformanceService<S extends ServiceName> {
   readonly eventIdOf: (entry: EntryTypes[S]) => string
   /** Fails the entry of `eventId`: with an error the service means as transient when `retryable`, else a permanent one. */
   readonly entryFault: (eventId: string, retryable: boolean) => EntryFaultSpec
-  /**
-   * The event's data as an accepted entry holds it (testkit `ReceivedEntry.data`), where the service
-   * carries the data whole: the EventBridge Detail, the IoT payload bytes. Pinpoint has none: its
-   * adapter maps data to Attributes and Metrics, which the adapter's own test describes.
-   */
-  readonly dataOf?: (entry: EntryTypes[S]) => unknown
-  /** The event's data as the adapter's SDK entry carries it (testkit `ConformanceHarness.decodeEntry`). */
-  readonly decodeEntry?: ConformanceHarness["decodeEntry"]
 }
 
-/**
- * IoT Events and IoT Analytics alike: the messageId is the event id (or the one the adapter derived),
- * the payload blob the data's bytes or its UTF-8 JSON text (testkit reads both).
- */
+/** IoT Events and IoT Analytics alike: the messageId is the event id (or the one the adapter derived). */
 const iotMessages = {
   eventIdOf: (entry: { readonly messageId: string }) => entry.messageId,
   entryFault: (eventId: string, retryable: boolean): EntryFaultSpec => ({
     code: retryable ? "InternalFailureException" : "InvalidRequestException",
     match: { id: eventId },
   }),
-  dataOf: (entry: { readonly payload: Uint8Array }) => entry.payload,
-  decodeEntry: (entry: { readonly payload?: Uint8Array }) => entry.payload,
 }
 
 /**
  * Each service's reading of an event id, for adapters that send the event id where the service
  * keeps a caller id: the IoT messageId, the Pinpoint event key. EventBridge keeps none, so its
  * default expects the adapter to send the event id as the TraceHeader (`traceHeader: (e) => e.id`).
- * The data readings expect the adapters' default mapping (Detail = the data's JSON, payload = the
- * data's JSON text or bytes).
  */
 export const conformanceServices: { readonly [S in ServiceName]: ConformanceService<S> } = {
   eventbridge: {
@@ -78,9 +76,6 @@ export const conformanceServices: { readonly [S in ServiceName]: ConformanceServ
       code: retryable ? "ThrottlingException" : "MalformedDetail",
       match: { TraceHeader: eventId },
     }),
-    dataOf: (entry) => JSON.parse(entry.detail),
-    decodeEntry: (entry: { readonly Detail?: string }) =>
-      entry.Detail === undefined ? undefined : JSON.parse(entry.Detail),
   },
   iotevents: iotMessages,
   iotanalytics: iotMessages,
@@ -106,11 +101,13 @@ export interface EmulatorHarnessOptions<S extends ServiceName> {
   readonly eventIdOf?: ConformanceService<S>["eventIdOf"]
   readonly entryFault?: ConformanceService<S>["entryFault"]
   /**
-   * Override the service's data readings (`conformanceServices[service]`) when the adapter maps the
-   * data its own way, e.g. a custom `detail` or `payload` option, or Pinpoint's Attributes and Metrics;
-   * `carriedData` then says what of the data that mapping carries (testkit `carriedData`).
+   * The event's data as an accepted entry holds it (testkit `ReceivedEntry.data`), read the way the
+   * adapter maps it: the EventBridge Detail, the IoT payload bytes, Pinpoint's Attributes and Metrics.
+   * Each adapter's test gives its own reading; without one, the suite's data checks are skipped.
+   * `carriedData` says what of the data that mapping carries (testkit `carriedData`).
    */
-  readonly dataOf?: ConformanceService<S>["dataOf"]
+  readonly dataOf?: (entry: EntryTypes[S]) => unknown
+  /** The event's data as the adapter's SDK entry carries it (testkit `ConformanceHarness.decodeEntry`). */
   readonly decodeEntry?: ConformanceHarness["decodeEntry"]
   readonly carriedData?: ConformanceHarness["carriedData"]
   /** A valid event for the service, when the suite's default events do not fit its payload rules. */
@@ -127,8 +124,7 @@ export const emulatorHarness = <S extends ServiceName>(
   const { service } = options
   const eventIdOf = options.eventIdOf ?? conformanceServices[service].eventIdOf
   const entryFault = options.entryFault ?? conformanceServices[service].entryFault
-  const dataOf = options.dataOf ?? conformanceServices[service].dataOf
-  const decodeEntry = options.decodeEntry ?? conformanceServices[service].decodeEntry
+  const { dataOf, decodeEntry } = options
   let started: Emulator | undefined
   const emulator = (): Emulator => {
     if (started === undefined)
@@ -226,4 +222,199 @@ export const entryErrorOf = (result: EntryResult | undefined): DeliveryError => 
   if (result === undefined || result.ok)
     throw new Error(`expected a failed entry, got ${JSON.stringify(result)}`)
   return result.error
+}
+
+// ---------------------------------------------------------------------------------------------
+// The emulator-backed adapter suite
+
+/** What {@link describeEmulatorAdapterSuite}'s checks and an adapter's additions get. */
+export interface EmulatorSuiteContext {
+  /** The suite's emulator (started before the checks, reset before each, stopped after). */
+  readonly emulator: () => Emulator
+  /** The client configuration that sends to the emulator. */
+  readonly clientConfig: () => EmulatorClientConfig
+}
+
+export interface EmulatorAdapterSuiteOptions<Entry> {
+  /** Names the suite, e.g. `eventbridge`. */
+  readonly name: string
+  /** The service the adapter sends to. */
+  readonly service: ServiceName
+  /**
+   * A fresh adapter whose client is made from `clientConfig` (the adapter forces `maxAttempts: 1`),
+   * e.g. `(clientConfig) => eventBridge({ clientConfig })`.
+   */
+  readonly makeAdapter: (
+    clientConfig: EmulatorClientConfig & { readonly maxAttempts?: number },
+  ) => Adapter<Entry>
+  /** Options for the suite's emulator (e.g. `limits`). */
+  readonly emulator?: EmulatorOptions
+  /** A valid event for the service (the default is a small JSON object of data). */
+  readonly event?: (fields?: { readonly data?: EventData }) => Event
+  /**
+   * Whether the adapter writes the event data as JSON (a Detail, a payload): then data nested one
+   * level deeper than core's `maxDataDepth` must be `Rejected` with rule `maxDepth`.
+   */
+  readonly serializesData: boolean
+  /**
+   * A whole-request error of the service that no retry can fix (e.g. an unknown channel), as the
+   * emulator answers it, and the normalized code it must become: the publisher must not retry it.
+   */
+  readonly permanentRequestError?: {
+    readonly code: string
+    readonly status: number
+    readonly deliveryCode: DeliveryError["code"]
+  }
+  /** The service's own checks, run in the same `describe` with the same emulator. */
+  readonly additionalTests?: (context: EmulatorSuiteContext) => void
+}
+
+/** An object (level 1) holding arrays nested to `depth` levels in all: valid for every service's data shape. */
+const nestedData = (depth: number): JsonValue => {
+  let data: JsonValue = null
+  for (let i = 1; i < depth; i++) data = [data]
+  return { nested: data }
+}
+
+/**
+ * The checks every AWS adapter shares, against the emulator with the real SDK client over HTTP:
+ * SDK retries off, credentials the service refuses, a dropped connection after the entries were
+ * stored, a throttled request retried whole by the publisher, and the data-depth rule. Per-adapter
+ * checks go in `additionalTests`, in the shape of unstorage's `testDriver({ driver, additionalTests })`.
+ * Needs vitest (an optional peer of this entry point).
+ */
+export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuiteOptions<Entry>): void => {
+  const { service } = options
+  let started: Emulator | undefined
+  const context: EmulatorSuiteContext = {
+    emulator: () => {
+      if (started === undefined) throw new Error(`${options.name}: the suite's emulator has not started`)
+      return started
+    },
+    clientConfig: () => emulatorClientConfig(context.emulator()),
+  }
+  const makeEvent =
+    options.event ??
+    ((fields = {}) =>
+      createEvent({ type: "eventport.suite", source: "eventport-suite", data: { n: 1 }, ...fields }))
+  const stored = () => context.emulator().store[service].count
+  const adapter = (config: Partial<EmulatorClientConfig> & { readonly maxAttempts?: number } = {}) =>
+    options.makeAdapter({ ...context.clientConfig(), ...config })
+
+  describe(`${options.name} against the emulator (shared adapter suite)`, () => {
+    beforeAll(async () => {
+      started = await startEmulator(options.emulator)
+    })
+    afterAll(() => started?.stop())
+    beforeEach(() => started?.reset())
+
+    it("makes its client with SDK retries off, whatever clientConfig says", async () => {
+      context.emulator().faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
+      const failure = await sendFailingBatch(adapter({ maxAttempts: 5 }), [makeEvent()])
+      expect(failure).toMatchObject({ code: "Throttled", retryable: true })
+      expect(context.emulator().requests.counts().total).toBe(1)
+    })
+
+    it("credentials the service refuses are AccessDenied, not retryable, raw code kept", async () => {
+      const { credentials } = context.clientConfig()
+      for (const [refused, rawCode] of [
+        [{ ...credentials, secretAccessKey: "not-the-secret" }, "InvalidSignatureException"],
+        [{ ...credentials, accessKeyId: "AKIDNOTKNOWN" }, "UnrecognizedClientException"],
+      ] as const) {
+        const failure = await sendFailingBatch(adapter({ credentials: refused }), [makeEvent()])
+        expect(failure).toMatchObject({ code: "AccessDenied", retryable: false, rawCode })
+      }
+      expect(stored()).toBe(0)
+    })
+
+    it("a dropped connection after the entries were stored is a retryable failure with an unknown outcome", async () => {
+      context.emulator().faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+      const failure = await sendFailingBatch(adapter(), [makeEvent()])
+      expect(failure).toMatchObject({ retryable: true, outcomeUnknown: true })
+      // The SDK's node handler renames ECONNRESET to TimeoutError, which the core reads as Timeout.
+      expect(["Network", "Timeout"]).toContain(failure.code)
+      expect(stored()).toBe(1)
+    })
+
+    it("through the publisher, a throttled request is retried whole, then delivered", async () => {
+      context.emulator().faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
+      const publisher = createPublisher({
+        destinations: { suite: adapter() },
+        retry: { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 },
+      })
+      try {
+        const events = [makeEvent(), makeEvent(), makeEvent()]
+        const result = await publisher.publish(events)
+        expect(result.ok).toBe(true)
+        expect(context.emulator().requests.counts().total).toBe(2)
+        expect(stored()).toBe(3)
+      } finally {
+        await publisher.close()
+      }
+    })
+
+    const permanent = options.permanentRequestError
+    if (permanent !== undefined)
+      it(`through the publisher, a whole-request ${permanent.code} (${permanent.status}) is ${permanent.deliveryCode} and not retried`, async () => {
+        context.emulator().faults.set({
+          type: "requestError",
+          error: { code: permanent.code, status: permanent.status },
+        })
+        const publisher = createPublisher({
+          destinations: { suite: adapter() },
+          retry: { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 },
+        })
+        try {
+          const result = await publisher.publish([makeEvent()])
+          expect(result.outcomes).toMatchObject([
+            {
+              _tag: "Failed",
+              error: { code: permanent.deliveryCode, retryable: false, rawCode: permanent.code },
+            },
+          ])
+          expect(context.emulator().requests.counts().total).toBe(1)
+        } finally {
+          await publisher.close()
+        }
+      })
+
+    if (options.serializesData) {
+      it("data one level deeper than maxDataDepth is Rejected by rule maxDepth, naming depth and limit", () => {
+        const result = adapter().encode(makeEvent({ data: nestedData(maxDataDepth + 1) }))
+        expect(result).toMatchObject({
+          _tag: "Rejected",
+          violations: [
+            expect.objectContaining({
+              rule: "maxDepth",
+              // The limit may be the service's own (EventBridge's is also 1000) or core's.
+              message: expect.stringMatching(
+                new RegExp(`^nests ${maxDataDepth + 1} levels deep; \\w+ takes at most ${maxDataDepth}$`),
+              ),
+            }),
+          ],
+        })
+      })
+
+      it.each([4_200, 10_000])(
+        "data %i levels deep ends Rejected by rule maxDepth through the publisher, never a stack overflow",
+        async (depth) => {
+          const publisher = createPublisher({ destinations: { suite: adapter() } })
+          try {
+            const result = await publisher.publish([
+              { type: "eventport.suite", source: "eventport-suite", data: nestedData(depth) },
+            ])
+            // Core may reject it first (its own maxDataDepth rule): either way by rule, never a crash.
+            expect(result.outcomes).toMatchObject([
+              { _tag: "Rejected", violations: [expect.objectContaining({ rule: "maxDepth" })] },
+            ])
+            expect(context.emulator().requests.counts().total).toBe(0)
+          } finally {
+            await publisher.close()
+          }
+        },
+      )
+    }
+
+    options.additionalTests?.(context)
+  })
 }

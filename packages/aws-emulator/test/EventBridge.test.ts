@@ -64,8 +64,8 @@ describe("EventBridge PutEvents", () => {
     expect(error.message).toContain("greater than or equal to 1")
   })
 
-  it("measures the 256 KB limit with AWS's entry-size algorithm, not the body size", async () => {
-    const limit = 256 * 1024
+  it("measures the 1,000,000-byte default limit with AWS's entry-size algorithm, not the body size", async () => {
+    const limit = 1_000_000
     const fixed = putEventsEntrySize({ Source: "s", DetailType: "t", Detail: '{"p":""}' })
     const atLimit = entry({
       Source: "s",
@@ -90,22 +90,28 @@ describe("EventBridge PutEvents", () => {
     expect(
       putEventsEntrySize({ Time: 1, Source: "ab", DetailType: "c", Detail: "{}", Resources: ["r"] }),
     ).toBe(14 + 2 + 1 + 2 + 1)
-    const half = JSON.stringify({ p: "y".repeat(130 * 1024) })
+    const half = JSON.stringify({ p: "y".repeat(500 * 1000) })
     const error = await errorOf(put([entry({ Detail: half }), entry({ Detail: half })]))
     expect(error.name).toBe("ValidationException")
   })
 
-  it("uses a configurable request size limit", async () => {
-    const big = await startEmulator({ limits: { eventBridgeMaxRequestBytes: 1024 * 1024 } })
-    const bigClient = clientsFor(big).eventBridge
+  it("uses a configurable request size limit: 262144 brings back the figure before 2026", async () => {
+    const small = await startEmulator({ limits: { eventBridgeMaxRequestBytes: 256 * 1024 } })
+    const smallClient = clientsFor(small).eventBridge
     try {
-      const result = await bigClient.send(
-        new PutEventsCommand({ Entries: [entry({ Detail: JSON.stringify({ p: "z".repeat(300 * 1024) }) })] }),
-      )
+      const detail = JSON.stringify({ p: "z".repeat(300 * 1024) })
+      const error = await smallClient
+        .send(new PutEventsCommand({ Entries: [entry({ Detail: detail })] }))
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        )
+      expect(error?.name).toBe("ValidationException")
+      const result = await put([entry({ Detail: detail })])
       expect(result.FailedEntryCount).toBe(0)
     } finally {
-      bigClient.destroy()
-      await big.stop()
+      smallClient.destroy()
+      await small.stop()
     }
   })
 

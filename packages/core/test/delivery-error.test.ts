@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest"
 import {
+  classifyByTable,
   classifyError,
   classifyHttpStatus,
+  classifyRequestByTable,
+  credentialErrorNames,
   DeliveryError,
   deliveryError,
   retryableByDefault,
@@ -111,6 +114,48 @@ describe("classifyError", () => {
       "InternalFailure",
       "InvalidRequest",
       "Unknown",
+    ])
+  })
+})
+
+describe("credential errors", () => {
+  it.each([...credentialErrorNames])(
+    "%s is AccessDenied, not retryable, raw code kept, whatever the status",
+    (name) => {
+      for (const status of [400, 403]) {
+        const error = classifyError(
+          awsError(name, status, "The security token included in the request is invalid."),
+        )
+        expect(error).toMatchObject({
+          code: "AccessDenied",
+          retryable: false,
+          rawCode: name,
+          httpStatus: status,
+        })
+      }
+      // The same when a service reports one per entry, through any adapter's table.
+      expect(classifyByTable({}, name, "denied")).toMatchObject({
+        code: "AccessDenied",
+        retryable: false,
+        rawCode: name,
+      })
+      expect(classifyRequestByTable({}, awsError(name, 400))).toMatchObject({
+        code: "AccessDenied",
+        retryable: false,
+        rawCode: name,
+      })
+    },
+  )
+
+  it("lists exactly the seven names AWS uses for credentials it cannot accept", () => {
+    expect([...credentialErrorNames].sort()).toEqual([
+      "ExpiredTokenException",
+      "IncompleteSignatureException",
+      "InvalidClientTokenId",
+      "InvalidSignatureException",
+      "MissingAuthenticationTokenException",
+      "SignatureDoesNotMatch",
+      "UnrecognizedClientException",
     ])
   })
 })

@@ -4,7 +4,7 @@
  */
 import type { EventBridgeClient, EventBridgeClientConfig } from "@aws-sdk/client-eventbridge"
 import type { Event, JsonValue, PerEvent } from "@eventport/core"
-import { documentedMaxRequestBytes } from "./limits.ts"
+import { maxRequestBytes } from "./limits.ts"
 
 /** A JSON object, the only shape EventBridge accepts as `Detail`. */
 export type JsonObject = { readonly [key: string]: JsonValue }
@@ -44,14 +44,15 @@ export interface EventBridgeOptions {
   readonly wrapNonObjectData?: boolean
   /**
    * Most bytes per request by AWS's entry-size rule; one entry may be as large. Default
-   * {@link defaultMaxRequestBytes} (256 KiB, documented). Raise to `1024 * 1024` if your buses take
-   * the 1 MB payloads announced in 2026 (unverified for PutEvents).
+   * {@link defaultMaxRequestBytes}: 1,000,000, the safe reading of the "1MB" AWS documents since
+   * January 2026. Set `262_144` (`limits.maxRequestBytesBefore2026`) for buses, partitions or
+   * Regions that still have the 256 KiB limit.
    */
   readonly maxRequestBytes?: number
 }
 
-/** Default of {@link EventBridgeOptions.maxRequestBytes}: 256 KiB, as documented (FACTS §1.3). */
-export const defaultMaxRequestBytes: number = documentedMaxRequestBytes
+/** Default of {@link EventBridgeOptions.maxRequestBytes}: 1,000,000 bytes (the 2026 "1MB"). */
+export const defaultMaxRequestBytes: number = maxRequestBytes
 
 /** Default of {@link EventBridgeOptions.wrapNonObjectData}: non-object data is rejected. */
 export const defaultWrapNonObjectData = false

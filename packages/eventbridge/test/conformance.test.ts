@@ -1,5 +1,8 @@
-/** The testkit conformance suite, with the emulator as the destination. */
-import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+/**
+ * The testkit conformance suite and the shared emulator-backed adapter suite, with the emulator as
+ * the destination. How EventBridge holds the data (the Detail's JSON) is read here, by this adapter.
+ */
+import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { eventBridge } from "../src/index.ts"
 
@@ -11,5 +14,16 @@ describeAdapterConformance({
     // suite's ids are short ASCII), leaving Source, DetailType and Detail mapped as users get them.
     makeAdapter: (clientConfig) =>
       eventBridge({ eventBusName: "conformance", traceHeader: (event) => event.id, clientConfig }),
+    dataOf: (stored) => JSON.parse(stored.detail),
+    decodeEntry: (entry: { readonly Detail?: string }) =>
+      entry.Detail === undefined ? undefined : JSON.parse(entry.Detail),
   }),
+})
+
+describeEmulatorAdapterSuite({
+  name: "eventbridge",
+  service: "eventbridge",
+  makeAdapter: (clientConfig) => eventBridge({ clientConfig }),
+  serializesData: true,
+  permanentRequestError: { code: "ValidationException", status: 400, deliveryCode: "InvalidRequest" },
 })

@@ -7,68 +7,73 @@ import { BatchPutMessageCommand, IoTAnalyticsClient } from "@aws-sdk/client-iota
 import {
   type Adapter,
   adapterClient,
+  checkConstantOptions,
+  checkOneOf,
   checkPositiveOption,
   defineAdapter,
-  invalidOption,
+  sendWithDistinctKeys,
 } from "@eventport/core"
-import { checkChannelName, encode, type IotAnalyticsEntry } from "./encode.ts"
+import { checkChannelName, type EncodeOptions, encode, type IotAnalyticsEntry } from "./encode.ts"
 import { classifyRequestError } from "./IotAnalyticsError.ts"
-import { defaultMaxMessageBytes, type IotAnalyticsOptions } from "./IotAnalyticsOptions.ts"
+import {
+  defaultFieldNameRule,
+  defaultMaxEntryBytes,
+  fieldNameRules,
+  type IotAnalyticsOptions,
+} from "./IotAnalyticsOptions.ts"
 import { readBatchPutMessageResults } from "./internal/BatchPutMessageResults.ts"
 import { maxMessagesPerRequest } from "./limits.ts"
 
 const factory = "iotAnalytics"
 
-/** Bad constant options are the caller's bug: reported once, at construction. */
-const checkConstantOptions = (options: IotAnalyticsOptions): void => {
-  checkPositiveOption(factory, "maxMessageBytes", options.maxMessageBytes)
-  if (typeof options.channelName !== "function") {
-    const bad = checkChannelName(options.channelName)
-    if (bad !== undefined) throw invalidOption(factory, bad)
-  }
-  if (
-    options.fieldNameRule !== undefined &&
-    options.fieldNameRule !== "prose" &&
-    options.fieldNameRule !== "documentedRegex"
-  )
-    throw new TypeError(`${factory}: option fieldNameRule must be "prose" or "documentedRegex"`)
-}
-
-/** Makes an IoT Analytics adapter. Throws for invalid constant options. */
+/** Makes an IoT Analytics adapter. Throws for invalid constant options, checked here once. */
 export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalyticsEntry> => {
-  checkConstantOptions(options)
+  checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
+  checkPositiveOption(factory, "maxMessageBytes", options.maxMessageBytes)
+  // channelName is required: a constant is checked here, absent included.
+  checkConstantOptions(factory, [
+    typeof options.channelName === "function" ? undefined : checkChannelName(options.channelName),
+    checkOneOf("fieldNameRule", options.fieldNameRule, fieldNameRules),
+  ])
   const { client, close } = adapterClient(factory, options, (config) => new IoTAnalyticsClient(config))
-  const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes
-  const encodeSettings = {
+  const maxEntryBytes = options.maxEntryBytes ?? options.maxMessageBytes ?? defaultMaxEntryBytes
+  const encodeOptions: EncodeOptions = {
     channelName: options.channelName,
+    fieldNameRule: options.fieldNameRule ?? defaultFieldNameRule,
     ...(options.payload === undefined ? {} : { payload: options.payload }),
-    ...(options.fieldNameRule === undefined ? {} : { fieldNameRule: options.fieldNameRule }),
   }
 
   return defineAdapter<IotAnalyticsEntry>({
     kind: "iot-analytics",
     limits: {
       maxEntries: maxMessagesPerRequest,
-      // No request-size limit is documented (FACTS §3.3); only the per-message one.
+      // No request-size limit is documented; only the per-message one.
       maxRequestBytes: Number.POSITIVE_INFINITY,
-      maxEntryBytes: maxMessageBytes,
+      maxEntryBytes,
     },
-    encode: (event) => encode(event, encodeSettings),
-    send: async (batch, { signal }) => {
-      const first = batch.entries[0]
-      if (first === undefined) return []
-      const response = await client.send(
-        new BatchPutMessageCommand({
-          channelName: batch.batchKey ?? first.channelName,
-          messages: batch.entries.map((entry) => ({ messageId: entry.messageId, payload: entry.payload })),
-        }),
-        { abortSignal: signal },
-      )
-      return readBatchPutMessageResults(
-        batch.entries.map((entry) => entry.messageId),
-        response,
-      )
-    },
+    encode: (event) => encode(event, encodeOptions),
+    // A messageId must be unique within a request (the model's `messages` doc).
+    send: (batch, { signal }) =>
+      sendWithDistinctKeys(
+        batch.entries,
+        (entry) => entry.messageId,
+        "messageId",
+        async (entries) => {
+          const first = entries[0]
+          if (first === undefined) return []
+          const response = await client.send(
+            new BatchPutMessageCommand({
+              channelName: batch.batchKey ?? first.channelName,
+              messages: entries.map((entry) => ({ messageId: entry.messageId, payload: entry.payload })),
+            }),
+            { abortSignal: signal },
+          )
+          return readBatchPutMessageResults(
+            entries.map((entry) => entry.messageId),
+            response,
+          )
+        },
+      ),
     classifyError: classifyRequestError,
     close,
   })

@@ -14,8 +14,9 @@ import {
 export type { ErrorMapping } from "@eventport/core"
 
 /**
- * Per-message `errorCode`s. The model leaves errorCode a free string with no documented values
- * (FACTS §3.4), so this is by name and UNVERIFIED: the service's own exception names, the SDKs'
+ * Per-message `errorCode`s. The model
+ * (https://github.com/boto/botocore/blob/cb07fe673070c453ece194edabe4511db47ccaeb/botocore/data/iotanalytics/2017-11-27/service-2.json)
+ * leaves errorCode a free string with no documented values, so this is by name and UNVERIFIED: the service's own exception names, the SDKs'
  * throttling names (core `throttlingErrorNames`) as Throttled, and anything else Unknown, not retried.
  */
 export const entryErrorCodes: ErrorTable = {
@@ -25,7 +26,7 @@ export const entryErrorCodes: ErrorTable = {
   InvalidRequestException: { code: "InvalidRequest", retryable: false },
 }
 
-/** Whole-request errors with their HTTP status, from the model (FACTS §3.4). */
+/** Whole-request errors with their HTTP status, from the same model. */
 export const requestErrorCodes: Readonly<Record<string, ErrorMapping & { readonly httpStatus: number }>> = {
   ResourceNotFoundException: { code: "NotFound", retryable: false, httpStatus: 404 },
   InvalidRequestException: { code: "InvalidRequest", retryable: false, httpStatus: 400 },

@@ -4,8 +4,9 @@
  */
 import type { IoTAnalyticsClient, IoTAnalyticsClientConfig } from "@aws-sdk/client-iotanalytics"
 import type { Event, JsonValue, PerEvent } from "@eventport/core"
+import { unverifiedMaxMessageBytes } from "./limits.ts"
 
-/** Which reading of the payload field-name rule to enforce (FACTS §3.5: they disagree). */
+/** Which reading of the payload field-name rule to enforce (the model's prose and regex disagree). */
 export type FieldNameRule = "prose" | "documentedRegex"
 
 /** Options of {@link iotAnalytics}. */
@@ -32,12 +33,24 @@ export interface IotAnalyticsOptions {
    */
   readonly payload?: (event: Event) => Uint8Array | JsonValue
   /**
-   * Largest payload in bytes. Default {@link defaultMaxMessageBytes} (128 KiB), a figure that could
+   * Largest payload in bytes. Default {@link defaultMaxEntryBytes} (128 KiB), a figure that could
    * not be verified against AWS's quota table.
    */
+  readonly maxEntryBytes?: number
+  /** @deprecated The same as {@link maxEntryBytes}, its former name; `maxEntryBytes` wins if both are given. */
   readonly maxMessageBytes?: number
   /** Field-name rule for JSON payloads. Default `"prose"` (see README). */
   readonly fieldNameRule?: FieldNameRule
 }
 
-export { defaultMaxMessageBytes } from "./limits.ts"
+/** Default of {@link IotAnalyticsOptions.maxEntryBytes}: 128 KiB (unverified, see `limits`). */
+export const defaultMaxEntryBytes: number = unverifiedMaxMessageBytes
+
+/** @deprecated The former name of {@link defaultMaxEntryBytes}. */
+export const defaultMaxMessageBytes: number = defaultMaxEntryBytes
+
+/** Default of {@link IotAnalyticsOptions.fieldNameRule}. */
+export const defaultFieldNameRule: FieldNameRule = "prose"
+
+/** The values {@link IotAnalyticsOptions.fieldNameRule} takes. */
+export const fieldNameRules: ReadonlyArray<FieldNameRule> = ["prose", "documentedRegex"]

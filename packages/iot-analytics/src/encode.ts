@@ -2,29 +2,27 @@
  * One event → one IoT Analytics message, or the reasons the service would refuse it.
  */
 import {
-  checkData,
+  checkHookData,
   checkString,
   deriveStableId,
   type EncodeResult,
   type Event,
   encoded,
   type JsonValue,
+  jsonPayload,
   rejected,
+  resolveOption,
   runHook,
   type Violation,
   violation,
 } from "@eventport/core"
 import type { FieldNameRule, IotAnalyticsOptions } from "./IotAnalyticsOptions.ts"
 import {
-  channelNameMaxLength,
-  channelNameMinLength,
-  channelNamePattern,
-  channelNamePatternText,
+  channelName as channelNameRule,
   fieldNameDocumentedPattern,
   fieldNameMaxLength,
   fieldNameProsePattern,
-  messageIdMaxLength,
-  messageIdPattern,
+  messageId as messageIdRule,
 } from "./limits.ts"
 
 /** One message as BatchPutMessage takes it, with the channel it goes to (the batch key). */
@@ -37,20 +35,19 @@ export interface IotAnalyticsEntry {
 
 /** The first rule `channelName` breaks, if any. */
 export const checkChannelName = (channelName: unknown, field = "channelName"): Violation | undefined =>
-  checkString(field, channelName, {
-    min: channelNameMinLength,
-    max: channelNameMaxLength,
-    pattern: channelNamePattern,
-    patternText: `${channelNamePatternText} (letters, digits and _, not starting with __)`,
-  })
+  checkString(field, channelName, channelNameRule)
+
+const checkChannelNameOption = (channelName: unknown) => checkChannelName(channelName)
+
+/** The size rule: a message counts its payload bytes (before the SDK's transport base64). */
+export const entryBytes = (entry: IotAnalyticsEntry): number => entry.payload.byteLength
 
 /**
  * The event id when IoT Analytics accepts it as a messageId (1–128 ASCII characters); otherwise core's
  * stable derived id (`sha256-` and 43 base64url characters), so a retry of the same event sends the
  * same messageId.
  */
-export const messageIdFor = (eventId: string): string =>
-  deriveStableId(eventId, { min: 1, max: messageIdMaxLength, pattern: messageIdPattern })
+export const messageIdFor = (eventId: string): string => deriveStableId(eventId, messageIdRule)
 
 const ruleText: Record<FieldNameRule, string> = {
   prose: "must contain only letters, digits and _, and begin with a letter or a single _",
@@ -112,55 +109,60 @@ export const checkFieldNames = (
   return violations.slice(0, maxViolations)
 }
 
-/** Settings `encode` needs, as the factory resolved them. */
-export interface EncodeSettings {
+/** What `encode` needs of the options. */
+export interface EncodeOptions {
   readonly channelName: IotAnalyticsOptions["channelName"]
   readonly payload?: IotAnalyticsOptions["payload"]
   readonly fieldNameRule?: FieldNameRule
+}
+
+/** @deprecated The former name of {@link EncodeOptions}. */
+export type EncodeSettings = EncodeOptions
+
+/** A JSON payload's bytes, or every field-name rule it breaks, or why it cannot be serialized. */
+const jsonPayloadOf = (
+  value: JsonValue,
+  field: string,
+  rule: FieldNameRule | undefined,
+): Uint8Array | ReadonlyArray<Violation> => {
+  // The field-name walk is iterative; the depth rule is checked before JSON.stringify recurses.
+  const badNames = checkFieldNames(value, field, rule)
+  if (badNames.length > 0) return badNames
+  const payload = jsonPayload(field, value)
+  return payload instanceof Uint8Array ? payload : [payload]
 }
 
 /**
  * Validates and translates one event. The entry's `bytes` is the payload's byte length (the size the
  * per-message limit is about); the engine rejects entries over `limits.maxEntryBytes`.
  */
-export const encode = (event: Event, settings: EncodeSettings): EncodeResult<IotAnalyticsEntry> => {
+export const encode = (event: Event, options: EncodeOptions): EncodeResult<IotAnalyticsEntry> => {
   const violations: Array<Violation> = []
 
-  let channelName: string | undefined
-  const channel = runHook("channelName", settings.channelName, event)
+  const channel = resolveOption("channelName", options.channelName, event, checkChannelNameOption)
   if (!channel.ok) violations.push(channel.violation)
-  else {
-    // A constant was checked when the adapter was made; a function's result is checked here.
-    const bad = typeof settings.channelName === "function" ? checkChannelName(channel.value) : undefined
-    if (bad === undefined) channelName = channel.value
-    else violations.push(bad)
-  }
 
   let payload: Uint8Array | undefined
-  const field = settings.payload === undefined ? "data" : "payload"
+  const field = options.payload === undefined ? "data" : "payload"
   const built =
-    settings.payload === undefined
+    options.payload === undefined
       ? { ok: true as const, value: event.data }
-      : runHook("payload", settings.payload, event)
+      : runHook("payload", options.payload, event)
   if (!built.ok) violations.push(built.violation)
   else if (built.value instanceof Uint8Array) payload = built.value
   else {
     // A hook's result is not validated by the event model: check it is JSON before walking it.
-    const notJson = settings.payload === undefined ? undefined : checkData(built.value)
-    if (notJson !== undefined)
-      violations.push({ ...notJson, field: notJson.field.replace(/^data/, "payload") })
-    else {
-      const fieldViolations = checkFieldNames(built.value, field, settings.fieldNameRule)
-      if (fieldViolations.length > 0) violations.push(...fieldViolations)
-      else payload = Buffer.from(JSON.stringify(built.value), "utf8")
-    }
+    const notJson = options.payload === undefined ? undefined : checkHookData("payload", built.value)
+    const json = notJson ?? jsonPayloadOf(built.value, field, options.fieldNameRule)
+    if (json instanceof Uint8Array) payload = json
+    else violations.push(...("rule" in json ? [json] : json))
   }
 
-  if (violations.length > 0 || channelName === undefined || payload === undefined)
-    return rejected(...violations)
+  if (violations.length > 0 || !channel.ok || payload === undefined) return rejected(...violations)
   const messageId = messageIdFor(event.id)
-  return encoded({ channelName, messageId, payload }, payload.byteLength, {
-    batchKey: channelName,
+  const entry: IotAnalyticsEntry = { channelName: channel.value, messageId, payload }
+  return encoded(entry, entryBytes(entry), {
+    batchKey: channel.value,
     sentId: messageId === event.id ? undefined : messageId,
   })
 }

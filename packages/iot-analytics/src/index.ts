@@ -1,8 +1,10 @@
 export {
   checkChannelName,
   checkFieldNames,
+  type EncodeOptions,
   type EncodeSettings,
   encode,
+  entryBytes,
   type IotAnalyticsEntry,
   messageIdFor,
 } from "./encode.ts"
@@ -15,8 +17,11 @@ export {
   requestErrorCodes,
 } from "./IotAnalyticsError.ts"
 export {
+  defaultFieldNameRule,
+  defaultMaxEntryBytes,
   defaultMaxMessageBytes,
   type FieldNameRule,
+  fieldNameRules,
   type IotAnalyticsOptions,
 } from "./IotAnalyticsOptions.ts"
 export * as limits from "./limits.ts"

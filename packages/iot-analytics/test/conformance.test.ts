@@ -1,7 +1,10 @@
-/** The testkit conformance suite, with the emulator as the destination. */
-import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+/**
+ * The testkit conformance suite and the shared emulator-backed adapter suite, with the emulator as
+ * the destination. How IoT Analytics holds the data (the payload bytes) is read here, by this adapter.
+ */
+import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { iotAnalytics } from "../src/index.ts"
+import { type IotAnalyticsEntry, iotAnalytics } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -9,5 +12,16 @@ describeAdapterConformance({
     service: "iotanalytics",
     // The suite's ids are short ASCII, so each messageId is the event id.
     makeAdapter: (clientConfig) => iotAnalytics({ channelName: "conformance", clientConfig }),
+    // The payload is the data's UTF-8 JSON text, or its bytes (testkit reads both).
+    dataOf: (stored) => stored.payload,
+    decodeEntry: (entry: IotAnalyticsEntry) => entry.payload,
   }),
+})
+
+describeEmulatorAdapterSuite({
+  name: "iot-analytics",
+  service: "iotanalytics",
+  makeAdapter: (clientConfig) => iotAnalytics({ channelName: "suite", clientConfig }),
+  serializesData: true,
+  permanentRequestError: { code: "ResourceNotFoundException", status: 404, deliveryCode: "NotFound" },
 })

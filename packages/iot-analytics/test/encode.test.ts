@@ -3,7 +3,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   checkFieldNames,
-  type EncodeSettings,
+  type EncodeOptions,
   encode,
   type IotAnalyticsEntry,
   iotAnalytics,
@@ -14,7 +14,7 @@ import {
 const event = (data: JsonValue | Uint8Array, id = "evt-1"): Event =>
   createEvent({ id, type: "reading", source: "sensor", data })
 
-const settings: EncodeSettings = { channelName: "telemetry" }
+const settings: EncodeOptions = { channelName: "telemetry" }
 
 const ok = (result: EncodeResult<IotAnalyticsEntry>) => {
   if (result._tag !== "Encoded") throw new Error(`expected Encoded, got ${JSON.stringify(result)}`)
@@ -67,7 +67,7 @@ describe("encode", () => {
     )
   })
 
-  describe("the two readings of the field-name rule (FACTS §3.2/§3.5)", () => {
+  describe("the two readings of the field-name rule (prose and regex of the model's doc)", () => {
     const names = ["a_b", "T_1", "__temp_01", "01_temp", "temp-01", "temp_01", "_temp_01", "_", "x"]
     const valid = (rule: "prose" | "documentedRegex") =>
       names.filter((name) => checkFieldNames({ [name]: 1 }, "data", rule).length === 0)
@@ -109,7 +109,7 @@ describe("encode", () => {
   })
 
   it("checks a per-event channelName per event, naming the field and rule", () => {
-    const perEvent: EncodeSettings = { channelName: (e) => (e.subject === undefined ? "__bad" : e.subject) }
+    const perEvent: EncodeOptions = { channelName: (e) => (e.subject === undefined ? "__bad" : e.subject) }
     expect(violations(encode(event({ a: 1 }), perEvent))).toEqual([
       expect.objectContaining({ field: "channelName", rule: "pattern" }),
     ])
@@ -120,18 +120,18 @@ describe("encode", () => {
   })
 
   it("uses the payload hook, validating its JSON and its field names under payload.*", () => {
-    const hook: EncodeSettings = {
+    const hook: EncodeOptions = {
       channelName: "telemetry",
       payload: (e) => ({ reading: e.type, "bad-key": 1 }),
     }
     expect(violations(encode(event(1), hook))).toEqual([
       expect.objectContaining({ field: "payload.bad-key", rule: "fieldName" }),
     ])
-    const nan: EncodeSettings = { channelName: "telemetry", payload: () => ({ v: Number.NaN }) }
+    const nan: EncodeOptions = { channelName: "telemetry", payload: () => ({ v: Number.NaN }) }
     expect(violations(encode(event(1), nan))).toEqual([
       expect.objectContaining({ field: "payload.v", rule: "json" }),
     ])
-    const throws: EncodeSettings = {
+    const throws: EncodeOptions = {
       channelName: "telemetry",
       payload: () => {
         throw new Error("boom")

@@ -1,11 +1,11 @@
 /**
  * Hostile input (issue 7), what is particular to IoT Analytics: field names are checked at every
- * level of the data, however deep, and every message goes to the configured channel. The generic
- * properties (encode never throws or pollutes, the payload decodes to the data, one outcome per input,
- * delivered payloads stored as the data) are the testkit's hostile-input checks, run by
- * conformance.test.ts.
+ * level of the data, and every message goes to the configured channel. The depth rule is the shared
+ * emulator suite's, and the generic properties (encode never throws or pollutes, the payload decodes
+ * to the data, one outcome per input, delivered payloads stored as the data) are the testkit's
+ * hostile-input checks, both run by conformance.test.ts.
  */
-import { createEvent } from "@eventport/core"
+import { createEvent, maxDataDepth } from "@eventport/core"
 import { arbHostileEvent, deeplyNestedData } from "@eventport/testkit"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -14,11 +14,12 @@ import { iotAnalytics } from "../src/index.ts"
 describe("iotAnalytics with hostile input", () => {
   const adapter = iotAnalytics({ channelName: "hostile_channel", clientConfig: { region: "us-east-1" } })
 
-  it("encodes data nested past 1,000 levels, checking field names at every level", () => {
-    // Built past validation, which refuses data deeper than maxDataDepth: what encode gets from a hand-made Event.
-    const event = { ...createEvent({ type: "t", source: "s", data: null }), data: deeplyNestedData(1_500) }
+  it("encodes data nested maxDataDepth levels, checking field names at every level", () => {
+    const event = createEvent({ type: "t", source: "s", data: deeplyNestedData(maxDataDepth) })
     expect(adapter.encode(event)._tag).toBe("Encoded")
-    const bad = adapter.encode({ ...event, data: { a: deeplyNestedData(1_200), "b-1": 1 } })
+    const bad = adapter.encode(
+      createEvent({ type: "t", source: "s", data: { a: deeplyNestedData(900), "b-1": 1 } }),
+    )
     expect(bad._tag).toBe("Rejected")
     if (bad._tag === "Rejected")
       expect(bad.violations[0]).toMatchObject({ field: "data.b-1", rule: "fieldName" })

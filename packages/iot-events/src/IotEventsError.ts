@@ -7,7 +7,8 @@ import { classifyByTable, classifyRequestByTable, type DeliveryError, type Error
 export type { ErrorMapping } from "@eventport/core"
 
 /**
- * `BatchPutMessageErrorEntry.errorCode`, an enum in the model (FACTS §2.4). Which ones are worth
+ * `BatchPutMessageErrorEntry.errorCode`, an enum in the model
+ * (https://github.com/boto/botocore/blob/3b27a77a78f6e8f9015ce52ba3784f0a225be1e2/botocore/data/iotevents-data/2018-10-23/service-2.json). Which ones are worth
  * retrying is inferred, not documented: the internal, unavailable and throttling failures.
  */
 export const entryErrorCodes: ErrorTable = {
@@ -19,9 +20,10 @@ export const entryErrorCodes: ErrorTable = {
 }
 
 /**
- * The operation's modelled errors with their HTTP statuses (FACTS §2.4): InvalidRequestException
+ * The operation's modelled errors with their HTTP statuses (same model): InvalidRequestException
  * 400, ThrottlingException 429, InternalFailureException 500, ServiceUnavailableException 503.
- * Anything else falls back on the core's `classifyError` (HTTP status, network errors, timeouts).
+ * Anything else falls back on the core's `classifyError` (HTTP status, network errors, timeouts,
+ * credential errors as `AccessDenied`).
  */
 export const requestErrorCodes: ErrorTable = {
   InvalidRequestException: { code: "InvalidRequest", retryable: false },

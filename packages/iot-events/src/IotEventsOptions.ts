@@ -36,5 +36,5 @@ export interface IotEventsOptions {
   readonly maxEntryBytes?: number
 }
 
-/** Default of {@link IotEventsOptions.maxRequestBytes}: 1024, as documented (FACTS §2.3, unverified). */
+/** Default of {@link IotEventsOptions.maxRequestBytes}: 1024, as the API reference words it (unverified). */
 export const defaultMaxRequestBytes: number = documentedMaxBatchPayloadBytes

@@ -3,14 +3,15 @@
  */
 import type { Message } from "@aws-sdk/client-iot-events-data"
 import {
-  checkData,
+  checkHookData,
   checkString,
   deriveStableId,
   type EncodeResult,
   type Event,
   encoded,
-  payloadBytes,
+  jsonPayload,
   rejected,
+  resolveOption,
   runHook,
   type Violation,
   violation,
@@ -29,29 +30,31 @@ export type EncodeOptions = Pick<IotEventsOptions, "inputName" | "payload">
 export const messageIdFor = (eventId: string): string => deriveStableId(eventId, messageIdRule)
 
 /** `inputName`: 1–128 characters, starting with a letter or digit, then letters, digits, `_`, `.`, `-`. */
-export const inputNameViolation = (name: unknown): Violation | undefined =>
+export const checkInputName = (name: unknown): Violation | undefined =>
   checkString("inputName", name, inputNameRule)
 
-/** The payload bytes: given bytes as they are, any other value as its JSON text. Never base64 here. */
+/** The size rule: a message counts its payload bytes (before the SDK's transport base64). */
+export const entryBytes = (message: Message): number => message.payload?.byteLength ?? 0
+
+/**
+ * The payload bytes: binary data or a hook's bytes as they are, any other value as its JSON text.
+ * Never base64 here: the SDK does that for the transport.
+ */
 const payloadOf = (event: Event, options: EncodeOptions): Uint8Array | Violation => {
-  if (options.payload === undefined) return payloadBytes(event)
+  if (options.payload === undefined)
+    return event.data instanceof Uint8Array ? event.data : jsonPayload("data", event.data)
   const built = runHook("payload", options.payload, event)
   if (!built.ok) return built.violation
   if (built.value instanceof Uint8Array) return built.value
-  // Event data was checked by the core; a hook's result was not.
-  const notJson = checkData(built.value)
-  if (notJson !== undefined) return { ...notJson, field: notJson.field.replace(/^data/, "payload") }
-  return Buffer.from(JSON.stringify(built.value), "utf8")
+  return checkHookData("payload", built.value) ?? jsonPayload("payload", built.value)
 }
 
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<Message> => {
   const violations: Array<Violation> = []
 
-  const name = runHook("inputName", options.inputName, event)
-  const inputName = name.ok ? name.value : undefined
-  const badName = name.ok ? inputNameViolation(inputName) : name.violation
-  if (badName !== undefined) violations.push(badName)
+  const name = resolveOption("inputName", options.inputName, event, checkInputName)
+  if (!name.ok) violations.push(name.violation)
 
   const payload = payloadOf(event, options)
   if (!(payload instanceof Uint8Array)) violations.push(payload)
@@ -62,9 +65,10 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<Messa
       violation("time", "min", "must be after 1970-01-01T00:00:00.000Z (timeInMillis is at least 1)"),
     )
 
-  if (violations.length > 0 || !(payload instanceof Uint8Array)) return rejected(...violations)
+  if (violations.length > 0 || !name.ok || !(payload instanceof Uint8Array)) return rejected(...violations)
   const messageId = messageIdFor(event.id)
-  return encoded({ messageId, inputName, payload, timestamp: { timeInMillis } }, payload.byteLength, {
+  const message: Message = { messageId, inputName: name.value, payload, timestamp: { timeInMillis } }
+  return encoded(message, entryBytes(message), {
     sentId: messageId === event.id ? undefined : messageId,
   })
 }

@@ -1,4 +1,10 @@
-export { messageIdFor } from "./encode.ts"
+export {
+  checkInputName,
+  type EncodeOptions,
+  encode,
+  entryBytes,
+  messageIdFor,
+} from "./encode.ts"
 export { iotEvents } from "./IotEventsAdapter.ts"
 export {
   classifyEntryError,

@@ -1,5 +1,8 @@
-/** The testkit conformance suite, with the emulator as the destination. */
-import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+/**
+ * The testkit conformance suite and the shared emulator-backed adapter suite, with the emulator as
+ * the destination. How IoT Events holds the data (the payload bytes) is read here, by this adapter.
+ */
+import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { iotEvents } from "../src/index.ts"
 
@@ -11,5 +14,16 @@ describeAdapterConformance({
     emulator: { limits: { iotEventsMaxBatchPayloadBytes: 1024 } },
     // The suite's ids are short ASCII (letters, digits, -), so each messageId is the event id.
     makeAdapter: (clientConfig) => iotEvents({ inputName: "conformance", clientConfig }),
+    // The payload is the data's UTF-8 JSON text, or its bytes (testkit reads both).
+    dataOf: (stored) => stored.payload,
+    decodeEntry: (message: { readonly payload?: Uint8Array }) => message.payload,
   }),
+})
+
+describeEmulatorAdapterSuite({
+  name: "iot-events",
+  service: "iotevents",
+  makeAdapter: (clientConfig) => iotEvents({ inputName: "suite", clientConfig }),
+  serializesData: true,
+  permanentRequestError: { code: "InvalidRequestException", status: 400, deliveryCode: "InvalidRequest" },
 })

@@ -6,6 +6,7 @@
 import {
   type Adapter,
   type Batch,
+  checkJsonTree,
   type DeliveryError,
   defineAdapter,
   deliveryError,
@@ -143,13 +144,17 @@ export const memory = (options: MemoryOptions = {}): MemoryAdapter => {
     try {
       bytes = entryBytes(event)
     } catch (error) {
-      // A size rule that cannot measure the event (e.g. data JSON cannot express) rejects it, naming why.
+      // Data too deep for JSON.stringify's recursion is rejected by core's depth rule (rule
+      // `maxDepth`, the depth and the limit named), as every adapter that serializes data does;
+      // any other size rule that cannot measure the event rejects it, naming why.
+      const tooDeep = event.data instanceof Uint8Array ? undefined : checkJsonTree(event.data, "data")
       return rejected(
-        violation(
-          "data",
-          "json",
-          `cannot be measured as JSON: ${(error as Error)?.message ?? String(error)}`,
-        ),
+        tooDeep ??
+          violation(
+            "data",
+            "json",
+            `cannot be measured as JSON: ${(error as Error)?.message ?? String(error)}`,
+          ),
       )
     }
     if (batchKeyOf === undefined && orderingKeyOf === undefined) return encoded(event, bytes)

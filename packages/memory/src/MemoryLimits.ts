@@ -23,8 +23,7 @@ const dataJsonBytes = (event: Event): number =>
     : utf8Length(JSON.stringify(event.data))
 
 /**
- * EventBridge's PutEvents entry size (FACTS.md §1.3, "Entry-size algorithm", from the EventBridge
- * user guide page calculate-putevents-entry-size): 14 bytes for Time, plus the UTF-8 bytes of Source,
+ * EventBridge's PutEvents entry size (https://docs.aws.amazon.com/eventbridge/latest/userguide/calculate-putevents-entry-size.html): 14 bytes for Time, plus the UTF-8 bytes of Source,
  * DetailType and Detail — measured as if Source = `source`, DetailType = `type`, Detail = the data's JSON.
  */
 export const eventBridgeEntryBytes = (event: Event): number =>
@@ -40,13 +39,16 @@ export const defaultMemoryLimits: MemoryLimits = {
   maxEntryBytes: 256 * KiB,
 }
 
-/** Presets matching each AWS adapter. Every figure names its source in FACTS.md. */
+/** Presets matching each AWS adapter. Every figure names its public source. */
 export const memoryLimits = {
   default: defaultMemoryLimits,
   /**
-   * EventBridge PutEvents: at most 10 entries (FACTS.md §1.2, botocore PutEventsRequestEntryList max 10);
-   * the total entry size must be under 256 KB (§1.3, PutEvents op doc and the entry-size page), so one
-   * entry can be at most that too; sizes by the EventBridge entry-size rule.
+   * EventBridge PutEvents: at most 10 entries (botocore model `PutEventsRequestEntryList` max 10,
+   * https://github.com/boto/botocore/blob/0e6e2404b85dc336dd2889814e089bde7d1a4c55/botocore/data/events/2015-10-07/service-2.json);
+   * the total entry size under 256 KB (the model's PutEvents doc and the entry-size page), so one entry
+   * can be at most that too; sizes by the EventBridge entry-size rule. (AWS raised the limit to 1 MB in
+   * January 2026, and the EventBridge adapter now defaults to 1,000,000 bytes; this preset keeps the
+   * 256 KiB figure.)
    */
   eventBridge: {
     maxEntries: 10,
@@ -55,8 +57,8 @@ export const memoryLimits = {
     entryBytes: eventBridgeEntryBytes,
   } satisfies MemoryLimits as MemoryLimits,
   /**
-   * IoT Events Data BatchPutMessage: at most 10 messages (FACTS.md §2.3, API reference "The following
-   * limits apply"). The 1 KiB payload figure there is unverified, so the memory byte defaults apply.
+   * IoT Events Data BatchPutMessage: at most 10 messages (the API reference's "The following limits
+   * apply", https://docs.aws.amazon.com/iotevents/latest/apireference/API_iotevents-data_BatchPutMessage.html). The 1 KiB payload figure there is unverified, so the memory byte defaults apply.
    */
   iotEvents: {
     maxEntries: 10,
@@ -64,8 +66,8 @@ export const memoryLimits = {
     maxEntryBytes: defaultMemoryLimits.maxEntryBytes,
   } satisfies MemoryLimits as MemoryLimits,
   /**
-   * IoT Analytics BatchPutMessage: at most 100 messages (FACTS.md §3.3, the IoT rule action's batchMode
-   * limit). The per-message size is unverified, so the memory byte defaults apply.
+   * IoT Analytics BatchPutMessage: at most 100 messages (the IoT rule action's batchMode limit,
+   * https://docs.aws.amazon.com/iot/latest/developerguide/iotanalytics-rule-action.html). The per-message size is unverified, so the memory byte defaults apply.
    */
   iotAnalytics: {
     maxEntries: 100,
@@ -73,8 +75,8 @@ export const memoryLimits = {
     maxEntryBytes: defaultMemoryLimits.maxEntryBytes,
   } satisfies MemoryLimits as MemoryLimits,
   /**
-   * Pinpoint PutEvents: 100 events per request, 4 MB per request, 1,000 KB per event (FACTS.md §4.3,
-   * amazon-pinpoint-developer-guide quotas.md "Event Ingestion Quotas").
+   * Pinpoint PutEvents: 100 events per request, 4 MB per request, 1,000 KB per event (the developer
+   * guide's "Event Ingestion Quotas", https://docs.aws.amazon.com/pinpoint/latest/developerguide/quotas.html).
    */
   pinpoint: {
     maxEntries: 100,

@@ -4,7 +4,7 @@
  * (encode never throws or pollutes, one outcome per input, delivered data stored as is) are the
  * testkit's hostile-input checks, run by conformance.test.ts.
  */
-import { createEvent } from "@eventport/core"
+import { createEvent, maxDataDepth } from "@eventport/core"
 import { arbHostileEvent, deeplyNestedData } from "@eventport/testkit"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -28,5 +28,19 @@ describe("memory with hostile input", () => {
     // Built past validation, which refuses data deeper than maxDataDepth: what encode gets from a hand-made Event.
     const event = { ...createEvent({ type: "t", source: "s", data: null }), data: deeplyNestedData(1_500) }
     expect(adapter.encode(event)._tag).toBe("Encoded")
+  })
+
+  it("data too deep to measure as JSON is Rejected by rule maxDepth, naming the depth and the limit", () => {
+    // Deeper than core lets an event be (so built by hand): JSON.stringify overflows the stack here.
+    const event = {
+      ...createEvent({ type: "t", source: "s", data: null }),
+      data: deeplyNestedData(200_000, "array"),
+    }
+    expect(adapter.encode(event)).toMatchObject({
+      _tag: "Rejected",
+      violations: [
+        { rule: "maxDepth", message: `nests 200000 levels deep; Eventport takes at most ${maxDataDepth}` },
+      ],
+    })
   })
 })

@@ -15,7 +15,9 @@ export type { ErrorMapping } from "@eventport/core"
 
 /**
  * Per-event `StatusCode` in `EventsItemResponse`. The model documents 202 (accepted) and 400
- * (invalid); 429 and 500 are retried as AWS Amplify does (FACTS §4.4). Anything else is Unknown.
+ * (invalid) in the model; 429 and 500 are retried as AWS Amplify does
+ * (https://github.com/aws-amplify/amplify-js/blob/13c9b494833497bfe62c4052f14faba43c9cad23/packages/core/src/providers/pinpoint/utils/PinpointEventBuffer.ts,
+ * `RETRYABLE_CODES`). Anything else is Unknown.
  */
 export const eventStatusCodes: ErrorTable = {
   400: { code: "InvalidRequest", retryable: false },
@@ -26,7 +28,7 @@ export const eventStatusCodes: ErrorTable = {
 /** The per-event status of an accepted event. */
 export const acceptedStatusCode = 202
 
-/** Whole-request errors with their HTTP status (FACTS §4.5). */
+/** Whole-request errors with their HTTP status, from the model (https://github.com/boto/botocore/blob/0e6e2404b85dc336dd2889814e089bde7d1a4c55/botocore/data/pinpoint/2016-12-01/service-2.json). */
 export const requestErrorCodes: Readonly<Record<string, ErrorMapping & { readonly httpStatus: number }>> = {
   BadRequestException: { code: "InvalidRequest", retryable: false, httpStatus: 400 },
   ForbiddenException: { code: "AccessDenied", retryable: false, httpStatus: 403 },

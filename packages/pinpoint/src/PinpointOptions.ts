@@ -6,7 +6,7 @@ import type { PinpointClient, PinpointClientConfig, PublicEndpoint } from "@aws-
 import type { Event, PerEvent } from "@eventport/core"
 
 /**
- * A Pinpoint session. `Id` and `StartTimestamp` are required by the model (FACTS §4.2). Timestamps
+ * A Pinpoint session. `Id` and `StartTimestamp` are required by the model (`Session`). Timestamps
  * are sent as ISO 8601 strings; a `Date` is converted.
  */
 export interface PinpointSession {

@@ -3,13 +3,15 @@
  */
 import type { Event as PinpointWireEvent, PublicEndpoint, Session } from "@aws-sdk/client-pinpoint"
 import {
+  checkRequiredString,
   describeValue,
   type EncodeResult,
   type Event,
   encoded,
   type HookResult,
-  type PerEvent,
+  isJsonObject,
   rejected,
+  resolveOption,
   runHook,
   utf8Length,
   type Violation,
@@ -34,29 +36,24 @@ export interface PinpointEntry {
   readonly event: PinpointWireEvent
 }
 
-const isPlainRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
-
-/** Resolves an option for the event (core `runHook`), noting the violation when its function throws. */
-const resolveOption = <T>(
-  option: PerEvent<T>,
-  event: Event,
-  field: string,
-  violations: Array<Violation>,
-): HookResult<T> => {
-  const resolved = runHook(field, option, event)
-  if (!resolved.ok) violations.push(resolved.violation)
-  return resolved
-}
-
-const nonEmptyString = (value: unknown, field: string, violations: Array<Violation>): string | undefined => {
-  if (value === undefined) violations.push(violation(field, "required", "is required"))
-  else if (typeof value !== "string")
-    violations.push(violation(field, "type", `must be a string, got ${describeValue(value)}`))
-  else if (value.length === 0) violations.push(violation(field, "minLength", "must not be empty"))
-  else return value
+/** A resolved option's value, or `undefined` after noting why there is none. */
+const resolvedValue = <T>(resolved: HookResult<T>, violations: Array<Violation>): T | undefined => {
+  if (resolved.ok) return resolved.value
+  violations.push(resolved.violation)
   return undefined
 }
+
+/** A string option that must be there and not be empty (`applicationId`, `endpointId`, `eventType`). */
+export const checkRequiredOption =
+  (field: string) =>
+  (value: unknown): Violation | undefined =>
+    checkRequiredString(field, value)
+
+/** The first rule a constant Endpoint breaks, for the factory. */
+export const checkEndpointOption = (value: unknown): Violation | undefined => checkEndpoint(value)[0]
+
+/** The first rule a constant Session breaks, for the factory. */
+export const checkSessionOption = (value: unknown): Violation | undefined => checkSession(value).violations[0]
 
 const iso8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/
 
@@ -78,11 +75,11 @@ const endpointStringMembers = ["Address", "EffectiveDate", "EndpointStatus", "Op
 const endpointObjectMembers = ["Demographic", "Location", "User"] as const
 
 /**
- * Checks an Endpoint object against the model's shape (FACTS §4.2). The request is validated as a
+ * Checks an Endpoint object against the model's `PublicEndpoint` shape. The request is validated as a
  * whole, so a bad Endpoint would fail every event in it: better to reject the one event.
  */
 export const checkEndpoint = (value: unknown): ReadonlyArray<Violation> => {
-  if (!isPlainRecord(value))
+  if (!isJsonObject(value))
     return [violation("endpoint", "type", `must be an object, got ${describeValue(value)}`)]
   const violations: Array<Violation> = []
   const channelType = value.ChannelType
@@ -96,7 +93,7 @@ export const checkEndpoint = (value: unknown): ReadonlyArray<Violation> => {
         violation(`endpoint.${member}`, "type", `must be a string, got ${describeValue(value[member])}`),
       )
   for (const member of endpointObjectMembers)
-    if (value[member] !== undefined && !isPlainRecord(value[member]))
+    if (value[member] !== undefined && !isJsonObject(value[member]))
       violations.push(
         violation(`endpoint.${member}`, "type", `must be an object, got ${describeValue(value[member])}`),
       )
@@ -104,7 +101,7 @@ export const checkEndpoint = (value: unknown): ReadonlyArray<Violation> => {
   if (
     attributes !== undefined &&
     !(
-      isPlainRecord(attributes) &&
+      isJsonObject(attributes) &&
       Object.values(attributes).every(
         (list) => Array.isArray(list) && list.every((item) => typeof item === "string"),
       )
@@ -114,7 +111,7 @@ export const checkEndpoint = (value: unknown): ReadonlyArray<Violation> => {
   if (
     metrics !== undefined &&
     !(
-      isPlainRecord(metrics) &&
+      isJsonObject(metrics) &&
       Object.values(metrics).every((n) => typeof n === "number" && Number.isFinite(n))
     )
   )
@@ -122,17 +119,19 @@ export const checkEndpoint = (value: unknown): ReadonlyArray<Violation> => {
   return violations
 }
 
-/** Validates a session option: `Id` and `StartTimestamp` are required by the model (FACTS §4.2). */
+/** Validates a session option: `Id` and `StartTimestamp` are required by the model (`Session`). */
 export const checkSession = (
   value: unknown,
 ): { readonly session?: Session; readonly violations: ReadonlyArray<Violation> } => {
   if (value === undefined) return { violations: [] }
   const violations: Array<Violation> = []
-  if (!isPlainRecord(value)) {
+  if (!isJsonObject(value)) {
     violations.push(violation("session", "type", `must be an object, got ${describeValue(value)}`))
     return { violations }
   }
-  const id = nonEmptyString(value.Id, "session.Id", violations)
+  const badId = checkRequiredString("session.Id", value.Id)
+  if (badId !== undefined) violations.push(badId)
+  const id = badId === undefined ? (value.Id as string) : undefined
   const start = isoTimestamp(value.StartTimestamp, "session.StartTimestamp", violations)
   const stop =
     value.StopTimestamp === undefined
@@ -154,7 +153,7 @@ export const checkSession = (
 }
 
 /**
- * Attributes and metrics of one event with the documented quotas enforced (FACTS §4.3): at most 40
+ * Attributes and metrics of one event with the documented quotas enforced (`limits`): at most 40
  * keys in all, attribute keys up to 50 characters and values up to 200. `source` names where the
  * values came from in violations (`data` by default, or the option).
  */
@@ -222,7 +221,7 @@ const checkAttributesAndMetrics = (
 const fromData = (
   data: Event["data"],
 ): { readonly attributes: Record<string, string>; readonly metrics: Record<string, number> } => {
-  if (!isPlainRecord(data)) return { attributes: {}, metrics: {} }
+  if (!isJsonObject(data)) return { attributes: {}, metrics: {} }
   const entries = Object.entries(data)
   return {
     // fromEntries defines own properties, so a `__proto__` key stays a plain key.
@@ -233,11 +232,17 @@ const fromData = (
   }
 }
 
-/** Settings `encode` needs, as the factory resolved them. */
-export type EncodeSettings = Pick<
+/**
+ * What `encode` needs of the options. Constant `applicationId`, `endpointId`, `endpoint` and
+ * `eventType` are checked by the factory, not per event.
+ */
+export type EncodeOptions = Pick<
   PinpointOptions,
   "applicationId" | "endpointId" | "endpoint" | "eventType" | "attributes" | "metrics" | "session"
 >
+
+/** @deprecated The former name of {@link EncodeOptions}. */
+export type EncodeSettings = EncodeOptions
 
 /** JSON text size in UTF-8 bytes, as the SDK serializes the body. */
 const jsonBytes = (value: unknown): number => utf8Length(JSON.stringify(value))
@@ -274,11 +279,13 @@ const checkResultKey = (key: string | undefined, field: string, violations: Arra
 }
 
 /** Validates and translates one event. */
-export const encode = (event: Event, settings: EncodeSettings): EncodeResult<PinpointEntry> => {
+export const encode = (event: Event, settings: EncodeOptions): EncodeResult<PinpointEntry> => {
   const violations: Array<Violation> = []
 
-  const app = resolveOption(settings.applicationId, event, "applicationId", violations)
-  const applicationId = app.ok ? nonEmptyString(app.value, "applicationId", violations) : undefined
+  const applicationId = resolvedValue(
+    resolveOption("applicationId", settings.applicationId, event, checkRequiredOption("applicationId")),
+    violations,
+  )
 
   let endpointId: string | undefined
   if (settings.endpointId === undefined) {
@@ -292,44 +299,52 @@ export const encode = (event: Event, settings: EncodeSettings): EncodeResult<Pin
       )
     else endpointId = event.subject
   } else {
-    const resolved = resolveOption(settings.endpointId, event, "endpointId", violations)
-    if (resolved.ok) endpointId = nonEmptyString(resolved.value, "endpointId", violations)
+    endpointId = resolvedValue(
+      resolveOption("endpointId", settings.endpointId, event, checkRequiredOption("endpointId")),
+      violations,
+    )
   }
   checkResultKey(endpointId, settings.endpointId === undefined ? "subject" : "endpointId", violations)
   checkResultKey(event.id, "id", violations)
 
   let endpoint: PublicEndpoint = {}
   if (settings.endpoint !== undefined) {
-    const resolved = resolveOption(settings.endpoint, event, "endpoint", violations)
-    if (resolved.ok) {
-      const bad = checkEndpoint(resolved.value)
+    const resolved = runHook("endpoint", settings.endpoint, event)
+    if (!resolved.ok) violations.push(resolved.violation)
+    else {
+      // A constant was checked by the factory; a function's result is checked here, every rule.
+      const bad = typeof settings.endpoint === "function" ? checkEndpoint(resolved.value) : []
       if (bad.length === 0) endpoint = resolved.value
       else violations.push(...bad)
     }
   }
 
-  const type =
+  const eventType =
     settings.eventType === undefined
-      ? { ok: true as const, value: event.type }
-      : resolveOption(settings.eventType, event, "eventType", violations)
-  const eventType = type.ok ? nonEmptyString(type.value, "eventType", violations) : undefined
+      ? event.type
+      : resolvedValue(
+          resolveOption("eventType", settings.eventType, event, checkRequiredOption("eventType")),
+          violations,
+        )
 
   const defaults =
     settings.attributes === undefined || settings.metrics === undefined ? fromData(event.data) : undefined
   let attributes: Readonly<Record<string, unknown>> = defaults?.attributes ?? {}
   let metrics: Readonly<Record<string, unknown>> = defaults?.metrics ?? {}
   if (settings.attributes !== undefined) {
-    const resolved = resolveOption(settings.attributes, event, "attributes", violations)
-    if (resolved.ok && isPlainRecord(resolved.value)) attributes = resolved.value
-    else if (resolved.ok)
+    const resolved = runHook("attributes", settings.attributes, event)
+    if (!resolved.ok) violations.push(resolved.violation)
+    else if (isJsonObject(resolved.value)) attributes = resolved.value
+    else
       violations.push(
         violation("attributes", "type", `must be an object, got ${describeValue(resolved.value)}`),
       )
   }
   if (settings.metrics !== undefined) {
-    const resolved = resolveOption(settings.metrics, event, "metrics", violations)
-    if (resolved.ok && isPlainRecord(resolved.value)) metrics = resolved.value
-    else if (resolved.ok)
+    const resolved = runHook("metrics", settings.metrics, event)
+    if (!resolved.ok) violations.push(resolved.violation)
+    else if (isJsonObject(resolved.value)) metrics = resolved.value
+    else
       violations.push(violation("metrics", "type", `must be an object, got ${describeValue(resolved.value)}`))
   }
   checkAttributesAndMetrics(
@@ -344,8 +359,9 @@ export const encode = (event: Event, settings: EncodeSettings): EncodeResult<Pin
 
   let session: Session | undefined
   if (settings.session !== undefined) {
-    const resolved = resolveOption(settings.session, event, "session", violations)
-    if (resolved.ok) {
+    const resolved = runHook("session", settings.session, event)
+    if (!resolved.ok) violations.push(resolved.violation)
+    else {
       const checked = checkSession(resolved.value)
       violations.push(...checked.violations)
       session = checked.session

@@ -1,11 +1,11 @@
-/** The testkit conformance suite, with the emulator as the destination. */
-import { emulatorHarness } from "@eventport/aws-emulator/conformance"
-import type { Event } from "@eventport/core"
+/**
+ * The testkit conformance suite and the shared emulator-backed adapter suite, with the emulator as
+ * the destination. How Pinpoint holds the data (Attributes and Metrics) is read here, by this adapter.
+ */
+import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
+import { createEvent, type Event, isJsonObject } from "@eventport/core"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { type PinpointEntry, pinpoint } from "../src/index.ts"
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
 
 /** A Pinpoint event's Attributes and Metrics, absent ones as empty. */
 const attributesAndMetrics = (event: { readonly Attributes?: unknown; readonly Metrics?: unknown }) => ({
@@ -29,7 +29,7 @@ describeAdapterConformance({
     // Pinpoint carries the data as Attributes and Metrics. The adapter's default mapping, restated:
     // the string fields at the top level of object data are Attributes, the finite numbers Metrics.
     carriedData: (event: Event) => {
-      const fields = isRecord(event.data) ? Object.entries(event.data) : []
+      const fields = isJsonObject(event.data) ? Object.entries(event.data) : []
       return {
         Attributes: Object.fromEntries(fields.filter(([, v]) => typeof v === "string")),
         Metrics: Object.fromEntries(fields.filter(([, v]) => typeof v === "number" && Number.isFinite(v))),
@@ -38,4 +38,21 @@ describeAdapterConformance({
     decodeEntry: (entry: PinpointEntry) => attributesAndMetrics(entry.event),
     dataOf: (stored) => attributesAndMetrics(stored.event),
   }),
+})
+
+describeEmulatorAdapterSuite({
+  name: "pinpoint",
+  service: "pinpoint",
+  makeAdapter: (clientConfig) => pinpoint({ applicationId: "suite", clientConfig }),
+  // Pinpoint needs an endpoint id (the subject); it sends top-level fields, not the data whole.
+  event: (fields) =>
+    createEvent({
+      type: "eventport.suite",
+      source: "eventport-suite",
+      subject: "endpoint-1",
+      data: { n: 1 },
+      ...fields,
+    }),
+  serializesData: false,
+  permanentRequestError: { code: "NotFoundException", status: 404, deliveryCode: "NotFound" },
 })

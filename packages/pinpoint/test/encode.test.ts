@@ -2,7 +2,7 @@ import { createEvent, type EncodeResult, type Event, type EventInput } from "@ev
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
-  type EncodeSettings,
+  type EncodeOptions,
   encode,
   entryBytes,
   groupByEndpoint,
@@ -22,7 +22,7 @@ const event = (overrides: Partial<EventInput> = {}): Event =>
     ...overrides,
   })
 
-const settings: EncodeSettings = { applicationId: "app-123" }
+const settings: EncodeOptions = { applicationId: "app-123" }
 
 const ok = (result: EncodeResult<PinpointEntry>) => {
   if (result._tag !== "Encoded") throw new Error(`expected Encoded, got ${JSON.stringify(result)}`)
@@ -100,7 +100,7 @@ describe("encode", () => {
   })
 
   it("uses attributes and metrics options, checking their values", () => {
-    const custom: EncodeSettings = {
+    const custom: EncodeOptions = {
       ...settings,
       attributes: () => ({ plan: "pro" }),
       metrics: (e) => ({ size: JSON.stringify(e.data).length }),
@@ -108,7 +108,7 @@ describe("encode", () => {
     const wire = ok(encode(event(), custom)).entry.event
     expect(wire.Attributes).toEqual({ plan: "pro" })
     expect(wire.Metrics).toEqual({ size: expect.any(Number) })
-    const bad: EncodeSettings = {
+    const bad: EncodeOptions = {
       ...settings,
       attributes: () => ({ n: 1 as unknown as string }),
       metrics: () => ({ m: Number.NaN }),
@@ -121,13 +121,13 @@ describe("encode", () => {
 
   describe("session", () => {
     it("rejects a Pinpoint Session without StartTimestamp", () => {
-      const s: EncodeSettings = { ...settings, session: { Id: "s1" } as never }
+      const s: EncodeOptions = { ...settings, session: { Id: "s1" } as never }
       expect(violations(encode(event(), s))).toEqual([
         expect.objectContaining({ field: "session.StartTimestamp", rule: "required" }),
       ])
     })
     it("rejects a session without Id, with a bad timestamp or duration", () => {
-      const s: EncodeSettings = {
+      const s: EncodeOptions = {
         ...settings,
         session: { StartTimestamp: "yesterday", Duration: -1 } as never,
       }
@@ -138,7 +138,7 @@ describe("encode", () => {
       ])
     })
     it("sends a valid session with ISO timestamps (Dates converted)", () => {
-      const s: EncodeSettings = {
+      const s: EncodeOptions = {
         ...settings,
         session: (e) => ({
           Id: "s1",
@@ -159,14 +159,14 @@ describe("encode", () => {
   it("rejects an event over 1,000 KB as JSON", () => {
     const big = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, "x".repeat(200)]))
     ok(encode(event({ data: big }), settings))
-    const huge: EncodeSettings = { ...settings, eventType: () => "t".repeat(limits.maxEventBytes) }
+    const huge: EncodeOptions = { ...settings, eventType: () => "t".repeat(limits.maxEventBytes) }
     expect(violations(encode(event(), huge))).toEqual([
       expect.objectContaining({ field: "(event)", rule: "maxEventBytes" }),
     ])
   })
 
   it("turns a throwing option into a violation", () => {
-    const s: EncodeSettings = {
+    const s: EncodeOptions = {
       ...settings,
       endpoint: () => {
         throw new Error("no endpoint")
@@ -239,6 +239,19 @@ describe("pinpoint factory", () => {
   it("rejects an empty constant applicationId", () => {
     expect(() => pinpoint({ applicationId: "" })).toThrow(TypeError)
   })
+  it.each([
+    [{ endpointId: "" }, /pinpoint: option endpointId must be at least 1 characters/],
+    [{ eventType: 7 as never }, /pinpoint: option eventType must be a string/],
+    [
+      { endpoint: { ChannelType: "PIGEON" } as never },
+      /pinpoint: option endpoint\.ChannelType must be one of/,
+    ],
+    [{ session: { Id: "s1" } as never }, /pinpoint: option session\.StartTimestamp is required/],
+  ])("checks constant options once, at construction: %o", (bad, message) => {
+    expect(() => pinpoint({ applicationId: "app", clientConfig: { region: "us-east-1" }, ...bad })).toThrow(
+      message,
+    )
+  })
   it("declares 100 events and 4 MB per request", () => {
     const adapter = pinpoint({ applicationId: "app", clientConfig: { region: "us-east-1" } })
     expect(adapter.limits).toMatchObject({ maxEntries: 100, maxRequestBytes: 4 * 1024 * 1024 })
@@ -247,9 +260,10 @@ describe("pinpoint factory", () => {
 
 describe("endpoint and time checks", () => {
   it("rejects an Endpoint object the model would refuse, for that event only", () => {
-    const bad: EncodeSettings = {
+    const bad: EncodeOptions = {
       ...settings,
-      endpoint: { ChannelType: "PIGEON", Address: 7, Attributes: { a: "x" }, Metrics: { m: "1" } } as never,
+      endpoint: () =>
+        ({ ChannelType: "PIGEON", Address: 7, Attributes: { a: "x" }, Metrics: { m: "1" } }) as never,
     }
     expect(violations(encode(event(), bad)).map((v) => `${v.field}:${v.rule}`)).toEqual([
       "endpoint.ChannelType:enum",

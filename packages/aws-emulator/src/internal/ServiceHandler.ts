@@ -47,7 +47,7 @@ export interface ServiceRequest {
 
 /** Limits that are documented but not in the models, or unverified, and so configurable. */
 export interface ServiceLimits {
-  /** EventBridge total entry size (FACTS §1.3 algorithm); 256 KiB by default. */
+  /** EventBridge total entry size by AWS's algorithm (https://docs.aws.amazon.com/eventbridge/latest/userguide/calculate-putevents-entry-size.html); 1,000,000 by default. */
   readonly eventBridgeMaxRequestBytes: number
   /** IoT Events decoded payload bytes per batch; not enforced unless set (the documented 1 KiB is unverified). */
   readonly iotEventsMaxBatchPayloadBytes: number | undefined

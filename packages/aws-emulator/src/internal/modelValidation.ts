@@ -35,7 +35,7 @@ export interface ConstraintViolation {
 const patternCache = new Map<string, RegExp>()
 
 /**
- * botocore leaves some patterns unanchored where the Smithy model anchors them (FACTS.md §0), and an
+ * botocore leaves some patterns unanchored where the Smithy model anchors them (e.g. EventBridge's `NonPartnerEventBusNameOrArn`), and an
  * unanchored search accepts nearly anything; the services match the whole value, so every pattern is
  * anchored here. `\p{ASCII}` needs the `u` flag.
  */

@@ -20,7 +20,17 @@ export const maxDetailTypeLength = 128
 export const maxDetailDepth = 1000
 
 /**
- * AWS's PutEvents entry size (FACTS §1.3): 14 bytes for Time if set, plus the UTF-8 bytes of Source,
+ * The total entry size a request may have by default: "less than 1MB" since January 2026
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html ;
+ * https://aws.amazon.com/about-aws/whats-new/2026/01/amazon-eventbridge-increases-event-payload-size-256-kb-1-mb/),
+ * read as 1,000,000 bytes, the safe reading of "1MB". 262,144 (256 KiB) was the figure before.
+ */
+export const defaultMaxRequestBytes = 1_000_000
+
+/**
+ * AWS's PutEvents entry size
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/calculate-putevents-entry-size.html):
+ * 14 bytes for Time if set, plus the UTF-8 bytes of Source,
  * DetailType, Detail and each Resources string. EventBusName and TraceHeader do not count.
  */
 export const putEventsEntrySize = (entry: Readonly<Record<string, unknown>>): number => {

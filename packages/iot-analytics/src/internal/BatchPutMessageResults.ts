@@ -1,6 +1,6 @@
 /**
  * Reads a BatchPutMessage response into index-aligned entry results. Failures are keyed by
- * messageId, not by position (FACTS §3.4): core's `resultsByKey` maps them back, and puts the
+ * messageId, not by position (`batchPutMessageErrorEntries` in the model): core's `resultsByKey` maps them back, and puts the
  * unlisted messages in doubt when the response names a messageId that was not sent.
  */
 import type { BatchPutMessageResponse } from "@aws-sdk/client-iotanalytics"

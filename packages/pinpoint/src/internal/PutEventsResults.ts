@@ -1,6 +1,6 @@
 /**
  * Reads a PutEvents response into index-aligned entry results. Results are nested maps keyed by
- * endpoint id, then event id (FACTS §4.4, §4.6); a 202 only means "accepted for processing", so
+ * endpoint id, then event id (the model's `EventsResponse`); a 202 only means "accepted for processing", so
  * each event's own StatusCode decides, and an event the response does not mention has an unknown
  * outcome.
  */
