@@ -2,7 +2,7 @@
  * Encoding rules that hold for every event: the record's Data is the event's CloudEvents JSON (or
  * its data), its size is data plus partition key, and the key follows the documented default.
  */
-import { fromCloudEvent, payloadBytes, utf8Length } from "@eventport/core"
+import { payloadBytes, toCloudEvent, utf8Length } from "@eventport/core"
 import { arbEvent, arbHostileEvent } from "@eventport/testkit"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -14,7 +14,7 @@ describe("kinesis encode", () => {
   const cloudEvents = kinesis({ streamName: "s", clientConfig })
   const dataOnly = kinesis({ streamName: "s", clientConfig, data: "data" })
 
-  it("Data decodes back to the event; the key is the subject, else the id; bytes are data plus key", () => {
+  it("Data is the event's CloudEvents JSON; the key is the subject, else the id; bytes are data plus key", () => {
     fc.assert(
       fc.property(arbEvent, (event) => {
         const result = cloudEvents.encode(event)
@@ -24,7 +24,7 @@ describe("kinesis encode", () => {
           return
         }
         expect(result.entry.PartitionKey).toBe(key)
-        expect(fromCloudEvent(Buffer.from(result.entry.Data).toString("utf8"))).toEqual(event)
+        expect(Buffer.from(result.entry.Data).toString("utf8")).toBe(JSON.stringify(toCloudEvent(event)))
         expect(result.bytes).toBe(result.entry.Data.length + utf8Length(key))
         expect(result.bytes).toBe(putRecordsEntrySize(result.entry))
       }),
