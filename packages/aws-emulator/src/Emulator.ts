@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks"
 import { setTimeout as sleep } from "node:timers/promises"
 import { type Fault, Faults } from "./Faults.ts"
 import { handleAdminRequest } from "./internal/adminRoutes.ts"
+import { hostNameOf, hostRefusal, requestHostOf } from "./internal/requestOrigin.ts"
 import type { EntryFailure, ServiceHandler, ServiceLimits } from "./internal/ServiceHandler.ts"
 import { sendError, sendReply } from "./internal/wire.ts"
 import { RequestLog, type RequestRecord } from "./RequestLog.ts"
@@ -69,6 +70,11 @@ export interface EmulatorOptions {
   readonly maxClockSkewMs?: number
   /** Shards of every emulated Kinesis stream (equal hash key ranges); 4 by default. */
   readonly kinesisShardCount?: number
+  /**
+   * Host names accepted besides loopback ones (`localhost`, `*.localhost`, 127.0.0.0/8, `::1`),
+   * e.g. an /etc/hosts alias of 127.0.0.1. Any other `Host` is refused with 403 (DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[]
 }
 
 export interface Emulator {
@@ -295,7 +301,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       const routed = route.service
       const handler = handlers[routed] as ServiceHandler<ServiceName>
       // Over HTTP/2 the host travels as the :authority pseudo-header (and is signed as such).
-      const hostname = req.headers.host ?? (req.headers[":authority"] as string | undefined) ?? ""
+      const hostname = requestHostOf(req.headers) ?? ""
       const check = await verifier.verify(
         { method, hostname, path: rawPath, query, headers: req.headers, body },
         handler.traits.signingName,
@@ -373,6 +379,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   }
 
   const emulatorRef: { current?: Emulator } = {}
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((name) => hostNameOf(name)))
 
   // Answers HTTP/1.1 and HTTP/2 alike, through the request API the two share.
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -391,6 +398,16 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
               : { "content-length": 0, connection: "close" },
           )
           res.end()
+          return
+        }
+        const refusal = hostRefusal(req.headers, allowedHosts)
+        if (refusal !== undefined) {
+          const text = JSON.stringify({ message: refusal })
+          res.writeHead(403, {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(text),
+          })
+          res.end(text)
           return
         }
         if (rawPath.startsWith("/__admin/") || rawPath === "/__admin") {

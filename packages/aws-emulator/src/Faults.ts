@@ -239,6 +239,14 @@ export class Faults {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
+/**
+ * The longest delay a Node timer keeps: a longer one fires after 1 ms (with a warning), so a
+ * latency fault above it would silently become no latency at all.
+ */
+export const maxLatencyMs = 2 ** 31 - 1
+
+const isDelayMs = (ms: unknown): ms is number => typeof ms === "number" && ms >= 0 && ms <= maxLatencyMs
+
 const faultTypes = new Set(["requestError", "requestSequence", "entryError", "latency", "dropConnection"])
 const errorKinds = new Set(["throttling", "internal", "unavailable"])
 
@@ -282,14 +290,13 @@ export const validateFault: (value: unknown) => asserts value is Fault = (value)
     case "latency": {
       const ms = value.ms
       const valid =
-        (typeof ms === "number" && ms >= 0) ||
-        (Array.isArray(ms) &&
-          ms.length === 2 &&
-          typeof ms[0] === "number" &&
-          typeof ms[1] === "number" &&
-          ms[0] >= 0 &&
-          ms[1] >= ms[0])
-      if (!valid) throw new TypeError("ms must be a non-negative number or a [min, max] range")
+        isDelayMs(ms) ||
+        (Array.isArray(ms) && ms.length === 2 && isDelayMs(ms[0]) && isDelayMs(ms[1]) && ms[1] >= ms[0])
+      if (!valid) {
+        throw new TypeError(
+          `ms must be a number of milliseconds from 0 to ${maxLatencyMs} (Node's timer limit), or a [min, max] range of such numbers`,
+        )
+      }
       break
     }
     case "entryError":

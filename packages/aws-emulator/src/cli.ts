@@ -12,6 +12,7 @@ and Pinpoint PutEvents. Drive faults and read the store over /__admin/* on the s
 Options:
   --port <n>                         port to listen on (default 0: a free port)
   --host <addr>                      address to bind (default 127.0.0.1)
+  --allow-host <name>                accept this Host besides loopback names (repeatable)
   --seed <n>                         seed for random fault decisions
   --access-key-id <id>               accepted access key id (default ${defaultCredentials.accessKeyId})
   --secret-access-key <secret>       its secret (default: the built-in test secret)
@@ -63,6 +64,7 @@ const main = async () => {
   const emulator = await startEmulator({
     ...(port === undefined ? {} : { port }),
     ...(values.host === undefined ? {} : { host: values.host }),
+    ...(values["allow-host"] === undefined ? {} : { allowedHosts: values["allow-host"] }),
     ...(seed === undefined ? {} : { seed }),
     ...(requestLogLimit === undefined ? {} : { requestLogLimit }),
     ...(eventBridgeMaxRequestBytes === undefined ? {} : { limits: { eventBridgeMaxRequestBytes } }),
@@ -105,6 +107,7 @@ const parse = () =>
     options: {
       port: { type: "string" },
       host: { type: "string" },
+      "allow-host": { type: "string", multiple: true },
       seed: { type: "string" },
       "access-key-id": { type: "string" },
       "secret-access-key": { type: "string" },

@@ -1,3 +1,4 @@
+import { request } from "node:http"
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge"
 import { BatchPutMessageCommand } from "@aws-sdk/client-iot-events-data"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
@@ -97,6 +98,22 @@ describe("admin HTTP routes", () => {
     expect(emulator.store.eventbridge.count).toBe(0)
   })
 
+  it("refuses a latency fault past Node's timer limit with 400, instead of making it 1 ms", async () => {
+    for (const ms of [1e12, 2 ** 31, Number.POSITIVE_INFINITY, [0, 1e12]]) {
+      const res = await fetch(`${emulator.endpoint}/__admin/faults`, {
+        method: "POST",
+        // JSON has no Infinity: send it as a huge literal that parses to it.
+        body: JSON.stringify({ type: "latency", ms }).replace("null", "1e999"),
+      })
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { message: string }).message).toContain("2147483647")
+    }
+    expect(emulator.faults.list()).toEqual([])
+    expect(
+      (await admin("POST", "/__admin/faults", { type: "latency", ms: 2 ** 31 - 1, rate: 0 })).status,
+    ).toBe(200)
+  })
+
   it("answers unknown admin routes with 404", async () => {
     expect((await admin("GET", "/__admin/nothing")).status).toBe(404)
   })
@@ -150,6 +167,80 @@ describe("store modes and the request log bound", () => {
       ])
     } finally {
       await small.stop()
+    }
+  })
+})
+
+/** A raw HTTP/1.1 request, so the test can choose Host and Origin as a browser would send them. */
+const rawRequest = (
+  target: Emulator,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    const req = request(
+      { host: "127.0.0.1", port: target.port, method, path, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on("data", (chunk: Buffer) => chunks.push(chunk))
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }))
+      },
+    )
+    req.on("error", reject)
+    req.end()
+  })
+
+describe("DNS rebinding defence", () => {
+  it("refuses admin and service requests whose Host is not a loopback name, whatever the route", async () => {
+    await putEvents()
+    for (const path of ["/__admin/store", "/__admin/reset", "/"]) {
+      for (const method of ["GET", "POST"]) {
+        const res = await rawRequest(emulator, method, path, { host: `rebound.example:${emulator.port}` })
+        expect(res.status).toBe(403)
+        expect(res.body).toContain("rebound.example")
+        expect(res.body).not.toContain("payload")
+      }
+    }
+    expect(emulator.store.eventbridge.count).toBe(1)
+  })
+
+  it("accepts loopback names and addresses as Host", async () => {
+    for (const host of ["localhost", "api.localhost", "127.0.0.1", "127.1.2.3", "[::1]", "LOCALHOST"]) {
+      const res = await rawRequest(emulator, "GET", "/__admin/health", { host: `${host}:${emulator.port}` })
+      expect(res.status, host).toBe(200)
+    }
+  })
+
+  it("refuses admin requests that carry an Origin header, as a browser page sends", async () => {
+    await putEvents()
+    const read = await rawRequest(emulator, "GET", "/__admin/store", {
+      host: `127.0.0.1:${emulator.port}`,
+      origin: "http://127.0.0.1:8080",
+    })
+    expect(read.status).toBe(403)
+    expect(read.body).toContain("Origin")
+    const reset = await rawRequest(emulator, "POST", "/__admin/reset", {
+      host: `localhost:${emulator.port}`,
+      origin: "null",
+    })
+    expect(reset.status).toBe(403)
+    expect(emulator.store.eventbridge.count).toBe(1)
+  })
+
+  it("accepts a Host named in allowedHosts", async () => {
+    const aliased = await startEmulator({ allowedHosts: ["emulator.test"] })
+    try {
+      const res = await rawRequest(aliased, "GET", "/__admin/health", {
+        host: `emulator.test:${aliased.port}`,
+      })
+      expect(res.status).toBe(200)
+      const other = await rawRequest(aliased, "GET", "/__admin/health", {
+        host: `other.test:${aliased.port}`,
+      })
+      expect(other.status).toBe(403)
+    } finally {
+      await aliased.stop()
     }
   })
 })

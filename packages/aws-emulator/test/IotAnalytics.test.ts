@@ -74,6 +74,25 @@ describe("IoT Analytics BatchPutMessage", () => {
     expect((await errorOf(put([message("x".repeat(129))]))).name).toBe("InvalidRequestException")
   })
 
+  it("judges field names in a payload nested 5,000 levels deep instead of answering 500", async () => {
+    const nest = (depth: number, leaf: Record<string, unknown>) => {
+      let text = JSON.stringify(leaf)
+      for (let i = 0; i < depth; i++) text = `{"level":${text}}`
+      return text
+    }
+    const result = await put([
+      message("deep-ok", nest(5000, { temp_01: 1 })),
+      message("deep-bad", nest(5000, { "bad-name": 1 })),
+    ])
+    const failed = result.batchPutMessageErrorEntries ?? []
+    expect(failed.map((e) => [e.messageId, e.errorCode])).toEqual([["deep-bad", "InvalidRequestException"]])
+    // The path is shortened around the middle, so the message stays readable.
+    expect(failed[0]?.errorMessage).toMatch(/^Field name 'level\.level.*….*level\.bad-name' is invalid/)
+    expect(failed[0]!.errorMessage!.length).toBeLessThan(400)
+    expect(emulator.store.iotanalytics.entries.map((m) => m.messageId)).toEqual(["deep-ok"])
+    expect(emulator.requests.list().map((r) => r.status)).toEqual([200])
+  })
+
   it("refuses repeated messageIds", async () => {
     expect((await errorOf(put([message("a"), message("a")]))).name).toBe("InvalidRequestException")
   })

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http"
 import type { Emulator } from "../Emulator.ts"
 import { type Fault, validateFault } from "../Faults.ts"
 import { isServiceName, type ServiceName, serviceNames } from "../Service.ts"
+import { adminOriginRefusal } from "./requestOrigin.ts"
 
 /** Admin routes drive the emulator from another process; they answer loopback clients only. */
 const isLoopback = (address: string | undefined): boolean =>
@@ -43,6 +44,8 @@ export const handleAdminRequest = (
   if (!isLoopback(req.socket.remoteAddress)) {
     return sendAdminJson(res, 403, { message: "Admin routes answer loopback clients only." })
   }
+  const originRefusal = adminOriginRefusal(req.headers)
+  if (originRefusal !== undefined) return sendAdminJson(res, 403, { message: originRefusal })
   const params = new URLSearchParams(query)
   const serviceParam = params.get("service")
   if (serviceParam !== null && !isServiceName(serviceParam)) {
