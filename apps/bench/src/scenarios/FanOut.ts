@@ -30,7 +30,14 @@ export const fanOutGoal = atMost(1.2, "≤ 1.2")
 /** Latency the emulators add to every request: a same-Region round trip, roughly. */
 export const fanOutLatencyMs = 10
 
-const destinationNames = ["eventbridge", "iotevents", "iotanalytics", "pinpoint", "kinesis", "firehose"] as const
+const destinationNames = [
+  "eventbridge",
+  "iotevents",
+  "iotanalytics",
+  "pinpoint",
+  "kinesis",
+  "firehose",
+] as const
 type DestinationName = (typeof destinationNames)[number]
 
 const clientConfigFor = (emulator: EmulatorProcess) => ({
