@@ -4,10 +4,7 @@
  */
 import type { KinesisClient, KinesisClientConfig } from "@aws-sdk/client-kinesis"
 import type { PerEvent } from "@eventport/core"
-import {
-  defaultMaxRecordBytes as documentedRecordBytes,
-  defaultMaxRequestBytes as safeRequestBytes,
-} from "./limits.ts"
+import { maxEntryBytes, maxRequestBytes } from "./limits.ts"
 
 /**
  * What a record's `Data` carries: the whole event in the CloudEvents JSON format (`"cloudevent"`),
@@ -41,9 +38,9 @@ export interface KinesisOptions {
   readonly data?: RecordData
   /**
    * Most bytes per record, data plus partition key (the service's size rule). Default
-   * {@link defaultMaxRecordBytes} (1 MiB); up to 10 MiB for streams whose `MaxRecordSizeInKiB` allows it.
+   * {@link defaultMaxEntryBytes} (1 MiB); up to 10 MiB for streams whose `MaxRecordSizeInKiB` allows it.
    */
-  readonly maxRecordBytes?: number
+  readonly maxEntryBytes?: number
   /**
    * Most bytes per request, data plus partition keys. Default {@link defaultMaxRequestBytes} (5 MiB,
    * the safe reading); up to 10 MiB, which the current API reference states.
@@ -54,8 +51,8 @@ export interface KinesisOptions {
 /** Default of {@link KinesisOptions.data}: the CloudEvents JSON of the event. */
 export const defaultRecordData: RecordData = "cloudevent"
 
-/** Default of {@link KinesisOptions.maxRecordBytes}: 1 MiB. */
-export const defaultMaxRecordBytes: number = documentedRecordBytes
+/** Default of {@link KinesisOptions.maxEntryBytes}: 1 MiB. */
+export const defaultMaxEntryBytes: number = maxEntryBytes
 
 /** Default of {@link KinesisOptions.maxRequestBytes}: 5 MiB. */
-export const defaultMaxRequestBytes: number = safeRequestBytes
+export const defaultMaxRequestBytes: number = maxRequestBytes

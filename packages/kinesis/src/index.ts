@@ -1,4 +1,13 @@
-export { type KinesisRecordEntry, putRecordsEntrySize } from "./encode.ts"
+export {
+  checkExplicitHashKey,
+  checkPartitionKey,
+  checkStreamArn,
+  checkStreamName,
+  type EncodeOptions,
+  encode,
+  entryBytes,
+  type KinesisRecordEntry,
+} from "./encode.ts"
 export { kinesis } from "./KinesisAdapter.ts"
 export {
   classifyEntryError,
@@ -8,7 +17,7 @@ export {
   requestErrorCodes,
 } from "./KinesisError.ts"
 export {
-  defaultMaxRecordBytes,
+  defaultMaxEntryBytes,
   defaultMaxRequestBytes,
   defaultRecordData,
   type KinesisOptions,

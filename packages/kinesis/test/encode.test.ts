@@ -6,7 +6,15 @@ import { payloadBytes, toCloudEvent, utf8Length } from "@eventport/core"
 import { arbEvent, arbHostileEvent } from "@eventport/testkit"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { kinesis, putRecordsEntrySize } from "../src/index.ts"
+import {
+  checkExplicitHashKey,
+  checkPartitionKey,
+  checkStreamArn,
+  checkStreamName,
+  encode,
+  entryBytes,
+  kinesis,
+} from "../src/index.ts"
 
 const clientConfig = { region: "us-east-1" }
 
@@ -26,7 +34,7 @@ describe("kinesis encode", () => {
         expect(result.entry.PartitionKey).toBe(key)
         expect(Buffer.from(result.entry.Data).toString("utf8")).toBe(JSON.stringify(toCloudEvent(event)))
         expect(result.bytes).toBe(result.entry.Data.length + utf8Length(key))
-        expect(result.bytes).toBe(putRecordsEntrySize(result.entry))
+        expect(result.bytes).toBe(entryBytes(result.entry))
       }),
       { numRuns: 200 },
     )
@@ -55,5 +63,53 @@ describe("kinesis encode", () => {
       }),
       { numRuns: 200 },
     )
+  })
+})
+
+describe("kinesis encode rules", () => {
+  const options = { data: "cloudevent" } as const
+  const base = { id: "e-1", type: "t", source: "s", time: new Date(0), data: {} }
+
+  it("partitionKey: 1–256 code points, well-formed; a default that does not fit names its source", () => {
+    expect(checkPartitionKey("😀".repeat(256))).toBeUndefined()
+    expect(checkPartitionKey("k".repeat(257))).toMatchObject({ field: "partitionKey", rule: "maxLength" })
+    expect(checkPartitionKey("")).toMatchObject({ rule: "minLength" })
+    expect(checkPartitionKey("a\uDC00")).toMatchObject({ rule: "wellFormed" })
+    expect(checkPartitionKey(7)).toMatchObject({ rule: "type" })
+    const bySubject = encode({ ...base, subject: "s".repeat(257) }, options)
+    expect(bySubject._tag === "Rejected" && bySubject.violations[0]?.message).toContain("the event's subject")
+  })
+
+  it("explicitHashKey: the model pattern without leading zeros, at most 2^128 - 1", () => {
+    expect(checkExplicitHashKey("0")).toBeUndefined()
+    expect(checkExplicitHashKey((2n ** 128n - 1n).toString())).toBeUndefined()
+    expect(checkExplicitHashKey((2n ** 128n).toString())).toMatchObject({ rule: "max" })
+    expect(checkExplicitHashKey("007")).toMatchObject({ rule: "pattern" })
+    expect(checkExplicitHashKey("-1")).toMatchObject({ rule: "pattern" })
+  })
+
+  it("streamName and streamArn: the model patterns, anchored", () => {
+    expect(checkStreamName("a.b_c-1")).toBeUndefined()
+    expect(checkStreamName("a b")).toMatchObject({ rule: "pattern" })
+    expect(checkStreamArn("arn:aws:kinesis:us-east-1:123456789012:stream/s")).toBeUndefined()
+    expect(checkStreamArn("x arn:aws:kinesis:us-east-1:123456789012:stream/s")).toMatchObject({
+      rule: "pattern",
+    })
+  })
+
+  it("a function option that throws rejects the one event (rule hook)", () => {
+    const result = encode(
+      { ...base },
+      {
+        ...options,
+        partitionKey: () => {
+          throw new Error("boom")
+        },
+      },
+    )
+    expect(result._tag === "Rejected" && result.violations[0]).toMatchObject({
+      field: "partitionKey",
+      rule: "hook",
+    })
   })
 })

@@ -192,13 +192,13 @@ describe("kinesis through the publisher", () => {
     expect(entriesPerRequest()).toEqual([3, 3, 1])
   })
 
-  it("rejects a record over maxRecordBytes (data plus key) before any request, and takes one at the limit", async () => {
-    const maxRecordBytes = 2048
-    await using publisher = publisherFor({ data: "data", partitionKey: "key", maxRecordBytes })
+  it("rejects a record over maxEntryBytes (data plus key) before any request, and takes one at the limit", async () => {
+    const maxEntryBytes = 2048
+    await using publisher = publisherFor({ data: "data", partitionKey: "key", maxEntryBytes })
     // JSON text '"…"' of n characters is n + 2 bytes; plus the 3-byte key.
     const result = await publisher.publish([
-      { id: "fits", type: "t", source: "s", data: "x".repeat(maxRecordBytes - 5) },
-      { id: "over", type: "t", source: "s", data: "x".repeat(maxRecordBytes - 4) },
+      { id: "fits", type: "t", source: "s", data: "x".repeat(maxEntryBytes - 5) },
+      { id: "over", type: "t", source: "s", data: "x".repeat(maxEntryBytes - 4) },
     ])
     expect(result.forEvent("fits")[0]?._tag).toBe("Delivered")
     const over = result.forEvent("over")[0]
@@ -319,10 +319,10 @@ describe("kinesis options", () => {
     [{ streamArn: "arn:aws:sqs:us-east-1:123456789012:queue" }, /streamArn.*pattern/],
     [{ streamName: "s", partitionKey: "" }, /partitionKey.*at least 1/],
     [{ streamName: "s", explicitHashKey: "-1" }, /explicitHashKey.*pattern/],
-    [{ streamName: "s", data: "xml" }, /data must be "cloudevent" or "data"/],
+    [{ streamName: "s", data: "xml" }, /data must be one of "cloudevent", "data"/],
     [
-      { streamName: "s", maxRecordBytes: 10 * 1024 * 1024 + 1 },
-      /maxRecordBytes must be an integer from 1 to 10485760/,
+      { streamName: "s", maxEntryBytes: 10 * 1024 * 1024 + 1 },
+      /maxEntryBytes must be an integer from 1 to 10485760/,
     ],
     [{ streamName: "s", maxRequestBytes: 0 }, /maxRequestBytes must be an integer/],
   ])("refuses %o at construction", (options, message) => {
@@ -333,7 +333,7 @@ describe("kinesis options", () => {
     const adapter = kinesis({
       clientConfig,
       streamName: "s",
-      maxRecordBytes: 10 * 1024 * 1024,
+      maxEntryBytes: 10 * 1024 * 1024,
       maxRequestBytes: 10 * 1024 * 1024,
     })
     expect(adapter.limits).toEqual({ maxEntries: 500, maxRequestBytes: 10485760, maxEntryBytes: 10485760 })
