@@ -7,60 +7,58 @@ import { FirehoseClient, PutRecordBatchCommand } from "@aws-sdk/client-firehose"
 import {
   type Adapter,
   adapterClient,
+  checkConstantOptions,
+  checkOneOf,
   checkPositiveOption,
-  checkString,
   defineAdapter,
-  invalidOption,
+  describeValue,
+  violation,
 } from "@eventport/core"
-import { encode, type FirehoseRecordEntry, putRecordBatchEntrySize } from "./encode.ts"
+import {
+  checkDeliveryStreamName,
+  type EncodeOptions,
+  encode,
+  entryBytes,
+  type FirehoseRecordEntry,
+} from "./encode.ts"
 import { classifyRequestError } from "./FirehoseError.ts"
 import {
+  defaultMaxRequestBytes,
   defaultRecordData,
   defaultRecordDelimiter,
   defaultRequestSize,
   type FirehoseOptions,
 } from "./FirehoseOptions.ts"
 import { readPutRecordBatchResults } from "./internal/PutRecordBatchResults.ts"
-import {
-  deliveryStreamName as deliveryStreamNameRule,
-  maxRequestBytes as documentedMaxRequestBytes,
-  maxRecordBytes,
-  maxRecordsPerRequest,
-} from "./limits.ts"
+import { maxEntryBytes, maxRecordsPerRequest } from "./limits.ts"
 
 const factory = "firehose"
 
-/** Bad constant options are the caller's bug: reported once, at construction. */
-const checkConstantOptions = (options: FirehoseOptions): void => {
-  const bad = checkString("deliveryStreamName", options.deliveryStreamName, {
-    ...deliveryStreamNameRule,
-    patternText: "[a-zA-Z0-9_.-]+",
-  })
-  if (bad !== undefined) throw invalidOption(factory, bad)
-  if (options.data !== undefined && options.data !== "cloudevent" && options.data !== "data")
-    throw new TypeError(`${factory}: option data must be "cloudevent" or "data", got ${String(options.data)}`)
-  if (options.requestSize !== undefined && options.requestSize !== "base64" && options.requestSize !== "raw")
-    throw new TypeError(
-      `${factory}: option requestSize must be "base64" or "raw", got ${String(options.requestSize)}`,
-    )
-  if (options.recordDelimiter !== undefined && typeof options.recordDelimiter !== "string")
-    throw new TypeError(`${factory}: option recordDelimiter must be a string`)
-  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
-}
-
-/** Makes an Amazon Data Firehose adapter. Throws for invalid constant options. */
+/** Makes an Amazon Data Firehose adapter. Throws for invalid constant options, checked here once. */
 export const firehose = (options: FirehoseOptions): Adapter<FirehoseRecordEntry> => {
-  checkConstantOptions(options)
+  checkConstantOptions(factory, [
+    checkDeliveryStreamName(options.deliveryStreamName),
+    checkOneOf("data", options.data, ["cloudevent", "data"]),
+    checkOneOf("requestSize", options.requestSize, ["base64", "raw"]),
+    options.recordDelimiter === undefined || typeof options.recordDelimiter === "string"
+      ? undefined
+      : violation(
+          "recordDelimiter",
+          "type",
+          `must be a string, got ${describeValue(options.recordDelimiter)}`,
+        ),
+  ])
+  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
   const { client, close } = adapterClient(factory, options, (config) => new FirehoseClient(config))
   const requestSize = options.requestSize ?? defaultRequestSize
-  const maxRequestBytes = options.maxRequestBytes ?? documentedMaxRequestBytes
-  const encodeOptions = {
+  const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
+  const encodeOptions: EncodeOptions = {
     data: options.data ?? defaultRecordData,
     delimiter: Buffer.from(options.recordDelimiter ?? defaultRecordDelimiter, "utf8"),
     requestSize,
   }
   // encode rejects records over 1,024,000 bytes before base64; a record must also fit a request.
-  const largestRecord = putRecordBatchEntrySize({ Data: new Uint8Array(maxRecordBytes) }, requestSize)
+  const largestRecord = entryBytes({ Data: new Uint8Array(maxEntryBytes) }, requestSize)
   const DeliveryStreamName = options.deliveryStreamName
 
   return defineAdapter<FirehoseRecordEntry>({
@@ -74,9 +72,7 @@ export const firehose = (options: FirehoseOptions): Adapter<FirehoseRecordEntry>
     send: async (batch, { signal }) => {
       const response = await client.send(
         new PutRecordBatchCommand({ DeliveryStreamName, Records: [...batch.entries] }),
-        {
-          abortSignal: signal,
-        },
+        { abortSignal: signal },
       )
       return readPutRecordBatchResults(batch.entries.length, response)
     },

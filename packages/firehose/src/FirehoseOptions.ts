@@ -3,6 +3,7 @@
  * what a record carries and how records are delimited are options.
  */
 import type { FirehoseClient, FirehoseClientConfig } from "@aws-sdk/client-firehose"
+import { maxRequestBytes } from "./limits.ts"
 
 /**
  * What a record's `Data` carries: the whole event in the CloudEvents JSON format (`"cloudevent"`),
@@ -37,7 +38,7 @@ export interface FirehoseOptions {
    * `""` for none (e.g. binary records with their own framing).
    */
   readonly recordDelimiter?: string
-  /** Most bytes per request, counted by `requestSize`. Default 4 MiB (the documented limit). */
+  /** Most bytes per request, counted by `requestSize`. Default {@link defaultMaxRequestBytes} (4 MiB). */
   readonly maxRequestBytes?: number
   /** How request bytes are counted. Default {@link defaultRequestSize}. */
   readonly requestSize?: RequestSizeRule
@@ -48,6 +49,9 @@ export const defaultRecordData: RecordData = "cloudevent"
 
 /** Default of {@link FirehoseOptions.recordDelimiter}: a newline, so records land as NDJSON. */
 export const defaultRecordDelimiter = "\n"
+
+/** Default of {@link FirehoseOptions.maxRequestBytes}: 4 MiB, the documented limit. */
+export const defaultMaxRequestBytes: number = maxRequestBytes
 
 /** Default of {@link FirehoseOptions.requestSize}: base64, as the request carries the data. */
 export const defaultRequestSize: RequestSizeRule = "base64"

@@ -1,4 +1,10 @@
-export { type FirehoseRecordEntry, putRecordBatchEntrySize } from "./encode.ts"
+export {
+  checkDeliveryStreamName,
+  type EncodeOptions,
+  encode,
+  entryBytes,
+  type FirehoseRecordEntry,
+} from "./encode.ts"
 export { firehose } from "./FirehoseAdapter.ts"
 export {
   classifyEntryError,
@@ -9,6 +15,7 @@ export {
   requestErrorCodes,
 } from "./FirehoseError.ts"
 export {
+  defaultMaxRequestBytes,
   defaultRecordData,
   defaultRecordDelimiter,
   defaultRequestSize,

@@ -1,15 +1,16 @@
 /**
- * Amazon Data Firehose PutRecordBatch (API 2015-08-04) limits. Each figure names its public source:
- * the botocore model `botocore/data/firehose/2015-08-04/service-2.json` at
- * 0e6e2404b85dc336dd2889814e089bde7d1a4c55 (file last changed 2026-06-12) and the PutRecordBatch API
- * reference, https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html (read 2026).
+ * Amazon Data Firehose PutRecordBatch (API 2015-08-04) limits, each with the public source it comes
+ * from. "Model" is botocore's service model at a fixed commit (the file last changed 2026-06-12):
+ * https://github.com/boto/botocore/blob/0e6e2404b85dc336dd2889814e089bde7d1a4c55/botocore/data/firehose/2015-08-04/service-2.json
+ * "Op doc" is the PutRecordBatch API reference (read 2026):
+ * https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html
  */
 
 /** Records per request: `PutRecordBatchRequestEntryList` max 500 in the model. */
 export const maxRecordsPerRequest = 500
 
 /** Bytes per record before base64: model `Data` max 1024000 ("as large as 1,000 KB (before base64 encoding)"). */
-export const maxRecordBytes = 1_024_000
+export const maxEntryBytes = 1_024_000
 
 /**
  * "up to a limit of 4 MB for the entire request. These limits cannot be changed." Whether the 4 MB
@@ -19,7 +20,9 @@ export const maxRecordBytes = 1_024_000
 export const maxRequestBytes = 4 * 1024 * 1024
 
 /** `DeliveryStreamName`: 1–64 characters of `[a-zA-Z0-9_.-]` (model, anchored here). */
-export const deliveryStreamName = { min: 1, max: 64, pattern: /^[a-zA-Z0-9_.-]+$/ } as const
-
-/** Bytes of `n` bytes in base64, as the JSON request carries the `Data` blob. */
-export const base64Length = (n: number): number => Math.ceil(n / 3) * 4
+export const deliveryStreamName = {
+  min: 1,
+  max: 64,
+  pattern: /^[a-zA-Z0-9_.-]+$/,
+  patternText: "[a-zA-Z0-9_.-]+",
+} as const

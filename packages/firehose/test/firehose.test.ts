@@ -23,11 +23,11 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import {
+  entryBytes,
   entryErrorCodes,
   type FirehoseOptions,
   firehose,
   limits,
-  putRecordBatchEntrySize,
   requestErrorCodes,
 } from "../src/index.ts"
 import { readPutRecordBatchResults } from "../src/internal/PutRecordBatchResults.ts"
@@ -169,14 +169,14 @@ describe("firehose through the publisher", () => {
     await using publisher = publisherFor({ data: "data" })
     const result = await publisher.publish([
       // JSON text of n characters is n + 2 bytes, plus the newline.
-      { id: "fits", type: "t", source: "s", data: "x".repeat(limits.maxRecordBytes - 3) },
-      { id: "over", type: "t", source: "s", data: "x".repeat(limits.maxRecordBytes - 2) },
+      { id: "fits", type: "t", source: "s", data: "x".repeat(limits.maxEntryBytes - 3) },
+      { id: "over", type: "t", source: "s", data: "x".repeat(limits.maxEntryBytes - 2) },
     ])
     expect(result.forEvent("fits")[0]?._tag).toBe("Delivered")
     const over = result.forEvent("over")[0]
     expect(over?._tag === "Rejected" && over.violations[0]).toMatchObject({
       field: "data",
-      rule: "maxRecordBytes",
+      rule: "maxEntryBytes",
     })
     expect(entriesPerRequest()).toEqual([1])
   })
@@ -205,7 +205,7 @@ describe("firehose through the publisher", () => {
     await using publisher = publisherFor({ data: "data" })
     const result = await publisher.publish([
       ...inputs(4),
-      { id: "huge", type: "t", source: "s", data: "x".repeat(limits.maxRecordBytes) },
+      { id: "huge", type: "t", source: "s", data: "x".repeat(limits.maxEntryBytes) },
     ])
     expect(result.outcomes.map((o) => [o.eventId, o._tag]).sort()).toEqual([
       ["e-0", "Delivered"],
@@ -227,8 +227,8 @@ describe("firehose options and sizes", () => {
     [{ deliveryStreamName: "" }, /deliveryStreamName.*at least 1/],
     [{ deliveryStreamName: "a".repeat(65) }, /deliveryStreamName.*at most 64/],
     [{ deliveryStreamName: "bad/name" }, /deliveryStreamName.*pattern/],
-    [{ deliveryStreamName: "s", data: "xml" }, /data must be "cloudevent" or "data"/],
-    [{ deliveryStreamName: "s", requestSize: "utf16" }, /requestSize must be "base64" or "raw"/],
+    [{ deliveryStreamName: "s", data: "xml" }, /data must be one of "cloudevent", "data"/],
+    [{ deliveryStreamName: "s", requestSize: "utf16" }, /requestSize must be one of "base64", "raw"/],
     [{ deliveryStreamName: "s", maxRequestBytes: -1 }, /maxRequestBytes must be a positive number/],
   ])("refuses %o at construction", (options, message) => {
     expect(() => firehose({ clientConfig, ...(options as FirehoseOptions) })).toThrow(message)
@@ -241,7 +241,7 @@ describe("firehose options and sizes", () => {
         const result = adapter.encode(e)
         if (result._tag !== "Encoded") return
         expect(result.bytes).toBe(Buffer.from(result.entry.Data).toString("base64").length)
-        expect(result.bytes).toBe(putRecordBatchEntrySize(result.entry, "base64"))
+        expect(result.bytes).toBe(entryBytes(result.entry, "base64"))
         expect(Buffer.from(result.entry.Data).toString("utf8")).toBe(`${JSON.stringify(toCloudEvent(e))}\n`)
       }),
       { numRuns: 200 },
