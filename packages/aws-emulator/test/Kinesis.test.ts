@@ -192,6 +192,23 @@ describe("Kinesis PutRecords", () => {
     expect(emulator.store.kinesis.count).toBe(keys.length - expectedFailures.length)
   })
 
+  it("shows a fault predicate each record's request id, the one the store records", async () => {
+    const seen: (string | undefined)[] = []
+    emulator.faults.set({
+      type: "entryError",
+      service: "kinesis",
+      match: (view) => {
+        seen.push(view.requestId)
+        return false
+      },
+    })
+    await put([record("a"), record("b")])
+    await put([record("c")])
+    const stored = emulator.store.kinesis.entries.map((r) => r.requestId)
+    expect(seen).toEqual(stored)
+    expect(new Set(stored).size).toBe(2)
+  })
+
   it("fails single records with InternalFailure by default, and whole requests with Kinesis's codes", async () => {
     emulator.faults.set({ type: "entryError", service: "kinesis", match: { PartitionKey: "b" } })
     const result = await put([record("a"), record("b")])

@@ -65,7 +65,13 @@ export const firehoseHandler: ServiceHandler<"firehose"> = {
         dataText,
       }
       return {
-        view: { service: "firehose", target: deliveryStreamName, id: recordId, fields: { Data: dataText } },
+        view: {
+          service: "firehose",
+          target: deliveryStreamName,
+          id: recordId,
+          requestId: request.requestId,
+          fields: { Data: dataText },
+        },
         accepted,
       }
     })

@@ -139,6 +139,7 @@ export const kinesisHandler = (options: KinesisHandlerOptions): ServiceHandler<"
             service: "kinesis",
             target: streamName,
             id: sequenceNumber,
+            requestId: request.requestId,
             // A throttled shard is an entryError fault matching { ShardId }.
             fields: {
               PartitionKey: partitionKey,
