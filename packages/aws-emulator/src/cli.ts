@@ -6,8 +6,9 @@ import type { StoreMode } from "./Store.ts"
 
 const usage = `Usage: eventport-emulator [options]
 
-Loopback emulator of EventBridge PutEvents, IoT Events Data / IoT Analytics BatchPutMessage
-and Pinpoint PutEvents. Drive faults and read the store over /__admin/* on the same port.
+Loopback emulator of EventBridge PutEvents, IoT Events Data / IoT Analytics BatchPutMessage,
+Pinpoint PutEvents, Kinesis PutRecords and Firehose PutRecordBatch, over HTTP/1.1 and HTTP/2.
+Drive faults and read the store over /__admin/* on the same port.
 
 Options:
   --port <n>                         port to listen on (default 0: a free port)
@@ -19,6 +20,7 @@ Options:
   --store <full|count|off>           what to keep of accepted entries (default full)
   --request-log-limit <n>            requests kept in the log (default 1000)
   --eventbridge-max-request-bytes <n>  EventBridge total entry size limit (default 262144)
+  --kinesis-shard-count <n>          shards of every Kinesis stream (default 4)
   -h, --help                         show this help
 `
 
@@ -61,6 +63,11 @@ const main = async () => {
     "eventbridge-max-request-bytes",
     values["eventbridge-max-request-bytes"],
   )
+  const kinesisShardCount = integer("kinesis-shard-count", values["kinesis-shard-count"])
+  if (kinesisShardCount === 0) {
+    process.stderr.write("--kinesis-shard-count must be at least 1\n")
+    process.exit(2)
+  }
   const emulator = await startEmulator({
     ...(port === undefined ? {} : { port }),
     ...(values.host === undefined ? {} : { host: values.host }),
@@ -68,6 +75,7 @@ const main = async () => {
     ...(seed === undefined ? {} : { seed }),
     ...(requestLogLimit === undefined ? {} : { requestLogLimit }),
     ...(eventBridgeMaxRequestBytes === undefined ? {} : { limits: { eventBridgeMaxRequestBytes } }),
+    ...(kinesisShardCount === undefined ? {} : { kinesisShardCount }),
     store: store as StoreMode,
     credentials,
   })
@@ -114,6 +122,7 @@ const parse = () =>
       store: { type: "string" },
       "request-log-limit": { type: "string" },
       "eventbridge-max-request-bytes": { type: "string" },
+      "kinesis-shard-count": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
