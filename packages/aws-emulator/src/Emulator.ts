@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto"
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from "node:http"
+import { createServer as createHttp2Server, type Http2ServerRequest } from "node:http2"
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net"
 import { performance } from "node:perf_hooks"
 import { setTimeout as sleep } from "node:timers/promises"
 import { type Fault, Faults, resolveRequestError } from "./Faults.ts"
 import { handleAdminRequest } from "./internal/adminRoutes.ts"
-import { hostNameOf, hostRefusal } from "./internal/requestOrigin.ts"
+import { hostNameOf, hostRefusal, requestHostOf } from "./internal/requestOrigin.ts"
 import type { EntryFailure, ServiceHandler, ServiceLimits } from "./internal/ServiceHandler.ts"
 import { sendError, sendReply } from "./internal/wire.ts"
 import { Quotas, type RequestQuotas } from "./Quotas.ts"
@@ -23,8 +24,10 @@ import {
   defaultMaxRequestBytes as eventBridgeDefaultMaxRequestBytes,
   eventBridgeHandler,
 } from "./services/EventBridge.ts"
+import { firehoseHandler } from "./services/Firehose.ts"
 import { iotAnalyticsHandler } from "./services/IotAnalytics.ts"
 import { iotEventsHandler } from "./services/IotEvents.ts"
+import { defaultKinesisShardCount, kinesisHandler } from "./services/Kinesis.ts"
 import { pinpointHandler } from "./services/Pinpoint.ts"
 
 export interface EmulatorLimits {
@@ -35,6 +38,21 @@ export interface EmulatorLimits {
   readonly eventBridgeMaxRequestBytes?: number
   /** IoT Events payload bytes per batch; the documented 1 KiB is unverified, so off unless set. */
   readonly iotEventsMaxBatchPayloadBytes?: number
+  /**
+   * Kinesis record size (data + partition key). 1 MiB by default; a stream's `MaxRecordSizeInKiB`
+   * can raise it to 10 MiB.
+   */
+  readonly kinesisMaxRecordBytes?: number
+  /**
+   * Kinesis request size (data + partition keys). 5 MiB by default; the current model text says
+   * 10 MiB, unverified for every stream.
+   */
+  readonly kinesisMaxRequestBytes?: number
+  /**
+   * Firehose request size, counted on the data before base64. 4 MiB by default ("4 MB"; whether
+   * before or after base64 is unverified).
+   */
+  readonly firehoseMaxRequestBytes?: number
 }
 
 export interface EmulatorOptions {
@@ -54,6 +72,8 @@ export interface EmulatorOptions {
   readonly limits?: EmulatorLimits
   /** Allowed difference between x-amz-date and the emulator's clock; 15 minutes, as AWS. */
   readonly maxClockSkewMs?: number
+  /** Shards of every emulated Kinesis stream (equal hash key ranges); 4 by default. */
+  readonly kinesisShardCount?: number
   /**
    * Host names accepted besides loopback ones (`localhost`, `*.localhost`, 127.0.0.0/8, `::1`),
    * e.g. an /etc/hosts alias of 127.0.0.1. Any other `Host` is refused with 403 (DNS rebinding).
@@ -87,12 +107,26 @@ export interface Emulator {
 
 export const defaultSeed = 0x5eed
 
-const handlers: { readonly [S in ServiceName]: ServiceHandler<S> } = {
+/** The handlers that keep no state; Kinesis keeps sequence numbers, so each emulator makes its own. */
+const statelessHandlers = {
   eventbridge: eventBridgeHandler,
   iotevents: iotEventsHandler,
   iotanalytics: iotAnalyticsHandler,
   pinpoint: pinpointHandler,
-}
+  firehose: firehoseHandler,
+} as const
+
+/** awsJson1_1 operations by X-Amz-Target, and the target prefix of each awsJson1_1 service. */
+const jsonOperations: ReadonlyMap<string, ServiceName> = new Map([
+  ["AWSEvents.PutEvents", "eventbridge"],
+  ["Kinesis_20131202.PutRecords", "kinesis"],
+  ["Firehose_20150804.PutRecordBatch", "firehose"],
+])
+const jsonTargetPrefixes: ReadonlyMap<string, ServiceName> = new Map([
+  ["AWSEvents.", "eventbridge"],
+  ["Kinesis_20131202.", "kinesis"],
+  ["Firehose_20150804.", "firehose"],
+])
 
 /** Anything larger is answered with a bare 413, as AWS's front end does for very large bodies. */
 const maxBodyBytes = 16 * 1024 * 1024
@@ -122,13 +156,12 @@ const routeRequest = (method: string, path: string, headers: IncomingMessage["he
   const scopeService = SignatureVerifier.scopeOf(headers)?.service
   const guessed = scopeService === undefined ? undefined : serviceBySigningName.get(scopeService)
   if (typeof target === "string") {
-    if (target === "AWSEvents.PutEvents" && method === "POST" && path === "/") {
-      return { kind: "operation", service: "eventbridge", pathLabels: {} }
+    const operation = jsonOperations.get(target)
+    if (operation !== undefined && method === "POST" && path === "/") {
+      return { kind: "operation", service: operation, pathLabels: {} }
     }
-    return unknownOperation(
-      target.startsWith("AWSEvents.") ? "eventbridge" : guessed,
-      `${method} ${path} ${target}`,
-    )
+    const prefixed = [...jsonTargetPrefixes].find(([prefix]) => target.startsWith(prefix))?.[1]
+    return unknownOperation(prefixed ?? guessed, `${method} ${path} ${target}`)
   }
   const restService: ServiceName | undefined =
     path === "/inputs/messages"
@@ -164,6 +197,14 @@ const routeRequest = (method: string, path: string, headers: IncomingMessage["he
   }
   return { kind: "operation", service: restService, pathLabels }
 }
+
+/** Ends the connection without an answer: the whole HTTP/2 session, or the HTTP/1.1 socket. */
+const dropConnection = (req: IncomingMessage): void => {
+  if (req.httpVersionMajor === 2) (req as unknown as Http2ServerRequest).stream.session?.destroy()
+  else req.socket.destroy()
+}
+
+const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1")
 
 const protocolOf = (service: ServiceName | undefined): Protocol =>
   service === undefined ? "awsJson1_1" : serviceTraits[service].protocol
@@ -215,6 +256,16 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     eventBridgeMaxRequestBytes:
       options.limits?.eventBridgeMaxRequestBytes ?? eventBridgeDefaultMaxRequestBytes,
     iotEventsMaxBatchPayloadBytes: options.limits?.iotEventsMaxBatchPayloadBytes,
+    kinesisMaxRecordBytes: options.limits?.kinesisMaxRecordBytes ?? 1024 * 1024,
+    kinesisMaxRequestBytes: options.limits?.kinesisMaxRequestBytes ?? 5 * 1024 * 1024,
+    firehoseMaxRequestBytes: options.limits?.firehoseMaxRequestBytes ?? 4 * 1024 * 1024,
+  }
+  const kinesisShardCount = options.kinesisShardCount ?? defaultKinesisShardCount
+  if (!(Number.isInteger(kinesisShardCount) && kinesisShardCount >= 1))
+    throw new RangeError(`kinesisShardCount must be a positive integer, got ${kinesisShardCount}`)
+  const handlers: { readonly [S in ServiceName]: ServiceHandler<S> } = {
+    ...statelessHandlers,
+    kinesis: kinesisHandler({ shardCount: kinesisShardCount }),
   }
 
   const reset = () => {
@@ -264,8 +315,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       }
       const routed = route.service
       const handler = handlers[routed] as ServiceHandler<ServiceName>
+      // Over HTTP/2 the host travels as the :authority pseudo-header (and is signed as such).
+      const hostname = requestHostOf(req.headers) ?? ""
       const check = await verifier.verify(
-        { method, hostname: req.headers.host ?? "", path: rawPath, query, headers: req.headers, body },
+        { method, hostname, path: rawPath, query, headers: req.headers, body },
         handler.traits.signingName,
       )
       if (!check.ok) return fail(check.error)
@@ -282,7 +335,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       if (decision.drop !== undefined && !decision.drop.afterStore) {
         faultName = "dropConnection"
         status = "dropped"
-        req.socket.destroy()
+        dropConnection(req)
         return
       }
       if (decision.error !== undefined) {
@@ -312,7 +365,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         // Applied but never answered: the client cannot tell whether the entries landed.
         faultName = "dropConnection"
         status = "dropped"
-        req.socket.destroy()
+        dropConnection(req)
         return
       }
       const reply = prepared.batch.render(failures)
@@ -347,7 +400,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const emulatorRef: { current?: Emulator } = {}
   const allowedHosts = new Set((options.allowedHosts ?? []).map((name) => hostNameOf(name)))
 
-  const server: Server = createServer({ keepAlive: true }, (req, res) => {
+  // Answers HTTP/1.1 and HTTP/2 alike, through the request API the two share.
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? "/"
     const q = url.indexOf("?")
     const rawPath = q === -1 ? url : url.slice(0, q)
@@ -355,7 +409,13 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     readBody(req)
       .then((body) => {
         if (body === undefined) {
-          res.writeHead(413, { "content-length": 0, connection: "close" })
+          // HTTP/2 forbids connection headers.
+          res.writeHead(
+            413,
+            req.httpVersionMajor === 2
+              ? { "content-length": 0 }
+              : { "content-length": 0, connection: "close" },
+          )
           res.end()
           return
         }
@@ -377,10 +437,29 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       .catch(() => {
         if (!res.headersSent) res.writeHead(500).end()
       })
-  })
+  }
+  const http1 = createHttp1Server({ keepAlive: true }, listener)
   // SDK clients keep connections open between requests; keep ours open longer than theirs idle.
-  server.keepAliveTimeout = 65_000
-  server.headersTimeout = 70_000
+  http1.keepAliveTimeout = 65_000
+  http1.headersTimeout = 70_000
+  const http2 = createHttp2Server({}, listener as unknown as Parameters<typeof createHttp2Server>[1])
+  // HTTP/1.1 and cleartext HTTP/2 (h2c, prior knowledge) on one port: the Kinesis SDK client speaks
+  // HTTP/2 by default, the other clients HTTP/1.1. node:http2's allowHTTP1 works only over TLS, so
+  // each connection goes by its first bytes: the HTTP/2 preface, or anything else for HTTP/1.1.
+  const sockets = new Set<Socket>()
+  const server = createTcpServer((socket) => {
+    sockets.add(socket)
+    socket.once("close", () => sockets.delete(socket))
+    socket.on("error", () => socket.destroy())
+    socket.once("readable", () => {
+      const head: Buffer | null = socket.read()
+      if (head === null) return
+      socket.unshift(head)
+      const length = Math.min(head.length, http2Preface.length)
+      const isHttp2 = head.subarray(0, length).equals(http2Preface.subarray(0, length))
+      ;(isHttp2 ? http2 : http1).emit("connection", socket)
+    })
+  })
 
   const host = options.host ?? "127.0.0.1"
   await new Promise<void>((resolve, reject) => {
@@ -396,7 +475,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const stop = () => {
     stopped ??= new Promise<void>((resolve, reject) => {
       server.close((error) => (error === undefined ? resolve() : reject(error)))
-      server.closeAllConnections()
+      for (const socket of sockets) socket.destroy()
     })
     return stopped
   }

@@ -19,6 +19,8 @@ export interface EntryView {
   readonly target: string
   readonly id: string
   readonly fields: Readonly<Record<string, unknown>>
+  /** The request the entry came in (Kinesis and Firehose views carry it), e.g. to group a predicate's calls. */
+  readonly requestId?: string
 }
 
 /**

@@ -1,7 +1,14 @@
 /** The four emulated services, by the names used throughout the emulator's API. */
-export type ServiceName = "eventbridge" | "iotevents" | "iotanalytics" | "pinpoint"
+export type ServiceName = "eventbridge" | "iotevents" | "iotanalytics" | "pinpoint" | "kinesis" | "firehose"
 
-export const serviceNames: readonly ServiceName[] = ["eventbridge", "iotevents", "iotanalytics", "pinpoint"]
+export const serviceNames: readonly ServiceName[] = [
+  "eventbridge",
+  "iotevents",
+  "iotanalytics",
+  "pinpoint",
+  "kinesis",
+  "firehose",
+]
 
 export type Protocol = "awsJson1_1" | "restJson1"
 
@@ -64,6 +71,35 @@ export const serviceTraits: Readonly<Record<ServiceName, ServiceTraits>> = {
     // Pinpoint models no 503 error; this is what an unmodelled outage looks like to the SDK.
     unavailable: { code: "ServiceUnavailableException", status: 503 },
     defaultEntryErrorCode: "InternalServerErrorException",
+  },
+  kinesis: {
+    name: "kinesis",
+    operation: "PutRecords",
+    signingName: "kinesis",
+    protocol: "awsJson1_1",
+    // Model-constraint failures are the common AWS JSON ValidationException; the documented size and
+    // hash-key rules fail with the modelled InvalidArgumentException.
+    validationErrorCode: "ValidationException",
+    throttling: { code: "ProvisionedThroughputExceededException", status: 400 },
+    internal: { code: "InternalFailureException", status: 500 },
+    // Kinesis models no 503 error; the common AWS JSON error for an unavailable service.
+    unavailable: { code: "ServiceUnavailable", status: 503 },
+    // PutRecordsResultEntry.ErrorCode: ProvisionedThroughputExceededException or InternalFailure.
+    defaultEntryErrorCode: "InternalFailure",
+  },
+  firehose: {
+    name: "firehose",
+    operation: "PutRecordBatch",
+    signingName: "firehose",
+    protocol: "awsJson1_1",
+    validationErrorCode: "ValidationException",
+    // Firehose models no throttling error: exceeding a stream's throughput is answered with
+    // ServiceUnavailableException ("throughput limits for the delivery stream may have been exceeded").
+    throttling: { code: "ServiceUnavailableException", status: 503 },
+    internal: { code: "InternalFailure", status: 500 },
+    unavailable: { code: "ServiceUnavailableException", status: 503 },
+    // PutRecordBatchResponseEntry.ErrorCode: ServiceUnavailableException or InternalFailure.
+    defaultEntryErrorCode: "InternalFailure",
   },
 }
 

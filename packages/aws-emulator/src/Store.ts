@@ -51,11 +51,37 @@ export interface PinpointEvent extends AcceptedEntry {
   readonly endpoint: Readonly<Record<string, unknown>>
 }
 
+export interface KinesisRecord extends AcceptedEntry {
+  /** The stream's name (from `StreamName`, or the name part of `StreamARN`). */
+  readonly streamName: string
+  readonly streamArn?: string
+  readonly partitionKey: string
+  readonly explicitHashKey?: string
+  /** The shard the hash key maps to, e.g. `shardId-000000000001`. */
+  readonly shardId: string
+  /** Increases within a shard in the order records were accepted. */
+  readonly sequenceNumber: string
+  /** The data bytes after the transport base64 was removed. */
+  readonly data: Uint8Array
+  /** `data` decoded as UTF-8, for JSON records. */
+  readonly dataText: string
+}
+
+export interface FirehoseRecord extends AcceptedEntry {
+  readonly deliveryStreamName: string
+  /** The `RecordId` the response gave the record. */
+  readonly recordId: string
+  readonly data: Uint8Array
+  readonly dataText: string
+}
+
 export interface EntryTypes {
   readonly eventbridge: EventBridgeEntry
   readonly iotevents: IotEventsMessage
   readonly iotanalytics: IotAnalyticsMessage
   readonly pinpoint: PinpointEvent
+  readonly kinesis: KinesisRecord
+  readonly firehose: FirehoseRecord
 }
 
 /**
@@ -122,6 +148,8 @@ export class Store {
   readonly iotevents: ServiceStore<IotEventsMessage>
   readonly iotanalytics: ServiceStore<IotAnalyticsMessage>
   readonly pinpoint: ServiceStore<PinpointEvent>
+  readonly kinesis: ServiceStore<KinesisRecord>
+  readonly firehose: ServiceStore<FirehoseRecord>
 
   constructor(mode: StoreMode = "full") {
     this.mode = mode
@@ -129,6 +157,8 @@ export class Store {
     this.iotevents = new ServiceStore(mode)
     this.iotanalytics = new ServiceStore(mode)
     this.pinpoint = new ServiceStore(mode)
+    this.kinesis = new ServiceStore(mode)
+    this.firehose = new ServiceStore(mode)
   }
 
   service<S extends ServiceName>(service: S): ServiceStore<EntryTypes[S]> {
@@ -151,6 +181,8 @@ export class Store {
       iotevents: of(this.iotevents),
       iotanalytics: of(this.iotanalytics),
       pinpoint: of(this.pinpoint),
+      kinesis: of(this.kinesis),
+      firehose: of(this.firehose),
     }
   }
 
@@ -159,5 +191,7 @@ export class Store {
     this.iotevents.clear()
     this.iotanalytics.clear()
     this.pinpoint.clear()
+    this.kinesis.clear()
+    this.firehose.clear()
   }
 }

@@ -7,8 +7,9 @@ import type { StoreMode } from "./Store.ts"
 
 const usage = `Usage: eventport-emulator [options]
 
-Loopback emulator of EventBridge PutEvents, IoT Events Data / IoT Analytics BatchPutMessage
-and Pinpoint PutEvents. Drive faults and read the store over /__admin/* on the same port.
+Loopback emulator of EventBridge PutEvents, IoT Events Data / IoT Analytics BatchPutMessage,
+Pinpoint PutEvents, Kinesis PutRecords and Firehose PutRecordBatch, over HTTP/1.1 and HTTP/2.
+Drive faults and read the store over /__admin/* on the same port.
 
 Options:
   --port <n>                         port to listen on (default 0: a free port)
@@ -23,6 +24,7 @@ Options:
   --quota <service>=<rate>:<burst>   request-rate quota (token bucket, requests/s and burst) of one
                                      service, e.g. eventbridge=100:20; beyond it requests get the
                                      service's throttling error (repeatable)
+  --kinesis-shard-count <n>          shards of every Kinesis stream (default 4)
   -h, --help                         show this help
 `
 
@@ -77,6 +79,11 @@ const main = async () => {
     "eventbridge-max-request-bytes",
     values["eventbridge-max-request-bytes"],
   )
+  const kinesisShardCount = integer("kinesis-shard-count", values["kinesis-shard-count"])
+  if (kinesisShardCount === 0) {
+    process.stderr.write("--kinesis-shard-count must be at least 1\n")
+    process.exit(2)
+  }
   const quotas = Object.fromEntries((values.quota ?? []).map(quotaEntry))
   try {
     validateQuotas(quotas)
@@ -91,6 +98,7 @@ const main = async () => {
     ...(seed === undefined ? {} : { seed }),
     ...(requestLogLimit === undefined ? {} : { requestLogLimit }),
     ...(eventBridgeMaxRequestBytes === undefined ? {} : { limits: { eventBridgeMaxRequestBytes } }),
+    ...(kinesisShardCount === undefined ? {} : { kinesisShardCount }),
     store: store as StoreMode,
     quotas,
     credentials,
@@ -139,6 +147,7 @@ const parse = () =>
       "request-log-limit": { type: "string" },
       "eventbridge-max-request-bytes": { type: "string" },
       quota: { type: "string", multiple: true },
+      "kinesis-shard-count": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,

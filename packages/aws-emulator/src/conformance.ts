@@ -64,6 +64,43 @@ const iotMessages = {
   }),
 }
 
+/** The CloudEvents JSON a record carries (Kinesis and Firehose adapters' default `Data`), if it is one. */
+const cloudEventIn = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A CloudEvent's data: `data`, or the bytes of `data_base64` (binary data). */
+const cloudEventData = (cloudEvent: Record<string, unknown> | undefined): unknown =>
+  typeof cloudEvent?.data_base64 === "string"
+    ? new Uint8Array(Buffer.from(cloudEvent.data_base64, "base64"))
+    : cloudEvent?.data
+
+/**
+ * Kinesis and Firehose alike: each record's `Data` is the event in the CloudEvents JSON format (a
+ * trailing delimiter is whitespace to JSON), so the event id and data are read from it; the entry
+ * fault matches the id inside `Data`. Both services document only retryable per-record codes, so the
+ * permanent fault uses an undocumented code, which adapters treat as `Unknown` and do not retry.
+ */
+const cloudEventRecords = (retryableCode: string) => ({
+  eventIdOf: (entry: { readonly dataText: string }) => String(cloudEventIn(entry.dataText)?.id ?? ""),
+  entryFault: (eventId: string, retryable: boolean): EntryFaultSpec => ({
+    code: retryable ? retryableCode : "UndocumentedPermanentFailure",
+    match: (view) => typeof view.fields.Data === "string" && cloudEventIn(view.fields.Data)?.id === eventId,
+  }),
+  dataOf: (entry: { readonly dataText: string }) => cloudEventData(cloudEventIn(entry.dataText)),
+  decodeEntry: (entry: { readonly Data?: Uint8Array }) =>
+    entry.Data === undefined
+      ? undefined
+      : cloudEventData(cloudEventIn(Buffer.from(entry.Data).toString("utf8"))),
+})
+
 /**
  * Each service's reading of an event id, for adapters that send the event id where the service
  * keeps a caller id: the IoT messageId, the Pinpoint event key. EventBridge keeps none, so its
@@ -83,6 +120,8 @@ export const conformanceServices: { readonly [S in ServiceName]: ConformanceServ
     eventIdOf: (entry) => entry.eventId,
     entryFault: (eventId, retryable) => ({ statusCode: retryable ? 500 : 400, match: { id: eventId } }),
   },
+  kinesis: cloudEventRecords("ProvisionedThroughputExceededException"),
+  firehose: cloudEventRecords("ServiceUnavailableException"),
 }
 
 export interface EmulatorHarnessOptions<S extends ServiceName> {

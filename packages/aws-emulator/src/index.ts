@@ -30,11 +30,14 @@ export {
   type AcceptedEntry,
   type EntryTypes,
   type EventBridgeEntry,
+  type FirehoseRecord,
   type IotAnalyticsMessage,
   type IotEventsMessage,
+  type KinesisRecord,
   type PinpointEvent,
   ServiceStore,
   Store,
   type StoreMode,
 } from "./Store.ts"
 export { putEventsEntrySize } from "./services/EventBridge.ts"
+export { kinesisHashKey, kinesisShardId, kinesisShardIndex } from "./services/Kinesis.ts"

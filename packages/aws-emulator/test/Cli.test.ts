@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge"
+import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis"
 import { afterEach, describe, expect, it } from "vitest"
 import { defaultCredentials } from "../src/index.ts"
 
@@ -35,6 +36,27 @@ const exited = (process: ChildProcess) =>
   })
 
 describe("eventport-emulator CLI", () => {
+  it("serves the Kinesis client's HTTP/2 with the shard count given", async () => {
+    const { endpoint } = await startCli("--port", "0", "--kinesis-shard-count", "1")
+    const client = new KinesisClient({
+      endpoint,
+      region: "us-east-1",
+      credentials: defaultCredentials,
+      maxAttempts: 1,
+    })
+    try {
+      const result = await client.send(
+        new PutRecordsCommand({
+          StreamName: "s",
+          Records: ["a", "b", "c"].map((key) => ({ PartitionKey: key, Data: new Uint8Array([1]) })),
+        }),
+      )
+      expect(result.Records?.map((r) => r.ShardId)).toEqual(Array(3).fill("shardId-000000000000"))
+    } finally {
+      client.destroy()
+    }
+  })
+
   it("prints the endpoint and test credentials, answers SDK calls and admin routes, stops on SIGTERM", async () => {
     const { endpoint, output } = await startCli("--port", "0", "--seed", "3")
     expect(output()).toContain(`accessKeyId: ${defaultCredentials.accessKeyId}`)

@@ -1,6 +1,8 @@
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge"
+import { PutRecordBatchCommand } from "@aws-sdk/client-firehose"
 import { BatchPutMessageCommand as IotEventsPut } from "@aws-sdk/client-iot-events-data"
 import { BatchPutMessageCommand as IotAnalyticsPut } from "@aws-sdk/client-iotanalytics"
+import { PutRecordsCommand } from "@aws-sdk/client-kinesis"
 import { PutEventsCommand as PinpointPut } from "@aws-sdk/client-pinpoint"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { defaultCredentials, type Emulator, serviceNames, startEmulator } from "../src/index.ts"
@@ -44,6 +46,20 @@ const calls = (clients: ReturnType<typeof clientsFor>) =>
             ApplicationId: "a",
             EventsRequest: { BatchItem: { e: { Endpoint: {}, Events: {} } } },
           }),
+        ),
+    ],
+    [
+      "kinesis",
+      () =>
+        clients.kinesis.send(
+          new PutRecordsCommand({ StreamName: "s", Records: [{ PartitionKey: "p", Data: utf8("{}") }] }),
+        ),
+    ],
+    [
+      "firehose",
+      () =>
+        clients.firehose.send(
+          new PutRecordBatchCommand({ DeliveryStreamName: "d", Records: [{ Data: utf8("{}") }] }),
         ),
     ],
   ] as const

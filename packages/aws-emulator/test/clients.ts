@@ -1,6 +1,8 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
+import { FirehoseClient } from "@aws-sdk/client-firehose"
 import { IoTEventsDataClient } from "@aws-sdk/client-iot-events-data"
 import { IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
+import { KinesisClient } from "@aws-sdk/client-kinesis"
 import { PinpointClient } from "@aws-sdk/client-pinpoint"
 import type { Emulator, EmulatorCredentials } from "../src/index.ts"
 
@@ -22,6 +24,9 @@ export const clientsFor = (emulator: Emulator, credentials?: EmulatorCredentials
     iotEvents: new IoTEventsDataClient(config),
     iotAnalytics: new IoTAnalyticsClient(config),
     pinpoint: new PinpointClient(config),
+    // The Kinesis client speaks HTTP/2 (h2c here) with its default request handler, as users run it.
+    kinesis: new KinesisClient(config),
+    firehose: new FirehoseClient(config),
   }
 }
 

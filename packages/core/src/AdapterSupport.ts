@@ -462,6 +462,84 @@ export const resultsByKey = (
   return results.map((result) => (result.ok ? unknown : result))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Results by position
+
+/** One answer of a response whose entries answer the request's entries by position. */
+export interface PositionalAnswer {
+  /** The service's receipt for an accepted entry (an EventId, a SequenceNumber, a RecordId). */
+  readonly receipt?: string | undefined
+  readonly errorCode?: string | undefined
+  readonly errorMessage?: string | undefined
+}
+
+/** How a response names its parts, for the messages of {@link positionalResults}. */
+export interface PositionalResponseNames {
+  /** e.g. `PutRecords`. */
+  readonly operation: string
+  /** e.g. `record`. */
+  readonly entry: string
+  /** e.g. `SequenceNumber`. */
+  readonly receipt: string
+  /** e.g. `FailedRecordCount`. */
+  readonly failedCount: string
+}
+
+/**
+ * Index-aligned results for a response whose `answers[i]` answers request entry `i`, with a count of
+ * failures beside them (PutRecords, PutRecordBatch). An entry the response does not answer, or
+ * answers with neither a receipt nor an error code, has an unknown outcome. When the count disagrees
+ * with the answers, the side it puts in doubt is reported: if it counts more failures than listed,
+ * the listed successes are unknown; if fewer, the listed failures may have been applied.
+ */
+export const positionalResults = (
+  sent: number,
+  answers: ReadonlyArray<PositionalAnswer>,
+  failedCount: number | undefined,
+  classifyEntry: (code: string, message: string | undefined) => DeliveryError,
+  names: PositionalResponseNames,
+): ReadonlyArray<EntryResult> => {
+  const unknownOutcome = (rawMessage: string): EntryResult => entryFailed(inconsistentResponse(rawMessage))
+  const results: Array<EntryResult> = []
+  let listedFailures = 0
+  for (let i = 0; i < sent; i++) {
+    const answer = answers[i]
+    if (answer === undefined) {
+      listedFailures++
+      results.push(
+        unknownOutcome(
+          `the ${names.operation} response has ${answers.length} ${names.entry}s for ${sent} sent`,
+        ),
+      )
+    } else if (answer.errorCode !== undefined) {
+      listedFailures++
+      results.push(entryFailed(classifyEntry(answer.errorCode, answer.errorMessage)))
+    } else if (answer.receipt !== undefined) results.push(entryOk(answer.receipt))
+    else {
+      listedFailures++
+      results.push(
+        unknownOutcome(
+          `the ${names.operation} response ${names.entry} has neither ${names.receipt} nor ErrorCode`,
+        ),
+      )
+    }
+  }
+  const counted = failedCount ?? 0
+  if (counted === listedFailures) return results
+  const disagreement = `${names.failedCount} is ${counted} but the response lists ${listedFailures} failed of ${sent} ${names.entry}s`
+  return results.map((result) => {
+    if (counted > listedFailures) return result.ok ? unknownOutcome(disagreement) : result
+    return result.ok
+      ? result
+      : entryFailed(
+          result.error.with({
+            outcomeUnknown: true,
+            rawMessage: `${result.error.rawMessage ?? ""} (${disagreement})`.trimStart(),
+          }),
+        )
+  })
+}
+
 /**
  * Sends a batch to a service that refuses a whole request when two of its entries share a key (a
  * messageId): the first entry of each key is sent, the later ones fail retryably without being

@@ -14,6 +14,7 @@ import {
   type ErrorTable,
   inconsistentResponse,
   invalidOption,
+  positionalResults,
   resultsByKey,
   runHook,
   throttlingErrorNames,
@@ -309,5 +310,81 @@ describe("inconsistentResponse", () => {
       rawCode: "InconsistentResponse",
       rawMessage: "why",
     })
+  })
+})
+
+describe("positionalResults", () => {
+  const names = {
+    operation: "PutRecords",
+    entry: "record",
+    receipt: "SequenceNumber",
+    failedCount: "FailedRecordCount",
+  }
+  const classify = (code: string, message: string | undefined) =>
+    deliveryError("Throttled", {
+      retryable: true,
+      rawCode: code,
+      ...(message === undefined ? {} : { rawMessage: message }),
+    })
+
+  it("answers[i] answers entry i: a receipt, or an error classified by its code", () => {
+    const results = positionalResults(
+      2,
+      [{ receipt: "1" }, { errorCode: "Slow", errorMessage: "m" }],
+      1,
+      classify,
+      names,
+    )
+    expect(results[0]).toEqual({ ok: true, receipt: "1" })
+    expect(results[1]?.ok === false && results[1].error).toMatchObject({
+      code: "Throttled",
+      rawCode: "Slow",
+      rawMessage: "m",
+    })
+  })
+
+  it("an entry not answered, or answered with nothing, has an unknown outcome naming the response's parts", () => {
+    const results = positionalResults(3, [{ receipt: "1" }, {}], 2, classify, names)
+    expect(results[1]?.ok === false && results[1].error).toMatchObject({
+      code: "Unknown",
+      outcomeUnknown: true,
+      rawMessage: "the PutRecords response record has neither SequenceNumber nor ErrorCode",
+    })
+    expect(results[2]?.ok === false && results[2].error.rawMessage).toBe(
+      "the PutRecords response has 2 records for 3 sent",
+    )
+  })
+
+  it("a failure count that disagrees puts in doubt the side it contradicts", () => {
+    const answers = [{ receipt: "1" }, { errorCode: "Slow" }]
+    const more = positionalResults(2, answers, 2, classify, names)
+    expect(more[0]?.ok === false && more[0].error).toMatchObject({ code: "Unknown", outcomeUnknown: true })
+    expect(more[1]?.ok === false && more[1].error.outcomeUnknown).toBeUndefined()
+    const fewer = positionalResults(2, answers, 0, classify, names)
+    expect(fewer[0]).toEqual({ ok: true, receipt: "1" })
+    expect(fewer[1]?.ok === false && fewer[1].error).toMatchObject({
+      code: "Throttled",
+      outcomeUnknown: true,
+    })
+    expect(fewer[1]?.ok === false && fewer[1].error.rawMessage).toContain("FailedRecordCount is 0")
+  })
+
+  it("every entry gets exactly one result, whatever the response", () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 20 }),
+        fc.array(
+          fc.record({
+            receipt: fc.option(fc.string(), { nil: undefined }),
+            errorCode: fc.option(fc.string(), { nil: undefined }),
+          }),
+          { maxLength: 25 },
+        ),
+        fc.option(fc.nat({ max: 30 }), { nil: undefined }),
+        (sent, answers, failedCount) => {
+          expect(positionalResults(sent, answers, failedCount, classify, names)).toHaveLength(sent)
+        },
+      ),
+    )
   })
 })

@@ -1,13 +1,15 @@
 /**
- * Scenario 3: fan-out costs little over the slowest destination alone. Each of the four AWS
+ * Scenario 3: fan-out costs little over the slowest destination alone. Each of the six AWS
  * services runs in its own emulator process (they are independent services) with a fixed latency
  * per request standing in for the network round trip, so the comparison measures whether the
  * publisher keeps destinations in parallel, not how the bench machine's cores are shared.
  */
 import { type Adapter, createPublisher, type DestinationConfig, type PromisePublisher } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
+import { firehose } from "@eventport/firehose"
 import { iotAnalytics } from "@eventport/iot-analytics"
 import { iotEvents } from "@eventport/iot-events"
+import { kinesis } from "@eventport/kinesis"
 import { pinpoint } from "@eventport/pinpoint"
 import { EmulatorProcess } from "../EmulatorProcess.ts"
 import {
@@ -28,7 +30,14 @@ export const fanOutGoal = atMost(1.2, "≤ 1.2")
 /** Latency the emulators add to every request: a same-Region round trip, roughly. */
 export const fanOutLatencyMs = 10
 
-const destinationNames = ["eventbridge", "iotevents", "iotanalytics", "pinpoint"] as const
+const destinationNames = [
+  "eventbridge",
+  "iotevents",
+  "iotanalytics",
+  "pinpoint",
+  "kinesis",
+  "firehose",
+] as const
 type DestinationName = (typeof destinationNames)[number]
 
 const clientConfigFor = (emulator: EmulatorProcess) => ({
@@ -53,15 +62,19 @@ const adapterFor = (name: DestinationName, emulator: EmulatorProcess): Adapter<u
       return asDestination(
         pinpoint({ applicationId: "bench-app", endpointId: "bench-endpoint", clientConfig }),
       )
+    case "kinesis":
+      return asDestination(kinesis({ streamName: "bench-stream", clientConfig }))
+    case "firehose":
+      return asDestination(firehose({ deliveryStreamName: "bench-firehose", clientConfig }))
   }
 }
 
 export const fanOut: Scenario = {
   id: 3,
-  title: "Fan-out to four adapters",
+  title: "Fan-out to six adapters",
   measures:
-    "Wall time to publish the same small events to EventBridge, IoT Events, IoT Analytics and Pinpoint at once " +
-    "(one publisher, four destinations), over the wall time of the slowest of the four published alone. Each " +
+    "Wall time to publish the same small events to EventBridge, IoT Events, IoT Analytics, Pinpoint, Kinesis and " +
+    "Firehose at once (one publisher, six destinations), over the wall time of the slowest of the six published alone. Each " +
     `service is its own emulator process adding ${fanOutLatencyMs} ms per request; ${emulatorConcurrency} requests in flight per destination.`,
   run: async (settings): Promise<ScenarioReport> => {
     const events = smallEventArray(eventCount(settings, 20_000, 200))
@@ -89,7 +102,7 @@ export const fanOut: Scenario = {
         publishers.push(publisher)
         return publisher
       }
-      // Five sides: each destination alone, then all four together.
+      // Each destination alone, then all of them together.
       const sides: ReadonlyArray<{ readonly label: string; readonly names: ReadonlyArray<DestinationName> }> =
         [
           ...destinationNames.map((name) => ({ label: name, names: [name] })),
@@ -156,7 +169,7 @@ export const fanOut: Scenario = {
         accounting,
         notes: [
           `Each emulator adds ${fanOutLatencyMs} ms to every request (a stand-in for the network): without it, four local emulators and the publisher share two cores and the ratio measures the machine.`,
-          "Adapters use their defaults; Pinpoint with a constant endpoint id.",
+          "Adapters use their defaults; Pinpoint with a constant endpoint id; Kinesis over HTTP/2, its SDK client's default.",
         ],
       }
     } finally {

@@ -51,6 +51,12 @@ export interface ServiceLimits {
   readonly eventBridgeMaxRequestBytes: number
   /** IoT Events decoded payload bytes per batch; not enforced unless set (the documented 1 KiB is unverified). */
   readonly iotEventsMaxBatchPayloadBytes: number | undefined
+  /** Kinesis data + partition key bytes per record; 1 MiB by default (a stream may allow up to 10 MiB). */
+  readonly kinesisMaxRecordBytes: number
+  /** Kinesis data + partition key bytes per request; 5 MiB by default (the current model text says 10 MiB). */
+  readonly kinesisMaxRequestBytes: number
+  /** Firehose data bytes (before base64) per request; 4 MiB by default. */
+  readonly firehoseMaxRequestBytes: number
 }
 
 export interface ServiceHandler<S extends ServiceName> {

@@ -52,6 +52,10 @@ const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
 
 export const isBase64 = (value: string): boolean => value.length % 4 === 0 && base64Pattern.test(value)
 
+/** Bytes a valid base64 string decodes to. */
+export const base64DecodedLength = (value: string): number =>
+  (value.length / 4) * 3 - (value.endsWith("==") ? 2 : value.endsWith("=") ? 1 : 0)
+
 /** Length in Unicode code points, as the model's `min`/`max` count characters. */
 const codePointLength = (value: string): number => {
   let count = 0
@@ -204,7 +208,9 @@ export class ModelValidator {
         }
         return
       case "blob":
-        if (typeof value !== "string" || !isBase64(value)) fail("Member must be a base64-encoded blob")
+        if (typeof value !== "string" || !isBase64(value)) return fail("Member must be a base64-encoded blob")
+        // Blob lengths count the decoded bytes (Kinesis and Firehose `Data` have a modelled max).
+        this.#checkSize(shape, base64DecodedLength(value), fail)
         return
       default:
         return

@@ -1,0 +1,13 @@
+/** The testkit conformance suite, with the emulator as the destination. */
+import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+import { describeAdapterConformance } from "@eventport/testkit"
+import { firehose } from "../src/index.ts"
+
+describeAdapterConformance({
+  harness: emulatorHarness({
+    name: "firehose (emulator)",
+    service: "firehose",
+    // The default mapping: each record's Data is the event as CloudEvents JSON and a newline.
+    makeAdapter: (clientConfig) => firehose({ deliveryStreamName: "conformance", clientConfig }),
+  }),
+})

@@ -1,0 +1,13 @@
+/** The testkit conformance suite, with the emulator as the destination. */
+import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+import { describeAdapterConformance } from "@eventport/testkit"
+import { kinesis } from "../src/index.ts"
+
+describeAdapterConformance({
+  harness: emulatorHarness({
+    name: "kinesis (emulator)",
+    service: "kinesis",
+    // The default mapping: each record's Data is the event as CloudEvents JSON, which carries the id.
+    makeAdapter: (clientConfig) => kinesis({ streamName: "conformance", clientConfig }),
+  }),
+})
