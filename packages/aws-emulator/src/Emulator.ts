@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks"
 import { setTimeout as sleep } from "node:timers/promises"
 import { type Fault, Faults } from "./Faults.ts"
 import { handleAdminRequest } from "./internal/adminRoutes.ts"
+import { FifoLedger } from "./internal/FifoLedger.ts"
 import type { EntryFailure, ServiceHandler, ServiceLimits } from "./internal/ServiceHandler.ts"
 import { sendError, sendReply } from "./internal/wire.ts"
 import { RequestLog, type RequestRecord } from "./RequestLog.ts"
@@ -21,6 +22,8 @@ import { eventBridgeHandler } from "./services/EventBridge.ts"
 import { iotAnalyticsHandler } from "./services/IotAnalytics.ts"
 import { iotEventsHandler } from "./services/IotEvents.ts"
 import { pinpointHandler } from "./services/Pinpoint.ts"
+import { snsHandler } from "./services/Sns.ts"
+import { sqsHandler } from "./services/Sqs.ts"
 
 export interface EmulatorLimits {
   /**
@@ -49,6 +52,12 @@ export interface EmulatorOptions {
   readonly limits?: EmulatorLimits
   /** Allowed difference between x-amz-date and the emulator's clock; 15 minutes, as AWS. */
   readonly maxClockSkewMs?: number
+  /**
+   * SQS FIFO queue names and SNS FIFO topic names (e.g. `orders.fifo`) configured for content-based
+   * de-duplication: entries without a MessageDeduplicationId are de-duplicated by the SHA-256 of the
+   * body. Others require the id.
+   */
+  readonly contentBasedDeduplication?: readonly string[]
 }
 
 export interface Emulator {
@@ -74,6 +83,8 @@ const handlers: { readonly [S in ServiceName]: ServiceHandler<S> } = {
   iotevents: iotEventsHandler,
   iotanalytics: iotAnalyticsHandler,
   pinpoint: pinpointHandler,
+  sqs: sqsHandler,
+  sns: snsHandler,
 }
 
 /** Anything larger is answered with a bare 413, as AWS's front end does for very large bodies. */
@@ -94,7 +105,7 @@ const unknownOperation = (service: ServiceName | undefined, detail: string): Rou
   service,
   error: {
     code: "UnknownOperationException",
-    status: service === undefined || serviceTraits[service].protocol === "awsJson1_1" ? 400 : 404,
+    status: service !== undefined && serviceTraits[service].protocol === "restJson1" ? 404 : 400,
     message: `Unknown operation: ${detail}`,
   },
 })
@@ -107,10 +118,21 @@ const routeRequest = (method: string, path: string, headers: IncomingMessage["he
     if (target === "AWSEvents.PutEvents" && method === "POST" && path === "/") {
       return { kind: "operation", service: "eventbridge", pathLabels: {} }
     }
+    if (target === "AmazonSQS.SendMessageBatch" && method === "POST" && path === "/") {
+      return { kind: "operation", service: "sqs", pathLabels: {} }
+    }
     return unknownOperation(
-      target.startsWith("AWSEvents.") ? "eventbridge" : guessed,
+      target.startsWith("AWSEvents.") ? "eventbridge" : target.startsWith("AmazonSQS.") ? "sqs" : guessed,
       `${method} ${path} ${target}`,
     )
+  }
+  // awsQuery (SNS): a form POSTed to `/`, the operation named by its Action field.
+  if (
+    method === "POST" &&
+    path === "/" &&
+    String(headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")
+  ) {
+    return { kind: "operation", service: "sns", pathLabels: {} }
   }
   const restService: ServiceName | undefined =
     path === "/inputs/messages"
@@ -195,10 +217,13 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const limits: ServiceLimits = {
     eventBridgeMaxRequestBytes: options.limits?.eventBridgeMaxRequestBytes ?? 256 * 1024,
     iotEventsMaxBatchPayloadBytes: options.limits?.iotEventsMaxBatchPayloadBytes,
+    contentBasedDeduplication: new Set(options.contentBasedDeduplication ?? []),
   }
+  const fifo = new FifoLedger()
 
   const reset = () => {
     store.clear()
+    fifo.clear()
     requests.clear()
     faults.set(initialFaults)
     faults.reseed()
@@ -265,7 +290,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         return fail(decision.error)
       }
       const prepared = handler.prepare(
-        { body, pathLabels: route.pathLabels, requestId, receivedAt: startedAt },
+        { body, pathLabels: route.pathLabels, requestId, receivedAt: startedAt, fifo },
         limits,
       )
       if (!prepared.ok) return fail(prepared.error)
@@ -279,7 +304,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
           faultName = "entryError"
           return injected
         }
-        target.add(item.accepted)
+        const stored = item.accept === undefined ? item.accepted : item.accept()
+        if (stored !== undefined) target.add(stored)
         return undefined
       })
       failedEntryCount = failures.filter((f) => f !== undefined).length

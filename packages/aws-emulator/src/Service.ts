@@ -1,9 +1,16 @@
-/** The four emulated services, by the names used throughout the emulator's API. */
-export type ServiceName = "eventbridge" | "iotevents" | "iotanalytics" | "pinpoint"
+/** The emulated services, by the names used throughout the emulator's API. */
+export type ServiceName = "eventbridge" | "iotevents" | "iotanalytics" | "pinpoint" | "sqs" | "sns"
 
-export const serviceNames: readonly ServiceName[] = ["eventbridge", "iotevents", "iotanalytics", "pinpoint"]
+export const serviceNames: readonly ServiceName[] = [
+  "eventbridge",
+  "iotevents",
+  "iotanalytics",
+  "pinpoint",
+  "sqs",
+  "sns",
+]
 
-export type Protocol = "awsJson1_1" | "restJson1"
+export type Protocol = "awsJson1_1" | "restJson1" | "awsJson1_0" | "awsQuery"
 
 /** An error as the service reports it: the code the SDK turns into an exception class, and its status. */
 export interface ServiceError {
@@ -64,6 +71,32 @@ export const serviceTraits: Readonly<Record<ServiceName, ServiceTraits>> = {
     // Pinpoint models no 503 error; this is what an unmodelled outage looks like to the SDK.
     unavailable: { code: "ServiceUnavailableException", status: 503 },
     defaultEntryErrorCode: "InternalServerErrorException",
+  },
+  // Error statuses as @aws-sdk/client-sqs models them (awsQueryError traits); InternalFailure and
+  // ServiceUnavailable are AWS's common errors, not modelled for the operation.
+  sqs: {
+    name: "sqs",
+    operation: "SendMessageBatch",
+    signingName: "sqs",
+    protocol: "awsJson1_0",
+    validationErrorCode: "InvalidParameterValue",
+    throttling: { code: "RequestThrottled", status: 403 },
+    internal: { code: "InternalFailure", status: 500 },
+    unavailable: { code: "ServiceUnavailable", status: 503 },
+    defaultEntryErrorCode: "InternalError",
+  },
+  // botocore sns/2010-03-31: InternalError 500 is modelled; Throttled (429) is the service's
+  // throttling error, not in PublishBatch's list.
+  sns: {
+    name: "sns",
+    operation: "PublishBatch",
+    signingName: "sns",
+    protocol: "awsQuery",
+    validationErrorCode: "InvalidParameter",
+    throttling: { code: "Throttled", status: 429 },
+    internal: { code: "InternalError", status: 500 },
+    unavailable: { code: "ServiceUnavailable", status: 503 },
+    defaultEntryErrorCode: "InternalError",
   },
 }
 

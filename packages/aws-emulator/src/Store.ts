@@ -51,11 +51,53 @@ export interface PinpointEvent extends AcceptedEntry {
   readonly endpoint: Readonly<Record<string, unknown>>
 }
 
+/** A message attribute as stored: binary values decoded from their transport base64. */
+export interface StoredMessageAttribute {
+  readonly dataType: string
+  readonly stringValue?: string
+  readonly binaryValue?: Uint8Array
+}
+
+export interface SqsMessage extends AcceptedEntry {
+  /** The queue name (the last segment of the queue URL); also `target`. */
+  readonly queueName: string
+  readonly queueUrl: string
+  /** The batch entry `Id` the caller sent. */
+  readonly id: string
+  readonly messageId: string
+  readonly body: string
+  readonly messageAttributes: Readonly<Record<string, StoredMessageAttribute>>
+  readonly delaySeconds?: number
+  readonly messageGroupId?: string
+  readonly messageDeduplicationId?: string
+  /** FIFO queues: increasing per queue, in the order messages were accepted. */
+  readonly sequenceNumber?: string
+  readonly traceHeader?: string
+}
+
+export interface SnsMessage extends AcceptedEntry {
+  /** The topic ARN; also `target`. */
+  readonly topicArn: string
+  /** The batch entry `Id` the caller sent. */
+  readonly id: string
+  readonly messageId: string
+  readonly message: string
+  readonly subject?: string
+  readonly messageStructure?: string
+  readonly messageAttributes: Readonly<Record<string, StoredMessageAttribute>>
+  readonly messageGroupId?: string
+  readonly messageDeduplicationId?: string
+  /** FIFO topics: increasing per topic, in the order messages were accepted. */
+  readonly sequenceNumber?: string
+}
+
 export interface EntryTypes {
   readonly eventbridge: EventBridgeEntry
   readonly iotevents: IotEventsMessage
   readonly iotanalytics: IotAnalyticsMessage
   readonly pinpoint: PinpointEvent
+  readonly sqs: SqsMessage
+  readonly sns: SnsMessage
 }
 
 /**
@@ -122,6 +164,8 @@ export class Store {
   readonly iotevents: ServiceStore<IotEventsMessage>
   readonly iotanalytics: ServiceStore<IotAnalyticsMessage>
   readonly pinpoint: ServiceStore<PinpointEvent>
+  readonly sqs: ServiceStore<SqsMessage>
+  readonly sns: ServiceStore<SnsMessage>
 
   constructor(mode: StoreMode = "full") {
     this.mode = mode
@@ -129,6 +173,8 @@ export class Store {
     this.iotevents = new ServiceStore(mode)
     this.iotanalytics = new ServiceStore(mode)
     this.pinpoint = new ServiceStore(mode)
+    this.sqs = new ServiceStore(mode)
+    this.sns = new ServiceStore(mode)
   }
 
   service<S extends ServiceName>(service: S): ServiceStore<EntryTypes[S]> {
@@ -151,6 +197,8 @@ export class Store {
       iotevents: of(this.iotevents),
       iotanalytics: of(this.iotanalytics),
       pinpoint: of(this.pinpoint),
+      sqs: of(this.sqs),
+      sns: of(this.sns),
     }
   }
 
@@ -159,5 +207,7 @@ export class Store {
     this.iotevents.clear()
     this.iotanalytics.clear()
     this.pinpoint.clear()
+    this.sqs.clear()
+    this.sns.clear()
   }
 }

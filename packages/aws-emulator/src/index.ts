@@ -16,6 +16,7 @@ export {
   type RequestErrorKind,
   validateFault,
 } from "./Faults.ts"
+export { md5OfMessageAttributes } from "./internal/messageAttributes.ts"
 export { type RequestCounts, RequestLog, type RequestRecord } from "./RequestLog.ts"
 export {
   type ServiceError,
@@ -33,7 +34,12 @@ export {
   type IotEventsMessage,
   type PinpointEvent,
   ServiceStore,
+  type SnsMessage,
+  type SqsMessage,
   Store,
+  type StoredMessageAttribute,
   type StoreMode,
 } from "./Store.ts"
 export { putEventsEntrySize } from "./services/EventBridge.ts"
+export { maxSnsBatchEntries, maxSnsMessageBytes } from "./services/Sns.ts"
+export { maxSqsBatchEntries, maxSqsMessageBytes } from "./services/Sqs.ts"

@@ -2,6 +2,8 @@ import { EventBridgeClient } from "@aws-sdk/client-eventbridge"
 import { IoTEventsDataClient } from "@aws-sdk/client-iot-events-data"
 import { IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
 import { PinpointClient } from "@aws-sdk/client-pinpoint"
+import { SNSClient } from "@aws-sdk/client-sns"
+import { SQSClient } from "@aws-sdk/client-sqs"
 import type { Emulator, EmulatorCredentials } from "../src/index.ts"
 
 /** SDK client config pointing at the emulator, with SDK retries off as the adapters use them. */
@@ -22,6 +24,8 @@ export const clientsFor = (emulator: Emulator, credentials?: EmulatorCredentials
     iotEvents: new IoTEventsDataClient(config),
     iotAnalytics: new IoTAnalyticsClient(config),
     pinpoint: new PinpointClient(config),
+    sqs: new SQSClient(config),
+    sns: new SNSClient(config),
   }
 }
 
