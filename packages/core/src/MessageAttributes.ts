@@ -1,0 +1,159 @@
+/**
+ * Message attributes as SQS and SNS define them (name, data type, one value), checked before sending
+ * and counted in the message size. Sources: the SQS developer guide, "Message metadata for Amazon
+ * SQS" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html),
+ * and the SNS developer guide, "Amazon SNS message attributes"
+ * (https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html): up to 10 attributes; names
+ * of up to 256 characters of `A-Za-z0-9_-.`, not starting with `AWS.` or `Amazon.` (any case), not
+ * starting or ending with a period nor holding two in a row; every part counts toward the message size.
+ */
+import { describeValue, utf8Length, violation } from "./AdapterSupport.ts"
+import type { Violation } from "./Event.ts"
+
+/** One attribute, field for field as the AWS SDK's `MessageAttributeValue` of SQS and SNS. */
+export interface MessageAttributeValue {
+  readonly DataType: string
+  readonly StringValue?: string
+  readonly BinaryValue?: Uint8Array
+}
+
+export type MessageAttributes = Readonly<Record<string, MessageAttributeValue>>
+
+/** How one service reads attributes. */
+export interface MessageAttributeRules {
+  /** "Each message can have up to 10 attributes" (both guides). */
+  readonly maxAttributes: number
+  /** Base data types, e.g. `String`, `Number`, `Binary` (SNS adds `String.Array`). */
+  readonly dataTypes: ReadonlyArray<string>
+  /** SQS lets a custom label follow the base type (`Number.float`); SNS does not. */
+  readonly customLabels: boolean
+  /** Characters a String or Number value may hold (the service's body rule). */
+  readonly allowedCharacters: RegExp
+  readonly allowedCharactersText: string
+}
+
+export const maxAttributeNameLength = 256
+export const maxAttributeDataTypeLength = 256
+
+const namePattern = /^[A-Za-z0-9_.-]+$/
+const numberPattern = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
+
+/** Why an attribute name is refused (as a violation of `field`), or undefined. */
+export const attributeNameViolation = (field: string, name: string): Violation | undefined => {
+  if (name.length === 0 || name.length > maxAttributeNameLength)
+    return violation(field, "nameLength", `names must be 1 to ${maxAttributeNameLength} characters`)
+  if (!namePattern.test(name))
+    return violation(field, "namePattern", "names may contain only A-Z, a-z, 0-9, '_', '-' and '.'")
+  if (/^(aws|amazon)\./i.test(name))
+    return violation(field, "reservedPrefix", "names must not start with AWS. or Amazon. (reserved)")
+  if (name.startsWith(".") || name.endsWith(".") || name.includes(".."))
+    return violation(field, "namePeriods", "names must not start or end with a period, nor have two in a row")
+  return undefined
+}
+
+const isJsonArrayText = (text: string): boolean => {
+  try {
+    return Array.isArray(JSON.parse(text))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Every rule the attributes break, each naming `field.<name>` (names are the caller's keys, not
+ * payload). `attributes` is `unknown` because it comes from options and hooks.
+ */
+export const messageAttributeViolations = (
+  field: string,
+  attributes: unknown,
+  rules: MessageAttributeRules,
+): ReadonlyArray<Violation> => {
+  if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes))
+    return [violation(field, "type", `must be a record of attributes, got ${describeValue(attributes)}`)]
+  const names = Object.keys(attributes)
+  if (names.length > rules.maxAttributes)
+    return [
+      violation(
+        field,
+        "maxAttributes",
+        `holds ${names.length} attributes, at most ${rules.maxAttributes} are allowed`,
+      ),
+    ]
+  const found: Array<Violation> = []
+  for (const name of names) {
+    const at = `${field}.${name}`
+    const badName = attributeNameViolation(at, name)
+    if (badName !== undefined) {
+      found.push(badName)
+      continue
+    }
+    const value: unknown = (attributes as Record<string, unknown>)[name]
+    if (typeof value !== "object" || value === null) {
+      found.push(
+        violation(at, "type", `must be { DataType, StringValue | BinaryValue }, got ${describeValue(value)}`),
+      )
+      continue
+    }
+    const { DataType, StringValue, BinaryValue } = value as Record<string, unknown>
+    if (typeof DataType !== "string") {
+      found.push(violation(`${at}.DataType`, "type", `must be a string, got ${describeValue(DataType)}`))
+      continue
+    }
+    const base = rules.dataTypes.includes(DataType)
+      ? DataType
+      : rules.customLabels
+        ? rules.dataTypes.find((type) => DataType.startsWith(`${type}.`) && DataType.length > type.length + 1)
+        : undefined
+    if (base === undefined || DataType.length > maxAttributeDataTypeLength) {
+      found.push(
+        violation(
+          `${at}.DataType`,
+          "dataType",
+          `must be one of ${rules.dataTypes.join(", ")}${rules.customLabels ? " (optionally followed by .label)" : ""}, at most ${maxAttributeDataTypeLength} characters`,
+        ),
+      )
+      continue
+    }
+    if (base === "Binary") {
+      if (!(BinaryValue instanceof Uint8Array) || BinaryValue.byteLength === 0 || StringValue !== undefined)
+        found.push(
+          violation(
+            at,
+            "binaryValue",
+            "a Binary attribute needs a non-empty BinaryValue (bytes) and no StringValue",
+          ),
+        )
+      continue
+    }
+    if (typeof StringValue !== "string" || StringValue.length === 0 || BinaryValue !== undefined) {
+      found.push(
+        violation(at, "stringValue", `a ${base} attribute needs a non-empty StringValue and no BinaryValue`),
+      )
+      continue
+    }
+    if (!rules.allowedCharacters.test(StringValue))
+      found.push(
+        violation(`${at}.StringValue`, "allowedCharacters", `may hold only ${rules.allowedCharactersText}`),
+      )
+    else if (base === "Number" && !numberPattern.test(StringValue))
+      found.push(violation(`${at}.StringValue`, "number", "must be a number for the Number data type"))
+    else if (base === "String.Array" && !isJsonArrayText(StringValue))
+      found.push(
+        violation(`${at}.StringValue`, "stringArray", "must be a JSON array for the String.Array data type"),
+      )
+  }
+  return found
+}
+
+/** Bytes the attributes add to a message: each name, data type and value (UTF-8, or the bytes). */
+export const messageAttributesBytes = (attributes: MessageAttributes | undefined): number => {
+  if (attributes === undefined) return 0
+  let bytes = 0
+  for (const name of Object.keys(attributes)) {
+    const value = attributes[name]!
+    bytes += utf8Length(name) + utf8Length(value.DataType)
+    if (value.BinaryValue !== undefined) bytes += value.BinaryValue.byteLength
+    if (value.StringValue !== undefined) bytes += utf8Length(value.StringValue)
+  }
+  return bytes
+}
