@@ -91,7 +91,7 @@ describe("SNS PublishBatch", () => {
       entry("structure", { MessageStructure: "json", Message: JSON.stringify({ sqs: "no default" }) }),
       entry("notjson", { MessageStructure: "xml" }),
       entry("subject", { Subject: "two\nlines" }),
-      entry("long", { Subject: "s".repeat(101) }),
+      entry("long", { Subject: "s".repeat(100) }),
       entry("attr", { MessageAttributes: { "bad..name": { DataType: "String", StringValue: "x" } } }),
       entry("dedup", { MessageDeduplicationId: "d" }),
     ])

@@ -3,12 +3,11 @@
  * tables are data so the README table and the tests read the same mapping.
  */
 import {
+  classifyBySenderFault,
   classifyRequestByTable,
   type DeliveryError,
   deliveryError,
-  type ErrorMapping,
   type ErrorTable,
-  lookupErrorCode,
 } from "@eventport/core"
 
 export type { ErrorMapping } from "@eventport/core"
@@ -69,30 +68,15 @@ export const requestErrorCodes: ErrorTable = {
   AccessDeniedException: { code: "AccessDenied", retryable: false },
 }
 
-const senderFaultMapping: ErrorMapping = { code: "InvalidRequest", retryable: false }
-const serviceFaultMapping: ErrorMapping = { code: "InternalFailure", retryable: true }
-const unknownMapping: ErrorMapping = { code: "Unknown", retryable: false }
-
 /**
  * Classifies one failed entry: `SenderFault: true` is never retried, `false` always is; the code
- * picks the normalized `code` (an unlisted one is `InvalidRequest` for the sender's fault,
- * `InternalFailure` for the service's).
+ * picks the normalized `code` (core's `classifyBySenderFault`).
  */
 export const classifyEntryError = (
   code: string | undefined,
   senderFault: boolean | undefined,
   message?: string,
-): DeliveryError => {
-  const listed = code === undefined ? undefined : lookupErrorCode(entryErrorCodes, code)
-  const mapping =
-    listed ??
-    (senderFault === true ? senderFaultMapping : senderFault === false ? serviceFaultMapping : unknownMapping)
-  return deliveryError(mapping.code, {
-    retryable: senderFault === undefined ? mapping.retryable : !senderFault,
-    ...(code === undefined ? {} : { rawCode: code }),
-    ...(message === undefined ? {} : { rawMessage: message }),
-  })
-}
+): DeliveryError => classifyBySenderFault(entryErrorCodes, code, senderFault, message)
 
 /**
  * The SDK checks each `MD5OfMessageBody` and throws when one does not match: the service answered

@@ -3,7 +3,7 @@
  * a function of the event (core `PerEvent`).
  */
 import type { SQSClient, SQSClientConfig } from "@aws-sdk/client-sqs"
-import type { Event, MessageAttributes, PerEvent } from "@eventport/core"
+import type { MessageAttributes, MessageText, PerEvent } from "@eventport/core"
 import { documentedMaxMessageBytes } from "./limits.ts"
 
 /**
@@ -11,7 +11,7 @@ import { documentedMaxMessageBytes } from "./limits.ts"
  * event's data as JSON text (`"data"`; binary data is refused, as a body is text), or what a
  * function makes of the event.
  */
-export type SqsBody = "cloudEvent" | "data" | ((event: Event) => string)
+export type SqsBody = MessageText
 
 export interface SqsOptions {
   /**

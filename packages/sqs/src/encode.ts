@@ -5,18 +5,18 @@
 import type { SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs"
 import {
   checkString,
+  cloudEventMessageAttributes,
   deriveStableId,
   describeValue,
   type EncodeResult,
   type Event,
   encoded,
   type MessageAttributes,
-  type MessageAttributeValue,
   messageAttributesBytes,
   messageAttributeViolations,
+  messageTextOf,
   rejected,
   runHook,
-  toCloudEvent,
   utf8Length,
   type Violation,
   violation,
@@ -114,39 +114,6 @@ export const fifoIdViolation = (field: string, value: unknown): Violation | unde
 export const messageAttributesViolations = (attributes: unknown): ReadonlyArray<Violation> =>
   messageAttributeViolations("messageAttributes", attributes, messageAttributeRules)
 
-/** The event's CloudEvents context attributes as `ce_*` String attributes. */
-const cloudEventMessageAttributes = (event: Event): Record<string, MessageAttributeValue> => {
-  const attributes: Record<string, MessageAttributeValue> = {
-    ce_specversion: { DataType: "String", StringValue: "1.0" },
-    ce_id: { DataType: "String", StringValue: event.id },
-    ce_source: { DataType: "String", StringValue: event.source },
-    ce_type: { DataType: "String", StringValue: event.type },
-    ce_time: { DataType: "String", StringValue: event.time.toISOString() },
-  }
-  if (event.subject !== undefined) attributes.ce_subject = { DataType: "String", StringValue: event.subject }
-  if (event.dataContentType !== undefined)
-    attributes.ce_datacontenttype = { DataType: "String", StringValue: event.dataContentType }
-  return attributes
-}
-
-const bodyOf = (event: Event, option: SqsOptions["body"]): string | Violation => {
-  if (option === undefined || option === "cloudEvent") return JSON.stringify(toCloudEvent(event))
-  if (option === "data") {
-    if (event.data instanceof Uint8Array)
-      return violation(
-        "data",
-        "binaryData",
-        'is binary, and an SQS body is text: send it with body "cloudEvent" (data_base64) or a body function',
-      )
-    return JSON.stringify(event.data)
-  }
-  const built = runHook("body", option, event)
-  if (!built.ok) return built.violation
-  return typeof built.value === "string"
-    ? built.value
-    : violation("body", "type", `must return a string, got ${describeValue(built.value)}`)
-}
-
 /**
  * The last queue URL found valid: a publisher sends to one queue (or a few), so the URL needs parsing
  * once, not for every event. Only a pure check's answer is remembered.
@@ -180,7 +147,7 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendM
     }
   }
 
-  const body = bodyOf(event, options.body)
+  const body = messageTextOf(event, options.body ?? "cloudEvent", "body")
   if (typeof body !== "string") note(body)
   else if (body.length === 0) note(violation("body", "minLength", "must not be empty"))
   else if (!allowedCharacters.test(body))

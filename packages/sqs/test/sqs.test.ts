@@ -268,7 +268,9 @@ describe("sqs checks every rule before sending", () => {
     return result.violations.map((v) => [v.field, v.rule])
   }
 
-  it.each([
+  const cases: ReadonlyArray<
+    readonly [string, Partial<SqsOptions>, Partial<EventInput>, readonly [string, string]]
+  > = [
     ["a per-event queue URL that is not one", { queueUrl: () => "not a url" }, {}, ["queueUrl", "queueUrl"]],
     [
       "a queue name with a bad character",
@@ -388,8 +390,9 @@ describe("sqs checks every rule before sending", () => {
       {},
       ["messageGroupId", "hook"],
     ],
-  ] as const)("%s", (_, options, fields, expected) => {
-    expect(rejection(options as Partial<SqsOptions>, fields as Partial<EventInput>)).toContainEqual(expected)
+  ]
+  it.each(cases)("%s", (_, options, fields, expected) => {
+    expect(rejection(options, fields)).toContainEqual(expected)
   })
 
   it("counts attributes in the message size, by SQS's rule", () => {

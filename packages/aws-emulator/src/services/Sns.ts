@@ -28,7 +28,10 @@ const { traits, validator } = serviceModel("sns", model)
 /** "The maximum allowed individual message size and the maximum total payload size … are both 256 KiB (262,144 bytes)". */
 export const maxSnsMessageBytes = 256 * 1024
 export const maxSnsBatchEntries = 10
-/** Subject: "Must be ASCII text that begins with a letter, number, or punctuation mark; must not include line breaks or control characters; and must be less than 100 characters long" (Publish). */
+/**
+ * Subject: "Must be ASCII text that begins with a letter, number, or punctuation mark; must not
+ * include line breaks or control characters; and must be less than 100 characters long" (Publish).
+ */
 export const maxSubjectLength = 100
 const subjectPattern = /^[\x21-\x7e][\x20-\x7e]*$/
 /** Topic names: up to 256 of `[A-Za-z0-9_-]`, FIFO topics ending in `.fifo`. */
@@ -117,7 +120,7 @@ const checkEntry = (entry: Entry, fifo: boolean, contentBased: boolean): Checked
   const reject = (rejection: EntryFailure): CheckedEntry => ({ rejection, attributes, bytes })
   if (message.length === 0) return reject(invalidParameter("Empty message"))
   const subject = entry.Subject as string | undefined
-  if (subject !== undefined && (subject.length >= maxSubjectLength + 1 || !subjectPattern.test(subject)))
+  if (subject !== undefined && (subject.length >= maxSubjectLength || !subjectPattern.test(subject)))
     return reject(invalidParameter("Subject"))
   const structure = entry.MessageStructure as string | undefined
   if (structure !== undefined && structure !== "json") return reject(invalidParameter("MessageStructure"))

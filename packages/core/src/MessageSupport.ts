@@ -1,5 +1,6 @@
 /**
- * Message attributes as SQS and SNS define them (name, data type, one value), checked before sending
+ * What message-queue and topic adapters (SQS, SNS) share: the message text made of an event, the
+ * CloudEvents context attributes as message attributes, and message attributes as SQS and SNS define them (name, data type, one value), checked before sending
  * and counted in the message size. Sources: the SQS developer guide, "Message metadata for Amazon
  * SQS" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html),
  * and the SNS developer guide, "Amazon SNS message attributes"
@@ -7,8 +8,18 @@
  * of up to 256 characters of `A-Za-z0-9_-.`, not starting with `AWS.` or `Amazon.` (any case), not
  * starting or ending with a period nor holding two in a row; every part counts toward the message size.
  */
-import { describeValue, utf8Length, violation } from "./AdapterSupport.ts"
-import type { Violation } from "./Event.ts"
+import {
+  describeValue,
+  type ErrorMapping,
+  type ErrorTable,
+  lookupErrorCode,
+  runHook,
+  utf8Length,
+  violation,
+} from "./AdapterSupport.ts"
+import { toCloudEvent } from "./CloudEvent.ts"
+import { type DeliveryError, deliveryError } from "./DeliveryError.ts"
+import type { Event, Violation } from "./Event.ts"
 
 /** One attribute, field for field as the AWS SDK's `MessageAttributeValue` of SQS and SNS. */
 export interface MessageAttributeValue {
@@ -156,4 +167,80 @@ export const messageAttributesBytes = (attributes: MessageAttributes | undefined
     if (value.StringValue !== undefined) bytes += utf8Length(value.StringValue)
   }
   return bytes
+}
+
+/**
+ * What a message carries: the event in the CloudEvents JSON format, the event's data as JSON text,
+ * or what a function makes of the event.
+ */
+export type MessageText = "cloudEvent" | "data" | ((event: Event) => string)
+
+/**
+ * The text of an event's message, or why there is none: binary data has no text form with `"data"`
+ * (the CloudEvents form carries it as `data_base64`); a function must return a string; a function
+ * that throws rejects the event (rule `hook`). `field` names the option in violations.
+ */
+export const messageTextOf = (event: Event, option: MessageText, field: string): string | Violation => {
+  if (option === "cloudEvent") return JSON.stringify(toCloudEvent(event))
+  if (option === "data") {
+    if (event.data instanceof Uint8Array)
+      return violation(
+        "data",
+        "binaryData",
+        `is binary and a message is text: use ${field} "cloudEvent" (data_base64) or a ${field} function`,
+      )
+    return JSON.stringify(event.data)
+  }
+  const built = runHook(field, option, event)
+  if (!built.ok) return built.violation
+  return typeof built.value === "string"
+    ? built.value
+    : violation(field, "type", `must return a string, got ${describeValue(built.value)}`)
+}
+
+/**
+ * The event's CloudEvents context attributes as String message attributes named `ce_<attribute>`:
+ * `ce_specversion`, `ce_id`, `ce_source`, `ce_type`, `ce_time`, and `ce_subject`,
+ * `ce_datacontenttype` when set (at most 7 of the 10 attributes a message may have).
+ */
+export const cloudEventMessageAttributes = (event: Event): Record<string, MessageAttributeValue> => {
+  const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value })
+  const attributes: Record<string, MessageAttributeValue> = {
+    ce_specversion: text("1.0"),
+    ce_id: text(event.id),
+    ce_source: text(event.source),
+    ce_type: text(event.type),
+    ce_time: text(event.time.toISOString()),
+  }
+  if (event.subject !== undefined) attributes.ce_subject = text(event.subject)
+  if (event.dataContentType !== undefined) attributes.ce_datacontenttype = text(event.dataContentType)
+  return attributes
+}
+
+const senderFaultMapping: ErrorMapping = { code: "InvalidRequest", retryable: false }
+const serviceFaultMapping: ErrorMapping = { code: "InternalFailure", retryable: true }
+const unknownMapping: ErrorMapping = { code: "Unknown", retryable: false }
+
+/**
+ * Classifies one failed entry of a batch answer that says whose fault it is (SQS and SNS
+ * `BatchResultErrorEntry.SenderFault`): `true` (the caller's) is never retried, `false` (the
+ * service's) always is. The table picks the normalized `code`; an unlisted code is `InvalidRequest`
+ * for the sender's fault, `InternalFailure` for the service's. Without `SenderFault`, the table's
+ * own retryability applies, and an unlisted code is `Unknown`, not retried.
+ */
+export const classifyBySenderFault = (
+  table: ErrorTable,
+  code: string | undefined,
+  senderFault: boolean | undefined,
+  message: string | undefined,
+): DeliveryError => {
+  const listed = code === undefined ? undefined : lookupErrorCode(table, code)
+  const mapping =
+    listed ??
+    (senderFault === true ? senderFaultMapping : senderFault === false ? serviceFaultMapping : unknownMapping)
+  return deliveryError(mapping.code, {
+    retryable: senderFault === undefined ? mapping.retryable : !senderFault,
+    ...(code === undefined ? {} : { rawCode: code }),
+    ...(message === undefined ? {} : { rawMessage: message }),
+  })
 }
