@@ -9,7 +9,8 @@ describeAdapterConformance({
   harness: emulatorHarness({
     name: "sns (emulator)",
     service: "sns",
-    makeAdapter: (clientConfig) => sns({ topicArn: "arn:aws:sns:us-east-1:123456789012:conformance", clientConfig }),
+    makeAdapter: (clientConfig) =>
+      sns({ topicArn: "arn:aws:sns:us-east-1:123456789012:conformance", clientConfig }),
   }),
 })
 
