@@ -4,8 +4,14 @@
 import { createHash } from "node:crypto"
 import type { EntryResult } from "./Adapter.ts"
 import { entryFailed, entryOk } from "./Adapter.ts"
-import { classifyError, DeliveryError, type DeliveryErrorCode, deliveryError } from "./DeliveryError.ts"
-import type { Event, Violation } from "./Event.ts"
+import {
+  classifyError,
+  credentialErrorNames,
+  DeliveryError,
+  type DeliveryErrorCode,
+  deliveryError,
+} from "./DeliveryError.ts"
+import { checkData, type Event, maxDataDepth, type Violation } from "./Event.ts"
 
 /** An adapter option given as a constant or as a function of the event. */
 export type PerEvent<T> = T | ((event: Event) => T)
@@ -38,19 +44,21 @@ export const describeValue = (u: unknown): string =>
             : `a ${typeof u}`
 
 /**
+ * A service's rule for a string member, as adapters keep them in `limits.ts`: length bounds in
+ * UTF-16 code units and a full-match pattern, with `patternText` to show users instead of the regex.
+ */
+export interface StringRule {
+  readonly min?: number
+  readonly max?: number
+  readonly pattern?: RegExp
+  readonly patternText?: string
+}
+
+/**
  * Checks that a value is a string within length bounds and matching a full-match pattern; returns
  * the first violation. The value is `unknown` because options and hooks are not trusted to give strings.
  */
-export const checkString = (
-  field: string,
-  value: unknown,
-  rules: {
-    readonly min?: number
-    readonly max?: number
-    readonly pattern?: RegExp
-    readonly patternText?: string
-  },
-): Violation | undefined => {
+export const checkString = (field: string, value: unknown, rules: StringRule): Violation | undefined => {
   if (typeof value !== "string")
     return violation(field, "type", `must be a string, got ${describeValue(value)}`)
   if (rules.min !== undefined && value.length < rules.min)
@@ -65,6 +73,134 @@ export const checkString = (
 /** The event's data as JSON text, or its bytes when it is binary. */
 export const payloadBytes = (event: Event): Uint8Array =>
   event.data instanceof Uint8Array ? event.data : Buffer.from(JSON.stringify(event.data), "utf8")
+
+/**
+ * A string that must be there and not be empty: `required` when absent, else the first of `type`
+ * and `minLength` it breaks.
+ */
+export const checkRequiredString = (field: string, value: unknown): Violation | undefined =>
+  value === undefined ? violation(field, "required", "is required") : checkString(field, value, { min: 1 })
+
+// ---------------------------------------------------------------------------------------------
+// JSON data
+
+/** A JSON object: not null, not an array, not binary data. */
+export const isJsonObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
+
+/**
+ * Checks what a mapping hook (`detail`, `payload`…) returned is JSON data: the core checked the
+ * event's data, never a hook's result. Violations name the hook (`payload.a[2]`), not `data`.
+ */
+export const checkHookData = (field: string, value: unknown): Violation | undefined => {
+  const bad = checkData(value)
+  return bad === undefined ? undefined : { ...bad, field: field + bad.field.slice("data".length) }
+}
+
+/** A rule on each number of JSON data, as the JSON text will carry it; `undefined` when kept. */
+export type JsonNumberRule = (
+  value: number,
+) => { readonly rule: string; readonly message: string } | undefined
+
+/** What {@link checkJsonTree} enforces. */
+export interface JsonTreeRules {
+  /** Deepest nesting allowed; the value itself is level 1. Default core's {@link maxDataDepth}. */
+  readonly maxDepth?: number
+  /** Who sets the depth limit, for the message (e.g. `EventBridge`). Default `Eventport`. */
+  readonly depthLimitBy?: string
+  /** A rule every number must keep. */
+  readonly number?: JsonNumberRule
+}
+
+/** A path through 1,000 levels would make a message of thousands of characters: keep both ends. */
+const maxPathSegments = 12
+
+/**
+ * Checks JSON data (already known to be JSON: no cycles, no class instances) for nesting deeper
+ * than `maxDepth` (rule `maxDepth`, naming the depth found and the limit) and for numbers that
+ * break `number`. Iterative, so hostile depth is reported, never a stack overflow. It runs on
+ * every event, so it allocates no path while all is well: each value remembers its parent and
+ * key, and the path is spelled out only for a violation.
+ */
+export const checkJsonTree = (
+  value: unknown,
+  field: string,
+  rules: JsonTreeRules = {},
+): Violation | undefined => {
+  const maxDepth = rules.maxDepth ?? maxDataDepth
+  const numberRule = rules.number
+  const values: Array<unknown> = [value]
+  const levels: Array<number> = [1]
+  const parents: Array<number> = [-1]
+  const keys: Array<string | number> = [""]
+  const pathOf = (at: number): string => {
+    const parts: Array<string> = []
+    for (let i = at; i > 0; i = parents[i]!) {
+      const key = keys[i]!
+      parts.push(typeof key === "number" ? `[${key}]` : `.${key}`)
+    }
+    parts.reverse()
+    if (parts.length > maxPathSegments)
+      return `${field}${parts.slice(0, 4).join("")}…(${parts.length - 8} levels)…${parts.slice(-4).join("")}`
+    return field + parts.join("")
+  }
+  // Depth-first over a stack of indexes into the parallel arrays above.
+  const stack: Array<number> = [0]
+  while (stack.length > 0) {
+    const at = stack.pop()!
+    const current = values[at]
+    if (typeof current === "number") {
+      const broken = numberRule?.(current)
+      if (broken !== undefined) return violation(pathOf(at), broken.rule, broken.message)
+      continue
+    }
+    if (typeof current !== "object" || current === null || current instanceof Uint8Array) continue
+    const level = levels[at]!
+    if (level > maxDepth)
+      return violation(
+        pathOf(at),
+        "maxDepth",
+        `nests ${jsonDepth(value)} levels deep; ${rules.depthLimitBy ?? "Eventport"} takes at most ${maxDepth}`,
+      )
+    const visit = (key: string | number, child: unknown) => {
+      // Only numbers (under a number rule) and containers can break a rule.
+      if (typeof child === "number" ? numberRule === undefined : typeof child !== "object" || child === null)
+        return
+      stack.push(values.length)
+      values.push(child)
+      levels.push(level + 1)
+      parents.push(at)
+      keys.push(key)
+    }
+    if (Array.isArray(current)) for (let i = 0; i < current.length; i++) visit(i, current[i])
+    else for (const key of Object.keys(current)) visit(key, (current as Record<string, unknown>)[key])
+  }
+  return undefined
+}
+
+/** How deep JSON data nests (an object or array is level 1, a scalar 0). Iterative. */
+export const jsonDepth = (value: unknown): number => {
+  let deepest = 0
+  const stack: Array<{ readonly value: unknown; readonly level: number }> = [{ value, level: 1 }]
+  while (stack.length > 0) {
+    const { value: current, level } = stack.pop()!
+    if (typeof current !== "object" || current === null || current instanceof Uint8Array) continue
+    if (level > deepest) deepest = level
+    for (const child of Array.isArray(current) ? current : Object.values(current))
+      if (typeof child === "object" && child !== null) stack.push({ value: child, level: level + 1 })
+  }
+  return deepest
+}
+
+/**
+ * The UTF-8 JSON text of data a destination carries whole, or why it cannot be sent: nesting
+ * deeper than core's {@link maxDataDepth} (`JSON.stringify` recurses, so it would overflow the
+ * stack long before a service refused it). `field` names the data in violations.
+ */
+export const jsonPayload = (field: string, value: unknown): Uint8Array | Violation => {
+  const tooDeep = checkJsonTree(value, field)
+  return tooDeep ?? Buffer.from(JSON.stringify(value), "utf8")
+}
 
 // ---------------------------------------------------------------------------------------------
 // Options and hooks
@@ -94,6 +230,56 @@ export const runHook = <T>(field: string, option: PerEvent<T>, event: Event): Ho
  */
 export const invalidOption = (factory: string, bad: Violation): TypeError =>
   new TypeError(`${factory}: option ${bad.field} ${bad.message} (${bad.rule})`)
+
+/**
+ * Checks the constant options of an adapter factory, once, at construction: throws
+ * {@link invalidOption} for the first violation. Per-event options that are functions are checked
+ * per event instead (see {@link resolveOption}).
+ */
+export const checkConstantOptions = (
+  factory: string,
+  violations: ReadonlyArray<Violation | undefined>,
+): void => {
+  for (const bad of violations) if (bad !== undefined) throw invalidOption(factory, bad)
+}
+
+/**
+ * Checks a {@link PerEvent} option at construction when it is a constant (absent is fine); a
+ * function's results are checked per event by {@link resolveOption}.
+ */
+export const checkConstantOption = <T>(
+  option: PerEvent<T> | undefined,
+  check: (value: T) => Violation | undefined,
+): Violation | undefined =>
+  option === undefined || typeof option === "function" ? undefined : check(option as T)
+
+/** Checks an option is one of `allowed` (absent is fine). */
+export const checkOneOf = (
+  field: string,
+  value: unknown,
+  allowed: ReadonlyArray<string>,
+): Violation | undefined =>
+  value === undefined || allowed.includes(value as string)
+    ? undefined
+    : violation(field, "enum", `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`)
+
+/**
+ * Resolves a per-event option for one event, like {@link runHook}, and checks a function's result
+ * with `check`. A constant was checked once at construction ({@link checkConstantOption}), so it
+ * is not checked again for every event.
+ */
+export const resolveOption = <T>(
+  field: string,
+  option: PerEvent<T>,
+  event: Event,
+  check: (value: T) => Violation | undefined,
+): HookResult<T> => {
+  if (typeof option !== "function") return { ok: true, value: option }
+  const resolved = runHook(field, option, event)
+  if (!resolved.ok) return resolved
+  const bad = check(resolved.value)
+  return bad === undefined ? resolved : { ok: false, violation: bad }
+}
 
 /** Throws a `RangeError` unless a numeric option is absent or a positive number (`Infinity` allowed). */
 export const checkPositiveOption = (factory: string, name: string, value: number | undefined): void => {
@@ -182,9 +368,19 @@ const unknownCode: ErrorMapping = { code: "Unknown", retryable: false }
 export const lookupErrorCode = <M>(table: Readonly<Record<string, M>>, code: string): M | undefined =>
   Object.hasOwn(table, code) ? table[code] : undefined
 
+const credentialRefused: ErrorMapping = { code: "AccessDenied", retryable: false }
+
+/**
+ * What every AWS service means alike: the credential errors (core `credentialErrorNames`) are
+ * `AccessDenied`, not retryable, whichever service answers them.
+ */
+export const sharedErrorCode = (code: string): ErrorMapping | undefined =>
+  credentialErrorNames.has(code) ? credentialRefused : undefined
+
 /**
  * Classifies one failed entry by the service's table, keeping the raw code and message. A code the
- * table does not list goes to `fallback`, then is `Unknown` and not retried; so is a missing code.
+ * table does not list goes to `fallback`, then to {@link sharedErrorCode}, then is `Unknown` and
+ * not retried; so is a missing code.
  */
 export const classifyByTable = (
   table: ErrorTable,
@@ -193,7 +389,9 @@ export const classifyByTable = (
   fallback?: (code: string) => ErrorMapping | undefined,
 ): DeliveryError => {
   const mapping =
-    code === undefined ? unknownCode : (lookupErrorCode(table, code) ?? fallback?.(code) ?? unknownCode)
+    code === undefined
+      ? unknownCode
+      : (lookupErrorCode(table, code) ?? fallback?.(code) ?? sharedErrorCode(code) ?? unknownCode)
   return deliveryError(mapping.code, {
     retryable: mapping.retryable,
     ...(code === undefined ? {} : { rawCode: code }),
@@ -262,6 +460,45 @@ export const resultsByKey = (
     ),
   )
   return results.map((result) => (result.ok ? unknown : result))
+}
+
+/**
+ * Sends a batch to a service that refuses a whole request when two of its entries share a key (a
+ * messageId): the first entry of each key is sent, the later ones fail retryably without being
+ * sent (raw code `Duplicate<KeyName>`, e.g. `DuplicateMessageId`), so the engine puts them in a
+ * later request. Results stay index-aligned with `entries`.
+ */
+export const sendWithDistinctKeys = async <Entry>(
+  entries: ReadonlyArray<Entry>,
+  keyOf: (entry: Entry) => string,
+  keyName: string,
+  send: (distinct: ReadonlyArray<Entry>) => Promise<ReadonlyArray<EntryResult>>,
+): Promise<ReadonlyArray<EntryResult>> => {
+  const held: Array<EntryResult | undefined> = []
+  const distinct: Array<Entry> = []
+  const seen = new Set<string>()
+  for (const entry of entries) {
+    const key = keyOf(entry)
+    if (seen.has(key))
+      held.push(
+        entryFailed(
+          deliveryError("InvalidRequest", {
+            retryable: true,
+            rawCode: `Duplicate${keyName.charAt(0).toUpperCase()}${keyName.slice(1)}`,
+            rawMessage: `${keyName} ${key} is already in this request; resend it in another one`,
+          }),
+        ),
+      )
+    else {
+      seen.add(key)
+      distinct.push(entry)
+      held.push(undefined)
+    }
+  }
+  if (distinct.length === entries.length) return send(distinct)
+  const sentResults = await send(distinct)
+  let next = 0
+  return held.map((result) => result ?? sentResults[next++]!)
 }
 
 /** One entry a response reports as accepted, by key, with the destination's receipt. */

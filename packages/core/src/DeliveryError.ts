@@ -117,6 +117,23 @@ export const throttlingErrorNames: ReadonlySet<string> = new Set([
   "EC2ThrottledException",
 ])
 
+/**
+ * Error names AWS answers for credentials it cannot accept (unknown key, wrong or expired session
+ * token, bad signature, none at all). Retrying with the same credentials cannot help, and a 400
+ * status would otherwise read as `InvalidRequest`: these are `AccessDenied`, not retryable.
+ * The names are AWS's common errors (https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html)
+ * and those JSON services answer for an unknown key or token (`UnrecognizedClientException`).
+ */
+export const credentialErrorNames: ReadonlySet<string> = new Set([
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "ExpiredTokenException",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "IncompleteSignatureException",
+  "MissingAuthenticationTokenException",
+])
+
 /** Socket-level failures. Those that can happen after the request left may have been applied. */
 const networkCodes = new Set([
   "ECONNRESET",
@@ -166,8 +183,8 @@ export const classifyHttpStatus = (status: number): DeliveryErrorCode => {
 
 /**
  * Classifies a thrown error that the adapter did not recognise: a {@link DeliveryError} passes
- * through; timeouts and aborts, socket errors, throttling names and HTTP statuses (AWS SDK v3
- * `$metadata`, or a `statusCode`) are mapped; anything else is `Unknown` and not retryable.
+ * through; timeouts and aborts, socket errors, credential and throttling names and HTTP statuses
+ * (AWS SDK v3 `$metadata`, or a `statusCode`) are mapped; anything else is `Unknown` and not retryable.
  * Only the error's name, code and message are kept: never request bodies or credentials.
  */
 export const classifyError = (error: unknown): DeliveryError => {
@@ -200,6 +217,8 @@ export const classifyError = (error: unknown): DeliveryError => {
     name === "RequestTimeoutException"
   )
     return deliveryError("Timeout", { ...withStatus, outcomeUnknown: true })
+  if (name !== undefined && credentialErrorNames.has(name))
+    return deliveryError("AccessDenied", { ...withStatus, retryable: false })
   if (name !== undefined && throttlingErrorNames.has(name)) return deliveryError("Throttled", withStatus)
   if (status !== undefined) return deliveryError(classifyHttpStatus(status), withStatus)
   return deliveryError("Unknown", withStatus)

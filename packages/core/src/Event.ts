@@ -175,6 +175,8 @@ const quickJsonCheck = (value: unknown, depth: number): boolean => {
   }
 }
 
+export const maxDataDepth = 1000
+
 /**
  * Checks `data` is a JSON value (or bytes) without walking it recursively on the stack, so hostile
  * input (deep nesting, cycles, BigInt, NaN, class instances) is reported instead of crashing.

@@ -9,6 +9,7 @@
  * starting or ending with a period nor holding two in a row; every part counts toward the message size.
  */
 import {
+  checkJsonTree,
   describeValue,
   type ErrorMapping,
   type ErrorTable,
@@ -181,6 +182,11 @@ export type MessageText = "cloudEvent" | "data" | ((event: Event) => string)
  * that throws rejects the event (rule `hook`). `field` names the option in violations.
  */
 export const messageTextOf = (event: Event, option: MessageText, field: string): string | Violation => {
+  if (option === "cloudEvent" || option === "data") {
+    // JSON.stringify recurses: data nested past core's limit is refused before it overflows the stack.
+    const tooDeep = checkJsonTree(event.data, "data")
+    if (tooDeep !== undefined) return tooDeep
+  }
   if (option === "cloudEvent") return JSON.stringify(toCloudEvent(event))
   if (option === "data") {
     if (event.data instanceof Uint8Array)

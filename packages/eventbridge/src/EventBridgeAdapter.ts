@@ -7,11 +7,11 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import {
   type Adapter,
   adapterClient,
+  checkConstantOption,
+  checkConstantOptions,
   checkPositiveOption,
   checkString,
   defineAdapter,
-  invalidOption,
-  type Violation,
 } from "@eventport/core"
 import { classifyRequestError } from "./EventBridgeError.ts"
 import {
@@ -19,37 +19,24 @@ import {
   defaultWrapNonObjectData,
   type EventBridgeOptions,
 } from "./EventBridgeOptions.ts"
-import { encode, eventBusNameViolation, resourcesViolations, traceHeaderViolation } from "./encode.ts"
+import { checkEventBusName, checkResources, checkTraceHeader, type EncodeOptions, encode } from "./encode.ts"
 import { readPutEventsResults } from "./internal/PutEventsResults.ts"
 import { endpointId as endpointIdRule, maxEntriesPerRequest } from "./limits.ts"
 
 const factory = "eventBridge"
 
-/** Bad constant options are the caller's bug: reported once, at construction. */
-const checkConstantOptions = (options: EventBridgeOptions): void => {
-  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
-  const constant = (bad: Violation | undefined) => {
-    if (bad !== undefined) throw invalidOption(factory, bad)
-  }
-  if (options.endpointId !== undefined)
-    constant(
-      checkString("endpointId", options.endpointId, {
-        ...endpointIdRule,
-        patternText: "<name>.<suffix> (letters, digits and -)",
-      }),
-    )
-  if (typeof options.eventBusName === "string") constant(eventBusNameViolation(options.eventBusName))
-  if (typeof options.traceHeader === "string") constant(traceHeaderViolation(options.traceHeader))
-  if (options.resources !== undefined && typeof options.resources !== "function")
-    constant(resourcesViolations(options.resources)[0])
-}
-
-/** Makes an EventBridge adapter. Throws for invalid constant options. */
+/** Makes an EventBridge adapter. Throws for invalid constant options, checked here once. */
 export const eventBridge = (options: EventBridgeOptions = {}): Adapter<PutEventsRequestEntry> => {
-  checkConstantOptions(options)
+  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
+  checkConstantOptions(factory, [
+    checkConstantOption(options.endpointId, (id) => checkString("endpointId", id, endpointIdRule)),
+    checkConstantOption(options.eventBusName, checkEventBusName),
+    checkConstantOption(options.traceHeader, checkTraceHeader),
+    checkConstantOption(options.resources, (resources) => checkResources(resources)[0]),
+  ])
   const { client, close } = adapterClient(factory, options, (config) => new EventBridgeClient(config))
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
-  const encodeOptions = {
+  const encodeOptions: EncodeOptions = {
     ...options,
     wrapNonObjectData: options.wrapNonObjectData ?? defaultWrapNonObjectData,
   }

@@ -7,7 +7,8 @@ import { classifyByTable, classifyRequestByTable, type DeliveryError, type Error
 export type { ErrorMapping } from "@eventport/core"
 
 /**
- * `PutEventsResultEntry.ErrorCode` values (FACTS §1.4, PutEventsResultEntry docs): InternalFailure
+ * `PutEventsResultEntry.ErrorCode` values
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html): InternalFailure
  * and ThrottlingException are documented as retryable, the others not. The member is a free string,
  * so codes not listed here are `Unknown` and not retried.
  */
@@ -24,8 +25,11 @@ export const entryErrorCodes: ErrorTable = {
 }
 
 /**
- * Whole-request errors (FACTS §1.5): InternalException is the only modelled error (5xx);
- * ThrottlingException, ValidationException and AccessDeniedException are common AWS JSON errors.
+ * Whole-request errors: InternalException is the only modelled error (5xx, botocore model
+ * `botocore/data/events/2015-10-07/service-2.json`); ThrottlingException, ValidationException and
+ * AccessDeniedException are common AWS errors
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/CommonErrors.html), and so are the
+ * credential errors core classifies alike for every adapter (`AccessDenied`, not retried).
  * Anything else falls back on the core's `classifyError` (HTTP status, network errors, timeouts),
  * which maps a bare HTTP 413 to a non-retryable `PayloadTooLarge`.
  */

@@ -4,7 +4,7 @@
  */
 import type { EventBridgeClient, EventBridgeClientConfig } from "@aws-sdk/client-eventbridge"
 import type { Event, JsonValue, PerEvent } from "@eventport/core"
-import { documentedMaxRequestBytes } from "./limits.ts"
+import { maxRequestBytesBefore2026 } from "./limits.ts"
 
 /** A JSON object, the only shape EventBridge accepts as `Detail`. */
 export type JsonObject = { readonly [key: string]: JsonValue }
@@ -50,8 +50,8 @@ export interface EventBridgeOptions {
   readonly maxRequestBytes?: number
 }
 
-/** Default of {@link EventBridgeOptions.maxRequestBytes}: 256 KiB, as documented (FACTS §1.3). */
-export const defaultMaxRequestBytes: number = documentedMaxRequestBytes
+/** Default of {@link EventBridgeOptions.maxRequestBytes}: 256 KiB, the figure before 2026. */
+export const defaultMaxRequestBytes: number = maxRequestBytesBefore2026
 
 /** Default of {@link EventBridgeOptions.wrapNonObjectData}: non-object data is rejected. */
 export const defaultWrapNonObjectData = false

@@ -4,13 +4,17 @@
  */
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge"
 import {
-  checkData,
+  checkHookData,
+  checkJsonTree,
   checkString,
   describeValue,
   type EncodeResult,
   type Event,
   encoded,
+  isJsonObject,
+  type JsonNumberRule,
   rejected,
+  resolveOption,
   runHook,
   utf8Length,
   type Violation,
@@ -19,7 +23,6 @@ import {
 import type { EventBridgeOptions } from "./EventBridgeOptions.ts"
 import {
   eventBusName,
-  int64Bound,
   maxDetailDepth,
   maxDetailTypeLength,
   maxResourceLength,
@@ -27,18 +30,19 @@ import {
   traceHeader,
 } from "./limits.ts"
 
-/** What `encode` needs of the options. */
+/** What `encode` needs of the options, with the defaults the factory applied. */
 export type EncodeOptions = Pick<
   EventBridgeOptions,
   "eventBusName" | "resources" | "traceHeader" | "detail" | "wrapNonObjectData"
 >
 
 /**
- * AWS's PutEvents entry size (FACTS §1.3, the user guide's `getSize`): 14 bytes if `Time` is set,
- * plus the UTF-8 bytes of Source, DetailType, Detail and each Resources string. EventBusName and
- * TraceHeader do not count.
+ * AWS's PutEvents entry size (the user guide's `getSize`,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/calculate-putevents-entry-size.html):
+ * 14 bytes if `Time` is set, plus the UTF-8 bytes of Source, DetailType, Detail and each Resources
+ * string. EventBusName and TraceHeader do not count.
  */
-export const putEventsEntrySize = (entry: PutEventsRequestEntry): number => {
+export const entryBytes = (entry: PutEventsRequestEntry): number => {
   let size = entry.Time === undefined ? 0 : timeEntryBytes
   if (entry.Source !== undefined) size += utf8Length(entry.Source)
   if (entry.DetailType !== undefined) size += utf8Length(entry.DetailType)
@@ -47,69 +51,25 @@ export const putEventsEntrySize = (entry: PutEventsRequestEntry): number => {
   return size
 }
 
-const isJsonObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
+/** @deprecated Use {@link entryBytes}, the name every adapter gives its size rule. */
+export const putEventsEntrySize: (entry: PutEventsRequestEntry) => number = entryBytes
+
+const int64Min = -(2n ** 63n)
+const int64Max = 2n ** 63n - 1n
 
 /**
- * Nesting (the object itself is level 1, each nested object or array one more, as the emulator
- * counts) and int64 range of the integers the JSON text will hold. Iterative: hostile depth is
- * reported, never a stack overflow. Runs on every event, so it allocates no path while all is
- * well: each value remembers its parent and key, and the path is spelled out only for a violation.
+ * Detail integers must fit int64 as the JSON text carries them: `JSON.stringify(-(2 ** 63))` is
+ * `-9223372036854776000`, outside int64, though the JS number itself is in range. Numbers in
+ * exponent form (1e21 and up) are read as floats by JSON parsers, so they are not integers here.
  */
-const detailShapeViolation = (detail: object, field: string): Violation | undefined => {
-  const values: Array<unknown> = [detail]
-  const levels: Array<number> = [1]
-  const parents: Array<number> = [-1]
-  const keys: Array<string | number> = [""]
-  const maxPathSegments = 12
-  const pathOf = (at: number): string => {
-    const parts: Array<string> = []
-    for (let i = at; i > 0; i = parents[i]!) {
-      const key = keys[i]!
-      parts.push(typeof key === "number" ? `[${key}]` : `.${key}`)
-    }
-    parts.reverse()
-    // A path through 1,000 levels would make a message of thousands of characters: keep both ends.
-    if (parts.length > maxPathSegments)
-      return `${field}${parts.slice(0, 4).join("")}…(${parts.length - 8} levels)…${parts.slice(-4).join("")}`
-    return field + parts.join("")
-  }
-  // Depth-first over a stack of indexes into the parallel arrays above.
-  const stack: Array<number> = [0]
-  while (stack.length > 0) {
-    const at = stack.pop()!
-    const value = values[at]
-    if (typeof value === "number") {
-      // 1e21 and up serialize in exponent form, which JSON parsers read as a float, not an integer.
-      if (
-        Number.isInteger(value) &&
-        (value >= int64Bound || value < -int64Bound) &&
-        !String(value).includes("e")
-      )
-        return violation(pathOf(at), "int64", "is an integer outside the int64 range EventBridge accepts")
-      continue
-    }
-    if (typeof value !== "object" || value === null) continue
-    const level = levels[at]!
-    if (level > maxDetailDepth)
-      return violation(
-        pathOf(at),
-        "maxDepth",
-        `nests deeper than the ${maxDetailDepth} levels EventBridge processes`,
-      )
-    const push = (key: string | number, child: unknown) => {
-      // Only numbers and containers can break a rule: strings, booleans and null need no visit.
-      if (typeof child !== "number" && (typeof child !== "object" || child === null)) return
-      stack.push(values.length)
-      values.push(child)
-      levels.push(level + 1)
-      parents.push(at)
-      keys.push(key)
-    }
-    if (Array.isArray(value)) for (let i = 0; i < value.length; i++) push(i, value[i])
-    else for (const key of Object.keys(value)) push(key, (value as Record<string, unknown>)[key])
-  }
-  return undefined
+const int64: JsonNumberRule = (value) => {
+  if (!Number.isInteger(value) || (value < 2 ** 53 && value > -(2 ** 53))) return undefined
+  const text = JSON.stringify(value)
+  if (text.includes("e")) return undefined
+  const integer = BigInt(text)
+  return integer < int64Min || integer > int64Max
+    ? { rule: "int64", message: `is ${text} in JSON, outside the int64 range EventBridge accepts` }
+    : undefined
 }
 
 /** The Detail object, or why there is none. */
@@ -117,9 +77,8 @@ const detailOf = (event: Event, options: EncodeOptions): { detail: object; field
   if (options.detail !== undefined) {
     const built = runHook("detail", options.detail, event)
     if (!built.ok) return built.violation
-    // Event data was checked by the core; a hook's result was not.
-    const notJson = checkData(built.value)
-    if (notJson !== undefined) return { ...notJson, field: notJson.field.replace(/^data/, "detail") }
+    const notJson = checkHookData("detail", built.value)
+    if (notJson !== undefined) return notJson
     if (!isJsonObject(built.value))
       return violation("detail", "jsonObject", `must return a JSON object, got ${describeValue(built.value)}`)
     return { detail: built.value, field: "detail" }
@@ -137,19 +96,31 @@ const detailOf = (event: Event, options: EncodeOptions): { detail: object; field
     : { detail: { data }, field: "data" }
 }
 
-/** `Resources`: strings (never null), each at most 2048 characters. */
-export const resourcesViolations = (resources: unknown): ReadonlyArray<Violation> => {
+/** `Resources`: strings (never null), each at most 2048 characters. Every violation. */
+export const checkResources = (resources: unknown): ReadonlyArray<Violation> => {
   if (!Array.isArray(resources))
     return [violation("resources", "type", `must be an array of strings, got ${describeValue(resources)}`)]
   const found: Array<Violation> = []
   resources.forEach((resource: unknown, i) => {
-    const field = `resources[${i}]`
     // A null resource made the service fail the whole request with a "retryable" InternalFailure.
-    const bad = checkString(field, resource, { max: maxResourceLength })
+    const bad = checkString(`resources[${i}]`, resource, { max: maxResourceLength })
     if (bad !== undefined) found.push(bad)
   })
   return found
 }
+
+/** `EventBusName`: 1–1600 characters, a bus name or an event-bus ARN (anchored pattern). */
+export const checkEventBusName = (name: unknown): Violation | undefined =>
+  checkString("eventBusName", name, eventBusName)
+
+/** `TraceHeader`: 1–500 characters. */
+export const checkTraceHeader = (header: unknown): Violation | undefined =>
+  checkString("traceHeader", header, traceHeader)
+
+const checkOptionalEventBusName = (name: string | undefined) =>
+  name === undefined ? undefined : checkEventBusName(name)
+const checkOptionalTraceHeader = (header: string | undefined) =>
+  header === undefined ? undefined : checkTraceHeader(header)
 
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEventsRequestEntry> => {
@@ -166,7 +137,11 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEv
   const detail = detailOf(event, options)
   if ("rule" in detail) note(detail)
   else {
-    const shape = detailShapeViolation(detail.detail, detail.field)
+    const shape = checkJsonTree(detail.detail, detail.field, {
+      maxDepth: maxDetailDepth,
+      depthLimitBy: "EventBridge",
+      number: int64,
+    })
     if (shape !== undefined) note(shape)
     else detailText = JSON.stringify(detail.detail)
   }
@@ -182,54 +157,25 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEv
     const resources = runHook("resources", options.resources, event)
     if (!resources.ok) note(resources.violation)
     else if (resources.value !== undefined) {
-      const bad = resourcesViolations(resources.value)
+      // A constant list was checked at construction; a function's is checked here, every resource.
+      const bad = typeof options.resources === "function" ? checkResources(resources.value) : []
       violations.push(...bad)
       if (bad.length === 0 && resources.value.length > 0) entry.Resources = [...resources.value]
     }
   }
 
   if (options.eventBusName !== undefined) {
-    const name = runHook("eventBusName", options.eventBusName, event)
+    const name = resolveOption("eventBusName", options.eventBusName, event, checkOptionalEventBusName)
     if (!name.ok) note(name.violation)
-    else if (name.value !== undefined) {
-      note(checkedEventBusName(name.value))
-      entry.EventBusName = name.value
-    }
+    else if (name.value !== undefined) entry.EventBusName = name.value
   }
 
   if (options.traceHeader !== undefined) {
-    const header = runHook("traceHeader", options.traceHeader, event)
+    const header = resolveOption("traceHeader", options.traceHeader, event, checkOptionalTraceHeader)
     if (!header.ok) note(header.violation)
-    else if (header.value !== undefined) {
-      note(traceHeaderViolation(header.value))
-      entry.TraceHeader = header.value
-    }
+    else if (header.value !== undefined) entry.TraceHeader = header.value
   }
 
   if (violations.length > 0) return rejected(...violations)
-  return encoded(entry, putEventsEntrySize(entry))
+  return encoded(entry, entryBytes(entry))
 }
-
-/** `EventBusName`: 1–1600 characters, a bus name or an event-bus ARN (anchored pattern). */
-export const eventBusNameViolation = (name: unknown): Violation | undefined =>
-  checkString("eventBusName", name, {
-    ...eventBusName,
-    patternText: "a bus name ([.\\-_A-Za-z0-9]+) or an event-bus ARN",
-  })
-
-/**
- * The last bus name found valid: a publisher sends to one bus (or a few), so the pattern needs
- * checking once, not for every event (it was a tenth of encode's time on small events).
- */
-let validEventBusName: string | undefined
-
-const checkedEventBusName = (name: unknown): Violation | undefined => {
-  if (name === validEventBusName) return undefined
-  const bad = eventBusNameViolation(name)
-  if (bad === undefined && typeof name === "string") validEventBusName = name
-  return bad
-}
-
-/** `TraceHeader`: 1–500 characters. */
-export const traceHeaderViolation = (header: unknown): Violation | undefined =>
-  checkString("traceHeader", header, traceHeader)

@@ -12,5 +12,13 @@ export {
   type EventBridgeOptions,
   type JsonObject,
 } from "./EventBridgeOptions.ts"
-export { putEventsEntrySize } from "./encode.ts"
+export {
+  checkEventBusName,
+  checkResources,
+  checkTraceHeader,
+  type EncodeOptions,
+  encode,
+  entryBytes,
+  putEventsEntrySize,
+} from "./encode.ts"
 export * as limits from "./limits.ts"

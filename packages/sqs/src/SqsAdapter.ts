@@ -7,115 +7,94 @@ import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient }
 import {
   type Adapter,
   adapterClient,
+  checkConstantOption,
+  checkConstantOptions,
+  checkOneOf,
   checkPositiveOption,
   defineAdapter,
-  deliveryError,
-  type EntryResult,
-  entryFailed,
-  invalidOption,
+  sendWithDistinctKeys,
   type Violation,
+  violation,
 } from "@eventport/core"
 import {
-  delaySecondsViolation,
+  checkDeduplicationId,
+  checkDelaySeconds,
+  checkMessageAttributes,
+  checkMessageGroupId,
+  checkQueueUrl,
+  type EncodeOptions,
   encode,
-  fifoIdViolation,
   isFifoQueueUrl,
-  messageAttributesViolations,
-  queueUrlViolation,
 } from "./encode.ts"
 import { readSendMessageBatchResults } from "./internal/SendMessageBatchResults.ts"
 import { maxEntriesPerRequest } from "./limits.ts"
 import { classifyRequestError } from "./SqsError.ts"
-import { defaultMaxMessageBytes, type SqsOptions } from "./SqsOptions.ts"
+import {
+  defaultBody,
+  defaultCloudEventAttributes,
+  defaultMaxEntryBytes,
+  defaultMaxRequestBytes,
+  type SqsOptions,
+} from "./SqsOptions.ts"
 
 const factory = "sqs"
 
-/** Bad constant options are the caller's bug: reported once, at construction. */
-const checkConstantOptions = (options: SqsOptions): void => {
-  checkPositiveOption(factory, "maxMessageBytes", options.maxMessageBytes)
-  const constant = (bad: Violation | undefined) => {
-    if (bad !== undefined) throw invalidOption(factory, bad)
-  }
-  if (typeof options.queueUrl !== "function") constant(queueUrlViolation(options.queueUrl))
-  const body = options.body
-  if (body !== undefined && body !== "cloudEvent" && body !== "data" && typeof body !== "function")
-    throw new TypeError(`${factory}: option body must be "cloudEvent", "data" or a function`)
-  if (options.delaySeconds !== undefined && typeof options.delaySeconds !== "function")
-    constant(delaySecondsViolation(options.delaySeconds))
-  if (typeof options.messageGroupId === "string")
-    constant(fifoIdViolation("messageGroupId", options.messageGroupId))
-  if (typeof options.deduplicationId === "string")
-    constant(fifoIdViolation("deduplicationId", options.deduplicationId))
-  if (options.messageAttributes !== undefined && typeof options.messageAttributes !== "function")
-    constant(messageAttributesViolations(options.messageAttributes)[0])
-  if (typeof options.queueUrl === "string") {
-    const fifo = isFifoQueueUrl(options.queueUrl)
-    if (fifo && options.messageGroupId === undefined)
-      throw new TypeError(`${factory}: option messageGroupId is required for a FIFO queue (.fifo)`)
-    if (fifo && typeof options.delaySeconds === "number" && options.delaySeconds !== 0)
-      throw new TypeError(
-        `${factory}: option delaySeconds is not allowed for a FIFO queue (set the queue's delay)`,
-      )
-    if (!fifo && typeof options.deduplicationId === "string")
-      throw new TypeError(`${factory}: option deduplicationId is for FIFO queues only (.fifo)`)
-  }
+/** FIFO rules a constant queue URL decides once: a group is required, no delay, de-duplication only there. */
+const checkQueueKind = (options: SqsOptions): Violation | undefined => {
+  if (typeof options.queueUrl !== "string") return undefined
+  const fifo = isFifoQueueUrl(options.queueUrl)
+  if (fifo && options.messageGroupId === undefined)
+    return violation("messageGroupId", "required", "is required for a FIFO queue (.fifo)")
+  if (fifo && typeof options.delaySeconds === "number" && options.delaySeconds !== 0)
+    return violation("delaySeconds", "fifoDelay", "is not allowed for a FIFO queue (set the queue's delay)")
+  if (!fifo && typeof options.deduplicationId === "string")
+    return violation("deduplicationId", "fifoOnly", "is for FIFO queues only (.fifo)")
+  return undefined
 }
-
-/**
- * A batch entry `Id` must be unique within a request, or the service refuses the whole request. Two
- * events with the same id in one batch: the first is sent, the others fail retryably and go in a
- * later request.
- */
-const duplicateEntry = (id: string): EntryResult =>
-  entryFailed(
-    deliveryError("InvalidRequest", {
-      retryable: true,
-      rawCode: "DuplicateBatchEntryId",
-      rawMessage: `batch entry Id ${id} is already in this request; resend it in another one`,
-    }),
-  )
 
 /** Makes an SQS adapter. Throws for invalid constant options. */
 export const sqs = (options: SqsOptions): Adapter<SendMessageBatchRequestEntry> => {
-  checkConstantOptions(options)
+  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
+  checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
+  checkConstantOptions(factory, [
+    checkConstantOption(options.queueUrl, checkQueueUrl),
+    typeof options.body === "function" ? undefined : checkOneOf("body", options.body, ["cloudEvent", "data"]),
+    checkConstantOption(options.delaySeconds, checkDelaySeconds),
+    checkConstantOption(options.messageGroupId, checkMessageGroupId),
+    checkConstantOption(options.deduplicationId, checkDeduplicationId),
+    checkConstantOption(options.messageAttributes, (attributes) => checkMessageAttributes(attributes)[0]),
+    checkQueueKind(options),
+  ])
   const { client, close } = adapterClient(factory, options, (config) => new SQSClient(config))
-  const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes
+  const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
+  const maxEntryBytes = options.maxEntryBytes ?? defaultMaxEntryBytes
+  const encodeOptions: EncodeOptions = {
+    ...options,
+    body: options.body ?? defaultBody,
+    cloudEventAttributes: options.cloudEventAttributes ?? defaultCloudEventAttributes,
+  }
 
   return defineAdapter<SendMessageBatchRequestEntry>({
     kind: "sqs",
-    limits: {
-      maxEntries: maxEntriesPerRequest,
-      maxRequestBytes: maxMessageBytes,
-      maxEntryBytes: maxMessageBytes,
-    },
-    encode: (event) => encode(event, options),
-    send: async (batch, { signal }) => {
-      const results: Array<EntryResult | undefined> = []
-      const sent: Array<SendMessageBatchRequestEntry> = []
-      const seen = new Set<string>()
-      for (const entry of batch.entries) {
-        const id = entry.Id!
-        if (seen.has(id)) results.push(duplicateEntry(id))
-        else {
-          seen.add(id)
-          sent.push(entry)
-          results.push(undefined)
-        }
-      }
-      // The batch key is the queue URL: the engine never mixes queues in one request.
-      const response = await client.send(
-        new SendMessageBatchCommand({ QueueUrl: batch.batchKey, Entries: sent }),
-        {
-          abortSignal: signal,
-        },
-      )
-      const sentResults = readSendMessageBatchResults(
-        sent.map((entry) => entry.Id!),
-        response,
-      )
-      let next = 0
-      return results.map((result) => result ?? sentResults[next++]!)
-    },
+    limits: { maxEntries: maxEntriesPerRequest, maxRequestBytes, maxEntryBytes },
+    encode: (event) => encode(event, encodeOptions),
+    // Ids must be distinct in a request; the batch key is the queue URL (queues never share a request).
+    send: (batch, { signal }) =>
+      sendWithDistinctKeys(
+        batch.entries,
+        (entry) => entry.Id!,
+        "batchEntryId",
+        async (distinct) =>
+          readSendMessageBatchResults(
+            distinct.map((entry) => entry.Id!),
+            await client.send(
+              new SendMessageBatchCommand({ QueueUrl: batch.batchKey, Entries: [...distinct] }),
+              {
+                abortSignal: signal,
+              },
+            ),
+          ),
+      ),
     classifyError: classifyRequestError,
     close,
   })

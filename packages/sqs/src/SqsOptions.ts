@@ -38,7 +38,7 @@ export interface SqsOptions {
    * followed by the attribute name (`ce_specversion`, `ce_id`, `ce_source`, `ce_type`, `ce_time`,
    * and `ce_subject`, `ce_datacontenttype` when set), so consumers can route without reading the
    * body; pair it with `body: "data"` for a binary-mode message. `messageAttributes` of the same
-   * name win. Default false.
+   * name win. Default {@link defaultCloudEventAttributes}.
    */
   readonly cloudEventAttributes?: boolean
   /** `DelaySeconds` of each message: 0–900. Standard queues only. Default: the queue's delay. */
@@ -52,15 +52,25 @@ export interface SqsOptions {
    */
   readonly deduplicationId?: PerEvent<string | undefined>
   /**
-   * Most bytes per message and per request, by SQS's size rule (body plus every attribute's name,
-   * data type and value). Default {@link defaultMaxMessageBytes} (1 MiB). Lower it for a queue whose
-   * `MaximumMessageSize` is smaller, e.g. 262,144 for one still at the pre-2025 limit.
+   * Most bytes per request, by SQS's size rule (each body plus every attribute's name, data type and
+   * value). Default {@link defaultMaxRequestBytes} (1 MiB).
    */
-  readonly maxMessageBytes?: number
+  readonly maxRequestBytes?: number
+  /**
+   * Most bytes per message, by the same rule. Default {@link defaultMaxEntryBytes} (1 MiB). Lower it
+   * for a queue whose `MaximumMessageSize` is smaller, e.g. 262,144 for one still at the pre-2025 limit.
+   */
+  readonly maxEntryBytes?: number
 }
 
 /** Default of {@link SqsOptions.body}. */
 export const defaultBody: SqsBody = "cloudEvent"
 
-/** Default of {@link SqsOptions.maxMessageBytes}: 1 MiB (1,048,576 bytes), as documented since August 2025. */
-export const defaultMaxMessageBytes: number = documentedMaxMessageBytes
+/** Default of {@link SqsOptions.cloudEventAttributes}. */
+export const defaultCloudEventAttributes = false
+
+/** Default of {@link SqsOptions.maxRequestBytes}: 1 MiB (1,048,576 bytes), as documented since August 2025. */
+export const defaultMaxRequestBytes: number = documentedMaxMessageBytes
+
+/** Default of {@link SqsOptions.maxEntryBytes}: 1 MiB, the same documented figure. */
+export const defaultMaxEntryBytes: number = documentedMaxMessageBytes

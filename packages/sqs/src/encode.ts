@@ -16,13 +16,14 @@ import {
   messageAttributeViolations,
   messageTextOf,
   rejected,
-  runHook,
+  resolveOption,
   utf8Length,
   type Violation,
   violation,
 } from "@eventport/core"
 import {
   allowedCharacters,
+  allowedCharactersText,
   batchEntryId,
   delaySeconds as delayRule,
   fifoId,
@@ -31,17 +32,14 @@ import {
 } from "./limits.ts"
 import type { SqsOptions } from "./SqsOptions.ts"
 
-/** What `encode` needs of the options. */
+/** What `encode` needs: the options with the factory's defaults applied. */
 export type EncodeOptions = Pick<
   SqsOptions,
-  | "queueUrl"
-  | "body"
-  | "messageAttributes"
-  | "cloudEventAttributes"
-  | "delaySeconds"
-  | "messageGroupId"
-  | "deduplicationId"
->
+  "queueUrl" | "messageAttributes" | "delaySeconds" | "messageGroupId" | "deduplicationId"
+> & {
+  readonly body: NonNullable<SqsOptions["body"]>
+  readonly cloudEventAttributes: boolean
+}
 
 /**
  * Names of `Object.prototype` members: the SDK's batch checksum step looks each entry up by `Id` in a
@@ -79,24 +77,26 @@ export const queueNameOf = (queueUrl: string): string | undefined => {
   return queueName.test(name) ? name : undefined
 }
 
+/** FIFO queue names end in `.fifo`. */
+export const isFifoQueueUrl = (queueUrl: string): boolean => /\.fifo\/?$/.test(queueUrl)
+
 /** `queueUrl`: an absolute URL whose last path segment is a queue name (1–80 of `A-Za-z0-9_-`, `.fifo`). */
-export const queueUrlViolation = (queueUrl: unknown): Violation | undefined => {
+export const checkQueueUrl = (queueUrl: unknown): Violation | undefined => {
   const bad = checkString("queueUrl", queueUrl, { min: 1 })
   if (bad !== undefined) return bad
-  if (queueNameOf(queueUrl as string) === undefined)
-    return violation(
-      "queueUrl",
-      "queueUrl",
-      "must be an absolute URL ending in a queue name (1–80 of A-Za-z0-9_- , FIFO names ending in .fifo)",
-    )
-  return undefined
+  return queueNameOf(queueUrl as string) === undefined
+    ? violation(
+        "queueUrl",
+        "queueUrl",
+        "must be an absolute URL ending in a queue name (1–80 of A-Za-z0-9_- , FIFO names ending in .fifo)",
+      )
+    : undefined
 }
 
-export const isFifoQueueUrl = (queueUrl: string): boolean => queueNameOf(queueUrl)?.endsWith(".fifo") === true
-
 /** `DelaySeconds`: an integer 0–900. */
-export const delaySecondsViolation = (value: unknown): Violation | undefined =>
-  typeof value === "number" && Number.isInteger(value) && value >= delayRule.min && value <= delayRule.max
+export const checkDelaySeconds = (value: unknown): Violation | undefined =>
+  value === undefined ||
+  (typeof value === "number" && Number.isInteger(value) && value >= delayRule.min && value <= delayRule.max)
     ? undefined
     : violation(
         "delaySeconds",
@@ -104,28 +104,41 @@ export const delaySecondsViolation = (value: unknown): Violation | undefined =>
         `must be an integer from ${delayRule.min} to ${delayRule.max}, got ${describeValue(value)}`,
       )
 
-/** `MessageGroupId`/`MessageDeduplicationId`: 1–128 alphanumeric and punctuation characters. */
-export const fifoIdViolation = (field: string, value: unknown): Violation | undefined =>
-  checkString(field, value, {
-    ...fifoId,
-    patternText: "alphanumeric and punctuation characters (!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~)",
-  })
+const fifoIdText = "alphanumeric and punctuation characters (!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~)"
 
-export const messageAttributesViolations = (attributes: unknown): ReadonlyArray<Violation> =>
-  messageAttributeViolations("messageAttributes", attributes, messageAttributeRules)
+/** `MessageGroupId`: 1–128 alphanumeric and punctuation characters. */
+export const checkMessageGroupId = (value: unknown): Violation | undefined =>
+  value === undefined
+    ? undefined
+    : checkString("messageGroupId", value, { ...fifoId, patternText: fifoIdText })
+
+/** `MessageDeduplicationId`: 1–128 alphanumeric and punctuation characters. */
+export const checkDeduplicationId = (value: unknown): Violation | undefined =>
+  value === undefined
+    ? undefined
+    : checkString("deduplicationId", value, { ...fifoId, patternText: fifoIdText })
+
+/** `MessageAttributes`: every rule the attributes break (see core `messageAttributeViolations`). */
+export const checkMessageAttributes = (attributes: unknown): ReadonlyArray<Violation> =>
+  attributes === undefined
+    ? []
+    : messageAttributeViolations("messageAttributes", attributes, messageAttributeRules)
+
+/** The message body: not empty, only the characters SQS accepts. */
+export const checkBody = (body: string): Violation | undefined =>
+  body.length === 0
+    ? violation("body", "minLength", "must not be empty")
+    : allowedCharacters.test(body)
+      ? undefined
+      : violation("body", "allowedCharacters", `may hold only ${allowedCharactersText} (SQS refuses others)`)
 
 /**
- * The last queue URL found valid: a publisher sends to one queue (or a few), so the URL needs parsing
- * once, not for every event. Only a pure check's answer is remembered.
+ * SQS's message size: the UTF-8 bytes of the body plus every attribute's name, data type and value.
+ * `MessageSystemAttributes` do not count.
  */
-let validQueueUrl: string | undefined
-
-const checkedQueueUrl = (value: unknown): Violation | undefined => {
-  if (value === validQueueUrl) return undefined
-  const bad = queueUrlViolation(value)
-  if (bad === undefined) validQueueUrl = value as string
-  return bad
-}
+export const entryBytes = (entry: SendMessageBatchRequestEntry): number =>
+  utf8Length(entry.MessageBody ?? "") +
+  messageAttributesBytes(entry.MessageAttributes as MessageAttributes | undefined)
 
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendMessageBatchRequestEntry> => {
@@ -134,40 +147,26 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendM
     if (v !== undefined) violations.push(v)
   }
 
-  const url = runHook("queueUrl", options.queueUrl, event)
-  let fifo = false
-  let queueUrl: string | undefined
+  const url = resolveOption("queueUrl", options.queueUrl, event, checkQueueUrl)
+  const queueUrl = url.ok ? url.value : undefined
   if (!url.ok) note(url.violation)
-  else {
-    const bad = checkedQueueUrl(url.value)
-    note(bad)
-    if (bad === undefined) {
-      queueUrl = url.value
-      fifo = isFifoQueueUrl(queueUrl)
-    }
-  }
+  const fifo = queueUrl !== undefined && isFifoQueueUrl(queueUrl)
 
-  const body = messageTextOf(event, options.body ?? "cloudEvent", "body")
+  const body = messageTextOf(event, options.body, "body")
   if (typeof body !== "string") note(body)
-  else if (body.length === 0) note(violation("body", "minLength", "must not be empty"))
-  else if (!allowedCharacters.test(body))
-    note(
-      violation(
-        "body",
-        "allowedCharacters",
-        `may hold only ${"#x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD, #x10000 to #x10FFFF"} (SQS refuses others)`,
-      ),
-    )
+  else note(checkBody(body))
 
-  let attributes: MessageAttributes | undefined
-  if (options.cloudEventAttributes === true) attributes = cloudEventMessageAttributes(event)
+  let attributes: MessageAttributes | undefined = options.cloudEventAttributes
+    ? cloudEventMessageAttributes(event)
+    : undefined
   if (options.messageAttributes !== undefined) {
-    const own = runHook("messageAttributes", options.messageAttributes, event)
+    // Checked below with the CloudEvents attributes, as one map.
+    const own = resolveOption("messageAttributes", options.messageAttributes, event, () => undefined)
     if (!own.ok) note(own.violation)
     else if (own.value !== undefined)
       attributes = attributes === undefined ? own.value : { ...attributes, ...own.value }
   }
-  if (attributes !== undefined) violations.push(...messageAttributesViolations(attributes))
+  if (attributes !== undefined) violations.push(...checkMessageAttributes(attributes))
 
   const entry: SendMessageBatchRequestEntry = {
     Id: batchEntryIdFor(event.id),
@@ -177,52 +176,43 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendM
     entry.MessageAttributes = attributes as SendMessageBatchRequestEntry["MessageAttributes"]
 
   if (options.delaySeconds !== undefined) {
-    const delay = runHook("delaySeconds", options.delaySeconds, event)
+    const delay = resolveOption("delaySeconds", options.delaySeconds, event, checkDelaySeconds)
     if (!delay.ok) note(delay.violation)
     else if (delay.value !== undefined) {
-      const bad = delaySecondsViolation(delay.value)
-      note(bad)
-      if (bad === undefined && fifo && delay.value !== 0)
+      if (fifo && delay.value !== 0)
         note(
           violation(
             "delaySeconds",
             "fifoDelay",
-            "FIFO queues take no per-message delay (set the queue's delay instead)",
+            "FIFO queues take no per-message delay (set the queue's delay)",
           ),
         )
-      else if (bad === undefined) entry.DelaySeconds = delay.value
+      else entry.DelaySeconds = delay.value
     }
   }
 
   if (options.messageGroupId !== undefined) {
-    const group = runHook("messageGroupId", options.messageGroupId, event)
+    const group = resolveOption("messageGroupId", options.messageGroupId, event, checkMessageGroupId)
     if (!group.ok) note(group.violation)
-    else if (group.value !== undefined) {
-      note(fifoIdViolation("messageGroupId", group.value))
-      entry.MessageGroupId = group.value
-    }
+    else if (group.value !== undefined) entry.MessageGroupId = group.value
   }
   if (fifo && entry.MessageGroupId === undefined && !violations.some((v) => v.field === "messageGroupId"))
     note(violation("messageGroupId", "required", "is required for a FIFO queue (.fifo)"))
 
   if (options.deduplicationId !== undefined) {
-    const dedup = runHook("deduplicationId", options.deduplicationId, event)
+    const dedup = resolveOption("deduplicationId", options.deduplicationId, event, checkDeduplicationId)
     if (!dedup.ok) note(dedup.violation)
     else if (dedup.value !== undefined) {
       if (!fifo && queueUrl !== undefined)
         note(
           violation("deduplicationId", "fifoOnly", "is for FIFO queues only; this queue is a standard queue"),
         )
-      else {
-        note(fifoIdViolation("deduplicationId", dedup.value))
-        entry.MessageDeduplicationId = dedup.value
-      }
+      else entry.MessageDeduplicationId = dedup.value
     }
   } else if (fifo) entry.MessageDeduplicationId = deduplicationIdFor(event.id)
 
   if (violations.length > 0) return rejected(...violations)
-  const bytes = utf8Length(entry.MessageBody!) + messageAttributesBytes(attributes)
-  return encoded(entry, bytes, {
+  return encoded(entry, entryBytes(entry), {
     batchKey: queueUrl,
     sentId: entry.Id === event.id ? undefined : entry.Id,
   })

@@ -1,6 +1,15 @@
 export {
   batchEntryIdFor,
+  checkBody,
+  checkDeduplicationId,
+  checkDelaySeconds,
+  checkMessageAttributes,
+  checkMessageGroupId,
+  checkQueueUrl,
   deduplicationIdFor,
+  type EncodeOptions,
+  encode,
+  entryBytes,
   isFifoQueueUrl,
   queueNameOf,
 } from "./encode.ts"
@@ -13,4 +22,11 @@ export {
   entryErrorCodes,
   requestErrorCodes,
 } from "./SqsError.ts"
-export { defaultBody, defaultMaxMessageBytes, type SqsBody, type SqsOptions } from "./SqsOptions.ts"
+export {
+  defaultBody,
+  defaultCloudEventAttributes,
+  defaultMaxEntryBytes,
+  defaultMaxRequestBytes,
+  type SqsBody,
+  type SqsOptions,
+} from "./SqsOptions.ts"

@@ -1,7 +1,7 @@
 /**
  * SQS SendMessageBatch (API 2012-11-05) limits. Sources: the botocore model
- * `botocore/data/sqs/2012-11-05/service-2.json` at 0e6e2404b85dc336dd2889814e089bde7d1a4c55 (file
- * last changed 2025-09-19), whose member and operation docs carry every figure below, and the
+ * https://github.com/boto/botocore/blob/0e6e2404b85dc336dd2889814e089bde7d1a4c55/botocore/data/sqs/2012-11-05/service-2.json
+ * (file last changed 2025-09-19), whose member and operation docs carry every figure below, and the
  * SendMessageBatch API reference,
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html .
  * The model itself has no length or pattern traits for these members.
@@ -51,11 +51,13 @@ export const queueName = /^(?:[A-Za-z0-9_-]{1,75}\.fifo|[A-Za-z0-9_-]{1,80})$/
  */
 export const allowedCharacters = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u
 
+export const allowedCharactersText = "#x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD, #x10000 to #x10FFFF"
+
 /** Message attributes: up to 10; String, Number and Binary, each with an optional custom label. */
 export const messageAttributeRules: MessageAttributeRules = {
   maxAttributes: 10,
   dataTypes: ["String", "Number", "Binary"],
   customLabels: true,
   allowedCharacters,
-  allowedCharactersText: "#x9, #xA, #xD, #x20 to #xD7FF, #xE000 to #xFFFD, #x10000 to #x10FFFF",
+  allowedCharactersText,
 }

@@ -261,163 +261,6 @@ describe("sqs against the emulator", () => {
   })
 })
 
-describe("sqs checks every rule before sending", () => {
-  const rejection = (options: Partial<SqsOptions>, fields: Partial<EventInput> = {}) => {
-    const result = adapterFor(options).encode(event(fields))
-    if (result._tag !== "Rejected") throw new Error("expected a rejection")
-    return result.violations.map((v) => [v.field, v.rule])
-  }
-
-  const cases: ReadonlyArray<
-    readonly [string, Partial<SqsOptions>, Partial<EventInput>, readonly [string, string]]
-  > = [
-    ["a per-event queue URL that is not one", { queueUrl: () => "not a url" }, {}, ["queueUrl", "queueUrl"]],
-    [
-      "a queue name with a bad character",
-      { queueUrl: () => "https://sqs.example/1/bad!name" },
-      {},
-      ["queueUrl", "queueUrl"],
-    ],
-    ["an empty body", { body: () => "" }, {}, ["body", "minLength"]],
-    ["a body with a character SQS refuses", { body: () => "nul \u0000" }, {}, ["body", "allowedCharacters"]],
-    ["a lone surrogate in the body", { body: () => "half \uD800" }, {}, ["body", "allowedCharacters"]],
-    ["a body hook returning no string", { body: () => 42 as unknown as string }, {}, ["body", "type"]],
-    [
-      "binary data as the body",
-      { body: "data" as const },
-      { data: new Uint8Array([1]) },
-      ["data", "binaryData"],
-    ],
-    [
-      "a reserved attribute name",
-      { messageAttributes: () => ({ "AWS.x": { DataType: "String", StringValue: "v" } }) },
-      {},
-      ["messageAttributes.AWS.x", "reservedPrefix"],
-    ],
-    [
-      "an attribute name with two periods",
-      { messageAttributes: () => ({ "a..b": { DataType: "String", StringValue: "v" } }) },
-      {},
-      ["messageAttributes.a..b", "namePeriods"],
-    ],
-    [
-      "an unknown data type",
-      { messageAttributes: () => ({ a: { DataType: "Text", StringValue: "v" } }) },
-      {},
-      ["messageAttributes.a.DataType", "dataType"],
-    ],
-    [
-      "a Number that is not one",
-      { messageAttributes: () => ({ a: { DataType: "Number", StringValue: "ten" } }) },
-      {},
-      ["messageAttributes.a.StringValue", "number"],
-    ],
-    [
-      "an empty String value",
-      { messageAttributes: () => ({ a: { DataType: "String", StringValue: "" } }) },
-      {},
-      ["messageAttributes.a", "stringValue"],
-    ],
-    [
-      "a Binary attribute without bytes",
-      { messageAttributes: () => ({ a: { DataType: "Binary", StringValue: "x" } }) },
-      {},
-      ["messageAttributes.a", "binaryValue"],
-    ],
-    [
-      "an attribute value with a refused character",
-      { messageAttributes: () => ({ a: { DataType: "String", StringValue: "\u0001" } }) },
-      {},
-      ["messageAttributes.a.StringValue", "allowedCharacters"],
-    ],
-    [
-      "more than 10 attributes, CloudEvents ones included",
-      {
-        cloudEventAttributes: true,
-        messageAttributes: () =>
-          Object.fromEntries(
-            Array.from({ length: 6 }, (_, i) => [`a${i}`, { DataType: "String", StringValue: "v" }]),
-          ),
-      },
-      {},
-      ["messageAttributes", "maxAttributes"],
-    ],
-    ["a delay over 900 seconds", { delaySeconds: () => 901 }, {}, ["delaySeconds", "range"]],
-    ["a fractional delay", { delaySeconds: () => 1.5 }, {}, ["delaySeconds", "range"]],
-    [
-      "a delay on a FIFO queue",
-      { queueUrl: fifoUrl, messageGroupId: "g", delaySeconds: () => 5 },
-      {},
-      ["delaySeconds", "fifoDelay"],
-    ],
-    [
-      "a FIFO message without a group",
-      { queueUrl: fifoUrl, messageGroupId: () => undefined },
-      {},
-      ["messageGroupId", "required"],
-    ],
-    [
-      "a group id with a space",
-      { queueUrl: fifoUrl, messageGroupId: () => "a b" },
-      {},
-      ["messageGroupId", "pattern"],
-    ],
-    [
-      "a group id over 128 characters",
-      { queueUrl: fifoUrl, messageGroupId: () => "g".repeat(129) },
-      {},
-      ["messageGroupId", "maxLength"],
-    ],
-    [
-      "a de-duplication id with a non-ASCII character",
-      { queueUrl: fifoUrl, messageGroupId: "g", deduplicationId: () => "é" },
-      {},
-      ["deduplicationId", "pattern"],
-    ],
-    [
-      "a de-duplication id for a standard queue",
-      { deduplicationId: () => "d" },
-      {},
-      ["deduplicationId", "fifoOnly"],
-    ],
-    [
-      "a hook that throws",
-      {
-        messageGroupId: () => {
-          throw new Error("boom")
-        },
-      },
-      {},
-      ["messageGroupId", "hook"],
-    ],
-  ]
-  it.each(cases)("%s", (_, options, fields, expected) => {
-    expect(rejection(options, fields)).toContainEqual(expected)
-  })
-
-  it("counts attributes in the message size, by SQS's rule", () => {
-    const attributes = { n: { DataType: "String", StringValue: "vv" } }
-    const result = adapterFor({ body: () => "héllo", messageAttributes: attributes }).encode(event())
-    expect(result._tag === "Encoded" && result.bytes).toBe(6 + 1 + 6 + 2)
-  })
-
-  it("throws at construction for constant options that can never work", () => {
-    const config = { clientConfig: { region: "us-east-1" } }
-    expect(() => sqs({ queueUrl: "nope", ...config })).toThrow(/sqs: option queueUrl/)
-    expect(() => sqs({ queueUrl: fifoUrl, ...config })).toThrow(/messageGroupId is required/)
-    expect(() => sqs({ queueUrl: fifoUrl, messageGroupId: "g", delaySeconds: 3, ...config })).toThrow(
-      /delaySeconds/,
-    )
-    expect(() => sqs({ queueUrl, deduplicationId: "d", ...config })).toThrow(/FIFO queues only/)
-    expect(() => sqs({ queueUrl, delaySeconds: 1000, ...config })).toThrow(/delaySeconds/)
-    expect(() =>
-      sqs({ queueUrl, messageAttributes: { "AWS.x": { DataType: "String", StringValue: "v" } }, ...config }),
-    ).toThrow(/reservedPrefix/)
-    expect(() => sqs({ queueUrl, maxMessageBytes: 0, ...config })).toThrow(RangeError)
-    expect(() => sqs({ queueUrl, body: "xml" as never, ...config })).toThrow(/body/)
-  })
-})
-
 describe("sqs through the publisher", () => {
   const fastRetry = { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 }
   const publisherFor = (options: Partial<SqsOptions> = {}, retry: RetryOptions = fastRetry) =>
@@ -450,11 +293,11 @@ describe("sqs through the publisher", () => {
     expect(entriesPerRequest()).toEqual([2, 2, 1])
   })
 
-  it("rejects an entry over 1 MiB by SQS's size before any request; a lower maxMessageBytes is honoured", async () => {
+  it("rejects an entry over 1 MiB by SQS's size before any request; a lower maxEntryBytes is honoured", async () => {
     await using publisher = publisherFor({ body: "data" })
     const result = await publisher.publish(inputs(1, () => "y".repeat(limits.documentedMaxMessageBytes)))
     expect(result.rejected).toBe(1)
-    await using small = publisherFor({ body: "data", maxMessageBytes: limits.previousMaxMessageBytes })
+    await using small = publisherFor({ body: "data", maxEntryBytes: limits.previousMaxMessageBytes })
     expect((await small.publish(inputs(1, () => "y".repeat(limits.previousMaxMessageBytes)))).rejected).toBe(
       1,
     )

@@ -9,7 +9,8 @@ import { classifyEntryError } from "../EventBridgeError.ts"
 const unknownOutcome = (rawMessage: string): EntryResult => entryFailed(inconsistentResponse(rawMessage))
 
 /**
- * `Entries[i]` answers request entry `i` (FACTS §1.4). An entry the response does not mention, or
+ * `Entries[i]` answers request entry `i`
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevents.html). An entry the response does not mention, or
  * that has neither EventId nor ErrorCode, has an unknown outcome. When `FailedEntryCount` disagrees
  * with the entries, the side it puts in doubt is reported: if it counts more failures than listed,
  * the listed successes are unknown; if fewer, the listed failures may have been applied.
