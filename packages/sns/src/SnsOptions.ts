@@ -42,7 +42,8 @@ export interface SnsOptions {
   readonly messageAttributes?: PerEvent<MessageAttributes | undefined>
   /**
    * Also send the event's CloudEvents context attributes as String message attributes (`ce_id`,
-   * `ce_source`, …), as the SQS adapter does. `messageAttributes` of the same name win. Default false.
+   * `ce_source`, …), as the SQS adapter does. `messageAttributes` of the same name win. Default
+   * {@link defaultCloudEventAttributes}.
    */
   readonly cloudEventAttributes?: boolean
   /** FIFO topics: `MessageGroupId` of each message (required there). */
@@ -52,12 +53,20 @@ export interface SnsOptions {
    * does not fit). Return `undefined` to rely on the topic's content-based de-duplication.
    */
   readonly deduplicationId?: PerEvent<string | undefined>
-  /** Most bytes per message and per request (message plus attributes). Default 256 KiB. */
-  readonly maxMessageBytes?: number
+  /** Most bytes per request by SNS's size rule (each message plus its attributes). Default 256 KiB. */
+  readonly maxRequestBytes?: number
+  /** Most bytes per message by the same rule. Default 256 KiB. */
+  readonly maxEntryBytes?: number
 }
 
 /** Default of {@link SnsOptions.message}. */
 export const defaultMessage: SnsMessageBody = "cloudEvent"
 
-/** Default of {@link SnsOptions.maxMessageBytes}: 256 KiB (262,144 bytes), as documented. */
-export const defaultMaxMessageBytes: number = documentedMaxMessageBytes
+/** Default of {@link SnsOptions.cloudEventAttributes}. */
+export const defaultCloudEventAttributes = false
+
+/** Default of {@link SnsOptions.maxRequestBytes}: 256 KiB (262,144 bytes), as documented. */
+export const defaultMaxRequestBytes: number = documentedMaxMessageBytes
+
+/** Default of {@link SnsOptions.maxEntryBytes}: 256 KiB, the same documented figure. */
+export const defaultMaxEntryBytes: number = documentedMaxMessageBytes

@@ -4,6 +4,7 @@
  */
 import type { PublishBatchRequestEntry } from "@aws-sdk/client-sns"
 import {
+  checkOneOf,
   checkString,
   cloudEventMessageAttributes,
   deriveStableId,
@@ -15,7 +16,7 @@ import {
   messageAttributeViolations,
   messageTextOf,
   rejected,
-  runHook,
+  resolveOption,
   utf8Length,
   type Violation,
   violation,
@@ -31,18 +32,14 @@ import {
 } from "./limits.ts"
 import type { SnsOptions } from "./SnsOptions.ts"
 
-/** What `encode` needs of the options. */
+/** What `encode` needs: the options with the factory's defaults applied. */
 export type EncodeOptions = Pick<
   SnsOptions,
-  | "topicArn"
-  | "message"
-  | "subject"
-  | "messageStructure"
-  | "messageAttributes"
-  | "cloudEventAttributes"
-  | "messageGroupId"
-  | "deduplicationId"
->
+  "topicArn" | "subject" | "messageStructure" | "messageAttributes" | "messageGroupId" | "deduplicationId"
+> & {
+  readonly message: NonNullable<SnsOptions["message"]>
+  readonly cloudEventAttributes: boolean
+}
 
 /**
  * The batch entry `Id` of an event: its id when it is 1–80 of `[A-Za-z0-9_-]`, otherwise core's
@@ -53,62 +50,82 @@ export const batchEntryIdFor = (eventId: string): string => deriveStableId(event
 /** A FIFO `MessageDeduplicationId` from an event id: the id when it fits, else a derived one. */
 export const deduplicationIdFor = (eventId: string): string => deriveStableId(eventId, fifoId)
 
+/** FIFO topic names end in `.fifo`. */
+export const isFifoTopicArn = (topicArn: string): boolean => topicArn.endsWith(".fifo")
+
 /** `topicArn`: `arn:<partition>:sns:<region>:<12-digit account>:<topic name>`. */
-export const topicArnViolation = (value: unknown): Violation | undefined =>
+export const checkTopicArn = (value: unknown): Violation | undefined =>
   checkString("topicArn", value, {
     pattern: topicArnPattern,
     patternText:
       "arn:aws:sns:<region>:<12-digit account>:<name> (names of 1–256 A-Za-z0-9_-, FIFO ending in .fifo)",
   })
 
-export const isFifoTopicArn = (topicArn: string): boolean => topicArn.endsWith(".fifo")
-
-/** `subject`: printable ASCII starting with a non-space, under 100 characters. */
-export const subjectViolation = (value: unknown): Violation | undefined =>
-  checkString("subject", value, {
-    ...subjectRule,
-    patternText: "printable ASCII beginning with a letter, digit or punctuation, without line breaks",
-  })
-
-export const messageStructureViolation = (value: unknown): Violation | undefined =>
-  value === messageStructureJson
+/** `Subject`: printable ASCII starting with a non-space, under 100 characters. */
+export const checkSubject = (value: unknown): Violation | undefined =>
+  value === undefined
     ? undefined
-    : violation("messageStructure", "enum", 'must be "json" (or absent)')
+    : checkString("subject", value, {
+        ...subjectRule,
+        patternText: "printable ASCII beginning with a letter, digit or punctuation, without line breaks",
+      })
 
-/** `MessageGroupId`/`MessageDeduplicationId`: 1–128 alphanumeric and punctuation characters. */
-export const fifoIdViolation = (field: string, value: unknown): Violation | undefined =>
-  checkString(field, value, {
-    ...fifoId,
-    patternText: "alphanumeric and punctuation characters (!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~)",
-  })
+/** `MessageStructure`: `json` or absent. */
+export const checkMessageStructure = (value: unknown): Violation | undefined =>
+  checkOneOf("messageStructure", value, [messageStructureJson])
 
-export const messageAttributesViolations = (attributes: unknown): ReadonlyArray<Violation> =>
-  messageAttributeViolations("messageAttributes", attributes, messageAttributeRules)
+const fifoIdText = "alphanumeric and punctuation characters (!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~)"
+
+/** `MessageGroupId`: 1–128 alphanumeric and punctuation characters. */
+export const checkMessageGroupId = (value: unknown): Violation | undefined =>
+  value === undefined
+    ? undefined
+    : checkString("messageGroupId", value, { ...fifoId, patternText: fifoIdText })
+
+/** `MessageDeduplicationId`: 1–128 alphanumeric and punctuation characters. */
+export const checkDeduplicationId = (value: unknown): Violation | undefined =>
+  value === undefined
+    ? undefined
+    : checkString("deduplicationId", value, { ...fifoId, patternText: fifoIdText })
+
+/** `MessageAttributes`: every rule the attributes break (see core `messageAttributeViolations`). */
+export const checkMessageAttributes = (attributes: unknown): ReadonlyArray<Violation> =>
+  attributes === undefined
+    ? []
+    : messageAttributeViolations("messageAttributes", attributes, messageAttributeRules)
+
+/** The message: not empty, well-formed Unicode (a lone surrogate has no UTF-8 form). */
+export const checkMessage = (message: string): Violation | undefined =>
+  message.length === 0
+    ? violation("message", "minLength", "must not be empty")
+    : wellFormedText.test(message)
+      ? undefined
+      : violation("message", "wellFormed", "must be well-formed Unicode (it holds a lone surrogate)")
 
 /** `MessageStructure: json` needs the message to be a JSON object with a string `default`. */
-const hasStringDefault = (message: string): boolean => {
+export const checkJsonMessageStructure = (message: string): Violation | undefined => {
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(message)
-    return (
-      typeof parsed === "object" &&
-      parsed !== null &&
-      !Array.isArray(parsed) &&
-      typeof (parsed as Record<string, unknown>).default === "string"
-    )
+    parsed = JSON.parse(message)
   } catch {
-    return false
+    parsed = undefined
   }
+  return typeof parsed === "object" &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    typeof (parsed as Record<string, unknown>).default === "string"
+    ? undefined
+    : violation(
+        "message",
+        "jsonDefault",
+        'must be a JSON object with a string "default" when messageStructure is "json"',
+      )
 }
 
-/** The last topic ARN found valid: a publisher sends to one topic (or a few). A pure check's answer. */
-let validTopicArn: string | undefined
-
-const checkedTopicArn = (value: unknown): Violation | undefined => {
-  if (value === validTopicArn) return undefined
-  const bad = topicArnViolation(value)
-  if (bad === undefined) validTopicArn = value as string
-  return bad
-}
+/** SNS's message size: the UTF-8 bytes of the message plus every attribute's name, data type and value. */
+export const entryBytes = (entry: PublishBatchRequestEntry): number =>
+  utf8Length(entry.Message ?? "") +
+  messageAttributesBytes(entry.MessageAttributes as MessageAttributes | undefined)
 
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<PublishBatchRequestEntry> => {
@@ -117,21 +134,14 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<Publi
     if (v !== undefined) violations.push(v)
   }
 
-  const arn = runHook("topicArn", options.topicArn, event)
-  let topicArn: string | undefined
+  const arn = resolveOption("topicArn", options.topicArn, event, checkTopicArn)
+  const topicArn = arn.ok ? arn.value : undefined
   if (!arn.ok) note(arn.violation)
-  else {
-    const bad = checkedTopicArn(arn.value)
-    note(bad)
-    if (bad === undefined) topicArn = arn.value
-  }
   const fifo = topicArn !== undefined && isFifoTopicArn(topicArn)
 
-  const message = messageTextOf(event, options.message ?? "cloudEvent", "message")
+  const message = messageTextOf(event, options.message, "message")
   if (typeof message !== "string") note(message)
-  else if (message.length === 0) note(violation("message", "minLength", "must not be empty"))
-  else if (!wellFormedText.test(message))
-    note(violation("message", "wellFormed", "must be well-formed Unicode (it holds a lone surrogate)"))
+  else note(checkMessage(message))
 
   const entry: PublishBatchRequestEntry = {
     Id: batchEntryIdFor(event.id),
@@ -139,75 +149,64 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<Publi
   }
 
   if (options.messageStructure !== undefined) {
-    const structure = runHook("messageStructure", options.messageStructure, event)
+    const structure = resolveOption(
+      "messageStructure",
+      options.messageStructure,
+      event,
+      checkMessageStructure,
+    )
     if (!structure.ok) note(structure.violation)
     else if (structure.value !== undefined) {
-      const bad = messageStructureViolation(structure.value)
-      note(bad)
-      if (bad === undefined) {
-        entry.MessageStructure = structure.value
-        if (typeof message === "string" && !hasStringDefault(message))
-          note(
-            violation(
-              "message",
-              "jsonDefault",
-              'must be a JSON object with a string "default" when messageStructure is "json"',
-            ),
-          )
-      }
+      entry.MessageStructure = structure.value
+      if (typeof message === "string") note(checkJsonMessageStructure(message))
     }
   }
 
   if (options.subject !== undefined) {
-    const subject = runHook("subject", options.subject, event)
+    const subject = resolveOption("subject", options.subject, event, checkSubject)
     if (!subject.ok) note(subject.violation)
-    else if (subject.value !== undefined) {
-      note(subjectViolation(subject.value))
-      entry.Subject = subject.value
-    }
+    else if (subject.value !== undefined) entry.Subject = subject.value
   }
 
-  let attributes: MessageAttributes | undefined
-  if (options.cloudEventAttributes === true) attributes = cloudEventMessageAttributes(event)
+  let attributes: MessageAttributes | undefined = options.cloudEventAttributes
+    ? cloudEventMessageAttributes(event)
+    : undefined
   if (options.messageAttributes !== undefined) {
-    const own = runHook("messageAttributes", options.messageAttributes, event)
+    // Checked below with the CloudEvents attributes, as one map.
+    const own = resolveOption("messageAttributes", options.messageAttributes, event, () => undefined)
     if (!own.ok) note(own.violation)
     else if (own.value !== undefined)
       attributes = attributes === undefined ? own.value : { ...attributes, ...own.value }
   }
   if (attributes !== undefined) {
-    violations.push(...messageAttributesViolations(attributes))
+    violations.push(...checkMessageAttributes(attributes))
     if (Object.keys(attributes).length > 0)
       entry.MessageAttributes = attributes as PublishBatchRequestEntry["MessageAttributes"]
   }
 
   if (options.messageGroupId !== undefined) {
-    const group = runHook("messageGroupId", options.messageGroupId, event)
+    const group = resolveOption("messageGroupId", options.messageGroupId, event, checkMessageGroupId)
     if (!group.ok) note(group.violation)
-    else if (group.value !== undefined) {
-      note(fifoIdViolation("messageGroupId", group.value))
-      entry.MessageGroupId = group.value
-    }
+    else if (group.value !== undefined) entry.MessageGroupId = group.value
   }
   if (fifo && entry.MessageGroupId === undefined && !violations.some((v) => v.field === "messageGroupId"))
     note(violation("messageGroupId", "required", "is required for a FIFO topic (.fifo)"))
 
   if (options.deduplicationId !== undefined) {
-    const dedup = runHook("deduplicationId", options.deduplicationId, event)
+    const dedup = resolveOption("deduplicationId", options.deduplicationId, event, checkDeduplicationId)
     if (!dedup.ok) note(dedup.violation)
     else if (dedup.value !== undefined) {
       if (!fifo && topicArn !== undefined)
         note(
           violation("deduplicationId", "fifoOnly", "is for FIFO topics only; this topic is a standard topic"),
         )
-      else {
-        note(fifoIdViolation("deduplicationId", dedup.value))
-        entry.MessageDeduplicationId = dedup.value
-      }
+      else entry.MessageDeduplicationId = dedup.value
     }
   } else if (fifo) entry.MessageDeduplicationId = deduplicationIdFor(event.id)
 
   if (violations.length > 0) return rejected(...violations)
-  const bytes = utf8Length(entry.Message!) + messageAttributesBytes(attributes)
-  return encoded(entry, bytes, { batchKey: topicArn, sentId: entry.Id === event.id ? undefined : entry.Id })
+  return encoded(entry, entryBytes(entry), {
+    batchKey: topicArn,
+    sentId: entry.Id === event.id ? undefined : entry.Id,
+  })
 }

@@ -1,4 +1,19 @@
-export { batchEntryIdFor, deduplicationIdFor, isFifoTopicArn } from "./encode.ts"
+export {
+  batchEntryIdFor,
+  checkDeduplicationId,
+  checkJsonMessageStructure,
+  checkMessage,
+  checkMessageAttributes,
+  checkMessageGroupId,
+  checkMessageStructure,
+  checkSubject,
+  checkTopicArn,
+  deduplicationIdFor,
+  type EncodeOptions,
+  encode,
+  entryBytes,
+  isFifoTopicArn,
+} from "./encode.ts"
 export * as limits from "./limits.ts"
 export { sns } from "./SnsAdapter.ts"
 export {
@@ -8,4 +23,11 @@ export {
   entryErrorCodes,
   requestErrorCodes,
 } from "./SnsError.ts"
-export { defaultMaxMessageBytes, defaultMessage, type SnsMessageBody, type SnsOptions } from "./SnsOptions.ts"
+export {
+  defaultCloudEventAttributes,
+  defaultMaxEntryBytes,
+  defaultMaxRequestBytes,
+  defaultMessage,
+  type SnsMessageBody,
+  type SnsOptions,
+} from "./SnsOptions.ts"

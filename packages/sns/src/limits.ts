@@ -1,7 +1,7 @@
 /**
  * SNS PublishBatch (API 2010-03-31) limits. Sources: the botocore model
- * `botocore/data/sns/2010-03-31/service-2.json` at 0e6e2404b85dc336dd2889814e089bde7d1a4c55 (file
- * last changed 2026-06-04), whose member and operation docs carry the figures below, and the API
+ * https://github.com/boto/botocore/blob/0e6e2404b85dc336dd2889814e089bde7d1a4c55/botocore/data/sns/2010-03-31/service-2.json
+ * (file last changed 2026-06-04), whose member and operation docs carry the figures below, and the API
  * references https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html and
  * https://docs.aws.amazon.com/sns/latest/api/API_Publish.html . The model has no length or pattern
  * traits for these members.
