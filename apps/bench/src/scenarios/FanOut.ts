@@ -1,5 +1,5 @@
 /**
- * Scenario 3: fan-out costs little over the slowest destination alone. Each of the four AWS
+ * Scenario 3: fan-out costs little over the slowest destination alone. Each of the six AWS
  * services runs in its own emulator process (they are independent services) with a fixed latency
  * per request standing in for the network round trip, so the comparison measures whether the
  * publisher keeps destinations in parallel, not how the bench machine's cores are shared.
@@ -9,6 +9,8 @@ import { eventBridge } from "@eventport/eventbridge"
 import { iotAnalytics } from "@eventport/iot-analytics"
 import { iotEvents } from "@eventport/iot-events"
 import { pinpoint } from "@eventport/pinpoint"
+import { sns } from "@eventport/sns"
+import { sqs } from "@eventport/sqs"
 import { EmulatorProcess } from "../EmulatorProcess.ts"
 import {
   type Accounting,
@@ -28,7 +30,7 @@ export const fanOutGoal = atMost(1.2, "≤ 1.2")
 /** Latency the emulators add to every request: a same-Region round trip, roughly. */
 export const fanOutLatencyMs = 10
 
-const destinationNames = ["eventbridge", "iotevents", "iotanalytics", "pinpoint"] as const
+const destinationNames = ["eventbridge", "iotevents", "iotanalytics", "pinpoint", "sqs", "sns"] as const
 type DestinationName = (typeof destinationNames)[number]
 
 const clientConfigFor = (emulator: EmulatorProcess) => ({
@@ -53,15 +55,21 @@ const adapterFor = (name: DestinationName, emulator: EmulatorProcess): Adapter<u
       return asDestination(
         pinpoint({ applicationId: "bench-app", endpointId: "bench-endpoint", clientConfig }),
       )
+    case "sqs":
+      return asDestination(
+        sqs({ queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/bench-queue", clientConfig }),
+      )
+    case "sns":
+      return asDestination(sns({ topicArn: "arn:aws:sns:us-east-1:123456789012:bench-topic", clientConfig }))
   }
 }
 
 export const fanOut: Scenario = {
   id: 3,
-  title: "Fan-out to four adapters",
+  title: "Fan-out to six adapters",
   measures:
-    "Wall time to publish the same small events to EventBridge, IoT Events, IoT Analytics and Pinpoint at once " +
-    "(one publisher, four destinations), over the wall time of the slowest of the four published alone. Each " +
+    "Wall time to publish the same small events to EventBridge, IoT Events, IoT Analytics, Pinpoint, SQS and " +
+    "SNS at once (one publisher, six destinations), over the wall time of the slowest of the six published alone. Each " +
     `service is its own emulator process adding ${fanOutLatencyMs} ms per request; ${emulatorConcurrency} requests in flight per destination.`,
   run: async (settings): Promise<ScenarioReport> => {
     const events = smallEventArray(eventCount(settings, 20_000, 200))
@@ -89,7 +97,7 @@ export const fanOut: Scenario = {
         publishers.push(publisher)
         return publisher
       }
-      // Five sides: each destination alone, then all four together.
+      // Each destination alone, then all of them together.
       const sides: ReadonlyArray<{ readonly label: string; readonly names: ReadonlyArray<DestinationName> }> =
         [
           ...destinationNames.map((name) => ({ label: name, names: [name] })),
