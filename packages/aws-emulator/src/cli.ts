@@ -6,8 +6,8 @@ import type { StoreMode } from "./Store.ts"
 
 const usage = `Usage: eventport-emulator [options]
 
-Loopback emulator of EventBridge PutEvents, IoT Events Data / IoT Analytics BatchPutMessage
-and Pinpoint PutEvents. Drive faults and read the store over /__admin/* on the same port.
+Loopback emulator of EventBridge PutEvents, IoT Events Data / IoT Analytics BatchPutMessage,
+Pinpoint PutEvents, SQS SendMessageBatch and SNS PublishBatch. Drive faults and read the store over /__admin/* on the same port.
 
 Options:
   --port <n>                         port to listen on (default 0: a free port)
@@ -18,6 +18,8 @@ Options:
   --store <full|count|off>           what to keep of accepted entries (default full)
   --request-log-limit <n>            requests kept in the log (default 1000)
   --eventbridge-max-request-bytes <n>  EventBridge total entry size limit (default 262144)
+  --content-based-deduplication <names>  comma-separated SQS FIFO queue / SNS FIFO topic names
+                                     (e.g. orders.fifo) that de-duplicate by content
   -h, --help                         show this help
 `
 
@@ -66,6 +68,14 @@ const main = async () => {
     ...(seed === undefined ? {} : { seed }),
     ...(requestLogLimit === undefined ? {} : { requestLogLimit }),
     ...(eventBridgeMaxRequestBytes === undefined ? {} : { limits: { eventBridgeMaxRequestBytes } }),
+    ...(values["content-based-deduplication"] === undefined
+      ? {}
+      : {
+          contentBasedDeduplication: values["content-based-deduplication"]
+            .split(",")
+            .map((name) => name.trim())
+            .filter((name) => name !== ""),
+        }),
     store: store as StoreMode,
     credentials,
   })
@@ -111,6 +121,7 @@ const parse = () =>
       store: { type: "string" },
       "request-log-limit": { type: "string" },
       "eventbridge-max-request-bytes": { type: "string" },
+      "content-based-deduplication": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
