@@ -187,7 +187,8 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendM
             "FIFO queues take no per-message delay (set the queue's delay)",
           ),
         )
-      else entry.DelaySeconds = delay.value
+      // A FIFO queue takes no DelaySeconds at all: a delay of 0 there is simply not sent.
+      else if (!fifo) entry.DelaySeconds = delay.value
     }
   }
 
