@@ -19,8 +19,8 @@ const rules: MessageAttributeRules = {
   maxAttributes: 10,
   dataTypes: ["String", "Number", "Binary"],
   customLabels: true,
-  allowedCharacters: /^[^\u0000]*$/u,
-  allowedCharactersText: "no NUL",
+  allowedCharacters: /^[^#]*$/u,
+  allowedCharactersText: "no #",
 }
 
 const rulesOf = (attributes: unknown, r: MessageAttributeRules = rules) =>
@@ -57,7 +57,7 @@ describe("messageAttributeViolations", () => {
       ["attrs.a", "binaryValue"],
     ])
     expect(rulesOf({ a: { DataType: "String", StringValue: "" } })).toEqual([["attrs.a", "stringValue"]])
-    expect(rulesOf({ a: { DataType: "String", StringValue: "\u0000" } })).toEqual([
+    expect(rulesOf({ a: { DataType: "String", StringValue: "#" } })).toEqual([
       ["attrs.a.StringValue", "allowedCharacters"],
     ])
     expect(rulesOf({ a: { DataType: "Number", StringValue: "1,5" } })).toEqual([
