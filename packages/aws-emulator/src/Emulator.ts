@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises"
 import { type Fault, Faults, resolveRequestError } from "./Faults.ts"
 import { handleAdminRequest } from "./internal/adminRoutes.ts"
 import { hostNameOf, hostRefusal, requestHostOf } from "./internal/requestOrigin.ts"
+import { FifoLedger } from "./internal/FifoLedger.ts"
 import type { EntryFailure, ServiceHandler, ServiceLimits } from "./internal/ServiceHandler.ts"
 import { sendError, sendReply } from "./internal/wire.ts"
 import { Quotas, type RequestQuotas } from "./Quotas.ts"
@@ -29,6 +30,8 @@ import { iotAnalyticsHandler } from "./services/IotAnalytics.ts"
 import { iotEventsHandler } from "./services/IotEvents.ts"
 import { defaultKinesisShardCount, kinesisHandler } from "./services/Kinesis.ts"
 import { pinpointHandler } from "./services/Pinpoint.ts"
+import { snsHandler } from "./services/Sns.ts"
+import { sqsHandler } from "./services/Sqs.ts"
 
 export interface EmulatorLimits {
   /**
@@ -86,6 +89,12 @@ export interface EmulatorOptions {
   readonly quotas?: RequestQuotas
   /** The emulator's clock in milliseconds, read by the quotas; `performance.now` by default. */
   readonly clock?: () => number
+  /**
+   * SQS FIFO queue names and SNS FIFO topic names (e.g. `orders.fifo`) configured for content-based
+   * de-duplication: entries without a MessageDeduplicationId are de-duplicated by the SHA-256 of the
+   * body. Others require the id.
+   */
+  readonly contentBasedDeduplication?: readonly string[]
 }
 
 export interface Emulator {
@@ -114,6 +123,8 @@ const statelessHandlers = {
   iotanalytics: iotAnalyticsHandler,
   pinpoint: pinpointHandler,
   firehose: firehoseHandler,
+  sqs: sqsHandler,
+  sns: snsHandler,
 } as const
 
 /** awsJson1_1 operations by X-Amz-Target, and the target prefix of each awsJson1_1 service. */
@@ -146,7 +157,7 @@ const unknownOperation = (service: ServiceName | undefined, detail: string): Rou
   service,
   error: {
     code: "UnknownOperationException",
-    status: service === undefined || serviceTraits[service].protocol === "awsJson1_1" ? 400 : 404,
+    status: service !== undefined && serviceTraits[service].protocol === "restJson1" ? 404 : 400,
     message: `Unknown operation: ${detail}`,
   },
 })
@@ -160,8 +171,21 @@ const routeRequest = (method: string, path: string, headers: IncomingMessage["he
     if (operation !== undefined && method === "POST" && path === "/") {
       return { kind: "operation", service: operation, pathLabels: {} }
     }
-    const prefixed = [...jsonTargetPrefixes].find(([prefix]) => target.startsWith(prefix))?.[1]
+    if (target === "AmazonSQS.SendMessageBatch" && method === "POST" && path === "/") {
+      return { kind: "operation", service: "sqs", pathLabels: {} }
+    }
+    const prefixed = target.startsWith("AmazonSQS.")
+      ? "sqs"
+      : [...jsonTargetPrefixes].find(([prefix]) => target.startsWith(prefix))?.[1]
     return unknownOperation(prefixed ?? guessed, `${method} ${path} ${target}`)
+  }
+  // awsQuery (SNS): a form POSTed to `/`, the operation named by its Action field.
+  if (
+    method === "POST" &&
+    path === "/" &&
+    String(headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")
+  ) {
+    return { kind: "operation", service: "sns", pathLabels: {} }
   }
   const restService: ServiceName | undefined =
     path === "/inputs/messages"
@@ -259,6 +283,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     kinesisMaxRecordBytes: options.limits?.kinesisMaxRecordBytes ?? 1024 * 1024,
     kinesisMaxRequestBytes: options.limits?.kinesisMaxRequestBytes ?? 5 * 1024 * 1024,
     firehoseMaxRequestBytes: options.limits?.firehoseMaxRequestBytes ?? 4 * 1024 * 1024,
+    contentBasedDeduplication: new Set(options.contentBasedDeduplication ?? []),
   }
   const kinesisShardCount = options.kinesisShardCount ?? defaultKinesisShardCount
   if (!(Number.isInteger(kinesisShardCount) && kinesisShardCount >= 1))
@@ -267,9 +292,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     ...statelessHandlers,
     kinesis: kinesisHandler({ shardCount: kinesisShardCount }),
   }
+  const fifo = new FifoLedger()
 
   const reset = () => {
     store.clear()
+    fifo.clear()
     requests.clear()
     faults.set(initialFaults)
     faults.reseed()
@@ -343,7 +370,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
         return fail(decision.error)
       }
       const prepared = handler.prepare(
-        { body, pathLabels: route.pathLabels, requestId, receivedAt: startedAt },
+        { body, pathLabels: route.pathLabels, requestId, receivedAt: startedAt, fifo },
         limits,
       )
       if (!prepared.ok) return fail(prepared.error)
@@ -357,7 +384,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
           faultName = "entryError"
           return injected
         }
-        target.add(item.accepted)
+        const stored = item.accept === undefined ? item.accepted : item.accept()
+        if (stored !== undefined) target.add(stored)
         return undefined
       })
       failedEntryCount = failures.filter((f) => f !== undefined).length

@@ -59,6 +59,11 @@ export type Fault =
       readonly message?: string
       /** Pinpoint per-event StatusCode; 500 when absent. */
       readonly statusCode?: number
+      /**
+       * SQS and SNS `SenderFault`: `true` for the caller's fault (not retried as is), `false` for the
+       * service's. Defaults to `statusCode < 500` (so `false` when neither is given).
+       */
+      readonly senderFault?: boolean
       readonly rate?: number
       readonly match?: EntryMatcher
       readonly times?: number
@@ -91,6 +96,7 @@ export interface EntryFault {
   readonly code: string
   readonly message: string
   readonly statusCode: number
+  readonly senderFault: boolean
 }
 
 interface ActiveFault {
@@ -228,10 +234,12 @@ export class Faults {
       if (fault.match !== undefined && !matches(fault.match, entry)) continue
       if (!this.#fires(active, fault.rate, fault.times)) continue
       const code = fault.code ?? serviceTraits[entry.service].defaultEntryErrorCode
+      const statusCode = fault.statusCode ?? 500
       return {
         code,
         message: fault.message ?? `${code} (injected by the emulator)`,
-        statusCode: fault.statusCode ?? 500,
+        statusCode,
+        senderFault: fault.senderFault ?? statusCode < 500,
       }
     }
     return undefined
@@ -302,6 +310,9 @@ export const validateFault: (value: unknown) => asserts value is Fault = (value)
       break
     }
     case "entryError":
+      if (value.senderFault !== undefined && typeof value.senderFault !== "boolean") {
+        throw new TypeError("senderFault must be a boolean")
+      }
       if (value.match !== undefined && typeof value.match !== "function" && !isRecord(value.match)) {
         throw new TypeError("match must be a function or an object of field values")
       }

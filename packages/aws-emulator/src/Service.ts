@@ -1,5 +1,13 @@
-/** The four emulated services, by the names used throughout the emulator's API. */
-export type ServiceName = "eventbridge" | "iotevents" | "iotanalytics" | "pinpoint" | "kinesis" | "firehose"
+/** The emulated services, by the names used throughout the emulator's API. */
+export type ServiceName =
+  | "eventbridge"
+  | "iotevents"
+  | "iotanalytics"
+  | "pinpoint"
+  | "kinesis"
+  | "firehose"
+  | "sqs"
+  | "sns"
 
 export const serviceNames: readonly ServiceName[] = [
   "eventbridge",
@@ -8,9 +16,11 @@ export const serviceNames: readonly ServiceName[] = [
   "pinpoint",
   "kinesis",
   "firehose",
+  "sqs",
+  "sns",
 ]
 
-export type Protocol = "awsJson1_1" | "restJson1"
+export type Protocol = "awsJson1_1" | "restJson1" | "awsJson1_0" | "awsQuery"
 
 /** An error as the service reports it: the code the SDK turns into an exception class, and its status. */
 export interface ServiceError {
@@ -100,6 +110,32 @@ export const serviceTraits: Readonly<Record<ServiceName, ServiceTraits>> = {
     unavailable: { code: "ServiceUnavailableException", status: 503 },
     // PutRecordBatchResponseEntry.ErrorCode: ServiceUnavailableException or InternalFailure.
     defaultEntryErrorCode: "InternalFailure",
+  },
+  // Error statuses as @aws-sdk/client-sqs models them (awsQueryError traits); InternalFailure and
+  // ServiceUnavailable are AWS's common errors, not modelled for the operation.
+  sqs: {
+    name: "sqs",
+    operation: "SendMessageBatch",
+    signingName: "sqs",
+    protocol: "awsJson1_0",
+    validationErrorCode: "InvalidParameterValue",
+    throttling: { code: "RequestThrottled", status: 403 },
+    internal: { code: "InternalFailure", status: 500 },
+    unavailable: { code: "ServiceUnavailable", status: 503 },
+    defaultEntryErrorCode: "InternalError",
+  },
+  // botocore sns/2010-03-31: InternalError 500 is modelled; Throttled (429) is the service's
+  // throttling error, not in PublishBatch's list.
+  sns: {
+    name: "sns",
+    operation: "PublishBatch",
+    signingName: "sns",
+    protocol: "awsQuery",
+    validationErrorCode: "InvalidParameter",
+    throttling: { code: "Throttled", status: 429 },
+    internal: { code: "InternalError", status: 500 },
+    unavailable: { code: "ServiceUnavailable", status: 503 },
+    defaultEntryErrorCode: "InternalError",
   },
 }
 

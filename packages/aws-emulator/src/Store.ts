@@ -75,6 +75,46 @@ export interface FirehoseRecord extends AcceptedEntry {
   readonly dataText: string
 }
 
+/** A message attribute as stored: binary values decoded from their transport base64. */
+export interface StoredMessageAttribute {
+  readonly dataType: string
+  readonly stringValue?: string
+  readonly binaryValue?: Uint8Array
+}
+
+export interface SqsMessage extends AcceptedEntry {
+  /** The queue name (the last segment of the queue URL); also `target`. */
+  readonly queueName: string
+  readonly queueUrl: string
+  /** The batch entry `Id` the caller sent. */
+  readonly id: string
+  readonly messageId: string
+  readonly body: string
+  readonly messageAttributes: Readonly<Record<string, StoredMessageAttribute>>
+  readonly delaySeconds?: number
+  readonly messageGroupId?: string
+  readonly messageDeduplicationId?: string
+  /** FIFO queues: increasing per queue, in the order messages were accepted. */
+  readonly sequenceNumber?: string
+  readonly traceHeader?: string
+}
+
+export interface SnsMessage extends AcceptedEntry {
+  /** The topic ARN; also `target`. */
+  readonly topicArn: string
+  /** The batch entry `Id` the caller sent. */
+  readonly id: string
+  readonly messageId: string
+  readonly message: string
+  readonly subject?: string
+  readonly messageStructure?: string
+  readonly messageAttributes: Readonly<Record<string, StoredMessageAttribute>>
+  readonly messageGroupId?: string
+  readonly messageDeduplicationId?: string
+  /** FIFO topics: increasing per topic, in the order messages were accepted. */
+  readonly sequenceNumber?: string
+}
+
 export interface EntryTypes {
   readonly eventbridge: EventBridgeEntry
   readonly iotevents: IotEventsMessage
@@ -82,6 +122,8 @@ export interface EntryTypes {
   readonly pinpoint: PinpointEvent
   readonly kinesis: KinesisRecord
   readonly firehose: FirehoseRecord
+  readonly sqs: SqsMessage
+  readonly sns: SnsMessage
 }
 
 /**
@@ -150,6 +192,8 @@ export class Store {
   readonly pinpoint: ServiceStore<PinpointEvent>
   readonly kinesis: ServiceStore<KinesisRecord>
   readonly firehose: ServiceStore<FirehoseRecord>
+  readonly sqs: ServiceStore<SqsMessage>
+  readonly sns: ServiceStore<SnsMessage>
 
   constructor(mode: StoreMode = "full") {
     this.mode = mode
@@ -159,6 +203,8 @@ export class Store {
     this.pinpoint = new ServiceStore(mode)
     this.kinesis = new ServiceStore(mode)
     this.firehose = new ServiceStore(mode)
+    this.sqs = new ServiceStore(mode)
+    this.sns = new ServiceStore(mode)
   }
 
   service<S extends ServiceName>(service: S): ServiceStore<EntryTypes[S]> {
@@ -183,6 +229,8 @@ export class Store {
       pinpoint: of(this.pinpoint),
       kinesis: of(this.kinesis),
       firehose: of(this.firehose),
+      sqs: of(this.sqs),
+      sns: of(this.sns),
     }
   }
 
@@ -193,5 +241,7 @@ export class Store {
     this.pinpoint.clear()
     this.kinesis.clear()
     this.firehose.clear()
+    this.sqs.clear()
+    this.sns.clear()
   }
 }

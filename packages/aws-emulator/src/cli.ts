@@ -8,8 +8,8 @@ import type { StoreMode } from "./Store.ts"
 const usage = `Usage: eventport-emulator [options]
 
 Loopback emulator of EventBridge PutEvents, IoT Events Data / IoT Analytics BatchPutMessage,
-Pinpoint PutEvents, Kinesis PutRecords and Firehose PutRecordBatch, over HTTP/1.1 and HTTP/2.
-Drive faults and read the store over /__admin/* on the same port.
+Pinpoint PutEvents, Kinesis PutRecords, Firehose PutRecordBatch, SQS SendMessageBatch and SNS
+PublishBatch, over HTTP/1.1 and HTTP/2. Drive faults and read the store over /__admin/* on the same port.
 
 Options:
   --port <n>                         port to listen on (default 0: a free port)
@@ -25,6 +25,8 @@ Options:
                                      service, e.g. eventbridge=100:20; beyond it requests get the
                                      service's throttling error (repeatable)
   --kinesis-shard-count <n>          shards of every Kinesis stream (default 4)
+  --content-based-deduplication <names>  comma-separated SQS FIFO queue / SNS FIFO topic names
+                                     (e.g. orders.fifo) that de-duplicate by content
   -h, --help                         show this help
 `
 
@@ -99,6 +101,14 @@ const main = async () => {
     ...(requestLogLimit === undefined ? {} : { requestLogLimit }),
     ...(eventBridgeMaxRequestBytes === undefined ? {} : { limits: { eventBridgeMaxRequestBytes } }),
     ...(kinesisShardCount === undefined ? {} : { kinesisShardCount }),
+    ...(values["content-based-deduplication"] === undefined
+      ? {}
+      : {
+          contentBasedDeduplication: values["content-based-deduplication"]
+            .split(",")
+            .map((name) => name.trim())
+            .filter((name) => name !== ""),
+        }),
     store: store as StoreMode,
     quotas,
     credentials,
@@ -148,6 +158,7 @@ const parse = () =>
       "eventbridge-max-request-bytes": { type: "string" },
       quota: { type: "string", multiple: true },
       "kinesis-shard-count": { type: "string" },
+      "content-based-deduplication": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,

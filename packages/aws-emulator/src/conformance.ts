@@ -102,6 +102,34 @@ const cloudEventRecords = (retryableCode: string) => ({
 })
 
 /**
+ * The data of a CloudEvents JSON message body (the SQS and SNS adapters' default): `data` as it is,
+ * `data_base64` as bytes, `undefined` when the body is not such a CloudEvent.
+ */
+export const cloudEventData = (body: string | undefined): unknown => {
+  if (body === undefined) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return undefined
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined
+  const cloudEvent = parsed as { readonly data?: unknown; readonly data_base64?: unknown }
+  if (typeof cloudEvent.data_base64 === "string")
+    return new Uint8Array(Buffer.from(cloudEvent.data_base64, "base64"))
+  return Object.hasOwn(cloudEvent, "data") ? cloudEvent.data : null
+}
+
+/**
+ * SQS and SNS alike: the batch entry Id is the event id (or the id the adapter derived); a
+ * retryable failure is the service's (`SenderFault: false`), a permanent one the caller's.
+ */
+const batchEntryFault = (eventId: string, retryable: boolean): EntryFaultSpec =>
+  retryable
+    ? { code: "InternalError", senderFault: false, match: { id: eventId } }
+    : { code: "InvalidParameterValue", senderFault: true, statusCode: 400, match: { id: eventId } }
+
+/**
  * Each service's reading of an event id, for adapters that send the event id where the service
  * keeps a caller id: the IoT messageId, the Pinpoint event key. EventBridge keeps none, so its
  * default expects the adapter to send the event id as the TraceHeader (`traceHeader: (e) => e.id`).
@@ -122,6 +150,21 @@ export const conformanceServices: { readonly [S in ServiceName]: ConformanceServ
   },
   kinesis: cloudEventRecords("ProvisionedThroughputExceededException"),
   firehose: cloudEventRecords("ServiceUnavailableException"),
+  sqs: {
+    eventIdOf: (entry) => entry.id,
+    entryFault: batchEntryFault,
+    dataOf: (entry) => cloudEventData(entry.body),
+    decodeEntry: (entry: { readonly MessageBody?: string }) => cloudEventData(entry.MessageBody),
+  },
+  sns: {
+    eventIdOf: (entry) => entry.id,
+    entryFault: (eventId, retryable) =>
+      retryable
+        ? batchEntryFault(eventId, true)
+        : { code: "InvalidParameter", senderFault: true, statusCode: 400, match: { id: eventId } },
+    dataOf: (entry) => cloudEventData(entry.message),
+    decodeEntry: (entry: { readonly Message?: string }) => cloudEventData(entry.Message),
+  },
 }
 
 export interface EmulatorHarnessOptions<S extends ServiceName> {

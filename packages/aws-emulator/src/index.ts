@@ -17,6 +17,7 @@ export {
   validateFault,
 } from "./Faults.ts"
 export { Quotas, type RequestQuota, type RequestQuotas, validateQuotas } from "./Quotas.ts"
+export { md5OfMessageAttributes } from "./internal/messageAttributes.ts"
 export { type RequestCounts, RequestLog, type RequestRecord } from "./RequestLog.ts"
 export {
   type ServiceError,
@@ -36,8 +37,13 @@ export {
   type KinesisRecord,
   type PinpointEvent,
   ServiceStore,
+  type SnsMessage,
+  type SqsMessage,
   Store,
+  type StoredMessageAttribute,
   type StoreMode,
 } from "./Store.ts"
 export { putEventsEntrySize } from "./services/EventBridge.ts"
 export { kinesisHashKey, kinesisShardId, kinesisShardIndex } from "./services/Kinesis.ts"
+export { maxSnsBatchEntries, maxSnsMessageBytes } from "./services/Sns.ts"
+export { maxSqsBatchEntries, maxSqsMessageBytes } from "./services/Sqs.ts"

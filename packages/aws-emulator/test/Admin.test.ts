@@ -74,7 +74,7 @@ describe("admin HTTP routes", () => {
       .iotevents?.[0]
     expect(message?.payloadText).toBe('{"x":1}')
     expect(Buffer.from(message!.payload, "base64").toString()).toBe('{"x":1}')
-    expect((await admin("GET", "/__admin/store?service=sqs")).status).toBe(400)
+    expect((await admin("GET", "/__admin/store?service=nosuchservice")).status).toBe(400)
   })
 
   it("reads the request log without bodies or signatures, and resets", async () => {

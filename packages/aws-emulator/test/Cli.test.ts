@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge"
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis"
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs"
 import { afterEach, describe, expect, it } from "vitest"
 import { defaultCredentials } from "../src/index.ts"
 
@@ -55,6 +56,36 @@ describe("eventport-emulator CLI", () => {
     } finally {
       client.destroy()
     }
+  })
+
+  it("takes FIFO names with content-based de-duplication", async () => {
+    const { endpoint } = await startCli("--content-based-deduplication", "a.fifo, b.fifo")
+    const client = new SQSClient({
+      endpoint,
+      region: "us-east-1",
+      credentials: defaultCredentials,
+      maxAttempts: 1,
+    })
+    const send = (queue: string) =>
+      client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: `https://sqs.us-east-1.amazonaws.com/123456789012/${queue}`,
+          Entries: [
+            { Id: "x", MessageBody: "same", MessageGroupId: "g" },
+            { Id: "y", MessageBody: "same", MessageGroupId: "g" },
+          ],
+        }),
+      )
+    expect((await send("b.fifo")).Successful).toHaveLength(2)
+    expect((await send("c.fifo")).Failed?.map((f) => f.Code)).toEqual([
+      "InvalidParameterValue",
+      "InvalidParameterValue",
+    ])
+    client.destroy()
+    const store = (await (await fetch(`${endpoint}/__admin/store?service=sqs`)).json()) as {
+      counts: { sqs: { total: number } }
+    }
+    expect(store.counts.sqs.total).toBe(1)
   })
 
   it("prints the endpoint and test credentials, answers SDK calls and admin routes, stops on SIGTERM", async () => {

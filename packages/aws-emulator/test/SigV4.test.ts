@@ -4,6 +4,8 @@ import { BatchPutMessageCommand as IotEventsPut } from "@aws-sdk/client-iot-even
 import { BatchPutMessageCommand as IotAnalyticsPut } from "@aws-sdk/client-iotanalytics"
 import { PutRecordsCommand } from "@aws-sdk/client-kinesis"
 import { PutEventsCommand as PinpointPut } from "@aws-sdk/client-pinpoint"
+import { PublishBatchCommand } from "@aws-sdk/client-sns"
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { defaultCredentials, type Emulator, serviceNames, startEmulator } from "../src/index.ts"
 import { clientsFor, errorOf, utf8 } from "./clients.ts"
@@ -60,6 +62,26 @@ const calls = (clients: ReturnType<typeof clientsFor>) =>
       () =>
         clients.firehose.send(
           new PutRecordBatchCommand({ DeliveryStreamName: "d", Records: [{ Data: utf8("{}") }] }),
+        ),
+    ],
+    [
+      "sqs",
+      () =>
+        clients.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+            Entries: [{ Id: "m", MessageBody: "{}" }],
+          }),
+        ),
+    ],
+    [
+      "sns",
+      () =>
+        clients.sns.send(
+          new PublishBatchCommand({
+            TopicArn: "arn:aws:sns:us-east-1:123456789012:t",
+            PublishBatchRequestEntries: [{ Id: "m", Message: "{}" }],
+          }),
         ),
     ],
   ] as const

@@ -4,6 +4,8 @@ import { IoTEventsDataClient } from "@aws-sdk/client-iot-events-data"
 import { IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
 import { KinesisClient } from "@aws-sdk/client-kinesis"
 import { PinpointClient } from "@aws-sdk/client-pinpoint"
+import { SNSClient } from "@aws-sdk/client-sns"
+import { SQSClient } from "@aws-sdk/client-sqs"
 import type { Emulator, EmulatorCredentials } from "../src/index.ts"
 
 /** SDK client config pointing at the emulator, with SDK retries off as the adapters use them. */
@@ -27,6 +29,8 @@ export const clientsFor = (emulator: Emulator, credentials?: EmulatorCredentials
     // The Kinesis client speaks HTTP/2 (h2c here) with its default request handler, as users run it.
     kinesis: new KinesisClient(config),
     firehose: new FirehoseClient(config),
+    sqs: new SQSClient(config),
+    sns: new SNSClient(config),
   }
 }
 

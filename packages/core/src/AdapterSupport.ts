@@ -578,3 +578,50 @@ export const sendWithDistinctKeys = async <Entry>(
   let next = 0
   return held.map((result) => result ?? sentResults[next++]!)
 }
+
+/** One entry a response reports as accepted, by key, with the destination's receipt. */
+export interface KeyedSuccess {
+  readonly key: string | undefined
+  readonly receipt?: string | undefined
+}
+
+/**
+ * Index-aligned results for a request whose response lists every entry by key, successes and
+ * failures apart (SQS SendMessageBatch, SNS PublishBatch: `Successful` and `Failed` by `Id`); `keys`
+ * are the keys sent, in order, all different. An entry listed in neither list, or in both, has an
+ * unknown outcome; a key that was not sent (or none) puts the listed successes in doubt too, since
+ * the response cannot be matched to the request.
+ */
+export const resultsByEntryKey = (
+  keys: ReadonlyArray<string>,
+  successes: Iterable<KeyedSuccess>,
+  failures: Iterable<KeyedFailure>,
+  keyName = "key",
+): ReadonlyArray<EntryResult> => {
+  const indexOf = new Map(keys.map((key, i) => [key, i]))
+  const results: Array<EntryResult | undefined> = keys.map(() => undefined)
+  const strays: Array<string> = []
+  const twice: Array<number> = []
+  const place = (key: string | undefined, result: EntryResult) => {
+    const index = key === undefined ? undefined : indexOf.get(key)
+    if (index === undefined) strays.push(key ?? `(no ${keyName})`)
+    else if (results[index] !== undefined) twice.push(index)
+    else results[index] = result
+  }
+  for (const success of successes) place(success.key, entryOk(success.receipt))
+  for (const failure of failures) place(failure.key, entryFailed(failure.error))
+  for (const index of twice)
+    results[index] = entryFailed(
+      inconsistentResponse(`the response lists ${keyName} ${keys[index]} more than once`),
+    )
+  const straysNote =
+    strays.length === 0
+      ? undefined
+      : `the response reports results for ${keyName}s that were not sent: ${strays.join(", ")}`
+  return results.map((result, i) => {
+    if (result === undefined)
+      return entryFailed(inconsistentResponse(`the response does not mention ${keyName} ${keys[i]}`))
+    if (straysNote !== undefined && result.ok) return entryFailed(inconsistentResponse(straysNote))
+    return result
+  })
+}

@@ -1,5 +1,5 @@
 /**
- * Scenario 3: fan-out costs little over the slowest destination alone. Each of the six AWS
+ * Scenario 3: fan-out costs little over the slowest destination alone. Each of the eight AWS
  * services runs in its own emulator process (they are independent services) with a fixed latency
  * per request standing in for the network round trip, so the comparison measures whether the
  * publisher keeps destinations in parallel, not how the bench machine's cores are shared.
@@ -11,6 +11,8 @@ import { iotAnalytics } from "@eventport/iot-analytics"
 import { iotEvents } from "@eventport/iot-events"
 import { kinesis } from "@eventport/kinesis"
 import { pinpoint } from "@eventport/pinpoint"
+import { sns } from "@eventport/sns"
+import { sqs } from "@eventport/sqs"
 import { EmulatorProcess } from "../EmulatorProcess.ts"
 import {
   type Accounting,
@@ -37,6 +39,8 @@ const destinationNames = [
   "pinpoint",
   "kinesis",
   "firehose",
+  "sqs",
+  "sns",
 ] as const
 type DestinationName = (typeof destinationNames)[number]
 
@@ -66,15 +70,21 @@ const adapterFor = (name: DestinationName, emulator: EmulatorProcess): Adapter<u
       return asDestination(kinesis({ streamName: "bench-stream", clientConfig }))
     case "firehose":
       return asDestination(firehose({ deliveryStreamName: "bench-firehose", clientConfig }))
+    case "sqs":
+      return asDestination(
+        sqs({ queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/bench-queue", clientConfig }),
+      )
+    case "sns":
+      return asDestination(sns({ topicArn: "arn:aws:sns:us-east-1:123456789012:bench-topic", clientConfig }))
   }
 }
 
 export const fanOut: Scenario = {
   id: 3,
-  title: "Fan-out to six adapters",
+  title: "Fan-out to eight adapters",
   measures:
-    "Wall time to publish the same small events to EventBridge, IoT Events, IoT Analytics, Pinpoint, Kinesis and " +
-    "Firehose at once (one publisher, six destinations), over the wall time of the slowest of the six published alone. Each " +
+    "Wall time to publish the same small events to EventBridge, IoT Events, IoT Analytics, Pinpoint, Kinesis, " +
+    "Firehose, SQS and SNS at once (one publisher, eight destinations), over the wall time of the slowest of the eight published alone. Each " +
     `service is its own emulator process adding ${fanOutLatencyMs} ms per request; ${emulatorConcurrency} requests in flight per destination.`,
   run: async (settings): Promise<ScenarioReport> => {
     const events = smallEventArray(eventCount(settings, 20_000, 200))

@@ -1,7 +1,7 @@
 /**
  * Scenario 5: how close the packer gets to the fewest requests possible. A mixed-size corpus is
- * encoded by each AWS adapter that packs by bytes (EventBridge, Kinesis, Firehose: their real size
- * rules and limits) and packed by the core's `packBatches`; the same corpus is then published
+ * encoded by each AWS adapter that packs by bytes (EventBridge, Kinesis, Firehose, SQS, SNS:
+ * their real size rules and limits) and packed by the core's `packBatches`; the same corpus is then published
  * through the engine to a counting destination with the same encoder and limits, to count the
  * requests the engine really makes.
  */
@@ -20,6 +20,8 @@ import { eventBridge, limits as eventBridgeLimits } from "@eventport/eventbridge
 import { firehose } from "@eventport/firehose"
 import { kinesis } from "@eventport/kinesis"
 import { memory, memoryLimits } from "@eventport/memory"
+import { sns } from "@eventport/sns"
+import { sqs } from "@eventport/sqs"
 import { Effect } from "effect"
 import {
   type Accounting,
@@ -69,6 +71,15 @@ const packedAdapters = (): ReadonlyArray<PackedAdapter> => {
   const firehoseAdapter = asDestination(
     firehose({ deliveryStreamName: "bench", clientConfig: unusedClientConfig }),
   )
+  const sqsAdapter = asDestination(
+    sqs({
+      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/bench",
+      clientConfig: unusedClientConfig,
+    }),
+  )
+  const snsAdapter = asDestination(
+    sns({ topicArn: "arn:aws:sns:us-east-1:123456789012:bench", clientConfig: unusedClientConfig }),
+  )
   return [
     {
       name: "eventbridge",
@@ -96,6 +107,18 @@ const packedAdapters = (): ReadonlyArray<PackedAdapter> => {
       rule: "Firehose's base64 data size, 500 records and 4 MiB per request",
       adapter: firehoseAdapter,
       engineDestination: () => countingCopy(firehoseAdapter),
+    },
+    {
+      name: "sqs",
+      rule: "SQS's body plus attributes rule (the CloudEvents JSON body), 10 entries and 1 MiB per message and request",
+      adapter: sqsAdapter,
+      engineDestination: () => countingCopy(sqsAdapter),
+    },
+    {
+      name: "sns",
+      rule: "SNS's message plus attributes rule (the CloudEvents JSON message), 10 entries and 256 KiB per message and request",
+      adapter: snsAdapter,
+      engineDestination: () => countingCopy(snsAdapter),
     },
   ]
 }
@@ -187,7 +210,7 @@ export const packingEfficiency: Scenario = {
   measures:
     "Requests used over the lower bound max(ceil(total bytes / max request bytes), ceil(entries / max entries)) " +
     "for a seeded corpus (30% 0.2–2 KB, 50% 20–60 KB, 20% 60–120 KB of data), with each byte-packed adapter's " +
-    "size rule and limits (EventBridge, Kinesis, Firehose). Deterministic: one run.",
+    "size rule and limits (EventBridge, Kinesis, Firehose, SQS, SNS). Deterministic: one run.",
   run: async (settings): Promise<ScenarioReport> => {
     const count = eventCount(settings, 10_000, 500)
     const corpus = mixedSizeCorpus(count)
@@ -204,7 +227,7 @@ export const packingEfficiency: Scenario = {
         accounting: rows.flatMap((r) => r.accounting),
         notes: [
           ...rows.map((r) => r.note),
-          "The EventBridge engine row publishes the corpus to `memory({ limits: memoryLimits.eventBridge })`; the Kinesis and Firehose engine rows to a copy of the adapter (its encoder and limits) whose send accepts every entry. Each counts the engine's requests.",
+          "The EventBridge engine row publishes the corpus to `memory({ limits: memoryLimits.eventBridge })`; the other engine rows to a copy of the adapter (its encoder and limits) whose send accepts every entry. Each counts the engine's requests.",
         ],
       }
     } finally {

@@ -1,6 +1,7 @@
 import type { EntryView } from "../Faults.ts"
 import { type ServiceError, type ServiceName, type ServiceTraits, serviceTraits } from "../Service.ts"
 import type { EntryTypes } from "../Store.ts"
+import type { FifoLedger } from "./FifoLedger.ts"
 import { type BotocoreModel, ModelValidator, type ModelValidatorOptions } from "./modelValidation.ts"
 
 /** Why one entry failed: an error code and message (Pinpoint reports a status code instead). */
@@ -8,6 +9,8 @@ export interface EntryFailure {
   readonly code: string
   readonly message: string
   readonly statusCode: number
+  /** SQS and SNS batch results: whether the caller is at fault (`true`) or the service (`false`). */
+  readonly senderFault?: boolean
 }
 
 export interface BatchItem<E> {
@@ -16,6 +19,12 @@ export interface BatchItem<E> {
   readonly accepted: E
   /** Set when validation already failed this entry. */
   readonly rejection?: EntryFailure
+  /**
+   * Called when the entry is accepted (no rejection, no injected fault): what the store records, or
+   * `undefined` when the service takes it without storing it again (a FIFO duplicate). Without it,
+   * `accepted` is stored.
+   */
+  readonly accept?: () => E | undefined
 }
 
 export interface Reply {
@@ -43,6 +52,8 @@ export interface ServiceRequest {
   readonly pathLabels: Readonly<Record<string, string>>
   readonly requestId: string
   readonly receivedAt: Date
+  /** The emulator's FIFO state (SQS queues, SNS topics): de-duplication and sequence numbers. */
+  readonly fifo: FifoLedger
 }
 
 /** Limits that are documented but not in the models, or unverified, and so configurable. */
@@ -57,6 +68,8 @@ export interface ServiceLimits {
   readonly kinesisMaxRequestBytes: number
   /** Firehose data bytes (before base64) per request; 4 MiB by default. */
   readonly firehoseMaxRequestBytes: number
+  /** FIFO queue and topic names (`….fifo`) with content-based de-duplication on. */
+  readonly contentBasedDeduplication: ReadonlySet<string>
 }
 
 export interface ServiceHandler<S extends ServiceName> {

@@ -1,0 +1,104 @@
+/**
+ * `sns(options)`: an adapter that publishes events to an SNS topic with PublishBatch.
+ * Id ← id (or a stable id derived from it), Message ← the CloudEvents JSON of the event (by
+ * default); the topic, subject, structure, attributes and FIFO ids come from options.
+ */
+import { PublishBatchCommand, type PublishBatchRequestEntry, SNSClient } from "@aws-sdk/client-sns"
+import {
+  type Adapter,
+  adapterClient,
+  checkConstantOption,
+  checkConstantOptions,
+  checkOneOf,
+  checkPositiveOption,
+  defineAdapter,
+  sendWithDistinctKeys,
+  type Violation,
+  violation,
+} from "@eventport/core"
+import {
+  checkDeduplicationId,
+  checkMessageAttributes,
+  checkMessageGroupId,
+  checkMessageStructure,
+  checkSubject,
+  checkTopicArn,
+  type EncodeOptions,
+  encode,
+  isFifoTopicArn,
+} from "./encode.ts"
+import { readPublishBatchResults } from "./internal/PublishBatchResults.ts"
+import { maxEntriesPerRequest } from "./limits.ts"
+import { classifyRequestError } from "./SnsError.ts"
+import {
+  defaultCloudEventAttributes,
+  defaultMaxEntryBytes,
+  defaultMaxRequestBytes,
+  defaultMessage,
+  type SnsOptions,
+} from "./SnsOptions.ts"
+
+const factory = "sns"
+
+/** FIFO rules a constant topic ARN decides once: a group is required; de-duplication only there. */
+const checkTopicKind = (options: SnsOptions): Violation | undefined => {
+  if (typeof options.topicArn !== "string") return undefined
+  const fifo = isFifoTopicArn(options.topicArn)
+  if (fifo && options.messageGroupId === undefined)
+    return violation("messageGroupId", "required", "is required for a FIFO topic (.fifo)")
+  if (!fifo && typeof options.deduplicationId === "string")
+    return violation("deduplicationId", "fifoOnly", "is for FIFO topics only (.fifo)")
+  return undefined
+}
+
+/** Makes an SNS adapter. Throws for invalid constant options. */
+export const sns = (options: SnsOptions): Adapter<PublishBatchRequestEntry> => {
+  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
+  checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
+  checkConstantOptions(factory, [
+    checkConstantOption(options.topicArn, checkTopicArn),
+    typeof options.message === "function"
+      ? undefined
+      : checkOneOf("message", options.message, ["cloudEvent", "data"]),
+    checkConstantOption(options.subject, checkSubject),
+    checkConstantOption(options.messageStructure, checkMessageStructure),
+    checkConstantOption(options.messageGroupId, checkMessageGroupId),
+    checkConstantOption(options.deduplicationId, checkDeduplicationId),
+    checkConstantOption(options.messageAttributes, (attributes) => checkMessageAttributes(attributes)[0]),
+    checkTopicKind(options),
+  ])
+  const { client, close } = adapterClient(factory, options, (config) => new SNSClient(config))
+  const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
+  const maxEntryBytes = options.maxEntryBytes ?? defaultMaxEntryBytes
+  const encodeOptions: EncodeOptions = {
+    ...options,
+    message: options.message ?? defaultMessage,
+    cloudEventAttributes: options.cloudEventAttributes ?? defaultCloudEventAttributes,
+  }
+
+  return defineAdapter<PublishBatchRequestEntry>({
+    kind: "sns",
+    limits: { maxEntries: maxEntriesPerRequest, maxRequestBytes, maxEntryBytes },
+    encode: (event) => encode(event, encodeOptions),
+    // Ids must be distinct in a request; the batch key is the topic ARN (topics never share a request).
+    send: (batch, { signal }) =>
+      sendWithDistinctKeys(
+        batch.entries,
+        (entry) => entry.Id!,
+        "batchEntryId",
+        async (distinct) =>
+          readPublishBatchResults(
+            distinct.map((entry) => entry.Id!),
+            await client.send(
+              new PublishBatchCommand({
+                TopicArn: batch.batchKey,
+                PublishBatchRequestEntries: [...distinct],
+              }),
+              { abortSignal: signal },
+            ),
+          ),
+      ),
+    classifyError: classifyRequestError,
+    close,
+  })
+}

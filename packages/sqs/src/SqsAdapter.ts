@@ -1,0 +1,101 @@
+/**
+ * `sqs(options)`: an adapter that sends events to an SQS queue with SendMessageBatch.
+ * Id ← id (or a stable id derived from it), MessageBody ← the CloudEvents JSON of the event (by
+ * default); the queue, attributes, delay and FIFO ids come from options.
+ */
+import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from "@aws-sdk/client-sqs"
+import {
+  type Adapter,
+  adapterClient,
+  checkConstantOption,
+  checkConstantOptions,
+  checkOneOf,
+  checkPositiveOption,
+  defineAdapter,
+  sendWithDistinctKeys,
+  type Violation,
+  violation,
+} from "@eventport/core"
+import {
+  checkDeduplicationId,
+  checkDelaySeconds,
+  checkMessageAttributes,
+  checkMessageGroupId,
+  checkQueueUrl,
+  type EncodeOptions,
+  encode,
+  isFifoQueueUrl,
+} from "./encode.ts"
+import { readSendMessageBatchResults } from "./internal/SendMessageBatchResults.ts"
+import { maxEntriesPerRequest } from "./limits.ts"
+import { classifyRequestError } from "./SqsError.ts"
+import {
+  defaultBody,
+  defaultCloudEventAttributes,
+  defaultMaxEntryBytes,
+  defaultMaxRequestBytes,
+  type SqsOptions,
+} from "./SqsOptions.ts"
+
+const factory = "sqs"
+
+/** FIFO rules a constant queue URL decides once: a group is required, no delay, de-duplication only there. */
+const checkQueueKind = (options: SqsOptions): Violation | undefined => {
+  if (typeof options.queueUrl !== "string") return undefined
+  const fifo = isFifoQueueUrl(options.queueUrl)
+  if (fifo && options.messageGroupId === undefined)
+    return violation("messageGroupId", "required", "is required for a FIFO queue (.fifo)")
+  if (fifo && typeof options.delaySeconds === "number" && options.delaySeconds !== 0)
+    return violation("delaySeconds", "fifoDelay", "is not allowed for a FIFO queue (set the queue's delay)")
+  if (!fifo && typeof options.deduplicationId === "string")
+    return violation("deduplicationId", "fifoOnly", "is for FIFO queues only (.fifo)")
+  return undefined
+}
+
+/** Makes an SQS adapter. Throws for invalid constant options. */
+export const sqs = (options: SqsOptions): Adapter<SendMessageBatchRequestEntry> => {
+  checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
+  checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
+  checkConstantOptions(factory, [
+    checkConstantOption(options.queueUrl, checkQueueUrl),
+    typeof options.body === "function" ? undefined : checkOneOf("body", options.body, ["cloudEvent", "data"]),
+    checkConstantOption(options.delaySeconds, checkDelaySeconds),
+    checkConstantOption(options.messageGroupId, checkMessageGroupId),
+    checkConstantOption(options.deduplicationId, checkDeduplicationId),
+    checkConstantOption(options.messageAttributes, (attributes) => checkMessageAttributes(attributes)[0]),
+    checkQueueKind(options),
+  ])
+  const { client, close } = adapterClient(factory, options, (config) => new SQSClient(config))
+  const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
+  const maxEntryBytes = options.maxEntryBytes ?? defaultMaxEntryBytes
+  const encodeOptions: EncodeOptions = {
+    ...options,
+    body: options.body ?? defaultBody,
+    cloudEventAttributes: options.cloudEventAttributes ?? defaultCloudEventAttributes,
+  }
+
+  return defineAdapter<SendMessageBatchRequestEntry>({
+    kind: "sqs",
+    limits: { maxEntries: maxEntriesPerRequest, maxRequestBytes, maxEntryBytes },
+    encode: (event) => encode(event, encodeOptions),
+    // Ids must be distinct in a request; the batch key is the queue URL (queues never share a request).
+    send: (batch, { signal }) =>
+      sendWithDistinctKeys(
+        batch.entries,
+        (entry) => entry.Id!,
+        "batchEntryId",
+        async (distinct) =>
+          readSendMessageBatchResults(
+            distinct.map((entry) => entry.Id!),
+            await client.send(
+              new SendMessageBatchCommand({ QueueUrl: batch.batchKey, Entries: [...distinct] }),
+              {
+                abortSignal: signal,
+              },
+            ),
+          ),
+      ),
+    classifyError: classifyRequestError,
+    close,
+  })
+}

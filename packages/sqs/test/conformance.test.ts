@@ -1,0 +1,28 @@
+/** The testkit conformance suite, with the emulator as the destination (a standard and a FIFO queue). */
+import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+import { describeAdapterConformance } from "@eventport/testkit"
+import { sqs } from "../src/index.ts"
+
+// The suite's ids are short ASCII (letters, digits, -), so each batch entry Id is the event id; the
+// body is the event's CloudEvents JSON, which the harness reads the data back from.
+describeAdapterConformance({
+  harness: emulatorHarness({
+    name: "sqs (emulator)",
+    service: "sqs",
+    makeAdapter: (clientConfig) =>
+      sqs({ queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/conformance", clientConfig }),
+  }),
+})
+
+describeAdapterConformance({
+  harness: emulatorHarness({
+    name: "sqs FIFO (emulator)",
+    service: "sqs",
+    makeAdapter: (clientConfig) =>
+      sqs({
+        queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/conformance.fifo",
+        messageGroupId: (event) => event.source,
+        clientConfig,
+      }),
+  }),
+})
