@@ -232,8 +232,15 @@ export const redisStore = (options: RedisStoreOptions): OutboxStore<ChainableCom
   // reconnection failure.
   if (ownClient) client.on("error", () => {})
 
+  // One connection attempt at a time: commands sent while it is under way would fail at once.
+  let connecting: Promise<void> | undefined
   const ready = async () => {
-    if (ownClient && (client.status === "wait" || client.status === "end")) await client.connect()
+    if (!ownClient || client.status === "ready") return
+    if (connecting === undefined && (client.status === "wait" || client.status === "end"))
+      connecting = client.connect().finally(() => {
+        connecting = undefined
+      })
+    if (connecting !== undefined) await connecting
   }
   const op = <A>(operation: string, run: () => Promise<A>) =>
     storeOperation("redis", operation, async () => {
