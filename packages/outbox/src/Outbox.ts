@@ -73,7 +73,9 @@ const checkDestinations = (names: ReadonlyArray<string>, known: ReadonlySet<stri
     if (typeof name !== "string" || name.length === 0 || name.length > 200)
       throw new TypeError(`outbox: a destination name must be 1-200 characters, got ${JSON.stringify(name)}`)
     if (known !== undefined && !known.has(name))
-      throw new TypeError(`outbox: unknown destination ${JSON.stringify(name)} (have ${[...known].join(", ")})`)
+      throw new TypeError(
+        `outbox: unknown destination ${JSON.stringify(name)} (have ${[...known].join(", ")})`,
+      )
   }
 }
 

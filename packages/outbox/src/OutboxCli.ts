@@ -25,7 +25,13 @@ interface ConnectionFlags {
 /** A mistake in how the command was called (exit code 2), found after commander's own parsing. */
 class UsageError extends Error {}
 
-const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const durationUnits: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+}
 
 /** `7d`, `12h`, `30m`, `45s`, `250ms` → milliseconds. */
 export const parseAge = (text: string): number => {
@@ -41,7 +47,15 @@ const positiveInteger = (text: string): number => {
 }
 
 const formatAge = (ms: number): string =>
-  ms === 0 ? "-" : ms < 1_000 ? `${ms}ms` : ms < 120_000 ? `${(ms / 1_000).toFixed(1)}s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)}m` : `${(ms / 3_600_000).toFixed(1)}h`
+  ms === 0
+    ? "-"
+    : ms < 1_000
+      ? `${ms}ms`
+      : ms < 120_000
+        ? `${(ms / 1_000).toFixed(1)}s`
+        : ms < 7_200_000
+          ? `${Math.round(ms / 60_000)}m`
+          : `${(ms / 3_600_000).toFixed(1)}h`
 
 export const renderStats = (stats: ReadonlyArray<DestinationStats>): string => {
   const header = ["destination", "pending", "in flight", "retrying", "dead", "delivered", "oldest pending"]
@@ -100,9 +114,15 @@ const openStore = (flags: ConnectionFlags, env: CliIo["env"]): OutboxStore<unkno
       "both a PostgreSQL and a Redis store are configured (flags or EVENTPORT_OUTBOX_PG_URL/EVENTPORT_OUTBOX_REDIS_URL): choose one",
     )
   if (postgres !== undefined)
-    return postgresStore({ connectionString: postgres, ...(flags.schema === undefined ? {} : { schema: flags.schema }) }) as OutboxStore<unknown>
+    return postgresStore({
+      connectionString: postgres,
+      ...(flags.schema === undefined ? {} : { schema: flags.schema }),
+    }) as OutboxStore<unknown>
   if (redis !== undefined)
-    return redisStore({ url: redis, ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }) }) as OutboxStore<unknown>
+    return redisStore({
+      url: redis,
+      ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+    }) as OutboxStore<unknown>
   throw new UsageError(
     "no store: pass --postgres URL or --redis URL (or set EVENTPORT_OUTBOX_PG_URL or EVENTPORT_OUTBOX_REDIS_URL)",
   )
@@ -111,7 +131,8 @@ const openStore = (flags: ConnectionFlags, env: CliIo["env"]): OutboxStore<unkno
 /** Runs the CLI with `args` (without `node` and the script); resolves with the exit code. */
 export const runOutboxCli = async (args: ReadonlyArray<string>, io: CliIo): Promise<number> => {
   let exitCode = 0
-  const withStore = (run: (store: OutboxStore<unknown>, flags: ConnectionFlags) => Promise<void>) =>
+  const withStore =
+    (run: (store: OutboxStore<unknown>, flags: ConnectionFlags) => Promise<void>) =>
     async (...actionArgs: Array<unknown>) => {
       const command = actionArgs[actionArgs.length - 1] as Command
       const flags = command.optsWithGlobals<ConnectionFlags>()
@@ -167,7 +188,9 @@ export const runOutboxCli = async (args: ReadonlyArray<string>, io: CliIo): Prom
         const records = await store.deadLetters(destination, limit)
         if (records.length === 0) io.write(`no dead letters for ${destination}\n`)
         for (const r of records)
-          io.write(`${r.eventId}  ${r.settledAt?.toISOString() ?? "-"}  ${r.error?.code ?? "-"}: ${r.error?.message ?? ""}\n`)
+          io.write(
+            `${r.eventId}  ${r.settledAt?.toISOString() ?? "-"}  ${r.error?.code ?? "-"}: ${r.error?.message ?? ""}\n`,
+          )
       }),
     )
   dead
@@ -182,7 +205,9 @@ export const runOutboxCli = async (args: ReadonlyArray<string>, io: CliIo): Prom
         const [destination, eventId] = show.processedArgs as [string, string]
         const record = await store.pair(destination, eventId)
         if (record === undefined || record.state !== "dead") {
-          io.writeError(`no dead letter ${eventId} for ${destination}${record === undefined ? "" : ` (the pair is ${record.state})`}\n`)
+          io.writeError(
+            `no dead letter ${eventId} for ${destination}${record === undefined ? "" : ` (the pair is ${record.state})`}\n`,
+          )
           exitCode = 1
           return
         }

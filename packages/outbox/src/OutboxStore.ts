@@ -27,7 +27,11 @@ export interface PairError {
   readonly httpStatus?: number
   readonly outcomeUnknown?: boolean
   /** With code `Rejected`: which field broke which rule. */
-  readonly violations?: ReadonlyArray<{ readonly field: string; readonly rule: string; readonly message: string }>
+  readonly violations?: ReadonlyArray<{
+    readonly field: string
+    readonly rule: string
+    readonly message: string
+  }>
 }
 
 /** A pair handed to a relay under a lease. */
@@ -176,7 +180,11 @@ const describeCause = (cause: unknown): string => {
 }
 
 /** Runs one store operation, turning whatever it throws into an {@link OutboxStoreError}. */
-export const storeOperation = async <A>(store: string, operation: string, run: () => Promise<A>): Promise<A> => {
+export const storeOperation = async <A>(
+  store: string,
+  operation: string,
+  run: () => Promise<A>,
+): Promise<A> => {
   try {
     return await run()
   } catch (cause) {

@@ -145,7 +145,8 @@ export const addParameters = (
   JSON.stringify(destinations),
 ]
 
-const date = (u: unknown): Date | undefined => (u === null || u === undefined ? undefined : new Date(u as string))
+const date = (u: unknown): Date | undefined =>
+  u === null || u === undefined ? undefined : new Date(u as string)
 
 const toRecord = (row: Record<string, unknown>): PairRecord => ({
   eventId: row.event_id as string,
@@ -237,10 +238,15 @@ export const postgresStore = (options: PostgresStoreOptions): OutboxStore<PgQuer
         return rows[0] === undefined ? undefined : toRecord(rows[0])
       }),
     deadLetters: (destination, limit) =>
-      op("deadLetters", async () => (await pool.query(sql.deadLetters, [destination, limit])).rows.map(toRecord)),
+      op("deadLetters", async () =>
+        (await pool.query(sql.deadLetters, [destination, limit])).rows.map(toRecord),
+      ),
     replayDead: (destination, eventIds) =>
       op("replayDead", async () => {
-        const result = await pool.query(sql.replayDead, [destination, eventIds === undefined ? null : [...eventIds]])
+        const result = await pool.query(sql.replayDead, [
+          destination,
+          eventIds === undefined ? null : [...eventIds],
+        ])
         return result.rowCount ?? 0
       }),
     purgeDelivered: (olderThanMs) =>

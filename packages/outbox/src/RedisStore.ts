@@ -323,7 +323,9 @@ export const redisStore = (options: RedisStoreOptions): OutboxStore<ChainableCom
       }),
     stats: () =>
       op("stats", async () => {
-        const rows = (await script(statsScript, [])) as Array<[string, number, number, number, number, number, number]>
+        const rows = (await script(statsScript, [])) as Array<
+          [string, number, number, number, number, number, number]
+        >
         return rows.map(
           ([destination, pending, inFlight, retrying, delivered, dead, age]): DestinationStats => ({
             destination,

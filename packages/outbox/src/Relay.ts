@@ -91,7 +91,9 @@ export const makeRelay = (options: RelayOptions): Effect.Effect<RelayShape, neve
     // The store is reported down once, when it first fails, and up once, when it answers again.
     let storeDown = false
     const reconnectSchedule = Schedule.exponential(Duration.millis(reconnectBase)).pipe(
-      Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.millis(reconnectMax)))),
+      Schedule.modifyDelay(({ duration }) =>
+        Effect.succeed(Duration.min(duration, Duration.millis(reconnectMax))),
+      ),
       Schedule.jittered,
     )
     const storeCall = <A>(run: () => Promise<A>): Effect.Effect<A> =>
@@ -221,7 +223,9 @@ export const startRelay = (options: RelayOptions): RelayHandle => {
   const relay = Effect.runSync(Scope.provide(scope)(makeRelay(options)))
   let stopped: Promise<void> | undefined
   const stop = (stopOptions?: RelayStopOptions) => {
-    stopped ??= Effect.runPromise(relay.stop(stopOptions).pipe(Effect.ensuring(Scope.close(scope, Exit.void))))
+    stopped ??= Effect.runPromise(
+      relay.stop(stopOptions).pipe(Effect.ensuring(Scope.close(scope, Exit.void))),
+    )
     return stopped
   }
   return { owner: relay.owner, stop, [Symbol.asyncDispose]: () => stop() }

@@ -82,14 +82,28 @@ export const settlementFor = (
       return outcome.receipt === undefined ? delivered : { ...delivered, receipt: outcome.receipt }
     }
     case "Rejected":
-      return { ...base, kind: "dead", attempts: claimed.attempts, possibleDuplicate: false, error: errorOf(outcome) }
+      return {
+        ...base,
+        kind: "dead",
+        attempts: claimed.attempts,
+        possibleDuplicate: false,
+        error: errorOf(outcome),
+      }
     case "Failed": {
       const error = errorOf(outcome)
       const attempts = claimed.attempts + outcome.attempts
       const possibleDuplicate = outcome.error.outcomeUnknown === true
       // The engine closed before sending (relay stopping): not the destination's fault, no retry counted.
       if (outcome.error.code === "Closed")
-        return { ...base, kind: "retry", attempts, possibleDuplicate, delayMs: 0, retries: claimed.retries, error }
+        return {
+          ...base,
+          kind: "retry",
+          attempts,
+          possibleDuplicate,
+          delayMs: 0,
+          retries: claimed.retries,
+          error,
+        }
       const maxRetries = options.maxRetries ?? durableRetryDefaults.maxRetries
       const retry = claimed.retries + 1
       // A spent retry budget means "the destination kept failing": worth a durable retry later.

@@ -3,7 +3,14 @@ import { createOutbox, type OutboxStore } from "../src/index.ts"
 import { parseAge, runOutboxCli } from "../src/OutboxCli.ts"
 import { postgresStore } from "../src/postgres.ts"
 import { redisStore } from "../src/redis.ts"
-import { postgresProblem, postgresUrl, redisProblem, redisUrl, runId, serverSuite } from "./support/TestServers.ts"
+import {
+  postgresProblem,
+  postgresUrl,
+  redisProblem,
+  redisUrl,
+  runId,
+  serverSuite,
+} from "./support/TestServers.ts"
 
 const cli = async (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
   let out = ""
@@ -43,7 +50,9 @@ it("a store that does not answer is a clear error without the connection string,
 const operate = (kind: "postgres" | "redis") => {
   const namespace = kind === "postgres" ? runId("outbox_cli") : `${runId("outbox-cli")}:`
   const connection =
-    kind === "postgres" ? ["--postgres", postgresUrl, "--schema", namespace] : ["--redis", redisUrl, "--prefix", namespace]
+    kind === "postgres"
+      ? ["--postgres", postgresUrl, "--schema", namespace]
+      : ["--redis", redisUrl, "--prefix", namespace]
   const store: OutboxStore<unknown> = (
     kind === "postgres"
       ? postgresStore({ connectionString: postgresUrl, schema: namespace })
@@ -70,7 +79,14 @@ const operate = (kind: "postgres" | "redis") => {
       "ops",
       claimed.map((c) =>
         c.eventId === "ok"
-          ? { kind: "delivered", eventId: c.eventId, destination: "bus", claim: c.claim, attempts: 1, possibleDuplicate: false }
+          ? {
+              kind: "delivered",
+              eventId: c.eventId,
+              destination: "bus",
+              claim: c.claim,
+              attempts: 1,
+              possibleDuplicate: false,
+            }
           : {
               kind: "dead",
               eventId: c.eventId,
@@ -78,7 +94,11 @@ const operate = (kind: "postgres" | "redis") => {
               claim: c.claim,
               attempts: 5,
               possibleDuplicate: false,
-              error: { code: "InvalidRequest", retryable: false, message: "InvalidRequest (MalformedDetail)" },
+              error: {
+                code: "InvalidRequest",
+                retryable: false,
+                message: "InvalidRequest (MalformedDetail)",
+              },
             },
       ),
     )
@@ -86,20 +106,34 @@ const operate = (kind: "postgres" | "redis") => {
     const status = await cli(["status", ...connection])
     expect(status.code).toBe(0)
     const lines = status.out.trim().split("\n")
-    expect(lines[0]).toMatch(/^destination\s+pending\s+in flight\s+retrying\s+dead\s+delivered\s+oldest pending$/)
+    expect(lines[0]).toMatch(
+      /^destination\s+pending\s+in flight\s+retrying\s+dead\s+delivered\s+oldest pending$/,
+    )
     expect(lines[1]).toMatch(/^audit\s+2\s+0\s+0\s+0\s+0\s+\S+$/)
     expect(lines[2]).toMatch(/^bus\s+0\s+0\s+0\s+1\s+1\s+-$/)
     const json = JSON.parse((await cli(["status", "--json", ...connection])).out)
-    expect(json.find((s: { destination: string }) => s.destination === "bus")).toMatchObject({ dead: 1, delivered: 1 })
+    expect(json.find((s: { destination: string }) => s.destination === "bus")).toMatchObject({
+      dead: 1,
+      delivered: 1,
+    })
 
-    expect((await cli(["dead", "list", "bus", ...connection])).out).toMatch(/^bad {2}\S+ {2}InvalidRequest: InvalidRequest \(MalformedDetail\)\n$/)
+    expect((await cli(["dead", "list", "bus", ...connection])).out).toMatch(
+      /^bad {2}\S+ {2}InvalidRequest: InvalidRequest \(MalformedDetail\)\n$/,
+    )
     const shown = await cli(["dead", "show", "bus", "bad", ...connection])
     expect(shown.code).toBe(0)
     const letter = JSON.parse(shown.out)
-    expect(letter).toMatchObject({ eventId: "bad", state: "dead", attempts: 5, error: { code: "InvalidRequest" } })
+    expect(letter).toMatchObject({
+      eventId: "bad",
+      state: "dead",
+      attempts: 5,
+      error: { code: "InvalidRequest" },
+    })
     expect(letter.event).toMatchObject({ id: "bad", type: "order.created", source: "shop" })
     expect(shown.out).not.toContain("4111")
-    expect(JSON.parse((await cli(["dead", "show", "bus", "bad", "--with-data", ...connection])).out).event.data).toEqual({
+    expect(
+      JSON.parse((await cli(["dead", "show", "bus", "bad", "--with-data", ...connection])).out).event.data,
+    ).toEqual({
       card: "4111",
     })
     const notDead = await cli(["dead", "show", "bus", "ok", ...connection])

@@ -16,10 +16,23 @@ import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { OutboxStore } from "../src/index.ts"
-import { type ChildStoreSpec, destinations, eventId, openChildStore, rolledBack } from "./children/ChildStore.ts"
+import {
+  type ChildStoreSpec,
+  destinations,
+  eventId,
+  openChildStore,
+  rolledBack,
+} from "./children/ChildStore.ts"
 import { type Child, killHard, spawnChild } from "./support/Children.ts"
 import { eventually } from "./support/StoreSuite.ts"
-import { postgresProblem, postgresUrl, redisProblem, redisUrl, runId, serverSuite } from "./support/TestServers.ts"
+import {
+  postgresProblem,
+  postgresUrl,
+  redisProblem,
+  redisUrl,
+  runId,
+  serverSuite,
+} from "./support/TestServers.ts"
 
 const totalEvents = Number(process.env.EVENTPORT_OUTBOX_CRASH_EVENTS ?? 1_000)
 const producers = 2
@@ -137,7 +150,8 @@ const crashSuite = (kind: "postgres" | "redis") => {
     expect(kills).toBeGreaterThan(0)
 
     const stats = await store.stats()
-    for (const s of stats) expect(s).toMatchObject({ pending: 0, inFlight: 0, dead: 0, delivered: committed.length })
+    for (const s of stats)
+      expect(s).toMatchObject({ pending: 0, inFlight: 0, dead: 0, delivered: committed.length })
 
     const rolledSet = new Set(rolled)
     let duplicates = 0
@@ -167,14 +181,18 @@ const crashSuite = (kind: "postgres" | "redis") => {
   it("kill -9 of a producer right after add resolved loses nothing", async () => {
     const child = spawnChild("single-adds.ts", [JSON.stringify(spec)])
     try {
-      await eventually(async () => (child.stdout().match(/^added /gm)?.length ?? 0) >= 30, "the producer added 30 events")
+      await eventually(
+        async () => (child.stdout().match(/^added /gm)?.length ?? 0) >= 30,
+        "the producer added 30 events",
+      )
     } finally {
       await killHard(child)
     }
     const added = [...child.stdout().matchAll(/^added (\S+)$/gm)].map((m) => m[1]!)
     expect(added.length).toBeGreaterThanOrEqual(30)
     for (const id of added)
-      for (const destination of destinations) expect((await store.pair(destination, id))?.state, id).toBe("pending")
+      for (const destination of destinations)
+        expect((await store.pair(destination, id))?.state, id).toBe("pending")
   })
 }
 

@@ -26,7 +26,7 @@ serverSuite("postgres store", "PostgreSQL", problem, () => {
         release: () => pool.end(),
       }
     },
-    unreachable: () => postgresStore({ connectionString: "postgres://postgres@127.0.0.1:1/test", schema: "unused" }),
+    unreachable: () =>
+      postgresStore({ connectionString: "postgres://postgres@127.0.0.1:1/test", schema: "unused" }),
   })
 })
-

@@ -36,9 +36,13 @@ serverSuite("add with an Effect SqlClient (@effect/sql-pg)", "PostgreSQL", probl
       yield* sql.withTransaction(
         Effect.gen(function* () {
           yield* sql.unsafe(`INSERT INTO "${schema}".orders (id) VALUES ($1)`, [id])
-          yield* addWithSqlClient(outbox, [{ id: `order-${id}`, type: "order.created", source: "shop", data: { id } }], {
-            schema,
-          })
+          yield* addWithSqlClient(
+            outbox,
+            [{ id: `order-${id}`, type: "order.created", source: "shop", data: { id } }],
+            {
+              schema,
+            },
+          )
           if (fail) return yield* Effect.fail("business rule broke after add" as const)
         }),
       )

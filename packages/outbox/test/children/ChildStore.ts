@@ -16,7 +16,10 @@ export interface ChildStoreSpec {
 
 export const openChildStore = (spec: ChildStoreSpec) =>
   spec.kind === "postgres"
-    ? { kind: "postgres" as const, store: postgresStore({ connectionString: spec.url, schema: spec.namespace, maxConnections: 2 }) }
+    ? {
+        kind: "postgres" as const,
+        store: postgresStore({ connectionString: spec.url, schema: spec.namespace, maxConnections: 2 }),
+      }
     : { kind: "redis" as const, store: redisStore({ url: spec.url, prefix: spec.namespace }) }
 
 export const destinations = ["orders", "audit"] as const

@@ -3,9 +3,10 @@
  * the caller's own transaction with a business write, and some batches are rolled back on purpose.
  * Argv: store spec JSON, producer index, count, batch size.
  */
-import pg from "pg"
-import { Redis } from "ioredis"
+
 import { createOutbox } from "@eventport/outbox"
+import { Redis } from "ioredis"
+import pg from "pg"
 import { destinations, eventId, openChildStore, rolledBack } from "./ChildStore.ts"
 
 const spec = JSON.parse(process.argv[2]!)
@@ -34,7 +35,9 @@ if (opened.kind === "postgres") {
     const client = await pool.connect()
     try {
       await client.query("BEGIN")
-      await client.query(`INSERT INTO "${spec.namespace}".crash_orders (id) VALUES ($1)`, [`p${producer}-b${b}`])
+      await client.query(`INSERT INTO "${spec.namespace}".crash_orders (id) VALUES ($1)`, [
+        `p${producer}-b${b}`,
+      ])
       await outbox.add(eventsOf(b), { transaction: client })
       await client.query(rolledBack(b) ? "ROLLBACK" : "COMMIT")
     } finally {

@@ -8,6 +8,8 @@ import { destinations, openChildStore } from "./ChildStore.ts"
 const { store } = openChildStore(JSON.parse(process.argv[2]!))
 const outbox = createOutbox({ store: store as OutboxStore<unknown>, destinations })
 for (let i = 0; ; i++) {
-  const [event] = await outbox.add([{ id: `single-${i}`, type: "order.created", source: "kill-test", data: { i } }])
+  const [event] = await outbox.add([
+    { id: `single-${i}`, type: "order.created", source: "kill-test", data: { i } },
+  ])
   process.stdout.write(`added ${event!.id}\n`)
 }

@@ -54,8 +54,23 @@ export const eventually = async (check: () => Promise<boolean>, what: string, li
 
 const delivered = (c: ClaimedPair, receipt?: string): PairSettlement =>
   receipt === undefined
-    ? { kind: "delivered", eventId: c.eventId, destination: c.destination, claim: c.claim, attempts: c.attempts + 1, possibleDuplicate: false }
-    : { kind: "delivered", eventId: c.eventId, destination: c.destination, claim: c.claim, attempts: c.attempts + 1, possibleDuplicate: false, receipt }
+    ? {
+        kind: "delivered",
+        eventId: c.eventId,
+        destination: c.destination,
+        claim: c.claim,
+        attempts: c.attempts + 1,
+        possibleDuplicate: false,
+      }
+    : {
+        kind: "delivered",
+        eventId: c.eventId,
+        destination: c.destination,
+        claim: c.claim,
+        attempts: c.attempts + 1,
+        possibleDuplicate: false,
+        receipt,
+      }
 
 const retryError = { code: "Throttled", retryable: true, message: "Throttled (ThrottlingException)" }
 
@@ -89,7 +104,13 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
         ["bus", 2, 0, 0, 0],
       ])
       const pair = await store.pair("bus", "a")
-      expect(pair).toMatchObject({ eventId: "a", destination: "bus", state: "pending", claims: 0, attempts: 0 })
+      expect(pair).toMatchObject({
+        eventId: "a",
+        destination: "bus",
+        state: "pending",
+        claims: 0,
+        attempts: 0,
+      })
       expect(pair?.possibleDuplicate).toBe(false)
       expect(decodeEvent(pair!.event)).toEqual(event("a"))
       expect(await store.pair("bus", "missing")).toBeUndefined()
@@ -112,7 +133,13 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
       const ids = [...first, ...second].map((c) => c.eventId).sort()
       expect(ids).toEqual(["a", "b", "c", "d", "e"])
       for (const c of [...first, ...second]) {
-        expect(c).toMatchObject({ destination: "bus", claim: 1, attempts: 0, retries: 0, possibleDuplicate: false })
+        expect(c).toMatchObject({
+          destination: "bus",
+          claim: 1,
+          attempts: 0,
+          retries: 0,
+          possibleDuplicate: false,
+        })
         expect(decodeEvent(c.event)).toEqual(event(c.eventId))
       }
       expect(await store.claim({ destination: "bus", owner: "r3", limit: 10, leaseMs: 60_000 })).toEqual([])
@@ -124,9 +151,19 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
     it("a delivered pair keeps its receipt and attempts and is never claimed again", async () => {
       await store.add(stored("a", "b"), ["bus"])
       const claimed = await store.claim({ destination: "bus", owner: "r1", limit: 10, leaseMs: 60_000 })
-      expect(await store.settle("r1", claimed.map((c) => delivered(c, `receipt-${c.eventId}`)))).toBe(2)
+      expect(
+        await store.settle(
+          "r1",
+          claimed.map((c) => delivered(c, `receipt-${c.eventId}`)),
+        ),
+      ).toBe(2)
       const pair = await store.pair("bus", "a")
-      expect(pair).toMatchObject({ state: "delivered", receipt: "receipt-a", attempts: 1, possibleDuplicate: false })
+      expect(pair).toMatchObject({
+        state: "delivered",
+        receipt: "receipt-a",
+        attempts: 1,
+        possibleDuplicate: false,
+      })
       expect(pair?.settledAt).toBeInstanceOf(Date)
       expect(await store.claim({ destination: "bus", owner: "r2", limit: 10, leaseMs: 1 })).toEqual([])
       expect((await store.stats())[0]).toMatchObject({ pending: 0, delivered: 2, oldestPendingAgeMs: 0 })
@@ -157,7 +194,9 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
         error: retryError,
       })
       const byId = new Map(claimed.map((c) => [c.eventId, c]))
-      expect(await store.settle("r1", [retry(byId.get("soon")!, 0), retry(byId.get("later")!, 3_600_000)])).toBe(2)
+      expect(
+        await store.settle("r1", [retry(byId.get("soon")!, 0), retry(byId.get("later")!, 3_600_000)]),
+      ).toBe(2)
       const later = await store.pair("bus", "later")
       expect(later).toMatchObject({ state: "pending", attempts: 3, retries: 1, error: retryError })
       expect(later!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 3_000_000)
@@ -179,7 +218,11 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
       expect(taken[0]).toMatchObject({ eventId: "a", claim: 2, possibleDuplicate: true })
       expect(await store.settle("dead-relay", [delivered(first!)])).toBe(0)
       expect(await store.settle("r2", [delivered(taken[0]!)])).toBe(1)
-      expect(await store.pair("bus", "a")).toMatchObject({ state: "delivered", possibleDuplicate: true, claims: 2 })
+      expect(await store.pair("bus", "a")).toMatchObject({
+        state: "delivered",
+        possibleDuplicate: true,
+        claims: 2,
+      })
     })
 
     it("a possible duplicate reported by the engine is kept", async () => {
@@ -203,7 +246,15 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
         claimed.map((c) =>
           c.eventId === "c"
             ? delivered(c)
-            : { kind: "dead", eventId: c.eventId, destination: c.destination, claim: c.claim, attempts: 1, possibleDuplicate: false, error },
+            : {
+                kind: "dead",
+                eventId: c.eventId,
+                destination: c.destination,
+                claim: c.claim,
+                attempts: 1,
+                possibleDuplicate: false,
+                error,
+              },
         ),
       )
       const dead = await store.deadLetters("bus", 10)
@@ -212,7 +263,7 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
       expect((await store.stats())[0]).toMatchObject({ pending: 0, dead: 2, delivered: 1 })
       expect(await store.replayDead("bus", ["a"])).toBe(1)
       expect(await store.replayDead("bus", ["c"])).toBe(0)
-      expect((await store.pair("bus", "a"))).toMatchObject({ state: "pending", retries: 0 })
+      expect(await store.pair("bus", "a")).toMatchObject({ state: "pending", retries: 0 })
       expect(await store.replayDead("bus")).toBe(1)
       const again = await store.claim({ destination: "bus", owner: "r2", limit: 10, leaseMs: 60_000 })
       expect(again.map((c) => c.eventId).sort()).toEqual(["a", "b"])
@@ -222,9 +273,15 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
     it("purge deletes delivered pairs older than the age, and events left with no pair", async () => {
       await store.add(stored("a", "b"), ["bus", "audit"])
       const bus = await store.claim({ destination: "bus", owner: "r1", limit: 10, leaseMs: 60_000 })
-      await store.settle("r1", bus.map((c) => delivered(c)))
+      await store.settle(
+        "r1",
+        bus.map((c) => delivered(c)),
+      )
       const audit = await store.claim({ destination: "audit", owner: "r1", limit: 10, leaseMs: 60_000 })
-      await store.settle("r1", audit.filter((c) => c.eventId === "a").map((c) => delivered(c)))
+      await store.settle(
+        "r1",
+        audit.filter((c) => c.eventId === "a").map((c) => delivered(c)),
+      )
       expect(await store.purgeDelivered(3_600_000)).toBe(0)
       expect(await store.purgeDelivered(0)).toBe(3)
       expect(await store.pair("bus", "a")).toBeUndefined()
@@ -252,7 +309,9 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
           (e: unknown) => e,
         )
         expect(OutboxStoreError.isInstance(error)).toBe(true)
-        expect((error as OutboxStoreError).message).toMatch(new RegExp(`^${down.kind} outbox store: add failed: .+`))
+        expect((error as OutboxStoreError).message).toMatch(
+          new RegExp(`^${down.kind} outbox store: add failed: .+`),
+        )
         expect((error as OutboxStoreError).message).not.toContain("order.created")
       } finally {
         await down.close()
@@ -300,11 +359,13 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
         expect(decodeEvent((await store.pair("bus", e.id))!.event)).toEqual(e)
         expect((await store.pair("audit", e.id))?.state).toBe("pending")
       }
-      await outbox.add([{ id: "only-audit", type: "t", source: "s", data: null }], { destinations: ["audit"] })
+      await outbox.add([{ id: "only-audit", type: "t", source: "s", data: null }], {
+        destinations: ["audit"],
+      })
       expect(await store.pair("bus", "only-audit")).toBeUndefined()
-      await expect(outbox.add([{ type: "t", source: "s", data: null }], { destinations: ["nope"] })).rejects.toThrow(
-        /unknown destination "nope"/,
-      )
+      await expect(
+        outbox.add([{ type: "t", source: "s", data: null }], { destinations: ["nope"] }),
+      ).rejects.toThrow(/unknown destination "nope"/)
     })
   })
 
@@ -315,7 +376,13 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
       const outbox = createOutbox({ store, destinations: ["bus", "audit"] })
       const events = await outbox.add(Array.from({ length: 25 }, (_, i) => event(`e-${i}`)))
       bus.faults.throttleNextRequests(1)
-      const relay = startRelay({ store, destinations: { bus, audit }, batchSize: 10, pollIntervalMs: 10, engineRetry: { baseDelayMs: 1, throttledBaseDelayMs: 1 } })
+      const relay = startRelay({
+        store,
+        destinations: { bus, audit },
+        batchSize: 10,
+        pollIntervalMs: 10,
+        engineRetry: { baseDelayMs: 1, throttledBaseDelayMs: 1 },
+      })
       try {
         await eventually(async () => (await store.stats()).every((s) => s.delivered === 25), "all delivered")
       } finally {
@@ -353,7 +420,12 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
       const stats = await store.stats()
       expect(stats.find((s) => s.destination === "healthy")).toMatchObject({ delivered: 30, pending: 0 })
       const [dead] = await store.deadLetters("broken", 1)
-      expect(dead).toMatchObject({ state: "dead", retries: 2, attempts: 3, error: { code: "Unavailable", retryable: true } })
+      expect(dead).toMatchObject({
+        state: "dead",
+        retries: 2,
+        attempts: 3,
+        error: { code: "Unavailable", retryable: true },
+      })
     })
 
     it("a relay started later picks up what a stopped relay left, with the stored attempt and retry counts", async () => {
@@ -369,7 +441,10 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
         retry: { baseDelayMs: 200, maxDelayMs: 200 },
       })
       try {
-        await eventually(async () => ((await store.pair("bus", "x"))?.retries ?? 0) >= 1, "a retry is scheduled")
+        await eventually(
+          async () => ((await store.pair("bus", "x"))?.retries ?? 0) >= 1,
+          "a retry is scheduled",
+        )
       } finally {
         await first.stop()
       }
