@@ -6,8 +6,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander"
 import { decodeEvent } from "./EventCodec.ts"
 import type { DestinationStats, OutboxStore, PairRecord } from "./OutboxStore.ts"
-import { postgresStore } from "./PostgresStore.ts"
-import { redisStore } from "./RedisStore.ts"
 
 export interface CliIo {
   readonly write: (text: string) => void
@@ -106,23 +104,28 @@ export const describeDeadLetter = (record: PairRecord, withData: boolean): Recor
   }
 }
 
-const openStore = (flags: ConnectionFlags, env: CliIo["env"]): OutboxStore<unknown> => {
+// The drivers are optional peers: load only the one the command line names.
+const openStore = async (flags: ConnectionFlags, env: CliIo["env"]): Promise<OutboxStore<unknown>> => {
   const postgres = flags.postgres ?? (flags.redis === undefined ? env.EVENTPORT_OUTBOX_PG_URL : undefined)
   const redis = flags.redis ?? (flags.postgres === undefined ? env.EVENTPORT_OUTBOX_REDIS_URL : undefined)
   if (postgres !== undefined && redis !== undefined)
     throw new UsageError(
       "both a PostgreSQL and a Redis store are configured (flags or EVENTPORT_OUTBOX_PG_URL/EVENTPORT_OUTBOX_REDIS_URL): choose one",
     )
-  if (postgres !== undefined)
+  if (postgres !== undefined) {
+    const { postgresStore } = await import("./PostgresStore.ts")
     return postgresStore({
       connectionString: postgres,
       ...(flags.schema === undefined ? {} : { schema: flags.schema }),
     }) as OutboxStore<unknown>
-  if (redis !== undefined)
+  }
+  if (redis !== undefined) {
+    const { redisStore } = await import("./RedisStore.ts")
     return redisStore({
       url: redis,
       ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
     }) as OutboxStore<unknown>
+  }
   throw new UsageError(
     "no store: pass --postgres URL or --redis URL (or set EVENTPORT_OUTBOX_PG_URL or EVENTPORT_OUTBOX_REDIS_URL)",
   )
@@ -136,7 +139,7 @@ export const runOutboxCli = async (args: ReadonlyArray<string>, io: CliIo): Prom
     async (...actionArgs: Array<unknown>) => {
       const command = actionArgs[actionArgs.length - 1] as Command
       const flags = command.optsWithGlobals<ConnectionFlags>()
-      const store = openStore(flags, io.env)
+      const store = await openStore(flags, io.env)
       try {
         await run(store, flags)
       } finally {
