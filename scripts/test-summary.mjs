@@ -17,7 +17,9 @@ if (ci && skipped > 0) {
   for (const suite of report.testResults ?? [])
     for (const test of suite.assertionResults ?? [])
       if (test.status === "pending" || test.status === "skipped" || test.status === "todo")
-        console.error(`test-summary: skipped under CI=true, counted as failed: ${test.fullName ?? test.title}`)
+        console.error(
+          `test-summary: skipped under CI=true, counted as failed: ${test.fullName ?? test.title}`,
+        )
 }
 const failed = report.numFailedTests + (ci ? skipped : 0)
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`)

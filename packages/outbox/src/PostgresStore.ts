@@ -183,7 +183,20 @@ export const postgresStore = (options: PostgresStoreOptions): OutboxStore<PgQuer
   // An idle pooled connection that breaks (server restart) emits 'error': without a listener
   // Node would crash the process. The next query gets a fresh connection and its own error.
   if (ownPool) pool.on("error", () => {})
-  const op = <A>(operation: string, run: () => Promise<A>) => storeOperation("postgres", operation, run)
+  const op = <A>(operation: string, run: () => Promise<A>) =>
+    storeOperation("postgres", operation, () =>
+      run().catch((error: unknown) => {
+        // undefined_table: the schema was never set up (it is never created implicitly).
+        if ((error as { code?: unknown }).code === "42P01")
+          throw new Error(
+            `${(error as Error).message} (run the store's setup, or \`eventport-outbox setup\`)`,
+            {
+              cause: error,
+            },
+          )
+        throw error
+      }),
+    )
 
   return {
     kind: "postgres",

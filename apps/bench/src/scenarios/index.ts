@@ -5,6 +5,7 @@ import { coreThroughput } from "./CoreThroughput.ts"
 import { emulatorCapacity } from "./EmulatorCapacity.ts"
 import { eventBridgeOverhead } from "./EventBridgeOverhead.ts"
 import { fanOut } from "./FanOut.ts"
+import { outboxRelays } from "./OutboxRelays.ts"
 import { packingEfficiency } from "./PackingEfficiency.ts"
 import { soak } from "./Soak.ts"
 import { throttlingRecovery } from "./ThrottlingRecovery.ts"
@@ -18,4 +19,5 @@ export const scenarios: ReadonlyArray<Scenario> = [
   throttlingRecovery,
   emulatorCapacity,
   soak,
+  outboxRelays,
 ]
