@@ -1,6 +1,6 @@
 import { deliveryError, type Event, type Outcome } from "@eventport/core"
 import { memory } from "@eventport/memory"
-import { Effect, Exit, Logger, Scope } from "effect"
+import { Effect, Exit, Logger, Metric, Scope } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
@@ -8,6 +8,7 @@ import {
   createOutbox,
   durableRetryCeilingMs,
   makeRelay,
+  OutboxMetrics,
   type OutboxStore,
   OutboxStoreError,
   settlementFor,
@@ -204,5 +205,45 @@ serverSuite("relay and a store that goes away", "PostgreSQL", problem, () => {
       /outbox relay relay-\S+: postgres outbox store: claim failed: connect ECONNREFUSED .*retrying with backoff/,
     )
     expect(lines[1]).toMatch(/the postgres store answers again/)
+  })
+})
+
+serverSuite("relay metrics", "PostgreSQL", problem, () => {
+  it("feed the store's counts per destination into the outbox gauges", async () => {
+    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_metrics") })
+    await store.setup()
+    const destination = `metrics-${runId("d")}`
+    const stuck = memory()
+    stuck.faults.failEvents(() => true, { code: "AccessDenied" })
+    const scope = Scope.makeUnsafe()
+    const gauge = (metric: typeof OutboxMetrics.pending) =>
+      Effect.runPromise(Metric.value(Metric.withAttributes(metric, { destination })))
+    try {
+      await createOutbox({ store, destinations: [destination] }).add([
+        { id: "a", type: "t", source: "s", data: null },
+        { id: "b", type: "t", source: "s", data: null },
+      ])
+      await Effect.runPromise(
+        Scope.provide(scope)(
+          makeRelay({
+            store,
+            destinations: { [destination]: stuck },
+            pollIntervalMs: 5,
+            statsIntervalMs: 10,
+            engineRetry: { maxAttempts: 1 },
+          }),
+        ),
+      )
+      await eventually(
+        async () => (await gauge(OutboxMetrics.dead)).value === 2,
+        "the dead gauge shows both pairs",
+      )
+      expect((await gauge(OutboxMetrics.pending)).value).toBe(0)
+      expect((await gauge(OutboxMetrics.oldestPendingAge)).value).toBe(0)
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      await store.drop()
+      await store.close()
+    }
   })
 })
