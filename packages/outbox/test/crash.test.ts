@@ -94,89 +94,95 @@ const crashSuite = (kind: "postgres" | "redis") => {
     await store?.close()
   })
 
-  it(`${totalEvents} events, ${relayCount} relays kill -9ed about every second: each committed event delivered, nothing rolled back sent, duplicates marked, nothing pending`, async () => {
-    const { committed, rolled, perProducer } = expectedIds()
-    const specJson = JSON.stringify(spec)
-    const startRelay = () =>
-      spawnChild("relay.ts", [specJson, emulator.endpoint, JSON.stringify(emulator.credentials)])
-    const relays: Array<Child> = Array.from({ length: relayCount }, startRelay)
-    const producerChildren = Array.from({ length: producers }, (_, p) =>
-      spawnChild("producer.ts", [
-        specJson,
-        String(p),
-        String(Math.min(perProducer, totalEvents - p * perProducer)),
-        String(batchSize),
-      ]),
-    )
-    let kills = 0
-    let settledBatchesOfKilled = 0
-    // The victim is drawn among the relays that have settled a batch, so every kill lands in a
-    // relay's claim-publish-settle cycle: a relay still loading its modules (seconds on a busy
-    // machine) has nothing to lose, and killing only those would stop all progress.
-    const killer = setInterval(() => {
-      const started = relays.flatMap((r, i) => (r.stdout().includes("settled ") ? [i] : []))
-      if (started.length === 0) return
-      const i = started[Math.floor(Math.random() * started.length)]!
-      const victim = relays[i]!
-      settledBatchesOfKilled += victim.stdout().match(/^settled /gm)?.length ?? 0
-      victim.process.kill("SIGKILL")
-      kills++
-      relays[i] = startRelay()
-    }, killEveryMs)
-    const startedAt = Date.now()
-    try {
-      const codes = await Promise.all(producerChildren.map((c) => c.exited))
-      expect(codes, producerChildren.map((c) => c.stderrTail()).join("\n")).toEqual([0, 0])
-      await eventually(
-        async () => {
-          const stats = await store.stats()
-          return (
-            stats.length === destinations.length &&
-            stats.every((s) => s.pending === 0 && s.delivered + s.dead === committed.length)
-          )
-        },
-        "every pair is settled",
-        Math.max(1_000, settleLimitMs - (Date.now() - startedAt)),
+  it(
+    `${totalEvents} events, ${relayCount} relays kill -9ed about every second: each committed event delivered, nothing rolled back sent, duplicates marked, nothing pending`,
+    async () => {
+      const { committed, rolled, perProducer } = expectedIds()
+      const specJson = JSON.stringify(spec)
+      const startRelay = () =>
+        spawnChild("relay.ts", [specJson, emulator.endpoint, JSON.stringify(emulator.credentials)])
+      const relays: Array<Child> = Array.from({ length: relayCount }, startRelay)
+      const producerChildren = Array.from({ length: producers }, (_, p) =>
+        spawnChild("producer.ts", [
+          specJson,
+          String(p),
+          String(Math.min(perProducer, totalEvents - p * perProducer)),
+          String(batchSize),
+        ]),
       )
-    } catch (error) {
-      const stats = await store.stats().catch(() => [])
-      throw new Error(
-        `${(error as Error).message}; ${kills} kills; stats ${JSON.stringify(stats)}; relay stderr: ${relays.map((r) => r.stderrTail()).join(" | ")}`,
+      let kills = 0
+      let settledBatchesOfKilled = 0
+      // The victim is drawn among the relays that have settled a batch, so every kill lands in a
+      // relay's claim-publish-settle cycle: a relay still loading its modules (seconds on a busy
+      // machine) has nothing to lose, and killing only those would stop all progress.
+      const killer = setInterval(() => {
+        const started = relays.flatMap((r, i) => (r.stdout().includes("settled ") ? [i] : []))
+        if (started.length === 0) return
+        const i = started[Math.floor(Math.random() * started.length)]!
+        const victim = relays[i]!
+        settledBatchesOfKilled += victim.stdout().match(/^settled /gm)?.length ?? 0
+        victim.process.kill("SIGKILL")
+        kills++
+        relays[i] = startRelay()
+      }, killEveryMs)
+      const startedAt = Date.now()
+      try {
+        const codes = await Promise.all(producerChildren.map((c) => c.exited))
+        expect(codes, producerChildren.map((c) => c.stderrTail()).join("\n")).toEqual([0, 0])
+        await eventually(
+          async () => {
+            const stats = await store.stats()
+            return (
+              stats.length === destinations.length &&
+              stats.every((s) => s.pending === 0 && s.delivered + s.dead === committed.length)
+            )
+          },
+          "every pair is settled",
+          Math.max(1_000, settleLimitMs - (Date.now() - startedAt)),
+        )
+      } catch (error) {
+        const stats = await store.stats().catch(() => [])
+        throw new Error(
+          `${(error as Error).message}; ${kills} kills; stats ${JSON.stringify(stats)}; relay stderr: ${relays.map((r) => r.stderrTail()).join(" | ")}`,
+        )
+      } finally {
+        clearInterval(killer)
+        await Promise.all([...relays, ...producerChildren].map(killHard))
+      }
+      expect(kills).toBeGreaterThan(0)
+
+      const stats = await store.stats()
+      for (const s of stats)
+        expect(s).toMatchObject({ pending: 0, inFlight: 0, dead: 0, delivered: committed.length })
+
+      const rolledSet = new Set(rolled)
+      let duplicates = 0
+      for (const destination of destinations) {
+        const copies = new Map<string, number>()
+        for (const entry of emulator.store.entriesFor("eventbridge", destination)) {
+          const id = entry.traceHeader!
+          expect(rolledSet.has(id), `rolled-back ${id} reached ${destination}`).toBe(false)
+          copies.set(id, (copies.get(id) ?? 0) + 1)
+        }
+        const missing = committed.filter((id) => !copies.has(id))
+        expect(missing.slice(0, 5), `${missing.length} committed events missing at ${destination}`).toEqual(
+          [],
+        )
+        for (const [id, n] of copies) {
+          if (n < 2) continue
+          duplicates++
+          const pair = await store.pair(destination, id)
+          expect(pair?.possibleDuplicate, `${id} is stored ${n} times at ${destination}`).toBe(true)
+        }
+      }
+      for (const id of rolled.slice(0, 50)) expect(await store.pair("orders", id)).toBeUndefined()
+      process.stderr.write(
+        `crash test (${kind}): ${totalEvents} events (${committed.length} committed, ${rolled.length} rolled back), ` +
+          `${kills} relay kills (their relays had settled ${settledBatchesOfKilled} batches), ${duplicates} duplicate deliveries (all marked), ${Math.round((Date.now() - startedAt) / 1000)} s\n`,
       )
-    } finally {
-      clearInterval(killer)
-      await Promise.all([...relays, ...producerChildren].map(killHard))
-    }
-    expect(kills).toBeGreaterThan(0)
-
-    const stats = await store.stats()
-    for (const s of stats)
-      expect(s).toMatchObject({ pending: 0, inFlight: 0, dead: 0, delivered: committed.length })
-
-    const rolledSet = new Set(rolled)
-    let duplicates = 0
-    for (const destination of destinations) {
-      const copies = new Map<string, number>()
-      for (const entry of emulator.store.entriesFor("eventbridge", destination)) {
-        const id = entry.traceHeader!
-        expect(rolledSet.has(id), `rolled-back ${id} reached ${destination}`).toBe(false)
-        copies.set(id, (copies.get(id) ?? 0) + 1)
-      }
-      const missing = committed.filter((id) => !copies.has(id))
-      expect(missing.slice(0, 5), `${missing.length} committed events missing at ${destination}`).toEqual([])
-      for (const [id, n] of copies) {
-        if (n < 2) continue
-        duplicates++
-        const pair = await store.pair(destination, id)
-        expect(pair?.possibleDuplicate, `${id} is stored ${n} times at ${destination}`).toBe(true)
-      }
-    }
-    for (const id of rolled.slice(0, 50)) expect(await store.pair("orders", id)).toBeUndefined()
-    process.stderr.write(
-      `crash test (${kind}): ${totalEvents} events (${committed.length} committed, ${rolled.length} rolled back), ` +
-        `${kills} relay kills (their relays had settled ${settledBatchesOfKilled} batches), ${duplicates} duplicate deliveries (all marked), ${Math.round((Date.now() - startedAt) / 1000)} s\n`,
-    )
-  })
+    },
+    settleLimitMs + 60_000,
+  )
 
   it("kill -9 of a producer right after add resolved loses nothing", async () => {
     const child = spawnChild("single-adds.ts", [JSON.stringify(spec)])
@@ -193,7 +199,7 @@ const crashSuite = (kind: "postgres" | "redis") => {
     for (const id of added)
       for (const destination of destinations)
         expect((await store.pair(destination, id))?.state, id).toBe("pending")
-  })
+  }, 60_000)
 }
 
 const pgProblem = await postgresProblem()
