@@ -6,6 +6,7 @@ import { coreThroughput } from "./CoreThroughput.ts"
 import { emulatorCapacity } from "./EmulatorCapacity.ts"
 import { eventBridgeOverhead } from "./EventBridgeOverhead.ts"
 import { fanOut } from "./FanOut.ts"
+import { outboxRelays } from "./OutboxRelays.ts"
 import { packingEfficiency } from "./PackingEfficiency.ts"
 import { sendingAtQuota } from "./SendingAtQuota.ts"
 import { soak } from "./Soak.ts"
@@ -22,4 +23,5 @@ export const scenarios: ReadonlyArray<Scenario> = [
   soak,
   sendingAtQuota,
   coldStartScenario,
+  outboxRelays,
 ]

@@ -1,0 +1,232 @@
+/**
+ * A relay: claims due pairs from the store in batches under a lease, publishes them through the
+ * core engine and records each pair's outcome. One claim loop per destination (or more, with
+ * `claimers`), each with its own publisher, so a slow or failing destination never holds back
+ * another's pairs. Any number of relays may share a store.
+ */
+import {
+  type DestinationConfig,
+  type Event,
+  type Outcome,
+  Publisher,
+  type PublisherShape,
+  type RetryOptions,
+} from "@eventport/core"
+import { Duration, Effect, Exit, Fiber, Metric, Random, Schedule, Scope } from "effect"
+import { decodeEvent } from "./EventCodec.ts"
+import * as OutboxMetrics from "./OutboxMetrics.ts"
+import type { ClaimedPair, OutboxStore, PairSettlement } from "./OutboxStore.ts"
+import { type DurableRetryOptions, settlementFor } from "./RelaySettlement.ts"
+
+export interface RelayOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: a relay never uses the store's transaction type
+  readonly store: OutboxStore<any>
+  /** The destinations this relay delivers to; keys are the names events were added with. */
+  readonly destinations: Readonly<Record<string, DestinationConfig>>
+  /** This relay's lease owner id. Default: a random id per relay. */
+  readonly owner?: string
+  /** Pairs per claim. Default 100. */
+  readonly batchSize?: number
+  /**
+   * How long a claim is held. A relay that dies holds its pairs this long before another relay
+   * takes them (marked `possibleDuplicate`). Must exceed a batch's publish time. Default 30_000.
+   */
+  readonly leaseMs?: number
+  /** Wait after a claim found nothing due. Default 200. */
+  readonly pollIntervalMs?: number
+  /** Claim loops per destination, each with a batch in flight. Default 1. */
+  readonly claimers?: number
+  /** Durable retries across claims (persisted count and backoff). */
+  readonly retry?: DurableRetryOptions
+  /**
+   * Retries inside one claim, by the engine. Default: 3 attempts within a quarter of the lease;
+   * what still fails then is retried durably.
+   */
+  readonly engineRetry?: RetryOptions
+  /** Requests in flight per destination (engine). Default 4. */
+  readonly concurrency?: number
+  /** Per-request timeout (engine). Default: a quarter of the lease, at most 10_000. */
+  readonly requestTimeoutMs?: number
+  /** Backoff of store reconnection: exponential from `baseDelayMs`, capped, jittered. */
+  readonly reconnect?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number }
+  /** How often the store's counts feed the metrics. Default 5_000; 0 turns it off. */
+  readonly statsIntervalMs?: number
+  /** Called after each settled batch (tests, benchmarks). */
+  readonly onSettled?: (settlements: ReadonlyArray<PairSettlement>, applied: number) => void
+}
+
+export interface RelayStopOptions {
+  /** How long the claim loops may take to finish their current batch. Default 10_000 ms. */
+  readonly deadlineMs?: number
+}
+
+/** The Effect face of a relay: runs until its scope closes or `stop` is called. */
+export interface RelayShape {
+  readonly owner: string
+  /** Lets every claim loop finish its current batch (within the deadline), then stops. */
+  readonly stop: (options?: RelayStopOptions) => Effect.Effect<void>
+}
+
+const positive = (name: string, value: number) => {
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new RangeError(`outbox relay: ${name} must be a positive number, got ${value}`)
+  return value
+}
+
+export const makeRelay = (options: RelayOptions): Effect.Effect<RelayShape, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const names = Object.keys(options.destinations)
+    if (names.length === 0) throw new TypeError("outbox relay: at least one destination is needed")
+    const { store } = options
+    const owner = options.owner ?? `relay-${globalThis.crypto.randomUUID()}`
+    const batchSize = positive("batchSize", options.batchSize ?? 100)
+    const leaseMs = positive("leaseMs", options.leaseMs ?? 30_000)
+    const pollIntervalMs = positive("pollIntervalMs", options.pollIntervalMs ?? 200)
+    const claimers = positive("claimers", options.claimers ?? 1)
+    const statsIntervalMs = options.statsIntervalMs ?? 5_000
+    const reconnectBase = positive("reconnect.baseDelayMs", options.reconnect?.baseDelayMs ?? 200)
+    const reconnectMax = positive("reconnect.maxDelayMs", options.reconnect?.maxDelayMs ?? 10_000)
+
+    let stopping = false
+    // The store is reported down once, when it first fails, and up once, when it answers again.
+    let storeDown = false
+    const reconnectSchedule = Schedule.exponential(Duration.millis(reconnectBase)).pipe(
+      Schedule.modifyDelay(({ duration }) =>
+        Effect.succeed(Duration.min(duration, Duration.millis(reconnectMax))),
+      ),
+      Schedule.jittered,
+    )
+    const storeCall = <A>(run: () => Promise<A>): Effect.Effect<A> =>
+      Effect.tryPromise({ try: run, catch: (error) => error }).pipe(
+        Effect.tapError((error) => {
+          if (storeDown) return Effect.void
+          storeDown = true
+          return Effect.logWarning(
+            `outbox relay ${owner}: ${error instanceof Error ? error.message : String(error)}; ` +
+              "retrying with backoff (said once until the store answers again)",
+          )
+        }),
+        Effect.retry(reconnectSchedule),
+        Effect.tap(() => {
+          if (!storeDown) return Effect.void
+          storeDown = false
+          return Effect.logInfo(`outbox relay ${owner}: the ${store.kind} store answers again`)
+        }),
+        Effect.orDie,
+      )
+
+    const engineRetry: RetryOptions = { maxAttempts: 3, maxElapsedMs: leaseMs / 4, ...options.engineRetry }
+    const requestTimeoutMs = options.requestTimeoutMs ?? Math.min(10_000, leaseMs / 4)
+
+    const settleBatch = (claimed: ReadonlyArray<ClaimedPair>, outcomes: ReadonlyMap<string, Outcome>) =>
+      Effect.gen(function* () {
+        const settlements: Array<PairSettlement> = []
+        for (const pair of claimed) {
+          const random = yield* Random.next
+          settlements.push(settlementFor(pair, outcomes.get(pair.eventId), random, options.retry))
+        }
+        const applied = yield* storeCall(() => store.settle(owner, settlements))
+        options.onSettled?.(settlements, applied)
+      })
+
+    const publishBatch = (publisher: PublisherShape, claimed: ReadonlyArray<ClaimedPair>) =>
+      Effect.gen(function* () {
+        const events: Array<Event> = []
+        const outcomes = new Map<string, Outcome>()
+        for (const pair of claimed) {
+          try {
+            events.push(decodeEvent(pair.event))
+          } catch (error) {
+            // A body that no longer parses can never be sent: a dead letter, not a retry forever.
+            outcomes.set(pair.eventId, {
+              _tag: "Rejected",
+              destination: pair.destination,
+              eventId: pair.eventId,
+              event: undefined,
+              violations: [{ field: "(stored event)", rule: "decode", message: String(error) }],
+              message: `event ${pair.eventId} rejected for ${pair.destination}: its stored form does not decode`,
+            })
+          }
+        }
+        const result = yield* Effect.exit(publisher.publish(events))
+        if (Exit.isSuccess(result)) for (const o of result.value.outcomes) outcomes.set(o.eventId, o)
+        yield* settleBatch(claimed, outcomes)
+      })
+
+    const claimLoop = (destination: string, publisher: PublisherShape) =>
+      Effect.gen(function* () {
+        while (!stopping) {
+          const claimed = yield* storeCall(() =>
+            store.claim({ destination, owner, limit: batchSize, leaseMs }),
+          )
+          if (claimed.length === 0) {
+            yield* Effect.sleep(Duration.millis(pollIntervalMs))
+            continue
+          }
+          yield* publishBatch(publisher, claimed)
+        }
+      })
+
+    const loops: Array<Fiber.Fiber<void>> = []
+    for (const name of names) {
+      const publisher = yield* Publisher.make({
+        destinations: { [name]: options.destinations[name]! },
+        retry: engineRetry,
+        requestTimeoutMs,
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        retainOutcomes: "all",
+      })
+      for (let i = 0; i < claimers; i++) loops.push(yield* Effect.forkScoped(claimLoop(name, publisher)))
+    }
+
+    if (statsIntervalMs > 0) {
+      const report = Effect.gen(function* () {
+        const stats = yield* storeCall(() => store.stats())
+        for (const s of stats) {
+          if (!names.includes(s.destination)) continue
+          const attributes = { destination: s.destination }
+          yield* Metric.update(Metric.withAttributes(OutboxMetrics.pending, attributes), s.pending)
+          yield* Metric.update(Metric.withAttributes(OutboxMetrics.inFlight, attributes), s.inFlight)
+          yield* Metric.update(Metric.withAttributes(OutboxMetrics.retrying, attributes), s.retrying)
+          yield* Metric.update(Metric.withAttributes(OutboxMetrics.dead, attributes), s.dead)
+          yield* Metric.update(
+            Metric.withAttributes(OutboxMetrics.oldestPendingAge, attributes),
+            s.oldestPendingAgeMs,
+          )
+        }
+      })
+      yield* Effect.forkScoped(Effect.repeat(report, Schedule.spaced(Duration.millis(statsIntervalMs))))
+    }
+
+    const stop = (stopOptions?: RelayStopOptions) =>
+      Effect.gen(function* () {
+        stopping = true
+        const all = Fiber.joinAll(loops)
+        const finished = yield* Effect.timeoutOption(all, Duration.millis(stopOptions?.deadlineMs ?? 10_000))
+        if (finished._tag === "None") for (const fiber of loops) yield* Fiber.interrupt(fiber)
+      }).pipe(Effect.ignore)
+
+    return { owner, stop }
+  })
+
+/** The Promise face, from {@link startRelay}. */
+export interface RelayHandle {
+  readonly owner: string
+  /** Finishes the current batches (within the deadline), stops, and closes the publishers. */
+  readonly stop: (options?: RelayStopOptions) => Promise<void>
+  readonly [Symbol.asyncDispose]: () => Promise<void>
+}
+
+/** Starts a relay in the background. Bad options throw here. */
+export const startRelay = (options: RelayOptions): RelayHandle => {
+  const scope = Scope.makeUnsafe()
+  const relay = Effect.runSync(Scope.provide(scope)(makeRelay(options)))
+  let stopped: Promise<void> | undefined
+  const stop = (stopOptions?: RelayStopOptions) => {
+    stopped ??= Effect.runPromise(
+      relay.stop(stopOptions).pipe(Effect.ensuring(Scope.close(scope, Exit.void))),
+    )
+    return stopped
+  }
+  return { owner: relay.owner, stop, [Symbol.asyncDispose]: () => stop() }
+}

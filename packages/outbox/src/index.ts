@@ -1,0 +1,6 @@
+export * from "./EventCodec.ts"
+export * from "./Outbox.ts"
+export * as OutboxMetrics from "./OutboxMetrics.ts"
+export * from "./OutboxStore.ts"
+export * from "./Relay.ts"
+export * from "./RelaySettlement.ts"

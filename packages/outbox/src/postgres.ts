@@ -1,0 +1,2 @@
+export * from "./PostgresStore.ts"
+export * from "./SqlClientAdd.ts"

@@ -1,0 +1,249 @@
+import { deliveryError, type Event, type Outcome } from "@eventport/core"
+import { memory } from "@eventport/memory"
+import { Effect, Exit, Logger, Metric, Scope } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import {
+  type ClaimedPair,
+  createOutbox,
+  durableRetryCeilingMs,
+  makeRelay,
+  OutboxMetrics,
+  type OutboxStore,
+  OutboxStoreError,
+  settlementFor,
+} from "../src/index.ts"
+import { postgresStore } from "../src/postgres.ts"
+import { eventually } from "./support/StoreSuite.ts"
+import { postgresProblem, postgresUrl, runId, serverSuite } from "./support/TestServers.ts"
+
+const event: Event = { id: "e1", type: "t", source: "s", time: new Date(0), data: null }
+const claimed: ClaimedPair = {
+  eventId: "e1",
+  destination: "bus",
+  event: { id: "e1", body: "{}" },
+  claim: 3,
+  attempts: 4,
+  retries: 2,
+  possibleDuplicate: false,
+}
+const failed = (
+  code: Parameters<typeof deliveryError>[0],
+  fields: Parameters<typeof deliveryError>[1] = {},
+): Outcome => ({
+  _tag: "Failed",
+  destination: "bus",
+  eventId: "e1",
+  event,
+  error: deliveryError(code, fields),
+  attempts: 2,
+})
+
+describe("settlement of one claimed pair", () => {
+  it("delivered: attempts add up, the receipt and the engine's possible duplicate are kept", () => {
+    expect(
+      settlementFor(
+        claimed,
+        {
+          _tag: "Delivered",
+          destination: "bus",
+          eventId: "e1",
+          event,
+          attempts: 2,
+          receipt: "r-1",
+          possibleDuplicate: true,
+        },
+        0.5,
+      ),
+    ).toEqual({
+      kind: "delivered",
+      eventId: "e1",
+      destination: "bus",
+      claim: 3,
+      attempts: 6,
+      possibleDuplicate: true,
+      receipt: "r-1",
+    })
+  })
+
+  it("rejected: a dead letter naming the violations, never retried", () => {
+    const s = settlementFor(
+      claimed,
+      {
+        _tag: "Rejected",
+        destination: "bus",
+        eventId: "e1",
+        event,
+        violations: [{ field: "data", rule: "maxBytes", message: "too big" }],
+        message: "event e1 rejected for bus: data too big (maxBytes)",
+      },
+      0.5,
+    )
+    expect(s).toMatchObject({
+      kind: "dead",
+      attempts: 4,
+      error: { code: "Rejected", retryable: false, violations: [{ field: "data" }] },
+    })
+  })
+
+  it("retryable failure: a durable retry with the count persisted; outcome unknown marks a possible duplicate", () => {
+    expect(
+      settlementFor(claimed, failed("Throttled"), 0.5, { baseDelayMs: 100, maxDelayMs: 10_000 }),
+    ).toMatchObject({
+      kind: "retry",
+      attempts: 6,
+      retries: 3,
+      delayMs: 200,
+      possibleDuplicate: false,
+      error: { code: "Throttled", retryable: true },
+    })
+    expect(settlementFor(claimed, failed("Timeout", { outcomeUnknown: true }), 0)).toMatchObject({
+      kind: "retry",
+      possibleDuplicate: true,
+    })
+    expect(settlementFor(claimed, failed("RetryBudgetExhausted"), 0)).toMatchObject({
+      kind: "retry",
+      retries: 3,
+    })
+  })
+
+  it("non-retryable failure or retries used up: a dead letter", () => {
+    expect(settlementFor(claimed, failed("AccessDenied"), 0)).toMatchObject({
+      kind: "dead",
+      error: { code: "AccessDenied" },
+    })
+    expect(settlementFor(claimed, failed("Unavailable"), 0, { maxRetries: 2 })).toMatchObject({
+      kind: "dead",
+      attempts: 6,
+    })
+  })
+
+  it("no outcome, or the engine closed: back to due now, no retry counted", () => {
+    expect(settlementFor(claimed, undefined, 0.9)).toMatchObject({
+      kind: "retry",
+      delayMs: 0,
+      retries: 2,
+      attempts: 4,
+    })
+    expect(settlementFor(claimed, failed("Closed"), 0.9)).toMatchObject({
+      kind: "retry",
+      delayMs: 0,
+      retries: 2,
+    })
+  })
+
+  it("every durable retry waits within [0, min(max, base × 2^(n−1))), and the ceiling never shrinks", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 200 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (retries, random, baseDelayMs, maxDelayMs) => {
+          const options = { baseDelayMs, maxDelayMs, maxRetries: 1_000 }
+          const s = settlementFor({ ...claimed, retries }, failed("Unavailable"), random, options)
+          if (s.kind !== "retry") return false
+          const ceiling = durableRetryCeilingMs(retries + 1, options)
+          return (
+            s.delayMs >= 0 &&
+            s.delayMs <= ceiling &&
+            ceiling <= Math.max(maxDelayMs, 0) &&
+            durableRetryCeilingMs(retries + 2, options) >= ceiling
+          )
+        },
+      ),
+    )
+  })
+})
+
+const problem = await postgresProblem()
+
+serverSuite("relay and a store that goes away", "PostgreSQL", problem, () => {
+  it("retries the store with backoff, says so once and once more when it answers, then delivers", async () => {
+    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_relay") })
+    await store.setup()
+    let failures = 25
+    const flaky: OutboxStore<unknown> = {
+      ...(store as OutboxStore<unknown>),
+      claim: (request) =>
+        failures-- > 0
+          ? Promise.reject(
+              new OutboxStoreError("postgres", "claim", new Error("connect ECONNREFUSED 127.0.0.1:5432")),
+            )
+          : store.claim(request),
+    }
+    const lines: Array<string> = []
+    const capture = Logger.make(({ message }) => {
+      lines.push((Array.isArray(message) ? message : [message]).join(" "))
+    })
+    const destination = memory()
+    const scope = Scope.makeUnsafe()
+    try {
+      await createOutbox({ store, destinations: ["bus"] }).add([
+        { id: "a", type: "t", source: "s", data: null },
+      ])
+      await Effect.runPromise(
+        Scope.provide(scope)(
+          makeRelay({
+            store: flaky,
+            destinations: { bus: destination },
+            pollIntervalMs: 5,
+            reconnect: { baseDelayMs: 1, maxDelayMs: 5 },
+            statsIntervalMs: 0,
+          }),
+        ).pipe(Effect.provide(Logger.layer([capture]))),
+      )
+      await eventually(async () => (await store.pair("bus", "a"))?.state === "delivered", "delivered")
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      await store.drop()
+      await store.close()
+    }
+    expect(failures).toBeLessThan(0)
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(
+      /outbox relay relay-\S+: postgres outbox store: claim failed: connect ECONNREFUSED .*retrying with backoff/,
+    )
+    expect(lines[1]).toMatch(/the postgres store answers again/)
+  })
+})
+
+serverSuite("relay metrics", "PostgreSQL", problem, () => {
+  it("feed the store's counts per destination into the outbox gauges", async () => {
+    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_metrics") })
+    await store.setup()
+    const destination = `metrics-${runId("d")}`
+    const stuck = memory()
+    stuck.faults.failEvents(() => true, { code: "AccessDenied" })
+    const scope = Scope.makeUnsafe()
+    const gauge = (metric: typeof OutboxMetrics.pending) =>
+      Effect.runPromise(Metric.value(Metric.withAttributes(metric, { destination })))
+    try {
+      await createOutbox({ store, destinations: [destination] }).add([
+        { id: "a", type: "t", source: "s", data: null },
+        { id: "b", type: "t", source: "s", data: null },
+      ])
+      await Effect.runPromise(
+        Scope.provide(scope)(
+          makeRelay({
+            store,
+            destinations: { [destination]: stuck },
+            pollIntervalMs: 5,
+            statsIntervalMs: 10,
+            engineRetry: { maxAttempts: 1 },
+          }),
+        ),
+      )
+      await eventually(
+        async () => (await gauge(OutboxMetrics.dead)).value === 2,
+        "the dead gauge shows both pairs",
+      )
+      expect((await gauge(OutboxMetrics.pending)).value).toBe(0)
+      expect((await gauge(OutboxMetrics.oldestPendingAge)).value).toBe(0)
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      await store.drop()
+      await store.close()
+    }
+  })
+})
