@@ -42,4 +42,3 @@ export const main = async (): Promise<number> => {
     return 1
   }
 }
-
