@@ -100,6 +100,8 @@ const startBars = (
       stopped = true
       clearInterval(timer)
       tick()
+      // A render flushes messages logged since the last frame (stop alone would drop them).
+      multibar.update()
       multibar.stop()
     },
   }
