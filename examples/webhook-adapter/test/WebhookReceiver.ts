@@ -4,9 +4,9 @@
  * requests on cue. Only the webhook protocol is written here; listening, recording and scripted
  * answers come from `startRecordingReceiver`.
  */
+// --- receiver
 import { type RecordedRequest, type RecordingReceiver, startRecordingReceiver } from "@eventport/testkit"
 
-// --- receiver
 export interface ReceivedEvent {
   readonly id: string
   /** Which request carried it (the recording receiver's sequence number). */

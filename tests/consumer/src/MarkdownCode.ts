@@ -25,3 +25,16 @@ export const codeBlocks = (markdown: string): ReadonlyArray<CodeBlock> => {
 /** The first block in `language` (e.g. `ts`), or undefined. */
 export const firstCodeBlock = (markdown: string, language: string): CodeBlock | undefined =>
   codeBlocks(markdown).find((block) => block.language === language)
+
+/** The first block in `language` after the heading whose text is `heading` (any level), or undefined. */
+export const codeBlockUnder = (
+  markdown: string,
+  heading: string,
+  language: string,
+): CodeBlock | undefined => {
+  const at = markdown
+    .split("\n")
+    .findIndex((line) => /^#{1,6}\s/.test(line) && line.replace(/^#+\s+/, "").trim() === heading)
+  if (at < 0) return undefined
+  return codeBlocks(markdown).find((block) => block.line > at + 1 && block.language === language)
+}

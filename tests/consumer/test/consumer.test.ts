@@ -14,7 +14,7 @@ import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { firstCodeBlock } from "../src/MarkdownCode.ts"
+import { codeBlockUnder, firstCodeBlock } from "../src/MarkdownCode.ts"
 
 const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 const work = mkdtempSync(join(tmpdir(), "eventport-consumer-"))
@@ -35,6 +35,8 @@ const pinned = (name: string): string => {
 const programs: ReadonlyArray<{
   readonly name: string
   readonly readme: string
+  /** The heading the example is under; the README's first ts block when absent. */
+  readonly section?: string
   readonly expectOutput: (stdout: string) => void
 }> = [
   {
@@ -76,6 +78,12 @@ const programs: ReadonlyArray<{
     name: "aws-emulator",
     readme: "packages/aws-emulator/README.md",
     expectOutput: (out) => expect(out).toContain("ThrottlingException"),
+  },
+  {
+    name: "testkit-receiver",
+    readme: "packages/testkit/README.md",
+    section: "A recording HTTP receiver",
+    expectOutput: (out) => expect(out).toMatch(/^503\nTypeError\n\{ received: 2 \}\n/),
   },
 ]
 
@@ -188,9 +196,16 @@ beforeAll(async () => {
       2,
     )}\n`,
   )
-  for (const { name, readme } of [...programs, ...testFiles]) {
-    const block = firstCodeBlock(readFileSync(join(repoDir, readme), "utf8"), "ts")
-    if (block === undefined) throw new Error(`${readme} has no ts example`)
+  for (const { name, readme, section } of [...programs, ...testFiles] as ReadonlyArray<{
+    name: string
+    readme: string
+    section?: string
+  }>) {
+    const markdown = readFileSync(join(repoDir, readme), "utf8")
+    const block =
+      section === undefined ? firstCodeBlock(markdown, "ts") : codeBlockUnder(markdown, section, "ts")
+    if (block === undefined)
+      throw new Error(`${readme} has no ts example${section === undefined ? "" : ` under "${section}"`}`)
     const file = testFiles.some((t) => t.name === name) ? `${name}.test.ts` : `${name}.ts`
     writeFileSync(join(app, "examples", file), block.code)
   }
