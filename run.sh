@@ -9,16 +9,32 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/bootstrap.sh
 
+# Runs a build step with its output held back: shown only when the step fails, so a
+# working run prints nothing but the command's own output.
+quietly() {
+  local log status=0
+  log="$(mktemp)"
+  "$@" >"$log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    cat "$log" >&2
+    echo "run.sh: '$*' failed (exit $status, output above)" >&2
+  fi
+  rm -f "$log"
+  return "$status"
+}
+
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
   sample)
-    pnpm exec turbo run build --filter=@eventport/sample... --output-logs=errors-only >&2
+    quietly pnpm exec turbo run build --filter=@eventport/sample... --output-logs=errors-only
     exec node apps/sample/dist/main.js "$@"
     ;;
   test)
-    pnpm exec turbo run build typecheck --output-logs=errors-only
-    pnpm lint
+    echo "build and typecheck …"
+    quietly pnpm exec turbo run build typecheck --output-logs=errors-only
+    echo "lint …"
+    quietly pnpm lint
     report="$(pwd)/.vitest-report.json"
     rm -f "$report"
     status=0
@@ -27,7 +43,7 @@ case "$cmd" in
     exit "$status"
     ;;
   bench)
-    pnpm exec turbo run build --filter=@eventport/bench... --output-logs=errors-only >&2
+    quietly pnpm exec turbo run build --filter=@eventport/bench... --output-logs=errors-only
     exec node apps/bench/dist/main.js "$@"
     ;;
   *)

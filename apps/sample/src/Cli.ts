@@ -306,7 +306,12 @@ export const parseCommandLine = (
 ): CliCommand => {
   const program = makeProgram()
     .exitOverride()
-    .configureOutput({ writeOut: options.write, writeErr: options.writeError })
+    .configureOutput({
+      writeOut: options.write,
+      writeErr: options.writeError,
+      // One style for every mistake: commander's own messages get the prefix the sample's have.
+      outputError: (text, write) => write(text.replace(/^error: /, "eventport-sample: ")),
+    })
   try {
     // `pnpm sample -- --count 5` passes the `--` through; it separates nothing here.
     program.parse(args[0] === "--" ? args.slice(1) : [...args], { from: "user" })

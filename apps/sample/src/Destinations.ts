@@ -3,15 +3,23 @@
  * that type's factory with the AWS client settings of the run (emulator, endpoint or real AWS),
  * and the declarative route turned into a predicate.
  */
-import type { Adapter, DestinationOptions } from "@eventport/core"
+import type { Adapter, DestinationOptions, Event } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
 import { iotAnalytics } from "@eventport/iot-analytics"
 import { iotEvents } from "@eventport/iot-events"
 import { memory } from "@eventport/memory"
 import { pinpoint } from "@eventport/pinpoint"
+import { Effect } from "effect"
+import { nearest } from "./internal/Nearest.ts"
 import { compileNameTemplate } from "./NameTemplate.ts"
 import { routePredicate } from "./Routing.ts"
-import { ConfigError, type DestinationSpec, destinationRoute, type SampleConfig } from "./SampleConfig.ts"
+import {
+  ConfigError,
+  type DestinationCheck,
+  type DestinationSpec,
+  destinationRoute,
+  type SampleConfig,
+} from "./SampleConfig.ts"
 import { UsageError } from "./UsageError.ts"
 
 /** What every AWS SDK client of the run is made with. Credentials stay out of logs and errors. */
@@ -38,10 +46,13 @@ export const selectDestinations = (
   if (to === undefined) return all
   const unknown = to.filter((token) => !all.some((d) => d.name === token || d.spec.type === token))
   if (unknown.length > 0) {
+    const candidates = [...new Set(all.flatMap((d) => [d.name, d.spec.type]))]
+    const named = unknown.map((token) => {
+      const near = nearest(token, candidates)
+      return near === undefined ? `"${token}"` : `"${token}" (did you mean "${near}"?)`
+    })
     const names = all.map((d) => `${d.name} (${d.spec.type})`).join(", ")
-    throw new UsageError(
-      `--to: no destination named or typed ${unknown.map((t) => `"${t}"`).join(", ")}; the config has ${names}`,
-    )
+    throw new UsageError(`--to: no destination named or typed ${named.join(", ")}; the config has ${names}`)
   }
   return all.filter((d) => to.includes(d.name) || to.includes(d.spec.type))
 }
@@ -77,6 +88,21 @@ const makeAdapter = (spec: DestinationSpec, client: AwsClientSettings): Adapter<
   }
 }
 
+/**
+ * What a destination's adapter factory refuses in its options (e.g. a constant bus name outside the
+ * service's pattern), found by making the adapter once and closing it: nothing is sent.
+ */
+export const destinationOptionsProblem: DestinationCheck = (_name, spec) => {
+  let adapter: Adapter<unknown>
+  try {
+    adapter = makeAdapter(spec, { region: "us-east-1" })
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
+  }
+  Effect.runFork(adapter.close)
+  return undefined
+}
+
 /** The publisher's `destinations` for the selected ones; a factory's refusal is reported against the config. */
 export const buildDestinations = (
   config: SampleConfig,
@@ -84,6 +110,8 @@ export const buildDestinations = (
   client: AwsClientSettings,
   configPath: string,
   observe: <E>(name: string, adapter: Adapter<E>) => Adapter<E>,
+  /** Called when a destination's route does not take an event (for progress against a known total). */
+  onSkipped: (name: string) => void = () => {},
 ): Record<string, DestinationOptions> => {
   const destinations: Record<string, DestinationOptions> = {}
   for (const { name, spec } of selected) {
@@ -95,9 +123,18 @@ export const buildDestinations = (
       throw new ConfigError(configPath, [{ path: `destinations.${name}`, message: (error as Error).message }])
     }
     const route = destinationRoute(config, spec)
+    const takes = route === undefined ? undefined : routePredicate(route)
     destinations[name] = {
       adapter: observe(name, adapter),
-      ...(route === undefined ? {} : { route: routePredicate(route) }),
+      ...(takes === undefined
+        ? {}
+        : {
+            route: (event: Event) => {
+              const taken = takes(event)
+              if (!taken) onSkipped(name)
+              return taken
+            },
+          }),
       ...(spec.concurrency === undefined ? {} : { concurrency: spec.concurrency }),
       ...(spec.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: spec.requestTimeoutMs }),
       ...(spec.retry === undefined ? {} : { retry: spec.retry }),

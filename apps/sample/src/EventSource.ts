@@ -34,7 +34,7 @@ const problemItem = (problem: InputProblem): InputItem => ({ _tag: "Problem", pr
 export const parseNdjsonLine = (line: string, lineNumber: number): InputItem | undefined => {
   if (line.trim() === "") return undefined
   const where = `line ${lineNumber}`
-  const json = parseJsonText(line, "column")
+  const json = parseJsonText(line, "one line")
   if (!json.ok) return problemItem({ where, field: "(line)", rule: "json", message: json.problem })
   return checkEventInput(json.value, where)
 }
@@ -100,4 +100,26 @@ export async function* readDeadLetterFile(path: string): AsyncGenerator<InputIte
       yield { _tag: "Event", event: line.event }
     }
   }
+}
+
+/**
+ * How many items a file holds, counted before the run so progress has a fixed total: one per
+ * non-blank line of an NDJSON file, one per item a dead-letter file yields.
+ */
+export const countNdjsonItems = async (path: string): Promise<number> => {
+  let count = 0
+  for await (const _ of openNdjsonLines(path)) count++
+  return count
+}
+
+export const countDeadLetterItems = async (path: string): Promise<number> => {
+  let count = 0
+  for await (const _ of readDeadLetterFile(path)) count++
+  return count
+}
+
+/** Non-blank lines of a file, not parsed: counting must not cost a JSON parse per line. */
+async function* openNdjsonLines(path: string): AsyncGenerator<string> {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY })
+  for await (const line of lines) if (line.trim() !== "") yield line
 }

@@ -31,6 +31,8 @@ export interface DestinationTally {
   retried: number
   /** Entries whose last request failed retryably and that have not been resent or given up yet. */
   retrying: number
+  /** Events this destination's route did not take: done here, with no outcome. */
+  skipped: number
 }
 
 /**
@@ -56,6 +58,7 @@ const emptyTally = (): DestinationTally => ({
   requests: 0,
   retried: 0,
   retrying: 0,
+  skipped: 0,
 })
 
 export const describeFailure = (error: DeliveryError): string => {
@@ -75,6 +78,11 @@ export class RunTracker {
   closed = 0
   /** Events handed to the publisher. */
   enqueued = 0
+  /**
+   * Items the input holds (events and unreadable lines), when known before the run: the generator's
+   * count, a request's events, a file counted up front. Undefined for stdin.
+   */
+  inputTotal: number | undefined = undefined
 
   constructor(destinations: ReadonlyArray<string>, maxProblems = 10) {
     this.tallies = Object.fromEntries(destinations.map((name) => [name, emptyTally()]))
@@ -88,6 +96,34 @@ export class RunTracker {
       this.tallies[destination] = tally
     }
     return tally
+  }
+
+  /** Input items read so far: events handed to the publisher and unreadable lines. */
+  get read(): number {
+    return this.enqueued + this.inputProblems
+  }
+
+  /**
+   * Input items done with for one destination: an outcome there, not taken by its route, or
+   * unreadable. Reaches {@link inputTotal} when the run has settled everything; never moves back.
+   */
+  done(destination: string): number {
+    const t = this.tally(destination)
+    return t.delivered + t.rejected + t.failed + t.skipped + this.inputProblems
+  }
+
+  /**
+   * Events handed to the publisher that have no outcome at this destination yet: routed here and
+   * in flight, or not routed yet.
+   */
+  withoutOutcome(destination: string): number {
+    const t = this.tally(destination)
+    return Math.max(0, this.enqueued - (t.delivered + t.rejected + t.failed + t.skipped))
+  }
+
+  /** The destination's route did not take an event. */
+  recordSkipped(destination: string): void {
+    this.tally(destination).skipped++
   }
 
   /** Whether some problems did not fit in {@link problems}. */

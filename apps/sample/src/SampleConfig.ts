@@ -127,31 +127,14 @@ export const SampleConfig = Schema.Struct({
   retry: Schema.optionalKey(RetrySpec),
   /** NDJSON file for Rejected and Failed events, relative to the config file. `--dead-letter` overrides it. */
   deadLetter: Schema.optionalKey(Schema.NonEmptyString),
-}).check(
-  Schema.makeFilter((config) => {
-    const issues: Array<Schema.FilterIssue> = []
-    const known = Object.keys(config.routes ?? {})
-    for (const [name, destination] of Object.entries(config.destinations)) {
-      const route = destination.route
-      if (typeof route === "string" && !known.includes(route))
-        issues.push({
-          path: ["destinations", name, "route"],
-          issue:
-            known.length === 0
-              ? `unknown route "${route}": the config defines no routes`
-              : `unknown route "${route}"; the config's routes are ${known.join(", ")}`,
-        })
-    }
-    return issues
-  }),
-)
+})
 export type SampleConfig = typeof SampleConfig.Type
 
 /** The route of a destination, with a named route looked up. */
 export const destinationRoute = (config: SampleConfig, spec: DestinationSpec): RouteSpec | undefined =>
   typeof spec.route === "string" ? config.routes?.[spec.route] : spec.route
 
-/** Checked first, so a wrong `type` is reported as such rather than as "matches no destination kind". */
+/** Checked apart, so a wrong `type` is reported as such rather than as "matches no destination kind". */
 const DestinationTypes = Schema.Struct({
   destinations: Schema.Record(Schema.String, Schema.Struct({ type: Schema.Literals(destinationTypes) })),
 })
@@ -166,20 +149,93 @@ export class ConfigError extends UsageError {
   }
 }
 
+/**
+ * A check of one destination beyond its schema (e.g. what its adapter's factory refuses, such as a
+ * bus name outside the service's pattern): the problem, or undefined. Run for each destination whose
+ * own fields are well-formed, so every mistake of a config is reported in one run.
+ */
+export type DestinationCheck = (name: string, spec: DestinationSpec) => string | undefined
+
 const parseOptions = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
-/** Validates parsed JSON as a {@link SampleConfig}; `file` names the source in errors. */
-export const decodeSampleConfig = (json: unknown, file: string): SampleConfig => {
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** `route: "name"` must name one of the config's `routes`; read from the raw JSON, whatever else is wrong. */
+const routeReferenceProblems = (json: Record<string, unknown>): Array<FieldProblem> => {
+  if (!isRecord(json.destinations)) return []
+  const known = isRecord(json.routes) ? Object.keys(json.routes) : []
+  const problems: Array<FieldProblem> = []
+  for (const [name, destination] of Object.entries(json.destinations)) {
+    const route = isRecord(destination) ? destination.route : undefined
+    if (typeof route === "string" && route !== "" && !known.includes(route))
+      problems.push({
+        path: `destinations.${name}.route`,
+        message:
+          known.length === 0
+            ? `unknown route "${route}": the config defines no routes`
+            : `unknown route "${route}"; the config's routes are ${known.join(", ")}`,
+      })
+  }
+  return problems
+}
+
+/**
+ * Validates parsed JSON as a {@link SampleConfig}; `file` names the source in errors. Every mistake
+ * is reported at once: wrong destination types, the other fields, route names, and `check` on each
+ * destination whose own fields are well-formed.
+ */
+export const decodeSampleConfig = (json: unknown, file: string, check?: DestinationCheck): SampleConfig => {
+  const problems: Array<FieldProblem> = []
+  const badTypes = new Set<string>()
   const types = Schema.decodeUnknownResult(DestinationTypes)(json, { errors: "all", reportInput: true })
-  if (Result.isFailure(types)) throw new ConfigError(file, schemaProblems(types.failure))
-  const config = Schema.decodeUnknownResult(SampleConfig)(json, parseOptions)
-  if (Result.isFailure(config)) throw new ConfigError(file, schemaProblems(config.failure))
+  if (Result.isFailure(types)) {
+    problems.push(...schemaProblems(types.failure))
+    if (isRecord(json) && isRecord(json.destinations))
+      for (const [name, destination] of Object.entries(json.destinations))
+        if (
+          !isRecord(destination) ||
+          !(destinationTypes as ReadonlyArray<unknown>).includes(destination.type)
+        )
+          badTypes.add(name)
+  }
+  // Destinations of an unknown type are left out of the full check: "matches no destination kind"
+  // would only repeat the type problem.
+  const checked =
+    badTypes.size === 0 || !isRecord(json) || !isRecord(json.destinations)
+      ? json
+      : {
+          ...json,
+          destinations: Object.fromEntries(
+            Object.entries(json.destinations).filter(([name]) => !badTypes.has(name)),
+          ),
+        }
+  const config = Schema.decodeUnknownResult(SampleConfig)(checked, parseOptions)
+  if (Result.isFailure(config))
+    for (const problem of schemaProblems(config.failure)) {
+      const emptiedByBadTypes = badTypes.size > 0 && problem.path === "destinations"
+      if (
+        !emptiedByBadTypes &&
+        !problems.some((p) => p.path === problem.path && p.message === problem.message)
+      )
+        problems.push(problem)
+    }
+  if (isRecord(json)) problems.push(...routeReferenceProblems(json))
+  if (check !== undefined && isRecord(json) && isRecord(json.destinations))
+    for (const [name, destination] of Object.entries(json.destinations)) {
+      if (badTypes.has(name)) continue
+      const spec = Schema.decodeUnknownResult(DestinationSpec)(destination, parseOptions)
+      if (Result.isFailure(spec)) continue
+      const problem = check(name, spec.success)
+      if (problem !== undefined) problems.push({ path: `destinations.${name}`, message: problem })
+    }
+  if (problems.length > 0 || Result.isFailure(config)) throw new ConfigError(file, problems)
   return config.success
 }
 
-/** Reads and validates a config file. */
-export const loadSampleConfig = (file: string): SampleConfig => {
+/** Reads and validates a config file (see {@link decodeSampleConfig}). */
+export const loadSampleConfig = (file: string, check?: DestinationCheck): SampleConfig => {
   const json = readJsonFile(file)
   if (!json.ok) throw new ConfigError(file, [{ path: "(file)", message: json.problem }])
-  return decodeSampleConfig(json.value, file)
+  return decodeSampleConfig(json.value, file, check)
 }

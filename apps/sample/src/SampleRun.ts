@@ -16,15 +16,26 @@ import {
 } from "@eventport/core"
 import { Effect, Stream } from "effect"
 import type { RunSettings } from "./Cli.ts"
-import { type AwsClientSettings, buildDestinations, selectDestinations } from "./Destinations.ts"
+import {
+  type AwsClientSettings,
+  buildDestinations,
+  destinationOptionsProblem,
+  selectDestinations,
+} from "./Destinations.ts"
 import { generateEvents } from "./EventGenerator.ts"
-import { type InputItem, openNdjson, readDeadLetterFile } from "./EventSource.ts"
+import {
+  countDeadLetterItems,
+  countNdjsonItems,
+  type InputItem,
+  openNdjson,
+  readDeadLetterFile,
+} from "./EventSource.ts"
 import { describeFaultSpec, emulatorFaults } from "./FaultSpec.ts"
-import { formatProgressLine, startProgress } from "./ProgressView.ts"
+import { startProgress } from "./ProgressView.ts"
 import { describeRoute } from "./Routing.ts"
 import { RunTracker } from "./RunTracker.ts"
 import { destinationRoute, loadSampleConfig } from "./SampleConfig.ts"
-import { exitCodeFor, formatSummary } from "./Summary.ts"
+import { exitCodeFor, formatAbandonedRun, formatSummary } from "./Summary.ts"
 import { UsageError } from "./UsageError.ts"
 
 export interface RunIo {
@@ -63,6 +74,23 @@ const inputStream = (settings: RunSettings, io: RunIo): Stream.Stream<InputItem,
             `--input ${settings.source.kind === "ndjson" ? settings.source.path : ""}: ${String((error as Error)?.message ?? error)}`,
           ),
       )
+  }
+}
+
+/**
+ * The number of items the input holds, when it can be known before the run (a fixed total for the
+ * progress bars); undefined for stdin.
+ */
+const inputSize = async (settings: RunSettings): Promise<number | undefined> => {
+  switch (settings.source.kind) {
+    case "generator":
+      return settings.source.count
+    case "request":
+      return settings.source.events.length
+    case "replay":
+      return countDeadLetterItems(settings.source.path)
+    case "ndjson":
+      return settings.source.path === "-" ? undefined : countNdjsonItems(settings.source.path)
   }
 }
 
@@ -129,7 +157,7 @@ const header = (
 
 export const runSample = async (settings: RunSettings, io: RunIo): Promise<number> => {
   const write = (line: string) => io.stdout.write(`${line}\n`)
-  const config = loadSampleConfig(settings.configPath)
+  const config = loadSampleConfig(settings.configPath, destinationOptionsProblem)
   const selected = selectDestinations(config, settings.to)
   // The flag's path is relative to the working directory; the config's to the config file.
   const deadLetterPath =
@@ -162,8 +190,14 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
       selected.map((d) => d.name),
       settings.maxProblems,
     )
-    const destinations = buildDestinations(config, selected, client, settings.configPath, (name, adapter) =>
-      tracker.observe(name, adapter),
+    tracker.inputTotal = await inputSize(settings)
+    const destinations = buildDestinations(
+      config,
+      selected,
+      client,
+      settings.configPath,
+      (name, adapter) => tracker.observe(name, adapter),
+      (name) => tracker.recordSkipped(name),
     )
     const shownConfig = relative(process.cwd(), settings.configPath)
     for (const line of header(
@@ -199,7 +233,11 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
       settings.progress,
       tracker,
       selected.map((d) => d.name),
-      { isTTY: io.stdout.isTTY === true, write: (line) => io.stderr.write(`${line}\n`) },
+      {
+        isTTY: io.stdout.isTTY === true,
+        write: (line) => io.stderr.write(`${line}\n`),
+        barStream: io.stdout,
+      },
     )
 
     // Ctrl-C: stop reading input, then drain what is queued within the deadline.
@@ -208,18 +246,18 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
     const onSignal = (signal: NodeJS.Signals) => {
       if (interruptedBy !== undefined) {
         progress.stop()
-        io.stderr.write(
-          `\n${signal} again: exiting without waiting for the drain. So far (the rest is not delivered):\n`,
+        io.stdout.write(
+          `${formatAbandonedRun(
+            tracker,
+            selected.map(({ name, spec }) => ({ name, type: spec.type })),
+            signal,
+          )}\n`,
         )
-        for (const name of Object.keys(tracker.tallies))
-          io.stderr.write(
-            `  ${formatProgressLine(name, tracker.tallies[name]!, 0, width).replace(/ {2}\d+ ev\/s$/, "")}\n`,
-          )
         io.exit(130)
       }
       interruptedBy = signal
-      io.stderr.write(
-        `\n${signal}: no more input; draining for up to ${settings.drainTimeoutMs} ms (press Ctrl-C again to exit now)\n`,
+      progress.log(
+        `${signal}: no more input; draining for up to ${settings.drainTimeoutMs} ms (press Ctrl-C again to exit now)`,
       )
       stopInput.abort()
     }
@@ -274,7 +312,7 @@ export const runSample = async (settings: RunSettings, io: RunIo): Promise<numbe
               signal: interruptedBy,
               drainTimeoutMs: settings.drainTimeoutMs,
               notRead:
-                settings.source.kind === "generator" ? settings.source.count - tracker.enqueued : undefined,
+                tracker.inputTotal === undefined ? undefined : Math.max(0, tracker.inputTotal - tracker.read),
             },
           }),
     }

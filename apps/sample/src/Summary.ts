@@ -135,3 +135,45 @@ export const formatSummary = (facts: SummaryFacts): string => {
   out.push("", `Result: ${verdict}`)
   return out.join("\n")
 }
+
+/**
+ * What a second Ctrl-C leaves behind, printed as the process exits without waiting for the drain:
+ * how much of the input was read and never read, and per destination the outcomes so far and the
+ * events with no outcome there (handed to the publisher, not settled: they may or may not have
+ * reached the destination).
+ */
+export const formatAbandonedRun = (
+  tracker: RunTracker,
+  destinations: ReadonlyArray<{ readonly name: string; readonly type: string }>,
+  signal: string,
+): string => {
+  const total = tracker.inputTotal
+  const read = tracker.read
+  const rows = destinations.map(({ name, type }) => {
+    const t = tracker.tallies[name]!
+    return [
+      name,
+      type,
+      String(t.delivered),
+      String(t.rejected),
+      String(t.failed),
+      String(tracker.withoutOutcome(name)),
+    ]
+  })
+  const unsettled = destinations.reduce((n, { name }) => n + tracker.withoutOutcome(name), 0)
+  return [
+    "",
+    `${signal} again: exiting now, without waiting for the drain.`,
+    `events read: ${read}${
+      total === undefined
+        ? " (the input's size is unknown: how many were never read cannot be told)"
+        : `  never read: ${Math.max(0, total - read)}  (of ${total})`
+    }`,
+    formatTable(["destination", "type", "delivered", "rejected", "failed", "without-outcome"], rows),
+    "",
+    unsettled === 0
+      ? "Every event read has an outcome at every destination."
+      : `${unsettled} event-destination pair(s) have no outcome: handed to the publisher but not settled (or not yet routed), so they may or may not have reached the destination.`,
+    "Result: stopped at once (exit 130)",
+  ].join("\n")
+}

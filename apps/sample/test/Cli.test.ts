@@ -200,6 +200,27 @@ describe("--cli-input-json", () => {
     expect((error as Error).message).not.toContain("hunter2")
   })
 
+  it("prints commander's mistakes in the sample's one error style", () => {
+    let err = ""
+    expect(() =>
+      parseCommandLine(["--count", "zero"], {
+        cwd: dir,
+        write: () => {},
+        writeError: (t) => {
+          err += t
+        },
+      }),
+    ).toThrow(UsageError)
+    expect(err).toMatch(/^eventport-sample: option '--count <n>' argument 'zero' is invalid/)
+    expect(err).not.toMatch(/^error: /m)
+  })
+
+  it("gives the line and column of a syntax error in --cli-input-json", () => {
+    expect(usageErrorOf(() => parse("--cli-input-json", '{\n  "count": 5,\n  "seed" 3\n}')).message).toMatch(
+      /\(root\): not valid JSON \(syntax error at line 3, column 10\)/,
+    )
+  })
+
   it("reports unreadable files and broken JSON", () => {
     expect(usageErrorOf(() => parse("--cli-input-json", "file://nope.json")).message).toMatch(
       /\(file:\/\/nope\.json\):\n {2}\(file\): file not found/,

@@ -3,11 +3,12 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { bundledConfigPath } from "../src/Cli.ts"
+import { destinationOptionsProblem } from "../src/Destinations.ts"
 import { ConfigError, decodeSampleConfig, loadSampleConfig } from "../src/SampleConfig.ts"
 
 const problemsOf = (json: unknown): ReadonlyArray<string> => {
   try {
-    decodeSampleConfig(json, "my.config.json")
+    decodeSampleConfig(json, "my.config.json", destinationOptionsProblem)
   } catch (error) {
     expect(ConfigError.isInstance(error)).toBe(true)
     return (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)
@@ -89,6 +90,47 @@ describe("config validation", () => {
     ])
     expect(problemsOf({ destinations: {} })).toEqual(["destinations: Expected at least one destination"])
     expect(problemsOf([])).toEqual(["(root): Expected object, got []"])
+  })
+
+  it("reports every mistake in one run: a wrong type, schema errors, an unknown route and what a factory refuses", () => {
+    expect(
+      problemsOf({
+        routes: { app: { typePrefix: "app." } },
+        destinations: {
+          lake: { type: "iot-analytic", channelName: "x" },
+          m: { type: "memory", concurrency: 0 },
+          a: { type: "memory", route: "apps" },
+          bus: { type: "eventbridge", eventBusName: "no spaces allowed" },
+          ok: { type: "iot-events", inputName: "DeviceEvents", route: "app" },
+        },
+      }),
+    ).toEqual([
+      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint", got "iot-analytic"',
+      "destinations.m.concurrency: Expected a value greater than 0, got 0",
+      'destinations.a.route: unknown route "apps"; the config\'s routes are app',
+      expect.stringMatching(/^destinations\.bus: .*eventBusName/),
+    ])
+  })
+
+  it("does not report a config of only wrongly typed destinations as having none", () => {
+    expect(problemsOf({ destinations: { lake: { type: "kinesis" } } })).toEqual([
+      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint", got "kinesis"',
+    ])
+  })
+
+  it("gives the line and column of a JSON syntax error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "eventport-config-"))
+    const file = join(dir, "syntax.json")
+    writeFileSync(file, '{\n  "destinations": {\n    "m" { "type": "memory" }\n  }\n}\n')
+    expect(() => loadSampleConfig(file)).toThrow(
+      /\(file\): not valid JSON \(syntax error at line 3, column 9\)/,
+    )
+    writeFileSync(file, '{\n  "destinations": {')
+    expect(() => loadSampleConfig(file)).toThrow(/not valid JSON \(syntax error at line 2, column 20\)/)
+    writeFileSync(file, '{\n  "a":')
+    expect(() => loadSampleConfig(file)).toThrow(
+      /not valid JSON \(the text ends too early, at line 2, column 7\)/,
+    )
   })
 
   it("names the file in the message, and reports a missing file and broken JSON", () => {

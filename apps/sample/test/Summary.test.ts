@@ -1,7 +1,7 @@
 import { createEvent, DeliveryError } from "@eventport/core"
 import { describe, expect, it } from "vitest"
 import { RunTracker } from "../src/RunTracker.ts"
-import { exitCodeFor, formatSummary, type SummaryFacts } from "../src/Summary.ts"
+import { exitCodeFor, formatAbandonedRun, formatSummary, type SummaryFacts } from "../src/Summary.ts"
 
 const event = createEvent({ id: "e1", type: "app.x", source: "s", data: {} })
 
@@ -118,5 +118,32 @@ describe("summary and exit code", () => {
       })
     expect(tracker.problems).toHaveLength(2)
     expect(tracker.inputProblems).toBe(5)
+  })
+
+  it("after a second Ctrl-C: events read and never read, and per destination the pairs without an outcome", () => {
+    const tracker = new RunTracker(["bus", "memory"])
+    tracker.inputTotal = 10
+    tracker.enqueued = 4
+    tracker.recordInputProblem({ where: "line 2", field: "(line)", rule: "json", message: "not valid JSON" })
+    tracker.recordOutcome({ _tag: "Delivered", destination: "memory", eventId: "e1", event, attempts: 1 })
+    tracker.recordSkipped("bus")
+    const text = formatAbandonedRun(
+      tracker,
+      [
+        { name: "bus", type: "eventbridge" },
+        { name: "memory", type: "memory" },
+      ],
+      "SIGINT",
+    )
+    expect(text).toContain("SIGINT again: exiting now, without waiting for the drain.")
+    expect(text).toContain("events read: 5  never read: 5  (of 10)")
+    expect(text).toMatch(/^bus\s+eventbridge\s+0\s+0\s+0\s+3$/m)
+    expect(text).toMatch(/^memory\s+memory\s+1\s+0\s+0\s+3$/m)
+    expect(text).toContain("6 event-destination pair(s) have no outcome")
+
+    tracker.inputTotal = undefined
+    expect(formatAbandonedRun(tracker, [{ name: "memory", type: "memory" }], "SIGTERM")).toContain(
+      "events read: 5 (the input's size is unknown",
+    )
   })
 })

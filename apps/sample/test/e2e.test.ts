@@ -188,7 +188,13 @@ describe("eventport-sample end to end", () => {
     const wrong = await run(["--to", "kinesis"])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toMatch(
-      /--to: no destination named or typed "kinesis"; the config has memory \(memory\), bus \(eventbridge\)/,
+      /^eventport-sample: --to: no destination named or typed "kinesis"; the config has memory \(memory\), bus \(eventbridge\)/,
+    )
+
+    const typo = await run(["--to", "eventbrige,memory"])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toMatch(
+      /^eventport-sample: --to: no destination named or typed "eventbrige" \(did you mean "eventbridge"\?\); the config has /,
     )
   }, 60_000)
 
@@ -203,6 +209,23 @@ describe("eventport-sample end to end", () => {
     expect(result.stderr).toContain("destinations.lake.channel: unknown field")
     expect(result.stderr).toContain("destinations.lake.channelName: is required")
     expect(result.stdout).not.toContain("Summary")
+
+    // Every mistake at once: a schema error, an unknown route and a bus name the adapter refuses.
+    const several = writeWorkFile(
+      "several.config.json",
+      JSON.stringify({
+        destinations: {
+          m: { type: "memory", concurrency: 0 },
+          a: { type: "memory", route: "apps" },
+          bus: { type: "eventbridge", eventBusName: "no spaces" },
+        },
+      }),
+    )
+    const all = await run(["--config", several])
+    expect(all.code).toBe(2)
+    expect(all.stderr).toContain("destinations.m.concurrency: Expected a value greater than 0, got 0")
+    expect(all.stderr).toContain('destinations.a.route: unknown route "apps"')
+    expect(all.stderr).toMatch(/destinations\.bus: .*eventBusName/)
   }, 60_000)
 
   it("reads NDJSON: a bad line is reported with its line number and the rest is still sent", async () => {
@@ -302,6 +325,47 @@ describe("eventport-sample end to end", () => {
     const notRead = Number(/(\d+) event\(s\) never read from the input/.exec(result.stdout)?.[1])
     expect(notRead).toBeGreaterThan(900_000)
     expect(row(result.stdout, "memory").delivered).toBeGreaterThan(0)
+  }, 60_000)
+
+  it("on a second SIGINT exits at once, saying how much was read, never read and left without an outcome", async () => {
+    const { child, done } = start([
+      "--count",
+      "1000000",
+      "--rate",
+      "400",
+      "--faults",
+      "latency=3000-4000",
+      "--drain-timeout",
+      "60s",
+      "--progress",
+      "plain",
+    ])
+    await firstProgressLine(child)
+    const draining = new Promise<void>((ready) => {
+      const onData = (chunk: string) => {
+        if (chunk.includes("SIGINT: no more input; draining")) {
+          child.stderr!.off("data", onData)
+          ready()
+        }
+      }
+      child.stderr!.on("data", onData)
+    })
+    child.kill("SIGINT")
+    await draining
+    child.kill("SIGINT")
+    const result = await done
+    expect(result.code).toBe(130)
+    expect(result.stdout).toContain("SIGINT again: exiting now, without waiting for the drain.")
+    const counts = /events read: (\d+) {2}never read: (\d+) {2}\(of 1000000\)/.exec(result.stdout)
+    expect(counts).not.toBeNull()
+    expect(Number(counts![1]) + Number(counts![2])).toBe(1_000_000)
+    // The AWS destinations answer after 3 s at the earliest: their pairs have no outcome yet.
+    const withoutOutcome = (name: string) =>
+      Number(new RegExp(`^${name} +\\S+ +\\d+ +\\d+ +\\d+ +(\\d+)$`, "m").exec(result.stdout)?.[1])
+    expect(withoutOutcome("memory")).toBe(0)
+    expect(withoutOutcome("alarms")).toBeGreaterThan(0)
+    expect(result.stdout).toMatch(/\d+ event-destination pair\(s\) have no outcome/)
+    expect(result.stdout).not.toContain("Summary")
   }, 60_000)
 
   it("with --endpoint, skips the embedded emulator and uses the SDK credential chain, never printing it", async () => {

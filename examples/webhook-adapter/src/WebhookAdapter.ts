@@ -3,6 +3,7 @@
  * CloudEvents "batched" JSON format) to a URL and reads one result per event from the response.
  * docs/custom-adapters.md builds it step by step.
  */
+// --- imports
 import {
   type Adapter,
   classifyHttpStatus,
@@ -18,6 +19,7 @@ import {
   utf8Length,
   violation,
 } from "@eventport/core"
+// --- end imports
 
 // --- step 1: options and limits
 export interface WebhookOptions {

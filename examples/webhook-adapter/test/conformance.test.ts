@@ -1,3 +1,4 @@
+// --- harness
 import { fromCloudEvent } from "@eventport/core"
 import {
   type ConformanceHarness,
@@ -15,7 +16,6 @@ const started = (): WebhookReceiver => {
   return receiver
 }
 
-// --- harness
 const harness: ConformanceHarness = {
   name: "webhook",
   setup: async () => {

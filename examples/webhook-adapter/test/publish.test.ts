@@ -1,3 +1,4 @@
+// --- setup
 import { createPublisher } from "@eventport/core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { webhook } from "../src/index.ts"
@@ -8,6 +9,7 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver({ maxEntries: 10, maxRequestBytes: 64 * 1024 })
 })
 afterAll(() => receiver.close())
+// --- end setup
 
 it("publishes through the engine: packing, a retried entry, a permanent failure, one outcome each", async () => {
   receiver.failEntries(["order-3"], 503, 1) // transient: fails once, then accepted

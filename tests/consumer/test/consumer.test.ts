@@ -1,0 +1,294 @@
+/**
+ * The packages as a user gets them: each package under packages/ is packed (`pnpm pack`, so
+ * `workspace:` ranges become real ones), installed with npm into a scratch project with the set-up
+ * the READMEs document (`effect`, `@types/node` listed in `types`, or `skipLibCheck`), and the
+ * README examples are typechecked (nodenext and bundler resolution) and run as written.
+ *
+ * Needs the npm registry (the AWS SDK clients, effect, typescript); npm's cache makes later runs
+ * quicker. Nothing here talks to AWS: the examples that send use the packed emulator, and the root
+ * README's example runs without credentials, which it reports as a problem.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { codeBlockUnder, firstCodeBlock } from "../src/MarkdownCode.ts"
+
+const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
+const work = mkdtempSync(join(tmpdir(), "eventport-consumer-"))
+const tarballs = join(work, "tarballs")
+const app = join(work, "app")
+
+/** Versions the READMEs' set-up asks for, pinned as the workspace pins them. */
+const rootPackage = JSON.parse(readFileSync(join(repoDir, "package.json"), "utf8")) as {
+  devDependencies: Record<string, string>
+}
+const pinned = (name: string): string => {
+  const version = rootPackage.devDependencies[name]
+  if (version === undefined) throw new Error(`the root package.json pins no ${name}`)
+  return version
+}
+
+/** The README examples that run as programs: the file they come from and what they must print. */
+const programs: ReadonlyArray<{
+  readonly name: string
+  readonly readme: string
+  /** The heading the example is under; the README's first ts block when absent. */
+  readonly section?: string
+  readonly expectOutput: (stdout: string) => void
+}> = [
+  {
+    name: "root",
+    readme: "README.md",
+    expectOutput: (stdout) => {
+      // No AWS credentials here: the bus pair fails and the example prints why.
+      expect(stdout).toMatch(/^false /)
+      expect(stdout).toContain("CredentialsProviderError")
+      const audit = readFileSync(join(app, "audit.ndjson"), "utf8").trim().split("\n")
+      expect(audit).toHaveLength(1)
+      expect(JSON.parse(audit[0]!)).toMatchObject({ type: "order.created", source: "shop", data: { id: 42 } })
+    },
+  },
+  { name: "core", readme: "packages/core/README.md", expectOutput: (out) => expect(out).toMatch(/^true /) },
+  {
+    name: "eventbridge",
+    readme: "packages/eventbridge/README.md",
+    expectOutput: (out) => expect(out).toContain("Delivered"),
+  },
+  {
+    name: "iot-events",
+    readme: "packages/iot-events/README.md",
+    expectOutput: (out) => expect(out).toContain("Delivered"),
+  },
+  {
+    name: "iot-analytics",
+    readme: "packages/iot-analytics/README.md",
+    // The README's own comment: one delivered, one rejected on purpose.
+    expectOutput: (out) => expect(out).toMatch(/^false 1 1\n/),
+  },
+  {
+    name: "pinpoint",
+    readme: "packages/pinpoint/README.md",
+    // The README's own comment: one delivered, one rejected on purpose.
+    expectOutput: (out) => expect(out).toMatch(/^false 1 1\n/),
+  },
+  {
+    name: "aws-emulator",
+    readme: "packages/aws-emulator/README.md",
+    expectOutput: (out) => expect(out).toContain("ThrottlingException"),
+  },
+  {
+    name: "testkit-receiver",
+    readme: "packages/testkit/README.md",
+    section: "A recording HTTP receiver",
+    expectOutput: (out) => expect(out).toMatch(/^503\nTypeError\n\{ received: 2 \}\n/),
+  },
+]
+
+/** README examples that are vitest test files, run with the installed vitest. */
+const testFiles: ReadonlyArray<{ readonly name: string; readonly readme: string }> = [
+  { name: "memory", readme: "packages/memory/README.md" },
+  { name: "testkit", readme: "packages/testkit/README.md" },
+]
+
+interface Finished {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** A child process, bounded by `timeoutMs`; never a shell. */
+const run = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<Finished> =>
+  new Promise((resolveRun, reject) => {
+    const child: ChildProcess = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk
+    })
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`${command} ${args.join(" ")} did not finish in ${options.timeoutMs} ms\n${stderr}`))
+    }, options.timeoutMs)
+    child.on("error", reject)
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      resolveRun({ code, stdout, stderr })
+    })
+  })
+
+/** The environment of a user without AWS credentials, so nothing can reach AWS by accident. */
+const withoutAws = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("AWS_")) env[key] = value
+  return {
+    ...env,
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: join(work, "no-aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(work, "no-aws-credentials"),
+  }
+}
+
+const tsconfig = (compilerOptions: Record<string, unknown>, include: ReadonlyArray<string> = ["examples"]) =>
+  `${JSON.stringify(
+    {
+      compilerOptions: { target: "es2023", strict: true, noEmit: true, ...compilerOptions },
+      include,
+    },
+    null,
+    2,
+  )}\n`
+
+beforeAll(async () => {
+  // Cached by turbo when `./run.sh test` has just built; builds what is stale otherwise.
+  execFileSync(
+    "pnpm",
+    ["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"],
+    {
+      cwd: repoDir,
+      stdio: "pipe",
+    },
+  )
+  mkdirSync(tarballs)
+  execFileSync("pnpm", ["-r", "--filter=./packages/*", "pack", "--pack-destination", tarballs], {
+    cwd: repoDir,
+    stdio: "pipe",
+  })
+  const dependencies: Record<string, string> = {}
+  for (const file of readdirSync(tarballs)) {
+    const match = /^eventport-(.+)-\d+\.\d+\.\d+(?:-[\w.]+)?\.tgz$/.exec(file)
+    if (match) dependencies[`@eventport/${match[1]}`] = `file:${join(tarballs, file)}`
+  }
+  mkdirSync(join(app, "examples"), { recursive: true })
+  writeFileSync(
+    join(app, "package.json"),
+    `${JSON.stringify(
+      {
+        name: "eventport-consumer",
+        private: true,
+        type: "module",
+        dependencies: {
+          ...dependencies,
+          effect: pinned("effect"),
+          // The emulator README's example drives the AWS SDK client directly.
+          "@aws-sdk/client-eventbridge": "^3.1169.0",
+        },
+        devDependencies: {
+          "@types/node": pinned("@types/node"),
+          typescript: pinned("typescript"),
+          vitest: pinned("vitest"),
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  )
+  for (const { name, readme, section } of [...programs, ...testFiles] as ReadonlyArray<{
+    name: string
+    readme: string
+    section?: string
+  }>) {
+    const markdown = readFileSync(join(repoDir, readme), "utf8")
+    const block =
+      section === undefined ? firstCodeBlock(markdown, "ts") : codeBlockUnder(markdown, section, "ts")
+    if (block === undefined)
+      throw new Error(`${readme} has no ts example${section === undefined ? "" : ` under "${section}"`}`)
+    const file = testFiles.some((t) => t.name === name) ? `${name}.test.ts` : `${name}.ts`
+    writeFileSync(join(app, "examples", file), block.code)
+  }
+  // The documented set-ups, with both resolutions; then neither set-up (what the READMEs warn
+  // about) on one adapter's example, which is enough to show the errors and quicker to check.
+  writeFileSync(join(app, "tsconfig.nodenext.json"), tsconfig({ module: "nodenext", types: ["node"] }))
+  writeFileSync(
+    join(app, "tsconfig.bundler.json"),
+    tsconfig({ module: "preserve", moduleResolution: "bundler", types: [], skipLibCheck: true }),
+  )
+  writeFileSync(
+    join(app, "tsconfig.bare.json"),
+    tsconfig({ module: "nodenext", types: [] }, ["examples/eventbridge.ts"]),
+  )
+
+  const install = await run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+    {
+      cwd: app,
+      timeoutMs: 100_000,
+    },
+  )
+  if (install.code !== 0) throw new Error(`npm install failed:\n${install.stderr}`)
+}, 240_000)
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true })
+})
+
+const tsc = (project: string) =>
+  run(process.execPath, [join(app, "node_modules/typescript/bin/tsc"), "-p", project], {
+    cwd: app,
+    timeoutMs: 60_000,
+  })
+
+describe("the packed packages in an npm project", () => {
+  it("install the examples' imports from the tarballs, not the workspace", () => {
+    for (const name of ["core", "eventbridge", "memory", "testkit", "aws-emulator"]) {
+      const installed = JSON.parse(
+        readFileSync(join(app, "node_modules/@eventport", name, "package.json"), "utf8"),
+      ) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
+      const ranges = JSON.stringify({ ...installed.dependencies, ...installed.peerDependencies })
+      expect(ranges).not.toContain("workspace:")
+      expect(existsSync(join(app, "node_modules/@eventport", name, "dist/index.d.ts"))).toBe(true)
+    }
+  })
+
+  it("typecheck with @types/node listed (nodenext) and with skipLibCheck alone (bundler); and fail with neither", async () => {
+    // In parallel: independent tsc runs on a shared machine.
+    const [nodenext, bundler, bare] = await Promise.all(
+      ["nodenext", "bundler", "bare"].map((variant) => tsc(`tsconfig.${variant}.json`)),
+    )
+    expect(nodenext!.stdout + nodenext!.stderr).toBe("")
+    expect(nodenext!.code).toBe(0)
+    expect(bundler!.stdout + bundler!.stderr).toBe("")
+    expect(bundler!.code).toBe(0)
+    // The reason for the README note: the AWS SDK's declarations need Node's types.
+    expect(bare!.code).not.toBe(0)
+    expect(bare!.stdout).toMatch(/@smithy\/.*error TS2591: Cannot find name 'Buffer'/)
+  }, 90_000)
+
+  // Concurrently: each example starts its own emulator on a free port, and most of the time is
+  // Node and the AWS SDK starting up.
+  for (const { name, readme, expectOutput } of programs)
+    it.concurrent(`runs the example of ${readme} as written`, async () => {
+      const result = await run(process.execPath, [join("examples", `${name}.ts`)], {
+        cwd: app,
+        env: withoutAws(),
+        timeoutMs: 30_000,
+      })
+      expect(result.stderr).not.toMatch(/Error|warning/i)
+      expect(result.code).toBe(0)
+      expectOutput(result.stdout)
+    }, 40_000)
+
+  it("runs the test-file examples (memory, testkit) with vitest", async () => {
+    const result = await run(
+      process.execPath,
+      [join(app, "node_modules/vitest/vitest.mjs"), "run", "--reporter=dot", "examples/"],
+      { cwd: app, env: { ...process.env, NO_COLOR: "1" }, timeoutMs: 60_000 },
+    )
+    expect(result.stdout + result.stderr, result.stdout + result.stderr).toMatch(/Test Files\s+2 passed/)
+    expect(result.code).toBe(0)
+  }, 70_000)
+})
