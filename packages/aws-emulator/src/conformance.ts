@@ -76,12 +76,6 @@ const cloudEventIn = (text: string): Record<string, unknown> | undefined => {
   }
 }
 
-/** A CloudEvent's data: `data`, or the bytes of `data_base64` (binary data). */
-const cloudEventData = (cloudEvent: Record<string, unknown> | undefined): unknown =>
-  typeof cloudEvent?.data_base64 === "string"
-    ? new Uint8Array(Buffer.from(cloudEvent.data_base64, "base64"))
-    : cloudEvent?.data
-
 /**
  * Kinesis and Firehose alike: each record's `Data` is the event in the CloudEvents JSON format (a
  * trailing delimiter is whitespace to JSON), so the event id and data are read from it; the entry
@@ -94,16 +88,13 @@ const cloudEventRecords = (retryableCode: string) => ({
     code: retryable ? retryableCode : "UndocumentedPermanentFailure",
     match: (view) => typeof view.fields.Data === "string" && cloudEventIn(view.fields.Data)?.id === eventId,
   }),
-  dataOf: (entry: { readonly dataText: string }) => cloudEventData(cloudEventIn(entry.dataText)),
-  decodeEntry: (entry: { readonly Data?: Uint8Array }) =>
-    entry.Data === undefined
-      ? undefined
-      : cloudEventData(cloudEventIn(Buffer.from(entry.Data).toString("utf8"))),
 })
 
 /**
- * The data of a CloudEvents JSON message body (the SQS and SNS adapters' default): `data` as it is,
- * `data_base64` as bytes, `undefined` when the body is not such a CloudEvent.
+ * The data of a CloudEvents JSON text (the default body or record of the Kinesis, Firehose, SQS and
+ * SNS adapters; a trailing delimiter is whitespace to JSON): `data` as it is, `data_base64` as
+ * bytes, `undefined` when the text is not such a CloudEvent. For adapter tests' `dataOf` and
+ * `decodeEntry` readings.
  */
 export const cloudEventData = (body: string | undefined): unknown => {
   if (body === undefined) return undefined
@@ -153,8 +144,6 @@ export const conformanceServices: { readonly [S in ServiceName]: ConformanceServ
   sqs: {
     eventIdOf: (entry) => entry.id,
     entryFault: batchEntryFault,
-    dataOf: (entry) => cloudEventData(entry.body),
-    decodeEntry: (entry: { readonly MessageBody?: string }) => cloudEventData(entry.MessageBody),
   },
   sns: {
     eventIdOf: (entry) => entry.id,
@@ -162,8 +151,6 @@ export const conformanceServices: { readonly [S in ServiceName]: ConformanceServ
       retryable
         ? batchEntryFault(eventId, true)
         : { code: "InvalidParameter", senderFault: true, statusCode: 400, match: { id: eventId } },
-    dataOf: (entry) => cloudEventData(entry.message),
-    decodeEntry: (entry: { readonly Message?: string }) => cloudEventData(entry.Message),
   },
 }
 

@@ -1,5 +1,5 @@
 /** The testkit conformance suite, with the emulator as the destination. */
-import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+import { cloudEventData, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { kinesis } from "../src/index.ts"
 
@@ -7,6 +7,9 @@ describeAdapterConformance({
   harness: emulatorHarness({
     name: "kinesis (emulator)",
     service: "kinesis",
+    dataOf: (stored) => cloudEventData(stored.dataText),
+    decodeEntry: (entry: { readonly Data?: Uint8Array }) =>
+      entry.Data === undefined ? undefined : cloudEventData(Buffer.from(entry.Data).toString("utf8")),
     // The default mapping: each record's Data is the event as CloudEvents JSON, which carries the id.
     makeAdapter: (clientConfig) => kinesis({ streamName: "conformance", clientConfig }),
   }),

@@ -1,5 +1,5 @@
 /** The testkit conformance suite, with the emulator as the destination (a standard and a FIFO topic). */
-import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+import { cloudEventData, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { sns } from "../src/index.ts"
 
@@ -9,6 +9,8 @@ describeAdapterConformance({
   harness: emulatorHarness({
     name: "sns (emulator)",
     service: "sns",
+    dataOf: (stored) => cloudEventData(stored.message),
+    decodeEntry: (entry: { readonly Message?: string }) => cloudEventData(entry.Message),
     makeAdapter: (clientConfig) =>
       sns({ topicArn: "arn:aws:sns:us-east-1:123456789012:conformance", clientConfig }),
   }),
@@ -18,6 +20,8 @@ describeAdapterConformance({
   harness: emulatorHarness({
     name: "sns FIFO (emulator)",
     service: "sns",
+    dataOf: (stored) => cloudEventData(stored.message),
+    decodeEntry: (entry: { readonly Message?: string }) => cloudEventData(entry.Message),
     makeAdapter: (clientConfig) =>
       sns({
         topicArn: "arn:aws:sns:us-east-1:123456789012:conformance.fifo",

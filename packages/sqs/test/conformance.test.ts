@@ -1,5 +1,5 @@
 /** The testkit conformance suite, with the emulator as the destination (a standard and a FIFO queue). */
-import { emulatorHarness } from "@eventport/aws-emulator/conformance"
+import { cloudEventData, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { sqs } from "../src/index.ts"
 
@@ -9,6 +9,8 @@ describeAdapterConformance({
   harness: emulatorHarness({
     name: "sqs (emulator)",
     service: "sqs",
+    dataOf: (stored) => cloudEventData(stored.body),
+    decodeEntry: (entry: { readonly MessageBody?: string }) => cloudEventData(entry.MessageBody),
     makeAdapter: (clientConfig) =>
       sqs({ queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/conformance", clientConfig }),
   }),
@@ -18,6 +20,8 @@ describeAdapterConformance({
   harness: emulatorHarness({
     name: "sqs FIFO (emulator)",
     service: "sqs",
+    dataOf: (stored) => cloudEventData(stored.body),
+    decodeEntry: (entry: { readonly MessageBody?: string }) => cloudEventData(entry.MessageBody),
     makeAdapter: (clientConfig) =>
       sqs({
         queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/conformance.fifo",
