@@ -13,6 +13,7 @@ import {
   type Event,
   encoded,
   entryOk,
+  type Ordering,
   type PerEvent,
   Publisher,
   type PublisherOptionsError,
@@ -77,6 +78,15 @@ describe("PerEvent options", () => {
     expectTypeOf<(event: Event) => string>().toExtend<PerEvent<string>>()
     expectTypeOf<(event: Event) => number>().not.toExtend<PerEvent<string>>()
     expectTypeOf(resolvePerEvent<string>("x", {} as Event)).toEqualTypeOf<string>()
+  })
+})
+
+describe("ordering", () => {
+  it("takes an ordering key from encode and one of three settings per destination", () => {
+    expectTypeOf(encoded("e", 1, { orderingKey: "k" }).orderingKey).toEqualTypeOf<string | undefined>()
+    expectTypeOf<Ordering>().toEqualTypeOf<"off" | "perKey" | "strict">()
+    expectTypeOf({ adapter: wire, ordering: "strict" as const }).toExtend<DestinationConfig>()
+    expectTypeOf({ adapter: wire, ordering: "fifo" as const }).not.toExtend<DestinationConfig>()
   })
 })
 

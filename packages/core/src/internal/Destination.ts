@@ -1,17 +1,17 @@
 /**
- * One destination of a publisher: its own bounded queue of requests, its own workers (concurrency)
- * and the way back from an answer to outcomes. A slow or failing destination only ever waits on
- * itself; a request waiting for its retry holds no worker. The request itself (timeout, span) is
- * RequestSend.ts, what an answer settles is Settle.ts, when to retry is RetryState.ts.
+ * One destination of a publisher: its own bounded queue of requests, its own workers (concurrency),
+ * retry timers and stop. A slow or failing destination only ever waits on itself; a request waiting
+ * for its retry holds no worker. The request itself (timeout, span) is RequestSend.ts, what an
+ * answer settles is Settle.ts, when to retry is RetryState.ts, the outcomes and metrics it reports
+ * are DestinationOutcomes.ts, and the ordered mode's gate is KeyGate.ts.
  */
-import { Clock, Context, Duration, Effect, Fiber, Metric, Queue, type Scope } from "effect"
+import { Clock, Context, Duration, Effect, Fiber, Queue, type Scope } from "effect"
 import type { Adapter } from "../Adapter.ts"
-import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
+import type { DeliveryError } from "../DeliveryError.ts"
 import type { Event } from "../Event.ts"
-import * as Metrics from "../Metrics.ts"
-import { deliveredOutcome, failedOutcome, type Outcome } from "../Outcome.ts"
 import type { PackedBatch } from "../Packing.ts"
 import type { Ordering, ResolvedDestinationOptions } from "../PublisherOptions.ts"
+import { DestinationOutcomes } from "./DestinationOutcomes.ts"
 import { type Entry, Job } from "./Job.ts"
 import { KeyGate, orderingKeysOf } from "./KeyGate.ts"
 import { RequestSend } from "./RequestSend.ts"
@@ -22,13 +22,6 @@ import { Signal } from "./Signal.ts"
 
 /** What a destination is made from: its options, resolved (see `resolvePublisherOptions`). */
 export type DestinationSettings = ResolvedDestinationOptions
-
-const closedError = (attempts: number, outcomeUnknown: boolean): DeliveryError =>
-  deliveryError("Closed", {
-    rawMessage: "the publisher closed before the event was delivered",
-    attempts,
-    ...(outcomeUnknown ? { outcomeUnknown: true } : {}),
-  })
 
 export class Destination {
   readonly name: string
@@ -48,12 +41,8 @@ export class Destination {
   /** Entries queued or waiting for their retry: producers wait while it is at the bound. */
   private queuedEntries = 0
   private readonly room = new Signal()
-  private context: Context.Context<never> | undefined
   private scope: Scope.Scope | undefined
-  private readonly delivered: Metric.Counter<number>
-  private readonly rejected: Metric.Counter<number>
-  private readonly failed: Metric.Counter<number>
-  private readonly retried: Metric.Counter<number>
+  private readonly outcomes: DestinationOutcomes
 
   private constructor(
     settings: DestinationSettings,
@@ -67,11 +56,7 @@ export class Destination {
     this.retrying = new Retrying(settings.retry)
     this.request = new RequestSend(settings.name, settings.adapter, settings.requestTimeoutMs)
     this.gate = this.ordering === "off" ? undefined : new KeyGate()
-    const attributes = { destination: settings.name, kind: settings.adapter.kind }
-    this.delivered = Metric.withAttributes(Metrics.delivered, attributes)
-    this.rejected = Metric.withAttributes(Metrics.rejected, attributes)
-    this.failed = Metric.withAttributes(Metrics.failed, attributes)
-    this.retried = Metric.withAttributes(Metrics.retried, attributes)
+    this.outcomes = new DestinationOutcomes(settings.name, settings.adapter.kind, settings.deadLetter)
   }
 
   static make(settings: DestinationSettings): Effect.Effect<Destination> {
@@ -89,7 +74,7 @@ export class Destination {
   start(scope: Scope.Scope): Effect.Effect<void> {
     this.scope = scope
     return Effect.flatMap(Effect.context<never>(), (context) => {
-      this.context = context
+      this.outcomes.context = context
       const clock = Context.get(context, Clock.Clock)
       const worker = Effect.forever(Effect.flatMap(Queue.take(this.queue), (job) => this.attempt(job, clock)))
       return Effect.forEach(Array.from({ length: this.settings.concurrency }), () =>
@@ -126,7 +111,7 @@ export class Destination {
   /** The same without waiting for room (dead letters of pairs that close failed). */
   submitUnsafe(batch: PackedBatch<Entry>, run: Run): void {
     const job = this.accept(batch, run)
-    if (this.stopped) this.countSettledUnsafe(0, this.closeJob(job, 0, false))
+    if (this.stopped) this.outcomes.countSettledUnsafe(0, this.closeJob(job, 0, false))
     else this.enqueue(job)
   }
 
@@ -152,18 +137,7 @@ export class Destination {
 
   /** Metrics for pairs settled before any request (rejections, encode failures, overflow, close). */
   countSettled(rejected: number, failed: number): Effect.Effect<void> {
-    if (rejected === 0 && failed === 0) return Effect.void
-    return Effect.andThen(
-      rejected === 0 ? Effect.void : Metric.update(this.rejected, rejected),
-      failed === 0 ? Effect.void : Metric.update(this.failed, failed),
-    )
-  }
-
-  private countSettledUnsafe(rejected: number, failed: number) {
-    const context = this.context
-    if (context === undefined) return
-    if (rejected > 0) this.rejected.updateUnsafe(rejected, context)
-    if (failed > 0) this.failed.updateUnsafe(failed, context)
+    return this.outcomes.countSettled(rejected, failed)
   }
 
   /**
@@ -196,32 +170,16 @@ export class Destination {
     return this.outstanding.size > 0
   }
 
-  private record(run: Run, outcome: Outcome) {
-    if (this.settings.deadLetter === true) run.recordDeadLetter(outcome)
-    else run.record(outcome)
-  }
-
-  private recordFailure(run: Run, e: Entry, error: DeliveryError, attempts: number) {
-    this.record(run, failedOutcome(this.name, e.event, error, attempts))
-  }
-
   /**
    * Settles a request's remaining entries as `Closed`; returns how many (0 if already settled).
-   * `inFlight`: the request was interrupted, so every entry's outcome is unknown; otherwise only
-   * those an earlier request left in doubt.
    */
   private closeJob(job: Job, attempts: number, inFlight: boolean): number {
     if (!this.outstanding.delete(job)) return 0
-    const error = closedError(attempts, inFlight)
-    const inDoubt = inFlight ? undefined : job.inDoubt
-    const doubtful = inDoubt === undefined ? error : closedError(attempts, true)
-    const entries = job.entries
-    for (const e of entries)
-      this.recordFailure(job.run, e, inDoubt?.has(e) === true ? doubtful : error, attempts)
+    const closed = this.outcomes.closed(job, attempts, inFlight)
     job.entries = []
     job.run.settled()
     job.run.flushDeadLettersNow()
-    return entries.length
+    return closed
   }
 
   /**
@@ -279,16 +237,13 @@ export class Destination {
    */
   private apply(job: Job, settlement: Settlement, clock: Clock.Clock): Effect.Effect<void> {
     const run = job.run
-    if (settlement.delivered > 0) {
-      this.recordDelivered(job, settlement)
-      this.delivered.updateUnsafe(settlement.delivered, this.context!)
-    }
+    if (settlement.delivered > 0) this.outcomes.delivered(job, settlement)
     const failures = settlement.failures
-    for (const f of failures) this.recordFailure(run, f.entry, f.error, job.attempts)
+    for (const f of failures) this.outcomes.failed(run, f.entry, f.error, job.attempts)
     const retry = settlement.retry
     if (retry === undefined) {
       this.retrying.settledWithoutRetry(job.retry, settlement.requestSucceeded)
-      if (failures.length > 0) this.failed.updateUnsafe(failures.length, this.context!)
+      this.outcomes.countFailed(failures.length)
       return this.finish(job)
     }
     job.doubt(retry.inDoubt)
@@ -309,27 +264,6 @@ export class Destination {
     )
   }
 
-  /** Delivered outcomes, or only their count when no one keeps or listens to them (no object then). */
-  private recordDelivered(job: Job, settlement: Settlement) {
-    const run = job.run
-    if (this.settings.deadLetter !== true && !run.wantsDelivered) {
-      run.countDelivered(this.name, settlement.delivered, settlement.possibleDuplicates)
-      return
-    }
-    const results = settlement.results!
-    const entries = job.entries
-    const inDoubt = job.inDoubt
-    const attempts = job.attempts
-    for (let i = 0; i < settlement.matched; i++) {
-      const r = results[i]!
-      if (!r.ok) continue
-      const e = entries[i]!
-      // An earlier request of this entry may have been applied too: a possible duplicate.
-      const duplicate = inDoubt?.has(e) === true
-      this.record(run, deliveredOutcome(this.name, e.event, attempts, r.receipt, e.sentId, duplicate))
-    }
-  }
-
   /** No retry for the pending entries: each ends `Failed` with its last error, as `toFailure` maps it. */
   private giveUp(
     job: Job,
@@ -340,14 +274,14 @@ export class Destination {
     const attempts = job.attempts
     for (let i = 0; i < pending.entries.length; i++) {
       const e = pending.entries[i]!
-      this.recordFailure(
+      this.outcomes.failed(
         job.run,
         e,
         finalError(toFailure(pending.errors[i]!), e, job.inDoubt, attempts),
         attempts,
       )
     }
-    this.failed.updateUnsafe(failures.length + pending.entries.length, this.context!)
+    this.outcomes.countFailed(failures.length + pending.entries.length)
     return this.finish(job)
   }
 
@@ -359,10 +293,8 @@ export class Destination {
     delay: Duration.Duration,
   ): Effect.Effect<void> {
     const run = job.run
-    const context = this.context!
-    if (failures.length > 0) this.failed.updateUnsafe(failures.length, context)
-    run.countRetried(this.name, pending.length)
-    this.retried.updateUnsafe(pending.length, context)
+    this.outcomes.countFailed(failures.length)
+    this.outcomes.countRetried(run, pending.length)
     job.entries = pending
     // Ordered mode: the keys whose entries all settled are free for later jobs; the rest wait here.
     if (this.gate !== undefined) this.releaseKeys(job, pending)
