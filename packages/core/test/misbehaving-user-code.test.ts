@@ -214,8 +214,12 @@ describe("a custom adapter whose send misbehaves (item 3)", () => {
       }
     })
 
-  it("a send that never settles (Promise or Effect) ends Timeout: no request outlives its timeout", async () => {
-    for (const send of [() => new Promise(() => {}), () => Effect.never]) {
+  it("a send that never settles (Promise, Effect, even uninterruptible) ends Timeout: no request outlives its timeout", async () => {
+    for (const send of [
+      () => new Promise(() => {}),
+      () => Effect.never,
+      () => Effect.uninterruptible(Effect.never),
+    ]) {
       const memory = keeping()
       const publisher = createPublisher({
         destinations: { memory: memory.adapter, stuck: broken("stuck", send) },

@@ -52,6 +52,7 @@ const misbehaviours: Record<
   },
   promiseNeverSettles: { send: () => new Promise(() => {}), code: "Timeout" },
   effectNeverSettles: { send: () => Effect.never, code: "Timeout" },
+  uninterruptibleNeverSettles: { send: () => Effect.uninterruptible(Effect.never), code: "Timeout" },
 }
 
 const buggyAdapter = (kind: string) =>

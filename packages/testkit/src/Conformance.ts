@@ -756,6 +756,18 @@ const publishSurvivesHostileMembers: BoundedCheck = async (options) =>
       }
       check(seen.length === taken, () => `${taken} inputs taken got ${seen.length} outcomes`)
     }
+    // A fixed case first, so every run covers valid events on both sides of hostile ones.
+    const [first, second] = fc.sample(arbHostileMemberInput, { numRuns: 2, seed: 11 })
+    const items = [undefined, first, undefined, second, undefined]
+    const fixed: PublishInputSource<HostileInput | undefined> = {
+      shape: "array",
+      items,
+      throwAfter: undefined,
+      input: <U>(map?: (item: HostileInput | undefined) => U) =>
+        (map === undefined ? items : items.map(map)) as ReadonlyArray<U>,
+    }
+    await publishCase({ source: fixed, viaEnqueue: false })
+    await publishCase({ source: fixed, viaEnqueue: true })
     await assertProperty(fc.asyncProperty(arbCase, publishCase), Math.ceil((options.propertyRuns ?? 50) / 2))
   })
 

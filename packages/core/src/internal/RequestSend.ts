@@ -3,7 +3,7 @@
  * the adapter's signal), its span and its latency. Never fails: a whole-request error is returned
  * as the `DeliveryError` it is. What the answer means is Settle.ts's business.
  */
-import { Clock, Context, Duration, Effect, type Fiber, Metric, References, type Scope, Tracer } from "effect"
+import { Clock, Context, Duration, Effect, Fiber, Metric, References, type Scope, Tracer } from "effect"
 import type { Adapter, Batch, RawSend, SendResult } from "../Adapter.ts"
 import { DeliveryError, deliveryError } from "../DeliveryError.ts"
 import * as Metrics from "../Metrics.ts"
@@ -137,15 +137,27 @@ export class RequestSend {
    * inside `Effect.sync` or `Effect.map`) is the adapter's bug: the request fails with it named.
    */
   private withTimeout(sent: Effect.Effect<SendResult, DeliveryError>): Effect.Effect<RequestAnswer> {
-    return sent.pipe(
+    const answer: Effect.Effect<RequestAnswer> = sent.pipe(
       Effect.catchDefect((defect) =>
         Effect.fail(this.adapterBug(`send died with ${describeThrown(defect)}`)),
       ),
-      Effect.timeoutOrElse({
-        duration: Duration.millis(this.timeoutMs),
-        orElse: () => Effect.fail(this.timeoutError()),
-      }),
       Effect.catch((error: DeliveryError) => Effect.succeed(error)),
+    )
+    // The send runs in a fiber of its own and the request waits only for its answer: a timeout
+    // (or close) interrupts that fiber without waiting for it, so even an uninterruptible send
+    // that never ends cannot hold the request past its timeout.
+    return Effect.flatMap(Effect.forkDetach(answer, { startImmediately: true }), (fiber) =>
+      Fiber.join(fiber).pipe(
+        Effect.timeoutOrElse({
+          duration: Duration.millis(this.timeoutMs),
+          orElse: () =>
+            Effect.sync(() => {
+              fiber.interruptUnsafe()
+              return this.timeoutError()
+            }),
+        }),
+        Effect.onInterrupt(() => Effect.sync(() => fiber.interruptUnsafe())),
+      ),
     )
   }
 
