@@ -140,6 +140,12 @@ describe("SQS SendMessageBatch", () => {
     expect(emulator.store.sqs.count).toBe(1)
   })
 
+  it("a failed entry whose Id names an Object.prototype member makes the SDK's checksum step throw", async () => {
+    // Why the adapter never sends such an Id: @aws-sdk/middleware-sdk-sqs looks results up by Id in a plain object.
+    emulator.faults.add({ type: "entryError", service: "sqs", match: { id: "constructor" } })
+    await expect(send([entry("ok"), entry("constructor")])).rejects.toThrow(/Invalid MD5 checksum/)
+  })
+
   it("refuses a queue URL that names no queue", async () => {
     const error = await errorOf(
       send([entry("a")], "https://sqs.us-east-1.amazonaws.com/not-an-account/orders"),

@@ -127,6 +127,13 @@ export const entryBytes = (entry: PublishBatchRequestEntry): number =>
   utf8Length(entry.Message ?? "") +
   messageAttributesBytes(entry.MessageAttributes as MessageAttributes | undefined)
 
+/**
+ * The ordering key of a FIFO topic's message: the topic and the message group, since order is kept
+ * per group within one topic.
+ */
+export const orderingKeyOf = (topicArn: string, messageGroupId: string): string =>
+  `${topicArn} ${messageGroupId}`
+
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<PublishBatchRequestEntry> => {
   const violations: Array<Violation> = []
@@ -208,5 +215,7 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<Publi
   return encoded(entry, entryBytes(entry), {
     batchKey: topicArn,
     sentId: entry.Id === event.id ? undefined : entry.Id,
+    // A FIFO topic keeps order per message group: the key for the engine's ordered mode.
+    orderingKey: fifo ? orderingKeyOf(topicArn!, entry.MessageGroupId!) : undefined,
   })
 }

@@ -13,6 +13,7 @@ export {
   encode,
   entryBytes,
   isFifoTopicArn,
+  orderingKeyOf,
 } from "./encode.ts"
 export * as limits from "./limits.ts"
 export { sns } from "./SnsAdapter.ts"

@@ -6,7 +6,7 @@ import { createEvent, type Event, type EventInput } from "@eventport/core"
 import { arbEvent } from "@eventport/testkit"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { batchEntryIdFor, entryBytes, limits, type SnsOptions, sns } from "../src/index.ts"
+import { batchEntryIdFor, entryBytes, limits, orderingKeyOf, type SnsOptions, sns } from "../src/index.ts"
 
 const topicArn = "arn:aws:sns:us-east-1:123456789012:orders"
 const fifoArn = "arn:aws:sns:us-east-1:123456789012:orders.fifo"
@@ -146,6 +146,15 @@ describe("sns encode, for every event", () => {
       }),
       { numRuns: 200 },
     )
+  })
+
+  it("a FIFO topic's messages carry the topic and message group as ordering key; a standard topic's none", () => {
+    const fifo = adapterFor({ topicArn: fifoArn, messageGroupId: (e) => e.subject }).encode(
+      event({ subject: "cart-1" }),
+    )
+    expect(fifo._tag === "Encoded" && fifo.orderingKey).toBe(orderingKeyOf(fifoArn, "cart-1"))
+    const standard = adapterFor({ messageGroupId: "g" }).encode(event())
+    expect(standard._tag === "Encoded" && standard.orderingKey).toBeUndefined()
   })
 
   it("the documented figures", () => {

@@ -140,6 +140,13 @@ export const entryBytes = (entry: SendMessageBatchRequestEntry): number =>
   utf8Length(entry.MessageBody ?? "") +
   messageAttributesBytes(entry.MessageAttributes as MessageAttributes | undefined)
 
+/**
+ * The ordering key of a FIFO queue's message: the queue and the message group, since order is
+ * kept per group within one queue.
+ */
+export const orderingKeyOf = (queueUrl: string, messageGroupId: string): string =>
+  `${queueUrl} ${messageGroupId}`
+
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendMessageBatchRequestEntry> => {
   const violations: Array<Violation> = []
@@ -216,5 +223,7 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendM
   return encoded(entry, entryBytes(entry), {
     batchKey: queueUrl,
     sentId: entry.Id === event.id ? undefined : entry.Id,
+    // A FIFO queue keeps order per message group: the key for the engine's ordered mode.
+    orderingKey: fifo ? orderingKeyOf(queueUrl!, entry.MessageGroupId!) : undefined,
   })
 }

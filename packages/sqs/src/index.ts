@@ -11,6 +11,7 @@ export {
   encode,
   entryBytes,
   isFifoQueueUrl,
+  orderingKeyOf,
   queueNameOf,
 } from "./encode.ts"
 export * as limits from "./limits.ts"

@@ -6,7 +6,7 @@ import { createEvent, type Event, type EventInput } from "@eventport/core"
 import { arbEvent } from "@eventport/testkit"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { batchEntryIdFor, entryBytes, limits, type SqsOptions, sqs } from "../src/index.ts"
+import { batchEntryIdFor, entryBytes, limits, orderingKeyOf, type SqsOptions, sqs } from "../src/index.ts"
 
 const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/orders"
 const fifoUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/orders.fifo"
@@ -212,6 +212,15 @@ describe("sqs encode, for every event", () => {
       }),
       { numRuns: 100 },
     )
+  })
+
+  it("a FIFO queue's messages carry the queue and message group as ordering key; a standard queue's none", () => {
+    const fifo = adapterFor({ queueUrl: fifoUrl, messageGroupId: (e) => e.subject }).encode(
+      event({ subject: "cart-1" }),
+    )
+    expect(fifo._tag === "Encoded" && fifo.orderingKey).toBe(orderingKeyOf(fifoUrl, "cart-1"))
+    const standard = adapterFor({ messageGroupId: "g" }).encode(event())
+    expect(standard._tag === "Encoded" && standard.orderingKey).toBeUndefined()
   })
 
   it("the documented figures", () => {
