@@ -23,6 +23,17 @@ export default defineConfig({
         include: ["test/**/*.test.ts"],
         testTimeout: 30_000,
         hookTimeout: 30_000,
+        // Type tests (`typetest/*.test-d.ts`) where a package has them. The tsconfig must include
+        // them, or vitest checks nothing and passes.
+        ...(existsSync(`${root}/typetest`)
+          ? {
+              typecheck: {
+                enabled: true,
+                include: ["typetest/**/*.test-d.ts"],
+                tsconfig: "typetest/tsconfig.json",
+              },
+            }
+          : {}),
       },
     })),
   },

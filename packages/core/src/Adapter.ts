@@ -6,7 +6,6 @@
 import { Effect } from "effect"
 import { classifyError, DeliveryError } from "./DeliveryError.ts"
 import type { Event, Violation } from "./Event.ts"
-import { registerDirectSend } from "./internal/DirectSend.ts"
 
 /** A destination's request limits. Sizes are measured by the destination's own size rule. */
 export interface AdapterLimits {
@@ -33,6 +32,12 @@ export interface Encoded<Entry> {
   readonly batchKey?: string
   /** The id actually sent when it differs from the event id (reported on the outcome). */
   readonly sentId?: string
+  /**
+   * Entries with the same ordering key keep their input order when the destination's `ordering`
+   * option asks for it (e.g. a Kinesis partition key, an SQS or SNS FIFO message group); ignored
+   * otherwise. See `PublisherOptions.ordering`.
+   */
+  readonly orderingKey?: string
 }
 
 /** `encode` refused the event: it would be refused by the destination. */
@@ -46,11 +51,16 @@ export type EncodeResult<Entry> = Encoded<Entry> | EncodeRejected
 export const encoded = <Entry>(
   entry: Entry,
   bytes: number,
-  options: { readonly batchKey?: string | undefined; readonly sentId?: string | undefined } = {},
+  options: {
+    readonly batchKey?: string | undefined
+    readonly sentId?: string | undefined
+    readonly orderingKey?: string | undefined
+  } = {},
 ): Encoded<Entry> => {
   const out: { -readonly [K in keyof Encoded<Entry>]: Encoded<Entry>[K] } = { _tag: "Encoded", entry, bytes }
   if (options.batchKey !== undefined) out.batchKey = options.batchKey
   if (options.sentId !== undefined) out.sentId = options.sentId
+  if (options.orderingKey !== undefined) out.orderingKey = options.orderingKey
   return out
 }
 
@@ -81,9 +91,33 @@ export type SendResult = ReadonlyArray<EntryResult>
 
 const AdapterTypeId: unique symbol = Symbol.for("@eventport/core/Adapter") as never
 
+/** The version of this contract. It changes when the contract does, while packages are 0.x. */
+export const adapterSpecificationVersion = "v1"
+
+/**
+ * The definition's own `send`, carried on the adapter so the engine can call it directly: a
+ * Promise-returning send then costs one async step per request, with the engine's timeout and
+ * abort around it, instead of the Effect pipeline of {@link Adapter.send}. It applies only while
+ * the adapter's `send` is still `madeSend` (the one `defineAdapter` made from it): a copy of an
+ * adapter with its own `send` (`{ ...adapter, send }`) is sent through that `send`, as written.
+ */
+export interface RawSend<Entry> {
+  /** The `send` `defineAdapter` made around this one. */
+  readonly madeSend: unknown
+  // Method syntax on purpose, as for `Adapter.send`: it keeps `Adapter<Entry>` assignable to `Adapter<unknown>`.
+  call(
+    batch: Batch<Entry>,
+    context: { readonly signal: AbortSignal },
+  ): PromiseLike<SendResult> | Effect.Effect<SendResult, unknown>
+  /** The definition's `classifyError` (or the core's), keeping `DeliveryError`s as they are. */
+  toDeliveryError(error: unknown): DeliveryError
+}
+
 /** A ready adapter, as `defineAdapter` makes it. Its `send` never throws: errors are `DeliveryError`s. */
 export interface Adapter<Entry = unknown> {
   readonly [AdapterTypeId]: true
+  /** The contract version the adapter was made for ({@link adapterSpecificationVersion}). */
+  readonly specificationVersion: typeof adapterSpecificationVersion
   /** The kind of destination, e.g. `eventbridge`; used in spans and metrics. */
   readonly kind: string
   readonly limits: AdapterLimits
@@ -94,6 +128,8 @@ export interface Adapter<Entry = unknown> {
   send(batch: Batch<Entry>): Effect.Effect<SendResult, DeliveryError>
   /** Releases what the adapter holds (its SDK client when it made one). */
   readonly close: Effect.Effect<void>
+  /** The definition's own send, for the engine's request path (see {@link RawSend}). */
+  readonly rawSend: RawSend<Entry>
 }
 
 export const isAdapter = (u: unknown): u is Adapter =>
@@ -140,27 +176,29 @@ export const defineAdapter = <Entry>(definition: AdapterDefinition<Entry>): Adap
   const toDeliveryError = (error: unknown): DeliveryError =>
     DeliveryError.isInstance(error) ? error : classify(error)
   const close = definition.close
-  const adapter: Adapter<Entry> = {
+  const send = (batch: Batch<Entry>): Effect.Effect<SendResult, DeliveryError> =>
+    Effect.suspend(() => {
+      const controller = new AbortController()
+      let sent: PromiseLike<SendResult> | Effect.Effect<SendResult, unknown>
+      try {
+        sent = definition.send(batch, { signal: controller.signal })
+      } catch (error) {
+        return Effect.fail(toDeliveryError(error))
+      }
+      if (Effect.isEffect(sent))
+        return (sent as Effect.Effect<SendResult, unknown>).pipe(Effect.mapError(toDeliveryError))
+      const promise = sent
+      return Effect.tryPromise({ try: () => promise, catch: toDeliveryError }).pipe(
+        Effect.onInterrupt(() => Effect.sync(() => controller.abort())),
+      )
+    })
+  return {
     [AdapterTypeId]: true,
+    specificationVersion: adapterSpecificationVersion,
     kind: definition.kind,
     limits: definition.limits,
     encode: definition.encode,
-    send: (batch) =>
-      Effect.suspend(() => {
-        const controller = new AbortController()
-        let sent: PromiseLike<SendResult> | Effect.Effect<SendResult, unknown>
-        try {
-          sent = definition.send(batch, { signal: controller.signal })
-        } catch (error) {
-          return Effect.fail(toDeliveryError(error))
-        }
-        if (Effect.isEffect(sent))
-          return (sent as Effect.Effect<SendResult, unknown>).pipe(Effect.mapError(toDeliveryError))
-        const promise = sent
-        return Effect.tryPromise({ try: () => promise, catch: toDeliveryError }).pipe(
-          Effect.onInterrupt(() => Effect.sync(() => controller.abort())),
-        )
-      }),
+    send,
     close:
       close === undefined
         ? Effect.void
@@ -169,10 +207,10 @@ export const defineAdapter = <Entry>(definition: AdapterDefinition<Entry>): Adap
             if (Effect.isEffect(closed)) await Effect.runPromise(closed as Effect.Effect<void>)
             else await closed
           }).pipe(Effect.ignore),
+    rawSend: {
+      madeSend: send,
+      call: (batch, context) => definition.send(batch, context),
+      toDeliveryError,
+    },
   }
-  registerDirectSend(adapter as Adapter<unknown>, {
-    send: definition.send as (batch: Batch<unknown>, context: { readonly signal: AbortSignal }) => unknown,
-    toDeliveryError,
-  })
-  return adapter
 }

@@ -5,7 +5,7 @@
  */
 import { createReadStream } from "node:fs"
 import { type FileHandle, open } from "node:fs/promises"
-import { type Adapter, defineAdapter, encoded, entryOk, rejected } from "./Adapter.ts"
+import { type Adapter, defineAdapter, type EncodeResult, encoded, entryOk, rejected } from "./Adapter.ts"
 import { utf8Length, violation } from "./AdapterSupport.ts"
 import { fromCloudEvent, toCloudEvent } from "./CloudEvent.ts"
 import { type DeadLetterData, deadLetterData, originalEvent } from "./DeadLetter.ts"
@@ -134,17 +134,7 @@ export const ndjsonFile = (options: NdjsonFileOptions): Adapter<string> => {
   return defineAdapter<string>({
     kind: "ndjson-file",
     limits: ndjsonFileLimits,
-    encode: (event) => {
-      let line: string
-      try {
-        // U+2028/U+2029 are valid raw in JSON, but some line readers (node:readline) split on them.
-        line = `${JSON.stringify(toCloudEvent(event)).replace(/[\u2028\u2029]/g, escapeLineSeparator)}\n`
-      } catch {
-        // Only a hand-built event that skipped validation gets here (a BigInt, a cycle).
-        return rejected(violation("data", "json", "cannot be written as JSON"))
-      }
-      return encoded(line, utf8Length(line))
-    },
+    encode: encodeLine,
     send: (batch) => {
       const sent = tail.then(() => sendBatch(batch.entries))
       tail = sent.catch(() => undefined)
@@ -160,6 +150,19 @@ export const ndjsonFile = (options: NdjsonFileOptions): Adapter<string> => {
 }
 
 const escapeLineSeparator = (c: string): string => (c === "\u2028" ? "\\u2028" : "\\u2029")
+
+/** One event as one CloudEvents JSON line. */
+const encodeLine = (event: Event): EncodeResult<string> => {
+  let line: string
+  try {
+    // U+2028/U+2029 are valid raw in JSON, but some line readers (node:readline) split on them.
+    line = `${JSON.stringify(toCloudEvent(event)).replace(/[\u2028\u2029]/g, escapeLineSeparator)}\n`
+  } catch {
+    // Only a hand-built event that skipped validation gets here (a BigInt, a cycle).
+    return rejected(violation("data", "json", "cannot be written as JSON"))
+  }
+  return encoded(line, utf8Length(line))
+}
 
 /** One line of a dead-letter file. */
 export type DeadLetterLine =

@@ -47,6 +47,58 @@ export interface Failed {
 
 export type Outcome = Delivered | Rejected | Failed
 
+/**
+ * Builds a {@link Delivered} outcome. Optional fields are set only when given, so an outcome never
+ * carries `receipt: undefined`. Positional on purpose: the engine builds one per delivered pair it
+ * keeps, and an options object would be one more allocation per event.
+ */
+export const deliveredOutcome = (
+  destination: string,
+  event: Event,
+  attempts: number,
+  receipt?: string,
+  sentId?: string,
+  possibleDuplicate?: boolean,
+): Delivered => {
+  const outcome: { -readonly [K in keyof Delivered]: Delivered[K] } = {
+    _tag: "Delivered",
+    destination,
+    eventId: event.id,
+    event,
+    attempts,
+  }
+  if (receipt !== undefined) outcome.receipt = receipt
+  if (sentId !== undefined) outcome.sentId = sentId
+  if (possibleDuplicate === true) outcome.possibleDuplicate = true
+  return outcome
+}
+
+/**
+ * Builds a {@link Rejected} outcome with its message ({@link rejectionMessage}). `eventId` is the
+ * event's id, or a name for an input that was not even a valid event (e.g. `input[3]`).
+ */
+export const rejectedOutcome = (
+  destination: string,
+  eventId: string,
+  event: Event | unknown,
+  violations: ReadonlyArray<Violation>,
+): Rejected => ({
+  _tag: "Rejected",
+  destination,
+  eventId,
+  event,
+  violations,
+  message: rejectionMessage(eventId, destination, violations),
+})
+
+/** Builds a {@link Failed} outcome. */
+export const failedOutcome = (
+  destination: string,
+  event: Event,
+  error: DeliveryError,
+  attempts: number,
+): Failed => ({ _tag: "Failed", destination, eventId: event.id, event, error, attempts })
+
 export const isDelivered = (o: Outcome): o is Delivered => o._tag === "Delivered"
 export const isRejected = (o: Outcome): o is Rejected => o._tag === "Rejected"
 export const isFailed = (o: Outcome): o is Failed => o._tag === "Failed"

@@ -20,3 +20,16 @@ export class PublishInputError extends Data.TaggedError("PublishInputError")<{
   readonly message: string
   readonly cause: unknown
 }> {}
+
+/**
+ * The options given to `Publisher.make` or `Publisher.layer` cannot make a publisher: `option`
+ * names the one at fault (e.g. `orders.retry.maxAttempts`), `message` says which rule it broke.
+ * (`createPublisher` throws a `RangeError` or `TypeError` with the same message instead.)
+ */
+export class PublisherOptionsError extends Data.TaggedError("PublisherOptionsError")<{
+  readonly message: string
+  /** The option at fault, as a path from the publisher's options. */
+  readonly option: string
+  /** `range`: a number or name out of its allowed range; `type`: a value of the wrong kind. */
+  readonly problem: "range" | "type"
+}> {}

@@ -1,9 +1,14 @@
 /**
- * Configuration of a publisher. The engine that honours it lives in Publisher.ts.
+ * Configuration of a publisher, its defaults, and `resolvePublisherOptions`, which checks it and
+ * fills in every default once, as a pure function. The engine that honours it lives in Publisher.ts.
  */
-import type { Adapter } from "./Adapter.ts"
+import { Result } from "effect"
+import { type Adapter, isAdapter } from "./Adapter.ts"
 import type { Event } from "./Event.ts"
+import { defaultRetryBudget } from "./internal/RetryBudget.ts"
 import type { Outcome } from "./Outcome.ts"
+import { PublisherOptionsError } from "./PublisherError.ts"
+import { retryScheduleDefaults } from "./RetrySchedule.ts"
 
 /** Retries of failed, retryable entries: exponential backoff with full jitter. */
 export interface RetryOptions {
@@ -48,6 +53,25 @@ export interface BufferOptions {
   readonly overflow?: "block" | "dropNewest" | "fail"
 }
 
+/**
+ * Whether a destination keeps the order of entries that share an ordering key (`orderingKey` in
+ * what the adapter's `encode` returns: a Kinesis partition key, an SQS or SNS FIFO message group).
+ *
+ * - `off` (default): requests are packed and sent as they fill, side by side, and a retried entry
+ *   goes after entries sent meanwhile. Ordering keys are ignored.
+ * - `perKey`: for each key, entries are packed and sent in input order; at most one request
+ *   carrying the key is unsettled at a time (sent, or waiting for its retry); after a retryable
+ *   failure of an entry, later entries of the key wait until it settles. What can still reorder:
+ *   two entries of one key in the same request, where the earlier fails retryably and the later is
+ *   delivered; the later one then lands first. An entry that ends `Failed` is skipped, not waited for.
+ * - `strict`: as `perKey`, and a request carries at most one entry per key, so that cannot happen:
+ *   delivered entries of a key land in input order. More requests when keys repeat close together.
+ *
+ * Entries without an ordering key are not ordered in either mode. Ordered modes pack in input
+ * order, without sorting by size, so byte-bound input may take a few more requests.
+ */
+export type Ordering = "off" | "perKey" | "strict"
+
 /** A destination with its own settings. */
 export interface DestinationOptions {
   readonly adapter: Adapter<unknown>
@@ -63,6 +87,8 @@ export interface DestinationOptions {
    * was taken in while this one is slow.
    */
   readonly maxQueuedEvents?: number
+  /** Keep the input order of entries with the same ordering key (see {@link Ordering}). */
+  readonly ordering?: Ordering
 }
 
 export type DestinationConfig = Adapter<unknown> | DestinationOptions
@@ -80,6 +106,8 @@ export interface PublisherOptions {
   readonly requestTimeoutMs?: number
   /** Default events each destination may hold queued before intake waits for it. Default 10_000. */
   readonly maxQueuedEvents?: number
+  /** Default ordering of every destination (see {@link Ordering}). Default `off`. */
+  readonly ordering?: Ordering
   /**
    * Where `Rejected` and `Failed` outcomes go as dead letters (`deadLetterEvent`: the original
    * event, the destination and the reason), through any adapter, with its own queue and retries.
@@ -95,4 +123,205 @@ export interface PublisherOptions {
    * `problems` or `none` for long streams so memory stays bounded. Default `all`.
    */
   readonly retainOutcomes?: "all" | "problems" | "none"
+}
+
+/** Defaults of {@link PublisherOptions}, {@link RetryOptions} and {@link BufferOptions}. */
+export const publisherDefaults = {
+  concurrency: 4,
+  requestTimeoutMs: 10_000,
+  maxQueuedEvents: 10_000,
+  retry: { ...retryScheduleDefaults, budget: defaultRetryBudget },
+  buffer: {
+    maxEvents: 10_000,
+    maxBytes: 64 * 1024 * 1024,
+    lingerMs: 50,
+    overflow: "block",
+  },
+  ordering: "off",
+  closeDeadlineMs: 30_000,
+  closeDeadLetterDeadlineMs: 5_000,
+  retainOutcomes: "all",
+} as const
+
+/** {@link RetryOptions} with every default filled in; `budget` is undefined when disabled. */
+export interface ResolvedRetryOptions {
+  readonly maxAttempts: number
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+  readonly throttledBaseDelayMs: number
+  readonly maxElapsedMs: number
+  readonly budget:
+    | {
+        readonly capacity: number
+        readonly retryCost: number
+        readonly timeoutCost: number
+        readonly successRefill: number
+      }
+    | undefined
+}
+
+/** One destination with its own settings and the publisher's defaults merged. */
+export interface ResolvedDestinationOptions {
+  readonly name: string
+  readonly adapter: Adapter<unknown>
+  readonly route: ((event: Event) => boolean) | undefined
+  readonly concurrency: number
+  readonly retry: ResolvedRetryOptions
+  readonly requestTimeoutMs: number
+  readonly maxQueuedEvents: number
+  readonly ordering: Ordering
+  /** The publisher's dead-letter destination: its outcomes are counted apart, never dead-lettered. */
+  readonly deadLetter: boolean
+}
+
+/** {@link PublisherOptions} checked, with every default filled in. */
+export interface ResolvedPublisherOptions {
+  readonly destinations: ReadonlyArray<ResolvedDestinationOptions>
+  readonly deadLetter: ResolvedDestinationOptions | undefined
+  readonly buffer: {
+    readonly maxEvents: number
+    readonly maxBytes: number
+    readonly lingerMs: number
+    readonly overflow: "block" | "dropNewest" | "fail"
+  }
+  readonly retainOutcomes: "all" | "problems" | "none"
+  readonly onOutcome: ((outcome: Outcome) => void) | undefined
+}
+
+/** Thrown only inside `resolvePublisherOptions`, which turns it into its failure. */
+class OptionProblem {
+  constructor(readonly error: PublisherOptionsError) {}
+}
+
+const problem = (option: string, kind: "range" | "type", message: string): never => {
+  throw new OptionProblem(new PublisherOptionsError({ option, problem: kind, message }))
+}
+
+const positive = (option: string, value: number, integer: boolean): number => {
+  if (!(value > 0) || (integer && !Number.isInteger(value)))
+    problem(
+      option,
+      "range",
+      `createPublisher: ${option} must be a positive ${integer ? "integer" : "number"}, got ${value}`,
+    )
+  return value
+}
+
+const resolveRetry = (
+  name: string,
+  ...layers: ReadonlyArray<RetryOptions | undefined>
+): ResolvedRetryOptions => {
+  const pick = <K extends keyof RetryOptions>(key: K): RetryOptions[K] | undefined => {
+    for (const l of layers) if (l?.[key] !== undefined) return l[key]
+    return undefined
+  }
+  const d = publisherDefaults.retry
+  const budget = pick("budget")
+  return {
+    maxAttempts: positive(`${name}.retry.maxAttempts`, pick("maxAttempts") ?? d.maxAttempts, true),
+    baseDelayMs: positive(`${name}.retry.baseDelayMs`, pick("baseDelayMs") ?? d.baseDelayMs, false),
+    maxDelayMs: positive(`${name}.retry.maxDelayMs`, pick("maxDelayMs") ?? d.maxDelayMs, false),
+    throttledBaseDelayMs: positive(
+      `${name}.retry.throttledBaseDelayMs`,
+      pick("throttledBaseDelayMs") ?? d.throttledBaseDelayMs,
+      false,
+    ),
+    maxElapsedMs: positive(`${name}.retry.maxElapsedMs`, pick("maxElapsedMs") ?? d.maxElapsedMs, false),
+    budget: budget === false ? undefined : { ...d.budget, ...budget },
+  }
+}
+
+const orderings: ReadonlyArray<Ordering> = ["off", "perKey", "strict"]
+
+const resolveOrdering = (name: string, ordering: Ordering): Ordering => {
+  if (!orderings.includes(ordering))
+    problem(
+      `${name}.ordering`,
+      "type",
+      `createPublisher: ${name}.ordering must be "off", "perKey" or "strict", got ${JSON.stringify(ordering)}`,
+    )
+  return ordering
+}
+
+const resolveDestination = (
+  options: PublisherOptions,
+  name: string,
+  config: DestinationConfig,
+  deadLetter: boolean,
+): ResolvedDestinationOptions => {
+  const dest: DestinationOptions = isAdapter(config) ? { adapter: config } : (config as DestinationOptions)
+  if (!isAdapter(dest?.adapter))
+    problem(
+      name,
+      "type",
+      `createPublisher: destination ${name} is not an adapter (make one with defineAdapter)`,
+    )
+  const d = publisherDefaults
+  return {
+    name,
+    adapter: dest.adapter,
+    route: deadLetter ? undefined : (options.routes?.[name] ?? dest.route),
+    concurrency: positive(
+      `${name}.concurrency`,
+      dest.concurrency ?? options.concurrency ?? d.concurrency,
+      true,
+    ),
+    retry: resolveRetry(name, dest.retry, options.retry),
+    requestTimeoutMs: positive(
+      `${name}.requestTimeoutMs`,
+      dest.requestTimeoutMs ?? options.requestTimeoutMs ?? d.requestTimeoutMs,
+      false,
+    ),
+    maxQueuedEvents: positive(
+      `${name}.maxQueuedEvents`,
+      dest.maxQueuedEvents ?? options.maxQueuedEvents ?? d.maxQueuedEvents,
+      true,
+    ),
+    ordering: resolveOrdering(name, dest.ordering ?? options.ordering ?? d.ordering),
+    deadLetter,
+  }
+}
+
+const resolveOrThrow = (options: PublisherOptions): ResolvedPublisherOptions => {
+  const names = Object.keys(options.destinations)
+  if (names.length === 0)
+    problem("destinations", "range", "createPublisher: destinations must name at least one destination")
+  const destinations = names.map((name) =>
+    resolveDestination(options, name, options.destinations[name]!, false),
+  )
+  const deadLetter =
+    options.deadLetter === undefined
+      ? undefined
+      : resolveDestination(options, "deadLetter", options.deadLetter, true)
+  for (const name of Object.keys(options.routes ?? {}))
+    if (!names.includes(name))
+      problem(`routes.${name}`, "range", `createPublisher: routes.${name} names no destination`)
+  const buffer = { ...publisherDefaults.buffer, ...options.buffer }
+  return {
+    destinations,
+    deadLetter,
+    buffer: {
+      maxEvents: positive("buffer.maxEvents", buffer.maxEvents, true),
+      maxBytes: positive("buffer.maxBytes", buffer.maxBytes, false),
+      lingerMs: buffer.lingerMs,
+      overflow: buffer.overflow,
+    },
+    retainOutcomes: options.retainOutcomes ?? publisherDefaults.retainOutcomes,
+    onOutcome: options.onOutcome,
+  }
+}
+
+/**
+ * Checks `options` and fills in every default. Pure: bad options are a {@link PublisherOptionsError}
+ * naming the option, never a throw.
+ */
+export const resolvePublisherOptions = (
+  options: PublisherOptions,
+): Result.Result<ResolvedPublisherOptions, PublisherOptionsError> => {
+  try {
+    return Result.succeed(resolveOrThrow(options))
+  } catch (error) {
+    if (error instanceof OptionProblem) return Result.fail(error.error)
+    throw error
+  }
 }

@@ -42,6 +42,34 @@ describe("buffered producer", () => {
     await p.close()
   })
 
+  it("a refused event whose route throws is Rejected for that destination, as publish does", async () => {
+    const a = scriptedAdapter()
+    const b = scriptedAdapter()
+    const p = createPublisher({
+      destinations: { a: a.adapter, b: b.adapter },
+      routes: {
+        b: (e) => {
+          if (e.id === "e2") throw new TypeError("route bug")
+          return true
+        },
+      },
+      buffer: { maxEvents: 2, lingerMs: 60_000, overflow: "dropNewest" },
+    })
+    await Promise.all([p.enqueue(event("e0")), p.enqueue(event("e1")), p.enqueue(event("e2"))])
+    const result = await p.flush()
+    const forE2 = result.forEvent("e2")
+    expect(forE2).toHaveLength(2)
+    const onA = forE2.find((o) => o.destination === "a")
+    const onB = forE2.find((o) => o.destination === "b")
+    expect(onA!._tag === "Failed" && onA!.error.code).toBe("Overflow")
+    expect(onB).toMatchObject({ _tag: "Rejected", eventId: "e2" })
+    expect(onB!._tag === "Rejected" && onB!.message).toMatch(
+      /event e2 rejected for b: \(route\) the route predicate threw TypeError/,
+    )
+    expect(result.counts.b).toMatchObject({ delivered: 2, rejected: 1, failed: 0 })
+    await p.close()
+  })
+
   it("overflow fail: enqueue rejects with BufferOverflowError and the event gets an outcome", async () => {
     const a = scriptedAdapter()
     const p = createPublisher({

@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Metric } from "effect"
+import { Effect, Fiber, Layer, Metric, Result } from "effect"
 import { TestClock } from "effect/testing"
 import {
+  createPublisher,
   deliveryError,
   encoded,
   entryFailed,
@@ -11,7 +12,9 @@ import {
   type Outcome,
   Publisher,
   type PublisherOptions,
+  publisherDefaults,
   rejected,
+  resolvePublisherOptions,
   violation,
 } from "../src/index.ts"
 import { fixedRandom, withClockSteps } from "./clock.ts"
@@ -404,4 +407,52 @@ describe("Publisher: Effect API", () => {
         assert.strictEqual(delivered.count, 4)
       }),
   )
+
+  it.effect(
+    "bad options fail Publisher.make and Publisher.layer with a PublisherOptionsError naming the option",
+    () =>
+      Effect.gen(function* () {
+        const a = scriptedAdapter()
+        const made = yield* Effect.flip(
+          Effect.scoped(Publisher.make({ destinations: { a: a.adapter }, retry: { maxAttempts: 0 } })),
+        )
+        assert.strictEqual(made._tag, "PublisherOptionsError")
+        assert.strictEqual(made.option, "a.retry.maxAttempts")
+        assert.strictEqual(made.problem, "range")
+        assert.match(made.message, /a\.retry\.maxAttempts must be a positive integer, got 0/)
+        const layered = yield* Effect.flip(
+          Effect.scoped(Layer.build(Publisher.layer({ destinations: { a: { adapter: {} as never } } }))),
+        )
+        assert.strictEqual(layered.option, "a")
+        assert.strictEqual(layered.problem, "type")
+        assert.match(layered.message, /destination a is not an adapter/)
+      }),
+  )
+
+  it("resolvePublisherOptions is pure: defaults filled in, or the error as a value", () => {
+    const a = scriptedAdapter()
+    const ok = resolvePublisherOptions({ destinations: { a: a.adapter }, concurrency: 2 })
+    assert.isTrue(Result.isSuccess(ok))
+    const resolved = Result.getOrThrow(ok)
+    assert.strictEqual(resolved.destinations[0]!.concurrency, 2)
+    assert.strictEqual(resolved.destinations[0]!.requestTimeoutMs, publisherDefaults.requestTimeoutMs)
+    assert.deepStrictEqual(resolved.buffer, publisherDefaults.buffer)
+    const bad = resolvePublisherOptions({ destinations: {} })
+    assert.isTrue(Result.isFailure(bad))
+    assert.strictEqual(Result.isFailure(bad) && bad.failure.option, "destinations")
+  })
+
+  it("createPublisher keeps throwing RangeError and TypeError with the same messages", () => {
+    const a = scriptedAdapter()
+    assert.throws(
+      () => createPublisher({ destinations: { a: a.adapter }, buffer: { maxEvents: 1.5 } }),
+      RangeError,
+      "createPublisher: buffer.maxEvents must be a positive integer, got 1.5",
+    )
+    assert.throws(
+      () => createPublisher({ destinations: { a: 42 as never } }),
+      TypeError,
+      /destination a is not an adapter/,
+    )
+  })
 })

@@ -30,6 +30,11 @@ export interface MemoryOptions {
   /** Entries with different keys never share a request; the destination fails an entry sent under another key. */
   readonly batchKey?: (event: Event) => string | undefined
   /**
+   * The ordering key of each event's entry (as a Kinesis partition key or a FIFO message group
+   * would be), for publishers with `ordering: "perKey"` or `"strict"`. Default: none.
+   */
+  readonly orderingKey?: (event: Event) => string | undefined
+  /**
    * What to keep: `true` (default) every request and every accepted event; `"count"` only the
    * counts (`count`, `requestCount`); `false` nothing. Use `"count"` or `false` for long runs.
    */
@@ -115,6 +120,7 @@ export const memory = (options: MemoryOptions = {}): MemoryAdapter => {
   const entryBytes = measure ?? cloudEventJsonBytes
   const overhead = limits.requestOverheadBytes ?? 0
   const batchKeyOf = options.batchKey
+  const orderingKeyOf = options.orderingKey
   const recordMode = options.record ?? true
   const recordAll = recordMode === true
   const counting = recordMode !== false
@@ -146,8 +152,8 @@ export const memory = (options: MemoryOptions = {}): MemoryAdapter => {
         ),
       )
     }
-    if (batchKeyOf === undefined) return encoded(event, bytes)
-    return encoded(event, bytes, { batchKey: batchKeyOf(event) })
+    if (batchKeyOf === undefined && orderingKeyOf === undefined) return encoded(event, bytes)
+    return encoded(event, bytes, { batchKey: batchKeyOf?.(event), orderingKey: orderingKeyOf?.(event) })
   }
 
   /** Counts a request and, when recording, keeps it (built only then: no copies in count mode). */

@@ -7,11 +7,13 @@
  */
 import { Effect } from "effect"
 import { deadLetterEvent } from "../DeadLetter.ts"
-import { deliveryError } from "../DeliveryError.ts"
 import type { Event, Violation } from "../Event.ts"
-import { type Failed, type Rejected, rejectionMessage } from "../Outcome.ts"
-import { packBatches } from "../Packing.ts"
-import { type Destination, type Entry, Job } from "./Destination.ts"
+import { type Failed, failedOutcome, type Rejected, rejectedOutcome } from "../Outcome.ts"
+import { type PackedBatch, packBatches } from "../Packing.ts"
+import type { Destination } from "./Destination.ts"
+import { encodeEntry } from "./Encode.ts"
+import type { Entry } from "./Job.ts"
+import { packInOrder } from "./OrderedPacker.ts"
 import type { DeadLetterTarget, Run } from "./Run.ts"
 
 export class DeadLetterSink implements DeadLetterTarget {
@@ -20,59 +22,32 @@ export class DeadLetterSink implements DeadLetterTarget {
   add(run: Run, outcome: Rejected | Failed): void {
     const destination = this.destination
     const event = deadLetterEvent(outcome)
-    let encoded: ReturnType<typeof destination.adapter.encode>
-    try {
-      encoded = destination.adapter.encode(event)
-    } catch (error) {
-      run.recordDeadLetter({
-        _tag: "Failed",
-        destination: destination.name,
-        eventId: event.id,
-        event,
-        attempts: 0,
-        error: deliveryError("Unknown", {
-          retryable: false,
-          rawMessage: `adapter ${destination.adapter.kind} encode threw: ${error instanceof Error ? error.message : String(error)}`,
-          attempts: 0,
-        }),
-      })
-      return
-    }
-    if (encoded._tag === "Rejected") {
-      this.reject(run, event, encoded.violations)
-      return
-    }
-    const entry: Entry = {
-      event,
-      entry: encoded.entry,
-      bytes: encoded.bytes,
-      id: encoded.sentId ?? event.id,
-      batchKey: encoded.batchKey,
-      sentId: encoded.sentId,
-      uniqueId: encoded.sentId === undefined,
-    }
-    run.deadLetterEntries.push(entry)
+    // A dead letter's id is generated: it cannot collide.
+    const encoded = encodeEntry(destination.adapter, event, true)
+    if (encoded._tag === "Entry") run.keepDeadLetter(encoded)
+    else if (encoded._tag === "Rejected") this.reject(run, event, encoded.violations)
+    else run.recordDeadLetter(failedOutcome(destination.name, event, encoded, 0))
   }
 
   /** Hands the run's dead letters over, waiting for room in the dead-letter queue. */
   flush(run: Run): Effect.Effect<void> {
-    const jobs = this.pack(run)
-    if (jobs.length === 0) return Effect.void
+    const batches = this.pack(run)
+    if (batches.length === 0) return Effect.void
     const destination = this.destination
     let started = 0
     return Effect.forEach(
-      jobs,
-      (job) =>
+      batches,
+      (batch) =>
         Effect.suspend(() => {
           started++
-          return destination.submit(job)
+          return destination.submit(batch, run)
         }),
       { discard: true },
     ).pipe(
       // Interrupted while waiting (the publisher is stopping): the rest go at once, so none is lost.
       Effect.onInterrupt(() =>
         Effect.sync(() => {
-          for (let i = started; i < jobs.length; i++) destination.submitUnsafe(jobs[i]!)
+          for (let i = started; i < batches.length; i++) destination.submitUnsafe(batches[i]!, run)
         }),
       ),
     )
@@ -80,13 +55,16 @@ export class DeadLetterSink implements DeadLetterTarget {
 
   /** Hands the run's dead letters over without waiting (close: the destinations are stopping). */
   flushNow(run: Run): void {
-    for (const job of this.pack(run)) this.destination.submitUnsafe(job)
+    for (const batch of this.pack(run)) this.destination.submitUnsafe(batch, run)
   }
 
-  private pack(run: Run): Array<Job> {
-    const entries = run.deadLetterEntries as Array<Entry>
-    run.deadLetterEntries = []
-    const { batches, rejected } = packBatches(entries, this.destination.adapter.limits)
+  private pack(run: Run): ReadonlyArray<PackedBatch<Entry>> {
+    const { adapter, ordering } = this.destination
+    const entries = run.takeDeadLetters()
+    const { batches, rejected } =
+      ordering === "off"
+        ? packBatches(entries, adapter.limits)
+        : packInOrder(entries, adapter.limits, ordering === "strict")
     for (const r of rejected)
       this.reject(run, r.item.event, [
         {
@@ -95,18 +73,10 @@ export class DeadLetterSink implements DeadLetterTarget {
           message: `is ${r.bytes} bytes encoded, over the limit of ${r.limit} bytes`,
         },
       ])
-    return batches.map((batch) => new Job(batch.items, batch.batchKey, run))
+    return batches
   }
 
   private reject(run: Run, event: Event, violations: ReadonlyArray<Violation>) {
-    const name = this.destination.name
-    run.recordDeadLetter({
-      _tag: "Rejected",
-      destination: name,
-      eventId: event.id,
-      event,
-      violations,
-      message: rejectionMessage(event.id, name, violations),
-    })
+    run.recordDeadLetter(rejectedOutcome(this.destination.name, event.id, event, violations))
   }
 }

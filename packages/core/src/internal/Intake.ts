@@ -1,40 +1,134 @@
 /**
- * The per-event hot path, one plain loop per window of input: validate, route, encode, pack.
- * No fiber and no Effect per event; the Effects start at request granularity.
+ * The per-event hot path: read the input one window at a time, then one plain loop per window to
+ * validate, route and encode, and the packers. No fiber and no Effect per event; the Effects start
+ * at request granularity. Events that will not be sent (buffer overflow, publisher closed) go
+ * through the same validate-and-route loop, so both agree on who gets an outcome.
  */
-import { Effect } from "effect"
-import type { EncodeResult } from "../Adapter.ts"
-import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
+import { type Cause, Effect, Stream } from "effect"
+import type { DeliveryError } from "../DeliveryError.ts"
 import { type Event, type Violation, validateEvent } from "../Event.ts"
-import { rejectionMessage } from "../Outcome.ts"
+import { failedOutcome, rejectedOutcome } from "../Outcome.ts"
 import { BatchPacker, type PackedBatch, type PackRejection } from "../Packing.ts"
-import { type Destination, type Entry, Job } from "./Destination.ts"
+import { PublishInputError } from "../PublisherError.ts"
+import type { Destination } from "./Destination.ts"
+import { encodeEntry, errorText } from "./Encode.ts"
+import type { Entry } from "./Job.ts"
+import { OrderedPacker } from "./OrderedPacker.ts"
 import type { Run } from "./Run.ts"
 
-const errorText = (error: unknown): { rawCode?: string; rawMessage: string } => {
-  if (error instanceof Error) return { rawCode: error.name, rawMessage: error.message }
-  return { rawMessage: String(error) }
-}
+/** What `publish` reads: an array, an iterable, an async iterable or an Effect Stream of inputs. */
+export type IntakeInput<E> =
+  | ReadonlyArray<unknown>
+  | Iterable<unknown>
+  | AsyncIterable<unknown>
+  | Stream.Stream<unknown, E>
 
 export class Intake {
-  private readonly packers: Array<BatchPacker<Entry>>
+  private readonly packers: Array<BatchPacker<Entry> | OrderedPacker<Entry>>
   private readonly routed: Array<Array<Entry>>
   private readonly rejectedCount: Array<number>
   private readonly failedCount: Array<number>
-  private readonly jobs: Array<Array<Job>>
+  private readonly batches: Array<Array<PackedBatch<Entry>>>
   /** Position in the input, to name events that have no id. */
   private index = 0
 
   constructor(
     private readonly destinations: ReadonlyArray<Destination>,
     private readonly run: Run,
-    windowSize: number,
+    private readonly windowSize: number,
   ) {
-    this.packers = destinations.map((d) => new BatchPacker<Entry>(d.adapter.limits, windowSize))
+    this.packers = destinations.map((d) =>
+      d.ordering === "off"
+        ? new BatchPacker<Entry>(d.adapter.limits, windowSize)
+        : new OrderedPacker<Entry>(d.adapter.limits, windowSize, d.ordering === "strict"),
+    )
     this.routed = destinations.map(() => [])
     this.rejectedCount = destinations.map(() => 0)
     this.failedCount = destinations.map(() => 0)
-    this.jobs = destinations.map(() => [])
+    this.batches = destinations.map(() => [])
+  }
+
+  /**
+   * Reads a `publish` input one window at a time and takes each; stops early once `stopped()`
+   * (the publisher closed), noting in the run what was left unread. `lingerMs`: how long a stream
+   * may take to fill a window before a short one is sent.
+   */
+  feed<E>(
+    input: IntakeInput<E>,
+    lingerMs: number,
+    stopped: () => boolean,
+  ): Effect.Effect<void, E | PublishInputError> {
+    if (Array.isArray(input)) return this.feedArray(input, stopped)
+    if (Stream.isStream(input) || Symbol.asyncIterator in (input as object))
+      return this.feedStream(input as Stream.Stream<unknown, E> | AsyncIterable<unknown>, lingerMs, stopped)
+    return this.feedIterable(input as Iterable<unknown>, stopped)
+  }
+
+  private feedArray(events: ReadonlyArray<unknown>, stopped: () => boolean): Effect.Effect<void> {
+    const intake = this
+    const windowSize = this.windowSize
+    return Effect.gen(function* () {
+      let i = 0
+      for (; i < events.length && !stopped(); i += windowSize)
+        yield* intake.take(events.slice(i, i + windowSize), false)
+      if (i < events.length) {
+        intake.run.unread = events.length - i
+        intake.run.inputCutShort = true
+      }
+    })
+  }
+
+  private feedStream<E>(
+    input: Stream.Stream<unknown, E> | AsyncIterable<unknown>,
+    lingerMs: number,
+    stopped: () => boolean,
+  ): Effect.Effect<void, E | PublishInputError> {
+    const stream: Stream.Stream<unknown, E | PublishInputError> = Stream.isStream(input)
+      ? input
+      : Stream.fromAsyncIterable(
+          input,
+          (cause) => new PublishInputError({ message: "the async iterable given to publish threw", cause }),
+        )
+    // A failing input still hands over the events read before the failure, then fails.
+    let failure: Cause.Cause<E | PublishInputError> | undefined
+    return stream.pipe(
+      Stream.catchCause((cause) => {
+        failure = cause
+        return Stream.empty
+      }),
+      Stream.groupedWithin(this.windowSize, lingerMs),
+      Stream.runForEachWhile((window) =>
+        // A short window means the input paused: send it rather than keep it for topping up.
+        Effect.map(this.take(window, window.length < this.windowSize), () => {
+          if (stopped()) this.run.inputCutShort = true
+          return !stopped()
+        }),
+      ),
+      Effect.andThen(Effect.suspend(() => (failure === undefined ? Effect.void : Effect.failCause(failure)))),
+    )
+  }
+
+  private feedIterable(input: Iterable<unknown>, stopped: () => boolean): Effect.Effect<void> {
+    const intake = this
+    const windowSize = this.windowSize
+    const iterator = input[Symbol.iterator]()
+    return Effect.gen(function* () {
+      while (true) {
+        if (stopped()) {
+          intake.run.inputCutShort = true
+          return
+        }
+        const window: Array<unknown> = []
+        let next = iterator.next()
+        while (!next.done) {
+          window.push(next.value)
+          if (window.length >= windowSize) break
+          next = iterator.next()
+        }
+        if (window.length > 0) yield* intake.take(window, false)
+        if (next.done) return
+      }
+    })
   }
 
   /**
@@ -43,7 +137,7 @@ export class Intake {
    */
   take(window: ReadonlyArray<unknown>, final: boolean): Effect.Effect<void> {
     return Effect.suspend(() => {
-      this.admit(window)
+      this.admit(window, undefined)
       for (let d = 0; d < this.destinations.length; d++) {
         const entries = this.routed[d]!
         this.routed[d] = []
@@ -67,67 +161,18 @@ export class Intake {
    */
   refuse(window: ReadonlyArray<unknown>, error: DeliveryError): Effect.Effect<void> {
     return Effect.suspend(() => {
-      const destinations = this.destinations
-      for (let i = 0; i < window.length; i++) {
-        const input = window[i]
-        const position = this.index++
-        const validation = validateEvent(input)
-        if (!validation.ok) {
-          this.rejectInvalid(input, position, validation.eventId, validation.violations)
-          continue
-        }
-        const event = validation.event
-        let routed = false
-        for (let d = 0; d < destinations.length; d++) {
-          const destination = destinations[d]!
-          let take = true
-          try {
-            take = destination.route === undefined || destination.route(event)
-          } catch {}
-          if (!take) continue
-          routed = true
-          this.failedCount[d]!++
-          this.run.record({
-            _tag: "Failed",
-            destination: destination.name,
-            eventId: event.id,
-            event,
-            error,
-            attempts: 0,
-          })
-        }
-        if (!routed) this.run.recordUnrouted(event)
-      }
+      this.admit(window, error)
       return this.dispatch()
     })
   }
 
-  private rejectInvalid(
-    input: unknown,
-    position: number,
-    id: string | undefined,
-    violations: ReadonlyArray<Violation>,
-  ) {
-    // Routing cannot run on an invalid event: it is rejected for every destination.
-    const eventId = id ?? `input[${position}]`
-    for (let d = 0; d < this.destinations.length; d++) {
-      const destination = this.destinations[d]!.name
-      this.rejectedCount[d]!++
-      this.run.record({
-        _tag: "Rejected",
-        destination,
-        eventId,
-        event: input,
-        violations,
-        message: rejectionMessage(eventId, destination, violations),
-      })
-    }
-  }
-
-  /** Validates, routes and encodes; records every pair that ends here. */
-  private admit(window: ReadonlyArray<unknown>) {
+  /**
+   * The one validate-and-route loop. Invalid input is rejected for every destination; a route
+   * that throws rejects the pair, naming the event and the cause. Each routed pair is then encoded
+   * for its destination or, with `refusal`, ends `Failed` with it unsent.
+   */
+  private admit(window: ReadonlyArray<unknown>, refusal: DeliveryError | undefined) {
     const destinations = this.destinations
-    const run = this.run
     for (let i = 0; i < window.length; i++) {
       const input = window[i]
       const position = this.index++
@@ -141,8 +186,7 @@ export class Intake {
       const generatedId = (input as { id?: unknown }).id === undefined
       let routed = false
       for (let d = 0; d < destinations.length; d++) {
-        const destination = destinations[d]!
-        const route = destination.route
+        const route = destinations[d]!.route
         if (route !== undefined) {
           let take: boolean
           try {
@@ -161,64 +205,48 @@ export class Intake {
           if (!take) continue
         }
         routed = true
-        let encoded: EncodeResult<unknown>
-        try {
-          encoded = destination.adapter.encode(event)
-        } catch (error) {
-          // An adapter bug: the pair fails, the publisher keeps going.
-          const text = errorText(error)
-          this.failedCount[d]!++
-          run.record({
-            _tag: "Failed",
-            destination: destination.name,
-            eventId: event.id,
-            event,
-            attempts: 0,
-            error: deliveryError("Unknown", {
-              retryable: false,
-              ...(text.rawCode === undefined ? {} : { rawCode: text.rawCode }),
-              rawMessage: `adapter ${destination.adapter.kind} encode threw: ${text.rawMessage}`,
-              attempts: 0,
-            }),
-          })
-          continue
-        }
-        if (encoded._tag === "Rejected") {
-          this.reject(d, event, encoded.violations)
-          continue
-        }
-        this.routed[d]!.push({
-          event,
-          entry: encoded.entry,
-          bytes: encoded.bytes,
-          id: encoded.sentId ?? event.id,
-          batchKey: encoded.batchKey,
-          sentId: encoded.sentId,
-          uniqueId: generatedId && encoded.sentId === undefined,
-        })
+        if (refusal === undefined) this.encode(d, event, generatedId)
+        else this.fail(d, event, refusal)
       }
-      if (!routed) run.recordUnrouted(event)
+      if (!routed) this.run.recordUnrouted(event)
+    }
+  }
+
+  private encode(d: number, event: Event, generatedId: boolean) {
+    const encoded = encodeEntry(this.destinations[d]!.adapter, event, generatedId)
+    if (encoded._tag === "Entry") this.routed[d]!.push(encoded)
+    else if (encoded._tag === "Rejected") this.reject(d, event, encoded.violations)
+    else this.fail(d, event, encoded)
+  }
+
+  private rejectInvalid(
+    input: unknown,
+    position: number,
+    id: string | undefined,
+    violations: ReadonlyArray<Violation>,
+  ) {
+    // Routing cannot run on an invalid event: it is rejected for every destination.
+    const eventId = id ?? `input[${position}]`
+    for (let d = 0; d < this.destinations.length; d++) {
+      this.rejectedCount[d]!++
+      this.run.record(rejectedOutcome(this.destinations[d]!.name, eventId, input, violations))
     }
   }
 
   private reject(d: number, event: Event, violations: ReadonlyArray<Violation>) {
-    const destination = this.destinations[d]!.name
     this.rejectedCount[d]!++
-    this.run.record({
-      _tag: "Rejected",
-      destination,
-      eventId: event.id,
-      event,
-      violations,
-      message: rejectionMessage(event.id, destination, violations),
-    })
+    this.run.record(rejectedOutcome(this.destinations[d]!.name, event.id, event, violations))
+  }
+
+  private fail(d: number, event: Event, error: DeliveryError) {
+    this.failedCount[d]!++
+    this.run.record(failedOutcome(this.destinations[d]!.name, event, error, 0))
   }
 
   private emitFor(d: number) {
-    const jobs = this.jobs[d]!
-    const run = this.run
+    const batches = this.batches[d]!
     return (batch: PackedBatch<Entry>) => {
-      jobs.push(new Job(batch.items, batch.batchKey, run))
+      batches.push(batch)
     }
   }
 
@@ -243,25 +271,26 @@ export class Intake {
   private dispatch(): Effect.Effect<void> {
     return Effect.andThen(
       this.run.flushDeadLetters,
-      Effect.suspend(() => this.dispatchJobs()),
+      Effect.suspend(() => this.dispatchBatches()),
     )
   }
 
-  private dispatchJobs(): Effect.Effect<void> {
+  private dispatchBatches(): Effect.Effect<void> {
     const work: Array<Effect.Effect<void>> = []
+    const run = this.run
     for (let d = 0; d < this.destinations.length; d++) {
       const destination = this.destinations[d]!
       const rejected = this.rejectedCount[d]!
       const failed = this.failedCount[d]!
-      const jobs = this.jobs[d]!
-      if (rejected === 0 && failed === 0 && jobs.length === 0) continue
+      const batches = this.batches[d]!
+      if (rejected === 0 && failed === 0 && batches.length === 0) continue
       this.rejectedCount[d] = 0
       this.failedCount[d] = 0
-      this.jobs[d] = []
+      this.batches[d] = []
       work.push(
         Effect.andThen(
           destination.countSettled(rejected, failed),
-          Effect.forEach(jobs, (job) => destination.submit(job), { discard: true }),
+          Effect.forEach(batches, (batch) => destination.submit(batch, run), { discard: true }),
         ),
       )
     }

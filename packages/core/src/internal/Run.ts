@@ -14,15 +14,19 @@ import {
   PublishResult,
   type Rejected,
 } from "../Outcome.ts"
+import type { Entry } from "./Job.ts"
 import type { Signal } from "./Signal.ts"
 
-/** Where a run's Rejected and Failed outcomes go as dead letters (see DeadLetterSink). */
+/**
+ * Where a run's Rejected and Failed outcomes go as dead letters (see DeadLetterSink): each is
+ * encoded at once into an entry the run keeps ({@link Run.keepDeadLetter}) until it is flushed.
+ */
 export interface DeadLetterTarget {
-  /** Encodes the outcome's dead letter and keeps it until `flush`. */
+  /** Encodes the outcome's dead letter; keeps the entry in the run (or records why it cannot). */
   add(run: Run, outcome: Rejected | Failed): void
-  /** Sends what `add` kept, waiting for room in the dead-letter queue. */
+  /** Sends the run's dead letters, waiting for room in the dead-letter queue. */
   flush(run: Run): Effect.Effect<void>
-  /** Sends what `add` kept without waiting (close). */
+  /** Sends the run's dead letters without waiting (close). */
   flushNow(run: Run): void
 }
 
@@ -41,7 +45,7 @@ export class Run {
   /** `publish` stopped reading its input before the end because the publisher closed. */
   inputCutShort = false
   /** Dead letters encoded and not handed to the dead-letter destination yet. */
-  deadLetterEntries: Array<unknown> = []
+  private deadLetterEntries: Array<Entry> = []
   /** Whether Delivered outcomes are needed as objects (retained or listened to), not just counted. */
   readonly wantsDelivered: boolean
 
@@ -57,12 +61,35 @@ export class Run {
     this.resetCounts()
   }
 
-  countsOf(destination: string): DestinationCounts {
+  /** Counts of one destination; the dead-letter destination's are kept apart, out of the result. */
+  private countsOf(destination: string): DestinationCounts {
     return this.counts[destination] ?? this.deadLetterRequests
   }
 
   /** Requests of the dead-letter destination (not part of the result's per-destination counts). */
   private deadLetterRequests: DestinationCounts = emptyCounts()
+
+  /** A request of `destination` went out. */
+  countRequest(destination: string): void {
+    this.countsOf(destination).requests++
+  }
+
+  /** Entries of `destination` wait for a retry. */
+  countRetried(destination: string, entries: number): void {
+    this.countsOf(destination).retried += entries
+  }
+
+  /** Keeps one encoded dead letter until the next flush. */
+  keepDeadLetter(entry: Entry): void {
+    this.deadLetterEntries.push(entry)
+  }
+
+  /** The dead letters kept so far, handed over once. */
+  takeDeadLetters(): Array<Entry> {
+    const entries = this.deadLetterEntries
+    this.deadLetterEntries = []
+    return entries
+  }
 
   record(outcome: Outcome): void {
     const c = this.counts[outcome.destination]!
