@@ -72,19 +72,19 @@ const packedAdapters = (): ReadonlyArray<PackedAdapter> => {
   return [
     {
       name: "eventbridge",
-      rule: "EventBridge's entry-size rule, 10 entries and 256 KiB",
+      rule: "EventBridge's entry-size rule",
       adapter: asDestination(eventBridge({ eventBusName: "bench", clientConfig: unusedClientConfig })),
       engineDestination: () => memory({ record: "count", limits: memoryLimits.eventBridge }),
     },
     {
       name: "kinesis",
-      rule: "Kinesis's data + partition key rule, 500 records, 1 MiB per record and 5 MiB per request",
+      rule: "Kinesis's data + partition key rule",
       adapter: kinesisAdapter,
       engineDestination: () => countingCopy(kinesisAdapter),
     },
     {
       name: "firehose",
-      rule: "Firehose's base64 data size, 500 records and 4 MiB per request",
+      rule: "Firehose's base64 data size",
       adapter: firehoseAdapter,
       engineDestination: () => countingCopy(firehoseAdapter),
     },
@@ -168,7 +168,7 @@ const packWith = async (
         failed: counts?.failed ?? 0,
       },
     ],
-    note: `${name}: ${totalBytes.toLocaleString("en-US")} bytes by ${packed.rule}; bound by bytes ${byBytes}, by entries ${byEntries}.`,
+    note: `${name}: ${totalBytes.toLocaleString("en-US")} bytes by ${packed.rule}, ${limits.maxEntries} entries and ${limits.maxRequestBytes.toLocaleString("en-US")} bytes per request; bound by bytes ${byBytes}, by entries ${byEntries}.`,
   }
 }
 
