@@ -148,5 +148,6 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<Kines
     PartitionKey: key,
     ...(hashKey === undefined ? {} : { ExplicitHashKey: hashKey }),
   }
-  return encoded(entry, entryBytes(entry))
+  // Records of one partition key share a shard, which keeps their order: the key is the ordering key.
+  return encoded(entry, entryBytes(entry), { orderingKey: key })
 }

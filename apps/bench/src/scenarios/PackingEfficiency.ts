@@ -106,13 +106,13 @@ const packedAdapters = (): ReadonlyArray<PackedAdapter> => {
     },
     {
       name: "kinesis",
-      rule: "Kinesis's data + partition key rule, 500 records, 1 MiB per record and 5 MiB per request",
+      rule: "Kinesis's data + partition key rule",
       adapter: kinesisAdapter,
       engineDestination: () => countingCopy(kinesisAdapter),
     },
     {
       name: "firehose",
-      rule: "Firehose's base64 data size, 500 records and 4 MiB per request",
+      rule: "Firehose's base64 data size",
       adapter: firehoseAdapter,
       engineDestination: () => countingCopy(firehoseAdapter),
     },
@@ -216,7 +216,7 @@ const packWith = async (
         failed: counts?.failed ?? 0,
       },
     ],
-    note: `${name}: ${totalBytes.toLocaleString("en-US")} bytes by ${packed.rule}; bound by bytes ${byBytes}, by entries ${byEntries}.`,
+    note: `${name}: ${totalBytes.toLocaleString("en-US")} bytes by ${packed.rule}, ${limits.maxEntries} entries and ${limits.maxRequestBytes.toLocaleString("en-US")} bytes per request; bound by bytes ${byBytes}, by entries ${byEntries}.`,
   }
 }
 
