@@ -9,6 +9,7 @@ import {
   type Event,
   type Outcome,
   Publisher,
+  type PublisherOptionsError,
   type PublisherShape,
   type RetryOptions,
 } from "@eventport/core"
@@ -73,7 +74,13 @@ const positive = (name: string, value: number) => {
   return value
 }
 
-export const makeRelay = (options: RelayOptions): Effect.Effect<RelayShape, never, Scope.Scope> =>
+/**
+ * Fails with `PublisherOptionsError` when a destination's options are invalid (as `Publisher.make`
+ * does); the relay's own options are checked as it starts.
+ */
+export const makeRelay = (
+  options: RelayOptions,
+): Effect.Effect<RelayShape, PublisherOptionsError, Scope.Scope> =>
   Effect.gen(function* () {
     const names = Object.keys(options.destinations)
     if (names.length === 0) throw new TypeError("outbox relay: at least one destination is needed")
