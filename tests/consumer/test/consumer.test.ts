@@ -5,9 +5,9 @@
  * README examples are typechecked (nodenext and bundler resolution) and run as written.
  *
  * Needs the npm registry (the AWS SDK clients, effect, typescript); npm's cache makes later runs
- * quicker. About a minute of wall time on a quiet two-core machine with a warm npm cache (npm
- * install ~20 s, tsc ~15 s, the examples ~10 s); the timeouts are far larger because the whole
- * suite runs beside it on the same cores. Nothing here talks to AWS: the examples that send use the packed emulator, and the root
+ * quicker. Its cost, measured with a warm npm cache: about 26 s user + 14 s system CPU (the npm
+ * install, three tsc runs, eight programs, one vitest run); the timeouts are far larger because
+ * the whole suite runs beside it on two shared cores. Nothing here talks to AWS: the examples that send use the packed emulator, and the root
  * README's example runs without credentials, which it reports as a problem.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
