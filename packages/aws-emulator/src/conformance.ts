@@ -43,6 +43,35 @@ export const emulatorClientConfig = (emulator: Emulator, region = "us-east-1"): 
 })
 
 type EntryErrorFault = Extract<Fault, { readonly type: "entryError" }>
+type RequestErrorFault = Extract<Fault, { readonly type: "requestError" }>
+
+/** A whole-request error the emulator answers, and the `DeliveryError` fields it must become. */
+export type RequestErrorCase = readonly [
+  error: RequestErrorFault["error"],
+  expected: {
+    readonly code: DeliveryError["code"]
+    readonly retryable: boolean
+    readonly rawCode: string
+    readonly httpStatus: number
+  },
+]
+
+/**
+ * The cases of a service's whole-request error table whose rows carry their HTTP status (from the
+ * model), for {@link EmulatorAdapterSuiteOptions.requestErrors}.
+ */
+export const requestErrorCases = (
+  table: Readonly<
+    Record<
+      string,
+      { readonly code: DeliveryError["code"]; readonly retryable: boolean; readonly httpStatus: number }
+    >
+  >,
+): ReadonlyArray<RequestErrorCase> =>
+  Object.entries(table).map(([rawCode, mapping]) => [
+    { code: rawCode, status: mapping.httpStatus, message: `${rawCode} from the emulator` },
+    { code: mapping.code, retryable: mapping.retryable, rawCode, httpStatus: mapping.httpStatus },
+  ])
 
 /** The entry fault that fails one event's entry, without `type`, `service` and `times` (the harness sets them). */
 export type EntryFaultSpec = Omit<EntryErrorFault, "type" | "service" | "times">
@@ -256,6 +285,8 @@ export interface EmulatorAdapterSuiteOptions<Entry> {
    * level deeper than core's `maxDataDepth` must be `Rejected` with rule `maxDepth`.
    */
   readonly serializesData: boolean
+  /** The service's whole-request errors, each sent by the emulator, and what each must become. */
+  readonly requestErrors?: ReadonlyArray<RequestErrorCase>
   /**
    * A whole-request error of the service that no retry can fix (e.g. an unknown channel), as the
    * emulator answers it, and the normalized code it must become: the publisher must not retry it.
@@ -352,6 +383,18 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
         await publisher.close()
       }
     })
+
+    if (options.requestErrors !== undefined && options.requestErrors.length > 0)
+      it.each(
+        options.requestErrors.map(
+          (c) => [typeof c[0] === "string" ? c[0] : c[0].code, c[1].code, c] as const,
+        ),
+      )("whole-request error %s → %s, nothing stored", async (_rawCode, _code, [error, expected]) => {
+        context.emulator().faults.set({ type: "requestError", error, times: 1 })
+        const failure = await sendFailingBatch(adapter(), [makeEvent(), makeEvent()])
+        expect(failure).toMatchObject(expected)
+        expect(stored()).toBe(0)
+      })
 
     const permanent = options.permanentRequestError
     if (permanent !== undefined)

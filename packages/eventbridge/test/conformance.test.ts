@@ -25,5 +25,21 @@ describeEmulatorAdapterSuite({
   service: "eventbridge",
   makeAdapter: (clientConfig) => eventBridge({ clientConfig }),
   serializesData: true,
+  requestErrors: [
+    ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 400 }],
+    ["internal", { code: "InternalFailure", retryable: true, rawCode: "InternalException", httpStatus: 500 }],
+    [
+      {
+        code: "ValidationException",
+        status: 400,
+        message: "Total size of the entries in the request is over the limit.",
+      },
+      { code: "InvalidRequest", retryable: false, rawCode: "ValidationException", httpStatus: 400 },
+    ],
+    [
+      { code: "AccessDeniedException", status: 400, message: "denied" },
+      { code: "AccessDenied", retryable: false, rawCode: "AccessDeniedException", httpStatus: 400 },
+    ],
+  ],
   permanentRequestError: { code: "ValidationException", status: 400, deliveryCode: "InvalidRequest" },
 })

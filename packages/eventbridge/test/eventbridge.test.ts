@@ -113,28 +113,6 @@ describe("eventBridge against the emulator", () => {
     client.destroy()
   })
 
-  it.each([
-    ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 400 }],
-    ["internal", { code: "InternalFailure", retryable: true, rawCode: "InternalException", httpStatus: 500 }],
-    [
-      {
-        code: "ValidationException",
-        status: 400,
-        message: "Total size of the entries in the request is over the limit.",
-      },
-      { code: "InvalidRequest", retryable: false, rawCode: "ValidationException", httpStatus: 400 },
-    ],
-    [
-      { code: "AccessDeniedException", status: 400, message: "denied" },
-      { code: "AccessDenied", retryable: false, rawCode: "AccessDeniedException", httpStatus: 400 },
-    ],
-  ] as const)("whole-request error %o → %o", async (error, expected) => {
-    emulator.faults.set({ type: "requestError", error, times: 1 })
-    const failure = await sendFailingBatch(adapterFor(), [event(), event()])
-    expect(failure).toMatchObject(expected)
-    expect(emulator.store.eventbridge.count).toBe(0)
-  })
-
   it("a bare HTTP 413 is PayloadTooLarge, not retryable", async () => {
     // The emulator answers bodies over 16 MiB with a bare 413, as AWS's front end does.
     const adapter = adapterFor({ maxRequestBytes: Number.POSITIVE_INFINITY })

@@ -22,13 +22,7 @@ import {
 import { Effect } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import {
-  checkFieldNames,
-  entryErrorCodes,
-  type IotAnalyticsOptions,
-  iotAnalytics,
-  requestErrorCodes,
-} from "../src/index.ts"
+import { checkFieldNames, entryErrorCodes, type IotAnalyticsOptions, iotAnalytics } from "../src/index.ts"
 import { readBatchPutMessageResults } from "../src/internal/BatchPutMessageResults.ts"
 
 let emulator: Emulator
@@ -168,21 +162,6 @@ describe("iotAnalytics against the emulator", () => {
       }),
     )
     client.destroy()
-  })
-
-  it.each(Object.entries(requestErrorCodes))("request error %s → %o", async (rawCode, expected) => {
-    emulator.faults.set({
-      type: "requestError",
-      error: { code: rawCode, status: expected.httpStatus, message: "nope" },
-    })
-    const error = await sendFailingBatch(adapterFor(), [event(), event()])
-    expect(error).toMatchObject({
-      code: expected.code,
-      retryable: expected.retryable,
-      rawCode,
-      httpStatus: expected.httpStatus,
-    })
-    expect(emulator.store.iotanalytics.count).toBe(0)
   })
 
   it("an unknown channel is the service's 404 ResourceNotFoundException", async () => {

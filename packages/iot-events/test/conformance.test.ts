@@ -25,5 +25,20 @@ describeEmulatorAdapterSuite({
   service: "iotevents",
   makeAdapter: (clientConfig) => iotEvents({ inputName: "suite", clientConfig }),
   serializesData: true,
+  requestErrors: [
+    ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 429 }],
+    [
+      "internal",
+      { code: "InternalFailure", retryable: true, rawCode: "InternalFailureException", httpStatus: 500 },
+    ],
+    [
+      "unavailable",
+      { code: "Unavailable", retryable: true, rawCode: "ServiceUnavailableException", httpStatus: 503 },
+    ],
+    [
+      { code: "InvalidRequestException", status: 400, message: "bad" },
+      { code: "InvalidRequest", retryable: false, rawCode: "InvalidRequestException", httpStatus: 400 },
+    ],
+  ],
   permanentRequestError: { code: "InvalidRequestException", status: 400, deliveryCode: "InvalidRequest" },
 })

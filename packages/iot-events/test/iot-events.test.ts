@@ -100,26 +100,6 @@ describe("iotEvents against the emulator", () => {
     })
   })
 
-  it.each([
-    ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 429 }],
-    [
-      "internal",
-      { code: "InternalFailure", retryable: true, rawCode: "InternalFailureException", httpStatus: 500 },
-    ],
-    [
-      "unavailable",
-      { code: "Unavailable", retryable: true, rawCode: "ServiceUnavailableException", httpStatus: 503 },
-    ],
-    [
-      { code: "InvalidRequestException", status: 400, message: "bad" },
-      { code: "InvalidRequest", retryable: false, rawCode: "InvalidRequestException", httpStatus: 400 },
-    ],
-  ] as const)("whole-request error %o → %o", async (error, expected) => {
-    emulator.faults.set({ type: "requestError", error, times: 1 })
-    expect(await sendFailingBatch(adapterFor(), [event(), event()])).toMatchObject(expected)
-    expect(emulator.store.iotevents.count).toBe(0)
-  })
-
   it("two events with one id in a batch: the first is sent, the other fails retryably instead of failing the request", async () => {
     const first = event({ id: "same" })
     const second = event({ id: "same", data: { temp: 30 } })

@@ -4,25 +4,12 @@
  */
 import { PinpointClient } from "@aws-sdk/client-pinpoint"
 import { type Emulator, startEmulator } from "@eventport/aws-emulator"
-import {
-  emulatorClientConfig,
-  encodeAll,
-  entryErrorOf,
-  sendBatch,
-  sendFailingBatch,
-} from "@eventport/aws-emulator/conformance"
+import { emulatorClientConfig, encodeAll, entryErrorOf, sendBatch } from "@eventport/aws-emulator/conformance"
 import { createEvent, createPublisher, type Event, type EventInput, packBatches } from "@eventport/core"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import {
-  eventStatusCodes,
-  limits,
-  type PinpointEntry,
-  type PinpointOptions,
-  pinpoint,
-  requestErrorCodes,
-} from "../src/index.ts"
+import { eventStatusCodes, limits, type PinpointEntry, type PinpointOptions, pinpoint } from "../src/index.ts"
 import { readPutEventsResults } from "../src/internal/PutEventsResults.ts"
 
 let emulator: Emulator
@@ -122,21 +109,6 @@ describe("pinpoint against the emulator", () => {
     })
     await Effect.runPromise(adapter.close)
     client.destroy()
-  })
-
-  it.each(Object.entries(requestErrorCodes))("request error %s → %o", async (rawCode, expected) => {
-    emulator.faults.set({
-      type: "requestError",
-      error: { code: rawCode, status: expected.httpStatus, message: "nope" },
-    })
-    const error = await sendFailingBatch(adapterFor(), [event(), event()])
-    expect(error).toMatchObject({
-      code: expected.code,
-      retryable: expected.retryable,
-      rawCode,
-      httpStatus: expected.httpStatus,
-    })
-    expect(emulator.store.pinpoint.count).toBe(0)
   })
 
   it("packs 250 events into 100-event requests, and byte-heavy events under 4 MB", async () => {
