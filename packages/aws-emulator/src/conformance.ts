@@ -367,6 +367,26 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
       expect(stored()).toBe(1)
     })
 
+    it("through the publisher with retries off, a connection dropped after the store leaves every outcome unknown", async () => {
+      context.emulator().faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+      const publisher = createPublisher({
+        destinations: { suite: adapter() },
+        retry: { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1, maxAttempts: 1 },
+      })
+      try {
+        const result = await publisher.publish([makeEvent(), makeEvent()])
+        expect(result.outcomes).toMatchObject([
+          { _tag: "Failed", error: { outcomeUnknown: true } },
+          { _tag: "Failed", error: { outcomeUnknown: true } },
+        ])
+        expect(result.counts.suite?.outcomeUnknown).toBe(2)
+        // Stored though reported unknown: a resend would be a visible possible duplicate.
+        expect(stored()).toBe(2)
+      } finally {
+        await publisher.close()
+      }
+    })
+
     it("through the publisher, a throttled request is retried whole, then delivered", async () => {
       context.emulator().faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
       const publisher = createPublisher({

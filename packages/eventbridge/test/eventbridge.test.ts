@@ -377,15 +377,4 @@ describe("eventBridge through the publisher", () => {
     })
     expect(entriesPerRequest()).toEqual([3])
   })
-
-  it("a dropped connection leaves the outcome unknown, and the stored entries visible as possible duplicates", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    await using publisher = publisherFor({}, { ...fastRetry, maxAttempts: 1 })
-    const result = await publisher.publish(inputs(2))
-    expect(result.failed).toBe(2)
-    for (const outcome of result.outcomes)
-      expect(outcome._tag === "Failed" && outcome.error).toMatchObject({ outcomeUnknown: true })
-    expect(result.counts.bus?.outcomeUnknown).toBe(2)
-    expect(emulator.store.eventbridge.count).toBe(2)
-  })
 })

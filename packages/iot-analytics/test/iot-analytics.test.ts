@@ -333,16 +333,6 @@ describe("iotAnalytics through the publisher", () => {
     await publisher.close()
   })
 
-  it("a dropped connection with retries off is Failed with an unknown outcome (the message was stored)", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const publisher = publisherFor({}, 1)
-    const result = await publisher.publish([event()])
-    expect(result.outcomes[0]).toMatchObject({ _tag: "Failed", error: { outcomeUnknown: true } })
-    expect(result.counts.iot?.outcomeUnknown).toBe(1)
-    expect(emulator.store.iotanalytics.count).toBe(1)
-    await publisher.close()
-  })
-
   it("batches 230 events over 100-message requests, one channel per request", async () => {
     const publisher = publisherFor({ channelName: (e) => e.subject ?? "telemetry" })
     const events = Array.from({ length: 230 }, (_, i) => event({ subject: i < 30 ? "line_2" : "line_1" }))

@@ -282,13 +282,4 @@ describe("iotEvents through the publisher", () => {
       '{"n":3}',
     ])
   })
-
-  it("a dropped connection leaves the outcome unknown, and the stored messages visible as possible duplicates", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    await using publisher = publisherFor({}, { ...fastRetry, maxAttempts: 1 })
-    const result = await publisher.publish(inputs(2))
-    expect(result.failed).toBe(2)
-    expect(result.counts.detectors?.outcomeUnknown).toBe(2)
-    expect(emulator.store.iotevents.count).toBe(2)
-  })
 })

@@ -313,16 +313,6 @@ describe("pinpoint through the publisher", () => {
     await publisher.close()
   })
 
-  it("a dropped connection with retries off is Failed with an unknown outcome (the event was stored)", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const publisher = publisherFor({}, 1)
-    const result = await publisher.publish([event()])
-    expect(result.outcomes[0]).toMatchObject({ _tag: "Failed", error: { outcomeUnknown: true } })
-    expect(result.counts.pp?.outcomeUnknown).toBe(1)
-    expect(emulator.store.pinpoint.count).toBe(1)
-    await publisher.close()
-  })
-
   it("batches by count (100 per request) and by bytes (4 MB per request), per application", async () => {
     const publisher = publisherFor({ applicationId: (e) => (e.source === "b" ? "app-b" : "app-a") })
     const small = Array.from({ length: 230 }, (_, i) =>
