@@ -256,6 +256,37 @@ export const entryErrorOf = (result: EntryResult | undefined): DeliveryError => 
 // ---------------------------------------------------------------------------------------------
 // The emulator-backed adapter suite
 
+/** A test file's emulator: call it for the running emulator. */
+export interface TestEmulator {
+  (): Emulator
+  /** Stops it and starts a fresh one with other options (e.g. `limits`), for the rest of the file. */
+  readonly restart: (options?: EmulatorOptions) => Promise<Emulator>
+}
+
+/**
+ * Registers a vitest emulator for the current file or `describe`: started before its tests, reset
+ * before each, stopped after.
+ */
+export const useEmulator = (options?: EmulatorOptions): TestEmulator => {
+  let current: Emulator | undefined
+  const running = (): Emulator => {
+    if (current === undefined) throw new Error("the test emulator has not started (call it inside a test)")
+    return current
+  }
+  beforeAll(async () => {
+    current = await startEmulator(options)
+  })
+  afterAll(() => current?.stop())
+  beforeEach(() => current?.reset())
+  return Object.assign(running, {
+    restart: async (next?: EmulatorOptions) => {
+      await current?.stop()
+      current = await startEmulator(next)
+      return current
+    },
+  })
+}
+
 /** What {@link describeEmulatorAdapterSuite}'s checks and an adapter's additions get. */
 export interface EmulatorSuiteContext {
   /** The suite's emulator (started before the checks, reset before each, stopped after). */
@@ -316,11 +347,11 @@ const nestedData = (depth: number): JsonValue => {
  */
 export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuiteOptions<Entry>): void => {
   const { service } = options
-  let started: Emulator | undefined
+  let emulator: TestEmulator | undefined
   const context: EmulatorSuiteContext = {
     emulator: () => {
-      if (started === undefined) throw new Error(`${options.name}: the suite's emulator has not started`)
-      return started
+      if (emulator === undefined) throw new Error(`${options.name}: the suite's emulator has not started`)
+      return emulator()
     },
     clientConfig: () => emulatorClientConfig(context.emulator()),
   }
@@ -333,11 +364,7 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
     options.makeAdapter({ ...context.clientConfig(), ...config })
 
   describe(`${options.name} against the emulator (shared adapter suite)`, () => {
-    beforeAll(async () => {
-      started = await startEmulator(options.emulator)
-    })
-    afterAll(() => started?.stop())
-    beforeEach(() => started?.reset())
+    emulator = useEmulator(options.emulator)
 
     it("makes its client with SDK retries off, whatever clientConfig says", async () => {
       context.emulator().faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
