@@ -316,6 +316,19 @@ export interface EmulatorAdapterSuiteOptions<Entry> {
    * level deeper than core's `maxDataDepth` must be `Rejected` with rule `maxDepth`.
    */
   readonly serializesData: boolean
+  /**
+   * The service's per-entry error table (raw code → normalized code and retryable), checked code by
+   * code on the middle entry of three: `fault(rawCode, event)` fails that event's entry (match it by
+   * what the service's entry carries); `unknownCode` is one the table does not list, which must be
+   * `Unknown` and not retried.
+   */
+  readonly entryErrors?: {
+    readonly table: Readonly<
+      Record<string, { readonly code: DeliveryError["code"]; readonly retryable: boolean }>
+    >
+    readonly fault: (rawCode: string, event: Event) => EntryFaultSpec
+    readonly unknownCode: string
+  }
   /** The service's whole-request errors, each sent by the emulator, and what each must become. */
   readonly requestErrors?: ReadonlyArray<RequestErrorCase>
   /**
@@ -430,6 +443,40 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
         await publisher.close()
       }
     })
+
+    const entryErrors = options.entryErrors
+    if (entryErrors !== undefined) {
+      const failMiddle = async (rawCode: string) => {
+        const bad = makeEvent({ data: { failing: 1 } })
+        context.emulator().faults.set({
+          type: "entryError",
+          service,
+          ...entryErrors.fault(rawCode, bad),
+          message: `${rawCode} says no`,
+        })
+        const results = await sendBatch(adapter(), [makeEvent(), bad, makeEvent()])
+        expect(results.map((r) => r.ok)).toEqual([true, false, true])
+        expect(stored()).toBe(2)
+        return entryErrorOf(results[1])
+      }
+      it.each(Object.entries(entryErrors.table))(
+        "entry error %s → %o, for that entry only",
+        async (rawCode, expected) => {
+          expect(await failMiddle(rawCode)).toMatchObject({
+            ...expected,
+            rawCode,
+            rawMessage: `${rawCode} says no`,
+          })
+        },
+      )
+      it("an entry error code the table does not know is Unknown, not retried", async () => {
+        expect(await failMiddle(entryErrors.unknownCode)).toMatchObject({
+          code: "Unknown",
+          retryable: false,
+          rawCode: entryErrors.unknownCode,
+        })
+      })
+    }
 
     if (options.requestErrors !== undefined && options.requestErrors.length > 0)
       it.each(

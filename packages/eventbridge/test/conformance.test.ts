@@ -4,7 +4,7 @@
  */
 import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { eventBridge } from "../src/index.ts"
+import { entryErrorCodes, eventBridge } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -24,6 +24,12 @@ describeEmulatorAdapterSuite({
   name: "eventbridge",
   service: "eventbridge",
   makeAdapter: (clientConfig) => eventBridge({ clientConfig }),
+  entryErrors: {
+    table: entryErrorCodes,
+    // An EventBridge entry carries no event id: the failing event is told apart by its Detail.
+    fault: (code, event) => ({ code, match: { Detail: JSON.stringify(event.data) } }),
+    unknownCode: "BrandNewError",
+  },
   serializesData: true,
   requestErrors: [
     ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 400 }],

@@ -23,7 +23,7 @@ import {
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { classifyRequestError, type EventBridgeOptions, entryErrorCodes, eventBridge } from "../src/index.ts"
+import { classifyRequestError, type EventBridgeOptions, eventBridge } from "../src/index.ts"
 import { readPutEventsResults } from "../src/internal/PutEventsResults.ts"
 
 const emulator = useEmulator()
@@ -63,29 +63,6 @@ describe("eventBridge against the emulator", () => {
     await sendBatch(adapter, [e])
     const [stored] = emulator().store.entriesFor("eventbridge", "default")
     expect(stored).toMatchObject({ resources: ["arn:aws:s3:::bucket"], traceHeader: `Root=1-${e.id}` })
-  })
-
-  it.each(Object.entries(entryErrorCodes))("entry error %s → %o", async (rawCode, expected) => {
-    emulator().faults.set({
-      type: "entryError",
-      code: rawCode,
-      message: `${rawCode} says no`,
-      match: { DetailType: "bad" },
-    })
-    const results = await sendBatch(adapterFor(), [event(), event({ type: "bad" }), event()])
-    expect(results.map((r) => r.ok)).toEqual([true, false, true])
-    expect(entryErrorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
-    expect(emulator().store.eventbridge.count).toBe(2)
-  })
-
-  it("an entry error code the table does not know is Unknown, not retryable", async () => {
-    emulator().faults.set({ type: "entryError", code: "BrandNewError", message: "new" })
-    const [result] = await sendBatch(adapterFor(), [event()])
-    expect(entryErrorOf(result)).toMatchObject({
-      code: "Unknown",
-      retryable: false,
-      rawCode: "BrandNewError",
-    })
   })
 
   it("the service's own per-entry rejection (an entry without Detail) is InvalidArgument, not retryable", async () => {

@@ -8,7 +8,7 @@ import {
   requestErrorCases,
 } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { type IotAnalyticsEntry, iotAnalytics, requestErrorCodes } from "../src/index.ts"
+import { entryErrorCodes, type IotAnalyticsEntry, iotAnalytics, requestErrorCodes } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -26,6 +26,11 @@ describeEmulatorAdapterSuite({
   name: "iot-analytics",
   service: "iotanalytics",
   makeAdapter: (clientConfig) => iotAnalytics({ channelName: "suite", clientConfig }),
+  entryErrors: {
+    table: entryErrorCodes,
+    fault: (code, event) => ({ code, match: { id: event.id } }),
+    unknownCode: "BrandNewError",
+  },
   serializesData: true,
   requestErrors: requestErrorCases(requestErrorCodes),
   permanentRequestError: { code: "ResourceNotFoundException", status: 404, deliveryCode: "NotFound" },

@@ -22,7 +22,7 @@ import {
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { checkFieldNames, entryErrorCodes, type IotAnalyticsOptions, iotAnalytics } from "../src/index.ts"
+import { checkFieldNames, type IotAnalyticsOptions, iotAnalytics } from "../src/index.ts"
 import { readBatchPutMessageResults } from "../src/internal/BatchPutMessageResults.ts"
 
 const emulator = useEmulator()
@@ -81,20 +81,6 @@ describe("iotAnalytics against the emulator", () => {
     expect([a, b].map((r) => r._tag === "Encoded" && r.batchKey)).toEqual(["line_1", "line_2"])
     await sendBatch(adapter, [event({ subject: "line_1" })])
     expect(emulator().store.counts().iotanalytics.byTarget).toEqual({ line_1: 1 })
-  })
-
-  it.each(Object.entries(entryErrorCodes))("entry error %s → %o", async (rawCode, expected) => {
-    const bad = event({ data: { bad: 1 } })
-    emulator().faults.set({
-      type: "entryError",
-      code: rawCode,
-      message: `${rawCode} says no`,
-      match: { id: bad.id },
-    })
-    const results = await sendBatch(adapterFor(), [event(), bad, event()])
-    expect(results.map((r) => r.ok)).toEqual([true, false, true])
-    expect(entryErrorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
-    expect(emulator().store.iotanalytics.count).toBe(2)
   })
 
   it("entry errors with a throttling name are Throttled; unknown names are Unknown, not retried", async () => {

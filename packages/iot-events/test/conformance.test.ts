@@ -4,7 +4,7 @@
  */
 import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { iotEvents } from "../src/index.ts"
+import { entryErrorCodes, iotEvents } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -24,6 +24,11 @@ describeEmulatorAdapterSuite({
   name: "iot-events",
   service: "iotevents",
   makeAdapter: (clientConfig) => iotEvents({ inputName: "suite", clientConfig }),
+  entryErrors: {
+    table: entryErrorCodes,
+    fault: (code, event) => ({ code, match: { id: event.id } }),
+    unknownCode: "BrandNewError",
+  },
   serializesData: true,
   requestErrors: [
     ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 429 }],

@@ -20,7 +20,7 @@ import {
 } from "@eventport/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { entryErrorCodes, type IotEventsOptions, iotEvents, messageIdFor } from "../src/index.ts"
+import { type IotEventsOptions, iotEvents, messageIdFor } from "../src/index.ts"
 import { readBatchPutMessageResults } from "../src/internal/BatchPutMessageResults.ts"
 
 // The documented 1 KiB per batch, enforced by the emulator too, so both sides read it the same way.
@@ -62,37 +62,6 @@ describe("iotEvents against the emulator", () => {
     expect(encoded._tag === "Encoded" && encoded.sentId).toBe(messageIdFor(e.id))
     await sendBatch(adapterFor(), [e])
     expect(emulator().store.iotevents.entries[0]?.messageId).toBe(messageIdFor(e.id))
-  })
-
-  it.each(Object.entries(entryErrorCodes))(
-    "message error %s → %o, mapped back by messageId",
-    async (rawCode, expected) => {
-      const events = [event(), event({ id: "needs:a-derived-id" }), event()]
-      emulator().faults.set({
-        type: "entryError",
-        code: rawCode,
-        message: `${rawCode} says no`,
-        match: { id: messageIdFor(events[1]!.id) },
-      })
-      const results = await sendBatch(adapterFor(), events)
-      expect(results.map((r) => r.ok)).toEqual([true, false, true])
-      expect(entryErrorOf(results[1])).toMatchObject({
-        ...expected,
-        rawCode,
-        rawMessage: `${rawCode} says no`,
-      })
-      expect(emulator().store.iotevents.count).toBe(2)
-    },
-  )
-
-  it("a message error code the table does not know is Unknown, not retryable", async () => {
-    emulator().faults.set({ type: "entryError", code: "BrandNewError", message: "new" })
-    const [result] = await sendBatch(adapterFor(), [event()])
-    expect(entryErrorOf(result)).toMatchObject({
-      code: "Unknown",
-      retryable: false,
-      rawCode: "BrandNewError",
-    })
   })
 
   it("two events with one id in a batch: the first is sent, the other fails retryably instead of failing the request", async () => {

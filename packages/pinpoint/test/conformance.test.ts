@@ -9,7 +9,7 @@ import {
 } from "@eventport/aws-emulator/conformance"
 import { createEvent, type Event, isJsonObject } from "@eventport/core"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { type PinpointEntry, pinpoint, requestErrorCodes } from "../src/index.ts"
+import { eventStatusCodes, type PinpointEntry, pinpoint, requestErrorCodes } from "../src/index.ts"
 
 /** A Pinpoint event's Attributes and Metrics, absent ones as empty. */
 const attributesAndMetrics = (event: { readonly Attributes?: unknown; readonly Metrics?: unknown }) => ({
@@ -57,6 +57,12 @@ describeEmulatorAdapterSuite({
       data: { n: 1 },
       ...fields,
     }),
+  entryErrors: {
+    // Pinpoint answers per event with a StatusCode; its text is the raw code.
+    table: eventStatusCodes,
+    fault: (status, event) => ({ statusCode: Number(status), match: { id: event.id } }),
+    unknownCode: "503",
+  },
   serializesData: false,
   requestErrors: requestErrorCases(requestErrorCodes),
   permanentRequestError: { code: "NotFoundException", status: 404, deliveryCode: "NotFound" },

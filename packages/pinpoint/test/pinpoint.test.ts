@@ -14,7 +14,7 @@ import { createEvent, createPublisher, type Event, type EventInput, packBatches 
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { eventStatusCodes, limits, type PinpointEntry, type PinpointOptions, pinpoint } from "../src/index.ts"
+import { limits, type PinpointEntry, type PinpointOptions, pinpoint } from "../src/index.ts"
 import { readPutEventsResults } from "../src/internal/PutEventsResults.ts"
 
 const emulator = useEmulator()
@@ -67,30 +67,6 @@ describe("pinpoint against the emulator", () => {
     await sendBatch(adapter, [e])
     const [stored] = emulator().store.entriesFor("pinpoint", "app/with space")
     expect(stored?.event.Session).toEqual({ Id: "s-endpoint-1", StartTimestamp: e.time.toISOString() })
-  })
-
-  it.each(Object.entries(eventStatusCodes))("per-event StatusCode %s → %o", async (status, expected) => {
-    const bad = event()
-    emulator().faults.set({
-      type: "entryError",
-      statusCode: Number(status),
-      message: "per-event no",
-      match: { id: bad.id },
-    })
-    const results = await sendBatch(adapterFor(), [event(), bad, event()])
-    expect(results.map((r) => r.ok)).toEqual([true, false, true])
-    expect(entryErrorOf(results[1])).toMatchObject({
-      ...expected,
-      rawCode: status,
-      rawMessage: "per-event no",
-    })
-    expect(emulator().store.pinpoint.count).toBe(2)
-  })
-
-  it("any other per-event StatusCode is Unknown, not retried", async () => {
-    emulator().faults.set({ type: "entryError", statusCode: 503 })
-    const [result] = await sendBatch(adapterFor(), [event()])
-    expect(entryErrorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "503" })
   })
 
   it("the service's own per-event 400 (a numeric Timestamp) is an InvalidRequest for that event only", async () => {
