@@ -469,6 +469,49 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
           })
         },
       )
+      const retryable = Object.entries(entryErrors.table).find(([, m]) => m.retryable)
+      const permanent = Object.entries(entryErrors.table).find(([, m]) => !m.retryable)
+      if (retryable !== undefined && permanent !== undefined)
+        it(`through the publisher, only failed entries are resent: ${retryable[0]} until delivered, ${permanent[0]} never`, async () => {
+          const events = Array.from({ length: 5 }, (_, i) => makeEvent({ data: { i } }))
+          const fault = (event: Event, rawCode: string, times?: number) => ({
+            type: "entryError" as const,
+            service,
+            ...entryErrors.fault(rawCode, event),
+            ...(times === undefined ? {} : { times }),
+          })
+          context
+            .emulator()
+            .faults.set([
+              fault(events[1]!, retryable[0], 1),
+              fault(events[3]!, retryable[0], 2),
+              fault(events[4]!, permanent[0]),
+            ])
+          const publisher = createPublisher({
+            destinations: { suite: adapter() },
+            retry: { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 },
+          })
+          try {
+            const result = await publisher.publish(events)
+            expect(result.counts.suite).toMatchObject({ delivered: 4, failed: 1, requests: 3 })
+            expect(result.forEvent(events[3]!.id)[0]).toMatchObject({ _tag: "Delivered", attempts: 3 })
+            expect(result.forEvent(events[4]!.id)[0]).toMatchObject({
+              _tag: "Failed",
+              error: { ...permanent[1], rawCode: permanent[0] },
+              attempts: 1,
+            })
+            expect(
+              context
+                .emulator()
+                .requests.list()
+                .map((r) => r.entryCount),
+            ).toEqual([5, 2, 1])
+            expect(stored()).toBe(4)
+          } finally {
+            await publisher.close()
+          }
+        })
+
       it("an entry error code the table does not know is Unknown, not retried", async () => {
         expect(await failMiddle(entryErrors.unknownCode)).toMatchObject({
           code: "Unknown",

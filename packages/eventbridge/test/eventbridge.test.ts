@@ -317,32 +317,4 @@ describe("eventBridge through the publisher", () => {
       expect(result.outcomes[0]).toMatchObject({ _tag: "Rejected" })
     }
   })
-
-  it("retries only the failed entries", async () => {
-    emulator().faults.set({
-      type: "entryError",
-      code: "ThrottlingException",
-      match: { Detail: '{"i":3}' },
-      times: 1,
-    })
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(5))
-    expect(result.ok).toBe(true)
-    expect(entriesPerRequest()).toEqual([5, 1])
-    const retried = result.forEvent("e-3")[0]
-    expect(retried?._tag === "Delivered" && retried.attempts).toBe(2)
-    expect(emulator().store.eventbridge.count).toBe(5)
-  })
-
-  it("does not retry a permanent entry error", async () => {
-    emulator().faults.set({ type: "entryError", code: "MalformedDetail", match: { Detail: '{"i":1}' } })
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(3))
-    const failed = result.forEvent("e-1")[0]
-    expect(failed?._tag === "Failed" && failed.error).toMatchObject({
-      code: "InvalidRequest",
-      rawCode: "MalformedDetail",
-    })
-    expect(entriesPerRequest()).toEqual([3])
-  })
 })

@@ -288,35 +288,6 @@ describe("iotAnalytics through the publisher", () => {
     await publisher.close()
   })
 
-  it("retries resend only the failed messages", async () => {
-    const events = Array.from({ length: 5 }, (_, i) => event({ id: `m-${i}` }))
-    emulator().faults.set([
-      { type: "entryError", code: "ServiceUnavailableException", match: { id: "m-1" }, times: 1 },
-      { type: "entryError", code: "ThrottlingException", match: { id: "m-3" }, times: 2 },
-      { type: "entryError", code: "InvalidRequestException", match: { id: "m-4" } },
-    ])
-    const publisher = publisherFor()
-    const result = await publisher.publish(events)
-    expect(result.counts.iot).toMatchObject({ delivered: 4, failed: 1, requests: 3 })
-    expect(result.forEvent("m-3")[0]).toMatchObject({ _tag: "Delivered", attempts: 3 })
-    expect(result.forEvent("m-4")[0]).toMatchObject({
-      _tag: "Failed",
-      error: { code: "InvalidRequest" },
-      attempts: 1,
-    })
-    expect(
-      emulator()
-        .requests.list()
-        .map((r) => r.entryCount),
-    ).toEqual([5, 2, 1])
-    expect(
-      emulator()
-        .store.iotanalytics.entries.map((m) => m.messageId)
-        .sort(),
-    ).toEqual(["m-0", "m-1", "m-2", "m-3"])
-    await publisher.close()
-  })
-
   it("batches 230 events over 100-message requests, one channel per request", async () => {
     const publisher = publisherFor({ channelName: (e) => e.subject ?? "telemetry" })
     const events = Array.from({ length: 230 }, (_, i) => event({ subject: i < 30 ? "line_2" : "line_1" }))

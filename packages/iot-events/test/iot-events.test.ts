@@ -204,35 +204,6 @@ describe("iotEvents through the publisher", () => {
     expect(outcome?._tag === "Delivered" && outcome.sentId).toBe(messageIdFor("device/7:reading"))
   })
 
-  it("retries only the failed messages, keyed by messageId", async () => {
-    emulator().faults.set({
-      type: "entryError",
-      code: "ServiceUnavailableException",
-      match: { id: "e-2" },
-      times: 1,
-    })
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(4))
-    expect(result.ok).toBe(true)
-    expect(entriesPerRequest()).toEqual([4, 1])
-    const retried = result.forEvent("e-2")[0]
-    expect(retried?._tag === "Delivered" && retried.attempts).toBe(2)
-    expect(
-      emulator()
-        .store.iotevents.entries.map((m) => m.messageId)
-        .sort(),
-    ).toEqual(["e-0", "e-1", "e-2", "e-3"])
-  })
-
-  it("does not retry a permanent message error", async () => {
-    emulator().faults.set({ type: "entryError", code: "ResourceNotFoundException", match: { id: "e-1" } })
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(3))
-    const failed = result.forEvent("e-1")[0]
-    expect(failed?._tag === "Failed" && failed.error).toMatchObject({ code: "NotFound", retryable: false })
-    expect(entriesPerRequest()).toEqual([3])
-  })
-
   it("a duplicate event id goes in a later request instead of failing the batch", async () => {
     await using publisher = publisherFor()
     const result = await publisher.publish([

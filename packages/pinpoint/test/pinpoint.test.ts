@@ -269,34 +269,6 @@ describe("pinpoint through the publisher", () => {
     await publisher.close()
   })
 
-  it("retries resend only the failed events (per-event 429/500), not the 400s", async () => {
-    emulator().faults.set([
-      { type: "entryError", statusCode: 500, match: { id: "e-1" }, times: 1 },
-      { type: "entryError", statusCode: 429, match: { id: "e-3" }, times: 2 },
-      { type: "entryError", statusCode: 400, match: { id: "e-4" } },
-    ])
-    const publisher = publisherFor()
-    const result = await publisher.publish(Array.from({ length: 5 }, (_, i) => event({ id: `e-${i}` })))
-    expect(result.counts.pp).toMatchObject({ delivered: 4, failed: 1, requests: 3 })
-    expect(result.forEvent("e-3")[0]).toMatchObject({ _tag: "Delivered", attempts: 3 })
-    expect(result.forEvent("e-4")[0]).toMatchObject({
-      _tag: "Failed",
-      error: { code: "InvalidRequest" },
-      attempts: 1,
-    })
-    expect(
-      emulator()
-        .requests.list()
-        .map((r) => r.entryCount),
-    ).toEqual([5, 2, 1])
-    expect(
-      emulator()
-        .store.pinpoint.entries.map((e) => e.eventId)
-        .sort(),
-    ).toEqual(["e-0", "e-1", "e-2", "e-3"])
-    await publisher.close()
-  })
-
   it("batches by count (100 per request) and by bytes (4 MB per request), per application", async () => {
     const publisher = publisherFor({ applicationId: (e) => (e.source === "b" ? "app-b" : "app-a") })
     const small = Array.from({ length: 230 }, (_, i) =>
