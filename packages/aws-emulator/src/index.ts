@@ -16,8 +16,8 @@ export {
   type RequestErrorKind,
   validateFault,
 } from "./Faults.ts"
-export { Quotas, type RequestQuota, type RequestQuotas, validateQuotas } from "./Quotas.ts"
 export { md5OfMessageAttributes } from "./internal/messageAttributes.ts"
+export { Quotas, type RequestQuota, type RequestQuotas, validateQuotas } from "./Quotas.ts"
 export { type RequestCounts, RequestLog, type RequestRecord } from "./RequestLog.ts"
 export {
   type ServiceError,
