@@ -131,9 +131,10 @@ describe("request-rate quotas", () => {
     expect(((await bad.json()) as { message: string }).message).toBe(
       "quotas.eventbridge.rate must be a positive number of requests/s",
     )
-    const unknown = await put({ sqs: { rate: 1, burst: 1 } })
+    const unknown = await put({ nosuchservice: { rate: 1, burst: 1 } })
+    expect(unknown.status).toBe(400)
     expect(((await unknown.json()) as { message: string }).message).toContain(
-      "quotas.sqs: the service must be one of",
+      "quotas.nosuchservice: the service must be one of",
     )
   })
 })

@@ -14,9 +14,10 @@ describe("firehose with hostile input", () => {
   const adapter = firehose({ deliveryStreamName: "hostile", clientConfig: { region: "us-east-1" } })
 
   it("rejects data nested deeper than core's limit (rule maxDepth) instead of overflowing the stack", () => {
-    const deep = adapter.encode(
-      createEvent({ type: "t", source: "s", data: deeplyNestedData(maxDataDepth + 1) }),
-    )
+    const deep = adapter.encode({
+      ...createEvent({ type: "t", source: "s", data: null }),
+      data: deeplyNestedData(maxDataDepth + 1),
+    })
     expect(deep._tag === "Rejected" && deep.violations[0]?.rule).toBe("maxDepth")
     expect(
       adapter.encode(createEvent({ type: "t", source: "s", data: deeplyNestedData(maxDataDepth) }))._tag,

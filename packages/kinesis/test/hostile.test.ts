@@ -14,9 +14,10 @@ describe("kinesis with hostile input", () => {
 
   it("rejects data nested deeper than core's limit (rule maxDepth) instead of overflowing the stack", () => {
     for (const data of ["cloudevent", "data"] as const) {
-      const deep = kinesis({ streamName: "s", clientConfig: { region: "us-east-1" }, data }).encode(
-        createEvent({ type: "t", source: "s", subject: "k", data: deeplyNestedData(maxDataDepth + 1) }),
-      )
+      const deep = kinesis({ streamName: "s", clientConfig: { region: "us-east-1" }, data }).encode({
+        ...createEvent({ type: "t", source: "s", subject: "k", data: null }),
+        data: deeplyNestedData(maxDataDepth + 1),
+      })
       expect(deep._tag === "Rejected" && deep.violations[0]?.rule).toBe("maxDepth")
     }
     expect(

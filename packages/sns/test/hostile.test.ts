@@ -17,9 +17,10 @@ describe("sns with hostile input", () => {
   })
 
   it("rejects data nested deeper than core's limit instead of overflowing the stack", () => {
-    const result = adapter.encode(
-      createEvent({ type: "t", source: "s", data: deeplyNestedData(maxDataDepth + 500) }),
-    )
+    const result = adapter.encode({
+      ...createEvent({ type: "t", source: "s", data: null }),
+      data: deeplyNestedData(maxDataDepth + 500),
+    })
     expect(result._tag === "Rejected" && result.violations[0]?.rule).toBe("maxDepth")
   })
 

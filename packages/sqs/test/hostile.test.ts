@@ -18,7 +18,10 @@ describe("sqs with hostile input", () => {
   })
 
   it("rejects data nested deeper than core's limit instead of overflowing the stack", () => {
-    const event = createEvent({ type: "t", source: "s", data: deeplyNestedData(maxDataDepth + 500) })
+    const event = {
+      ...createEvent({ type: "t", source: "s", data: null }),
+      data: deeplyNestedData(maxDataDepth + 500),
+    }
     const result = adapter.encode(event)
     expect(result._tag === "Rejected" && result.violations[0]?.rule).toBe("maxDepth")
   })
