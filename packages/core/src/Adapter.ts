@@ -3,7 +3,7 @@
  * event into one wire entry (or rejects it), and sends one batch in one API call. Packing,
  * retries, concurrency, timeouts, fan-out and buffering live in the core, once, for every adapter.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { classifyError, DeliveryError } from "./DeliveryError.ts"
 import type { Event, Violation } from "./Event.ts"
 

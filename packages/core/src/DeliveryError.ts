@@ -2,7 +2,7 @@
  * One error type for everything that can go wrong between an event and its destination, with a
  * normalized `code`, whether a retry can help, and the destination's own code and message kept raw.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** Normalized error codes, the same for every destination. */
 export type DeliveryErrorCode =

@@ -3,7 +3,7 @@
  * `destinations`) and `kind` (the adapter's kind). Read them with Effect's `Metric.snapshot` or
  * export them with an OpenTelemetry layer.
  */
-import { Metric } from "effect"
+import * as Metric from "effect/Metric"
 
 /** (event, destination) pairs the destination accepted. */
 export const delivered = Metric.counter("eventport.delivered", {

@@ -3,7 +3,13 @@
  * the implementation; `createPublisher` runs that same implementation behind Promises. The engine
  * itself lives in `internal/Engine.ts`; options are checked by `resolvePublisherOptions`.
  */
-import { Context, Effect, Exit, Layer, Result, Scope, type Stream } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import type { Event, EventInput } from "./Event.ts"
 import { Engine } from "./internal/Engine.ts"
 import type { PublishResult } from "./Outcome.ts"

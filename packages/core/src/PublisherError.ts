@@ -2,7 +2,7 @@
  * The two ways the buffered producer refuses an event. Destination errors are never thrown: they
  * are outcomes (see DeliveryError).
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** `enqueue` with overflow policy `fail` found the buffer full. The event also gets a `Failed` outcome (code `Overflow`). */
 export class BufferOverflowError extends Data.TaggedError("BufferOverflowError")<{

@@ -2,7 +2,7 @@
  * Configuration of a publisher, its defaults, and `resolvePublisherOptions`, which checks it and
  * fills in every default once, as a pure function. The engine that honours it lives in Publisher.ts.
  */
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import { type Adapter, isAdapter } from "./Adapter.ts"
 import type { Event } from "./Event.ts"
 import { defaultRetryBudget } from "./internal/RetryBudget.ts"

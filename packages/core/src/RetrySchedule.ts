@@ -4,7 +4,10 @@
  * The engine steps one schedule per request (`Schedule.toStep`) after each failed attempt: a delay
  * means "re-queue the retryable entries when it is over", done means "give up with the last error".
  */
-import { Duration, Effect, Random, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
 import type { RetryOptions } from "./PublisherOptions.ts"
 
 /** Defaults of {@link RetryOptions} (the budget's defaults live with the budget). */

@@ -19,7 +19,7 @@ import {
   type SendResult,
   violation,
 } from "@eventport/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { MemoryFaults, type RequestPlan } from "./MemoryFaults.ts"
 import { cloudEventJsonBytes, defaultMemoryLimits, type MemoryLimits } from "./MemoryLimits.ts"
 

@@ -11,7 +11,7 @@ import {
   deliveryError,
   type Event,
 } from "@eventport/core"
-import { Hash } from "effect"
+import * as Hash from "effect/Hash"
 
 /** How a failing entry or request fails. `retryable` defaults from the code (core's `retryableByDefault`). */
 export interface FaultError {

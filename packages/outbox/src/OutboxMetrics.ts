@@ -2,7 +2,7 @@
  * The relay's Effect metrics, updated from the store's counts every `statsIntervalMs`. Each carries
  * the attribute `destination`. Read them with `Metric.snapshot` or export them with OpenTelemetry.
  */
-import { Metric } from "effect"
+import * as Metric from "effect/Metric"
 
 /** Pairs not yet delivered nor dead (ready, in flight and retrying). */
 export const pending = Metric.gauge("eventport.outbox.pending", {

@@ -13,7 +13,14 @@ import {
   type PublisherShape,
   type RetryOptions,
 } from "@eventport/core"
-import { Duration, Effect, Exit, Fiber, Metric, Random, Schedule, Scope } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Metric from "effect/Metric"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
 import { decodeEvent } from "./EventCodec.ts"
 import * as OutboxMetrics from "./OutboxMetrics.ts"
 import type { ClaimedPair, OutboxStore, PairSettlement } from "./OutboxStore.ts"

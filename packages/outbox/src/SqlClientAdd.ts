@@ -4,7 +4,7 @@
  * client. Same validation, same statement as `postgresStore`'s `add`.
  */
 import type { Event, EventInput } from "@eventport/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import type { Outbox } from "./Outbox.ts"
 import { InvalidEventsError } from "./Outbox.ts"

@@ -14,7 +14,7 @@ import {
   type PublishResult,
   type RetryOptions,
 } from "@eventport/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, it } from "vitest"
 import { arbEvent, arbExtremeEvent, arbHostileEvent, arbHostileEventInput } from "./Arbitraries.ts"

@@ -5,7 +5,7 @@
  * the outcomes waits for room (backpressure), except at close, when the pairs close itself failed are
  * handed over at once (bounded by what the stopped destinations held) and the grace deadline applies.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { deadLetterEvent } from "../DeadLetter.ts"
 import type { Event, Violation } from "../Event.ts"
 import { type Failed, failedOutcome, type Rejected, rejectedOutcome } from "../Outcome.ts"

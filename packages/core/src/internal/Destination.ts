@@ -5,7 +5,13 @@
  * answer settles is Settle.ts, when to retry is RetryState.ts, the outcomes and metrics it reports
  * are DestinationOutcomes.ts, and the ordered mode's gate is KeyGate.ts.
  */
-import { Clock, Context, Duration, Effect, Fiber, Queue, type Scope } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
 import type { Adapter } from "../Adapter.ts"
 import type { DeliveryError } from "../DeliveryError.ts"
 import type { Event } from "../Event.ts"

@@ -3,7 +3,9 @@
  * dead-letter outcomes for the dead-letter destination) and its metrics. The destination decides;
  * this records, once per request where it can.
  */
-import { type Context, Effect, Metric } from "effect"
+import type * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
 import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
 import * as Metrics from "../Metrics.ts"
 import { deliveredOutcome, failedOutcome, type Outcome } from "../Outcome.ts"

@@ -2,7 +2,9 @@
  * The engine behind both faces of a publisher: its destinations, the buffered producer, the runs
  * of `publish` calls in progress, and shutdown. Options arrive resolved (`resolvePublisherOptions`).
  */
-import { Effect, Exit, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as Scope from "effect/Scope"
 import type { PublishResult } from "../Outcome.ts"
 import { defaultPackWindow } from "../Packing.ts"
 import { PublisherClosedError, type PublishInputError } from "../PublisherError.ts"

@@ -4,7 +4,9 @@
  * at request granularity. Events that will not be sent (buffer overflow, publisher closed) go
  * through the same validate-and-route loop, so both agree on who gets an outcome.
  */
-import { type Cause, Effect, Stream } from "effect"
+import type * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import type { DeliveryError } from "../DeliveryError.ts"
 import { type Event, type Violation, validateEvent } from "../Event.ts"
 import { failedOutcome, rejectedOutcome } from "../Outcome.ts"

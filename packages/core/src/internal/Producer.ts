@@ -3,7 +3,12 @@
  * by overflow policy), a byte bound, a linger time, and one consumer fiber that feeds windows of
  * events to the destinations.
  */
-import { Deferred, Duration, Effect, Fiber, Queue, type Scope } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
 import { deliveryError } from "../DeliveryError.ts"
 import type { PublishResult } from "../Outcome.ts"
 import { BufferOverflowError, PublisherClosedError } from "../PublisherError.ts"

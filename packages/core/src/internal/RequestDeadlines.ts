@@ -5,7 +5,10 @@
  * each request against its own sleep forked two fibers and interrupted one per request, which was
  * the engine's largest cost per request against a real SDK client.
  */
-import { type Clock, Deferred, Duration, Effect } from "effect"
+import type * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 
 /** One request waiting for its answer or its deadline, whichever comes first. */
 export interface PendingRequest {

@@ -3,7 +3,15 @@
  * the adapter's signal), its span and its latency. Never fails: a whole-request error is returned
  * as the `DeliveryError` it is. What the answer means is Settle.ts's business.
  */
-import { Clock, Context, Duration, Effect, Fiber, Metric, References, type Scope, Tracer } from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Metric from "effect/Metric"
+import * as References from "effect/References"
+import type * as Scope from "effect/Scope"
+import * as Tracer from "effect/Tracer"
 import type { Adapter, Batch, RawSend, SendResult } from "../Adapter.ts"
 import { DeliveryError, deliveryError } from "../DeliveryError.ts"
 import * as Metrics from "../Metrics.ts"

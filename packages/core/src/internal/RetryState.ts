@@ -3,7 +3,10 @@
  * and each job's {@link RetryState} (its step of that schedule, when it started, what its last
  * retry cost). Deciding about a failed request is one call: retry after a delay, or give up.
  */
-import { type Duration, Effect, Pull, Schedule } from "effect"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Pull from "effect/Pull"
+import * as Schedule from "effect/Schedule"
 import type { ResolvedRetryOptions } from "../PublisherOptions.ts"
 import { type RetryInput, retrySchedule } from "../RetrySchedule.ts"
 import { RetryBudget } from "./RetryBudget.ts"

@@ -3,7 +3,7 @@
  * for every pair, the outcomes the caller asked to retain, unrouted events, and how many requests
  * are still out so callers can wait for the run to settle.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { Event } from "../Event.ts"
 import {
   type DeadLetterCounts,

@@ -16,7 +16,9 @@
  *
  * All work is per request (a few arithmetic steps); nothing is allocated.
  */
-import { type Clock, Duration, Effect } from "effect"
+import type * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import type { SendRateOptions } from "../PublisherOptions.ts"
 
 export interface SendRateSettings {

@@ -2,7 +2,8 @@
  * A condition to wait on: waiters re-check their own predicate whenever the state they watch
  * changes (a request settled, a window was processed, buffer room was freed).
  */
-import { Deferred, Effect } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
 
 export class Signal {
   private waiters: Array<Deferred.Deferred<void>> = []

@@ -13,7 +13,9 @@ import {
   packBatches,
   type SendResult,
 } from "@eventport/core"
-import { Cause, Effect, Exit } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import fc from "fast-check"
 import type { ConformanceHarness } from "../ConformanceHarness.ts"
 
