@@ -136,7 +136,7 @@ export const coldStartScenario: Scenario = {
         ],
         accounting,
         notes: [
-          "Each side is a fresh `node` process; the time is `performance.now()` when the publisher (or client) exists, i.e. from the process's time origin, Node's own start-up included on both sides; peak RSS is `process.resourceUsage().maxRSS` then.",
+          "Each side is a fresh `node` process; the time is `performance.now()` when the publisher (or client) exists, i.e. from the process's time origin, Node's own start-up included on both sides; peak RSS is the process's own `VmHWM` (/proc/self/status) then: `process.resourceUsage().maxRSS` would report the bench process's peak, which Linux carries into its children.",
           "After measuring, each process sends one event to the emulator (own process), so each run accounts for an event.",
           "Bundles: esbuild, bundle + minify, platform node, ESM, from the built packages; entries: `createPublisher` (core alone), plus `eventBridge` (core + eventbridge), `EventBridgeClient` and `PutEventsCommand` (bare client).",
         ],

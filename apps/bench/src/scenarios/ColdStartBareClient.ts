@@ -6,7 +6,7 @@
  *   node ColdStartBareClient.js <endpoint> <accessKeyId> <secretAccessKey>
  */
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge"
-import type { ColdStartMeasurement } from "./ColdStartMeasurement.ts"
+import { type ColdStartMeasurement, peakRssBytesOfThisProcess } from "./ColdStartMeasurement.ts"
 
 const [endpoint = "", accessKeyId = "", secretAccessKey = ""] = process.argv.slice(2)
 const client = new EventBridgeClient({
@@ -16,7 +16,7 @@ const client = new EventBridgeClient({
   maxAttempts: 1,
 })
 const readyMs = performance.now()
-const peakRssBytes = process.resourceUsage().maxRSS * 1024
+const peakRssBytes = peakRssBytesOfThisProcess()
 let delivered = 0
 try {
   const out = await client.send(

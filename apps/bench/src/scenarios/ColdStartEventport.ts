@@ -7,7 +7,7 @@
  */
 import { createPublisher } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
-import type { ColdStartMeasurement } from "./ColdStartMeasurement.ts"
+import { type ColdStartMeasurement, peakRssBytesOfThisProcess } from "./ColdStartMeasurement.ts"
 
 const [endpoint = "", accessKeyId = "", secretAccessKey = ""] = process.argv.slice(2)
 const publisher = createPublisher({
@@ -23,7 +23,7 @@ const publisher = createPublisher({
   },
 })
 const readyMs = performance.now()
-const peakRssBytes = process.resourceUsage().maxRSS * 1024
+const peakRssBytes = peakRssBytesOfThisProcess()
 const result = await publisher.publish([{ type: "bench.cold", source: "eventport.bench", data: { n: 1 } }])
 await publisher.close()
 const c = result.counts.eventbridge
