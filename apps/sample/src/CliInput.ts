@@ -118,7 +118,7 @@ export const sampleRequestSkeleton = (): Record<string, unknown> => ({
       data: { user_id: "user-00042", order_id: "ord-480151", total_eur: 129.9 },
     },
   ],
-  to: ["memory", "eventbridge", "iot-events", "iot-analytics", "pinpoint", "kinesis"],
+  to: ["memory", "eventbridge", "iot-events", "iot-analytics", "pinpoint"],
   faults: "",
   strict: false,
   drainTimeoutMs: 5000,
