@@ -59,7 +59,8 @@ eventport_bootstrap() {
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     local flags="--frozen-lockfile"
     [ -f "$root/pnpm-lock.yaml" ] || flags=""
-    # The install log is shown only when the install fails.
+    # One line while it runs; the install log is shown only when the install fails.
+    echo "bootstrap: installing the workspace's dependencies (pnpm install)" >&2
     local log
     log="$(mktemp)"
     if ! (cd "$root" && pnpm install $flags --reporter=append-only) >"$log" 2>&1; then
