@@ -5,10 +5,14 @@
  */
 import type { Adapter, DestinationOptions, Event } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
+import { firehose } from "@eventport/firehose"
 import { iotAnalytics } from "@eventport/iot-analytics"
 import { iotEvents } from "@eventport/iot-events"
+import { kinesis } from "@eventport/kinesis"
 import { memory } from "@eventport/memory"
 import { pinpoint } from "@eventport/pinpoint"
+import { sns } from "@eventport/sns"
+import { sqs } from "@eventport/sqs"
 import { Effect } from "effect"
 import { nearest } from "./internal/Nearest.ts"
 import { compileNameTemplate } from "./NameTemplate.ts"
@@ -85,8 +89,63 @@ const makeAdapter = (spec: DestinationSpec, client: AwsClientSettings): Adapter<
         ...(spec.endpointId === undefined ? {} : { endpointId: compileNameTemplate(spec.endpointId) }),
         clientConfig,
       }) as Adapter<unknown>
+    case "kinesis":
+      return kinesis({
+        ...adapterOptions(spec),
+        ...(spec.partitionKey === undefined ? {} : { partitionKey: compileNameTemplate(spec.partitionKey) }),
+        ...(spec.explicitHashKey === undefined
+          ? {}
+          : { explicitHashKey: compileNameTemplate(spec.explicitHashKey) }),
+        clientConfig,
+      }) as Adapter<unknown>
+    case "firehose":
+      return firehose({ ...adapterOptions(spec), clientConfig }) as Adapter<unknown>
+    case "sqs":
+      return sqs({
+        ...adapterOptions(spec),
+        ...messageTemplates(spec),
+        queueUrl: compileNameTemplate(spec.queueUrl),
+        clientConfig,
+      }) as Adapter<unknown>
+    case "sns":
+      return sns({
+        ...adapterOptions(spec),
+        ...messageTemplates(spec),
+        topicArn: compileNameTemplate(spec.topicArn),
+        ...(spec.subject === undefined ? {} : { subject: compileNameTemplate(spec.subject) }),
+        clientConfig,
+      }) as Adapter<unknown>
   }
 }
+
+/** The settings every destination may carry, which are the publisher's, not the adapter's. */
+const settingKeys = new Set(["type", "route", "concurrency", "requestTimeoutMs", "retry"])
+
+/**
+ * A destination's own options, as its adapter takes them (JSON values only; templates are turned
+ * into functions by the caller).
+ */
+const adapterOptions = <S extends DestinationSpec>(
+  spec: S,
+): Omit<S, "type" | "route" | "concurrency" | "requestTimeoutMs" | "retry"> =>
+  Object.fromEntries(Object.entries(spec).filter(([key]) => !settingKeys.has(key))) as Omit<
+    S,
+    "type" | "route" | "concurrency" | "requestTimeoutMs" | "retry"
+  >
+
+/** The FIFO group and de-duplication id of an SQS or SNS destination, templates made functions. */
+const messageTemplates = (spec: {
+  readonly messageGroupId?: string
+  readonly deduplicationId?: string
+}): {
+  messageGroupId?: ReturnType<typeof compileNameTemplate>
+  deduplicationId?: ReturnType<typeof compileNameTemplate>
+} => ({
+  ...(spec.messageGroupId === undefined ? {} : { messageGroupId: compileNameTemplate(spec.messageGroupId) }),
+  ...(spec.deduplicationId === undefined
+    ? {}
+    : { deduplicationId: compileNameTemplate(spec.deduplicationId) }),
+})
 
 /**
  * What a destination's adapter factory refuses in its options (e.g. a constant bus name outside the

@@ -70,7 +70,7 @@ export const parseFaultSpec = (text: string): FaultSpec => {
   return spec
 }
 
-/** The emulator faults for a spec (applied to all four services). */
+/** The emulator faults for a spec (applied to every service the emulator serves). */
 export const emulatorFaults = (spec: FaultSpec): Fault[] => {
   const faults: Fault[] = []
   if (spec.latency !== undefined) {

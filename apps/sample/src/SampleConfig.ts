@@ -8,7 +8,17 @@ import { readJsonFile } from "./internal/JsonText.ts"
 import { type FieldProblem, schemaProblems } from "./internal/SchemaProblems.ts"
 import { UsageError } from "./UsageError.ts"
 
-export const destinationTypes = ["memory", "eventbridge", "iot-events", "iot-analytics", "pinpoint"] as const
+export const destinationTypes = [
+  "memory",
+  "eventbridge",
+  "iot-events",
+  "iot-analytics",
+  "pinpoint",
+  "kinesis",
+  "firehose",
+  "sqs",
+  "sns",
+] as const
 export type DestinationType = (typeof destinationTypes)[number]
 
 /** Placeholders a name template may use; each is read from the event being sent. */
@@ -105,12 +115,83 @@ export const PinpointDestination = Schema.Struct({
   ...destinationSettings,
 })
 
+/** What a Kinesis or Firehose record's `Data` carries: the whole event as CloudEvents JSON, or its data alone. */
+const RecordData = Schema.Literals(["cloudevent", "data"])
+
+export const KinesisDestination = Schema.Struct({
+  type: Schema.Literal("kinesis"),
+  /** Give exactly one of `streamName` and `streamArn` (the adapter's factory checks it). */
+  streamName: Schema.optionalKey(Schema.NonEmptyString),
+  streamArn: Schema.optionalKey(Schema.NonEmptyString),
+  /** The adapter's default is the event's `subject`, else its id. */
+  partitionKey: Schema.optionalKey(NameTemplate),
+  explicitHashKey: Schema.optionalKey(NameTemplate),
+  data: Schema.optionalKey(RecordData),
+  maxEntryBytes: Schema.optionalKey(PositiveInt),
+  maxRequestBytes: Schema.optionalKey(PositiveInt),
+  ...destinationSettings,
+})
+
+export const FirehoseDestination = Schema.Struct({
+  type: Schema.Literal("firehose"),
+  deliveryStreamName: Schema.NonEmptyString,
+  data: Schema.optionalKey(RecordData),
+  /** Appended to every record; `""` for none. The adapter's default is a newline. */
+  recordDelimiter: Schema.optionalKey(Schema.String),
+  maxRequestBytes: Schema.optionalKey(PositiveInt),
+  requestSize: Schema.optionalKey(Schema.Literals(["base64", "raw"])),
+  ...destinationSettings,
+})
+
+/** What an SQS or SNS message carries: the event's CloudEvents JSON, or its data as JSON text. */
+const MessageText = Schema.Literals(["cloudEvent", "data"])
+
+/** Constant message attributes (JSON has no bytes, so `Binary` ones are left to code). */
+const MessageAttributes = Schema.Record(
+  Schema.NonEmptyString,
+  Schema.Struct({ DataType: Schema.NonEmptyString, StringValue: Schema.String }),
+)
+
+/** Settings SQS and SNS share: attributes, FIFO group and de-duplication, byte limits. */
+const messageSettings = {
+  messageAttributes: Schema.optionalKey(MessageAttributes),
+  cloudEventAttributes: Schema.optionalKey(Schema.Boolean),
+  /** Required by FIFO queues and topics (names ending in `.fifo`). */
+  messageGroupId: Schema.optionalKey(NameTemplate),
+  /** FIFO only; the adapter's default is the event id. */
+  deduplicationId: Schema.optionalKey(NameTemplate),
+  maxEntryBytes: Schema.optionalKey(PositiveInt),
+  maxRequestBytes: Schema.optionalKey(PositiveInt),
+}
+
+export const SqsDestination = Schema.Struct({
+  type: Schema.Literal("sqs"),
+  queueUrl: NameTemplate,
+  body: Schema.optionalKey(MessageText),
+  delaySeconds: Schema.optionalKey(NonNegativeInt),
+  ...messageSettings,
+  ...destinationSettings,
+})
+
+export const SnsDestination = Schema.Struct({
+  type: Schema.Literal("sns"),
+  topicArn: NameTemplate,
+  message: Schema.optionalKey(MessageText),
+  subject: Schema.optionalKey(NameTemplate),
+  ...messageSettings,
+  ...destinationSettings,
+})
+
 export const DestinationSpec = Schema.Union([
   MemoryDestination,
   EventBridgeDestination,
   IotEventsDestination,
   IotAnalyticsDestination,
   PinpointDestination,
+  KinesisDestination,
+  FirehoseDestination,
+  SqsDestination,
+  SnsDestination,
 ])
 export type DestinationSpec = typeof DestinationSpec.Type
 

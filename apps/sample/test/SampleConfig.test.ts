@@ -17,18 +17,18 @@ const problemsOf = (json: unknown): ReadonlyArray<string> => {
 }
 
 describe("config validation", () => {
-  it("accepts the bundled default config with all five destination types", () => {
+  it("accepts the bundled default config with its six destination types", () => {
     const config = loadSampleConfig(bundledConfigPath)
     expect(
       Object.values(config.destinations)
         .map((d) => d.type)
         .sort(),
-    ).toEqual(["eventbridge", "iot-analytics", "iot-events", "memory", "pinpoint"])
+    ).toEqual(["eventbridge", "iot-analytics", "iot-events", "kinesis", "memory", "pinpoint"])
   })
 
   it("names a wrong destination type with the types it expected and the value it got", () => {
     expect(problemsOf({ destinations: { lake: { type: "iot-analytic", channelName: "x" } } })).toEqual([
-      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint", got "iot-analytic"',
+      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint" | "kinesis" | "firehose" | "sqs" | "sns", got "iot-analytic"',
     ])
   })
 
@@ -105,7 +105,7 @@ describe("config validation", () => {
         },
       }),
     ).toEqual([
-      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint", got "iot-analytic"',
+      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint" | "kinesis" | "firehose" | "sqs" | "sns", got "iot-analytic"',
       "destinations.m.concurrency: Expected a value greater than 0, got 0",
       'destinations.a.route: unknown route "apps"; the config\'s routes are app',
       expect.stringMatching(/^destinations\.bus: .*eventBusName/),
@@ -113,8 +113,8 @@ describe("config validation", () => {
   })
 
   it("does not report a config of only wrongly typed destinations as having none", () => {
-    expect(problemsOf({ destinations: { lake: { type: "kinesis" } } })).toEqual([
-      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint", got "kinesis"',
+    expect(problemsOf({ destinations: { lake: { type: "kafka" } } })).toEqual([
+      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint" | "kinesis" | "firehose" | "sqs" | "sns", got "kafka"',
     ])
   })
 

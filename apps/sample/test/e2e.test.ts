@@ -20,6 +20,10 @@ const packagesBuilt = [
   "iot-events",
   "iot-analytics",
   "pinpoint",
+  "kinesis",
+  "firehose",
+  "sqs",
+  "sns",
   "aws-emulator",
 ].map((name) => join(repoDir, "packages", name))
 const work = mkdtempSync(join(tmpdir(), "eventport-sample-e2e-"))
@@ -131,13 +135,13 @@ const writeWorkFile = (name: string, text: string): string => {
 }
 
 describe("eventport-sample end to end", () => {
-  it("runs the default job on the emulator: all five destinations, invalid events rejected, exit 0", async () => {
+  it("runs the default job on the emulator: all six destinations, invalid events rejected, exit 0", async () => {
     const result = await run([])
     expect(result.stderr).not.toMatch(/unexpected error/)
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/embedded AWS emulator .*no AWS account/)
     expect(result.stdout).toMatch(/2000 generated events/)
-    const names = ["memory", "bus", "engagement", "alarms", "telemetry"]
+    const names = ["memory", "bus", "engagement", "alarms", "telemetry", "telemetry-stream"]
     for (const name of names) expect(row(result.stdout, name).delivered).toBeGreaterThan(0)
     for (const name of names) expect(row(result.stdout, name).failed).toBe(0)
     const memory = row(result.stdout, "memory")
@@ -185,10 +189,10 @@ describe("eventport-sample end to end", () => {
       Number(/unrouted \(no destination's route took them\): (\d+)/.exec(busOnly.stdout)?.[1]),
     ).toBeGreaterThan(0)
 
-    const wrong = await run(["--to", "kinesis"])
+    const wrong = await run(["--to", "sqs"])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toMatch(
-      /^eventport-sample: --to: no destination named or typed "kinesis"; the config has memory \(memory\), bus \(eventbridge\)/,
+      /^eventport-sample: --to: no destination named or typed "sqs"; the config has memory \(memory\), bus \(eventbridge\)/,
     )
 
     const typo = await run(["--to", "eventbrige,memory"])
@@ -550,4 +554,137 @@ describe("eventport-sample end to end", () => {
     expect(file).toContain(marker)
     expect(statSync(deadLetters).mode & 0o777).toBe(0o600)
   }, 90_000)
+})
+
+describe("successor destinations: Kinesis, Firehose, SQS and SNS", () => {
+  const examples = join(sampleDir, "examples")
+  const successorTypes = new Set(["kinesis", "firehose", "sqs", "sns"])
+  /** Destination name → type, from the summary table. */
+  const summaryTypes = (stdout: string): Map<string, string> => {
+    const table = stdout.slice(stdout.indexOf("\nSummary\n"))
+    const types = new Map<string, string>()
+    for (const m of table.matchAll(/^(\S+) +(\S+) +\d+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+$/gm))
+      if (m[1] !== "total") types.set(m[1]!, m[2]!)
+    return types
+  }
+
+  it("the default run's summary names a successor destination, taking the same events as the retired one", async () => {
+    const result = await run(["--progress", "none"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^ {2}telemetry-stream +kinesis +typePrefix device\.telemetry\.$/m)
+    expect(summaryTypes(result.stdout).get("telemetry-stream")).toBe("kinesis")
+    const stream = row(result.stdout, "telemetry-stream")
+    const analytics = row(result.stdout, "telemetry")
+    expect(stream.delivered).toBeGreaterThan(0)
+    expect(stream.failed).toBe(0)
+    // One route, so one set of events: Kinesis takes the `temp-01` field names IoT Analytics refuses.
+    expect(stream.delivered + stream.rejected).toBe(analytics.delivered + analytics.rejected)
+    expect(stream.rejected).toBeLessThan(analytics.rejected)
+  }, 60_000)
+
+  it("--to selects a successor by type or by name", async () => {
+    const byType = await run(["--to", "kinesis", "--count", "200", "--progress", "none"])
+    expect(byType.code).toBe(0)
+    expect([...summaryTypes(byType.stdout)]).toEqual([["telemetry-stream", "kinesis"]])
+    expect(row(byType.stdout, "telemetry-stream").delivered).toBeGreaterThan(0)
+    const byName = await run(["--to", "telemetry-stream,memory", "--count", "200", "--progress", "none"])
+    expect(byName.code).toBe(0)
+    expect([...summaryTypes(byName.stdout).keys()]).toEqual(["memory", "telemetry-stream"])
+  }, 60_000)
+
+  const moves = [
+    ["telemetry-to-firehose.json", "telemetry", "firehose"],
+    ["alarms-to-kinesis.json", "alarms", "kinesis"],
+    ["engagement-to-kinesis.json", "engagement", "kinesis"],
+  ] as const
+
+  it("each migration example runs on the embedded emulator: the moved destination gets the same events, now at its successor", async () => {
+    const common = ["--count", "400", "--seed", "7", "--progress", "none"]
+    const [before, ...after] = await Promise.all([
+      run(common),
+      ...moves.map(([file]) => run(["--config", join(examples, file), ...common])),
+    ])
+    expect(before.code).toBe(0)
+    for (const [i, [file, destination, type]] of moves.entries()) {
+      const moved = after[i]!
+      expect(moved.stderr, file).not.toMatch(/unexpected error/)
+      expect(moved.code, file).toBe(0)
+      expect(moved.stdout, file).toMatch(/embedded AWS emulator/)
+      expect(summaryTypes(moved.stdout).get(destination), file).toBe(type)
+      const was = row(before.stdout, destination)
+      const now = row(moved.stdout, destination)
+      expect(now.delivered, file).toBeGreaterThan(0)
+      expect(now.failed, file).toBe(0)
+      expect(now.delivered + now.rejected, file).toBe(was.delivered + was.rejected)
+      // The other destinations are untouched by the move.
+      expect(row(moved.stdout, "memory"), file).toMatchObject({
+        delivered: row(before.stdout, "memory").delivered,
+        rejected: row(before.stdout, "memory").rejected,
+      })
+    }
+  }, 150_000)
+
+  it("sends to each successor service over the AWS SDK (--endpoint): the service stores exactly what was delivered", async () => {
+    await using emulator = await startEmulator({ store: "count" })
+    const env = {
+      AWS_ACCESS_KEY_ID: emulator.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: emulator.credentials.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: "true",
+    }
+    const common = ["--endpoint", emulator.endpoint, "--region", "us-east-1", "--count", "300"]
+    const queues = await run(["--config", join(examples, "queues-and-topics.json"), ...common], { env })
+    expect(queues.stderr).not.toMatch(/unexpected error/)
+    expect(queues.code).toBe(0)
+    expect([...summaryTypes(queues.stdout).values()].every((t) => successorTypes.has(t))).toBe(true)
+    const orders = row(queues.stdout, "orders").delivered
+    const ledger = row(queues.stdout, "ledger").delivered
+    expect(orders).toBeGreaterThan(0)
+    expect(ledger).toBe(orders)
+    expect(emulator.store.sqs.count).toBe(orders + ledger)
+    expect(emulator.store.sns.count).toBe(row(queues.stdout, "notifications").delivered)
+    expect(emulator.store.sns.count).toBeGreaterThan(0)
+    expect(emulator.store.kinesis.count).toBe(row(queues.stdout, "devices").delivered)
+    expect(emulator.store.kinesis.count).toBeGreaterThan(0)
+
+    const firehose = await run(["--config", join(examples, "telemetry-to-firehose.json"), ...common], { env })
+    expect(firehose.code).toBe(0)
+    expect(emulator.store.firehose.count).toBe(row(firehose.stdout, "telemetry").delivered)
+    expect(emulator.store.firehose.count).toBeGreaterThan(0)
+    expect(emulator.store.kinesis.count).toBe(
+      row(queues.stdout, "devices").delivered + row(firehose.stdout, "telemetry-stream").delivered,
+    )
+    expect(queues.stdout + queues.stderr + firehose.stdout + firehose.stderr).not.toContain(
+      emulator.credentials.secretAccessKey,
+    )
+  }, 150_000)
+
+  it("retries a successor's failed entries under --faults and still gives every pair one outcome", async () => {
+    const result = await run([
+      "--config",
+      join(examples, "queues-and-topics.json"),
+      "--count",
+      "300",
+      "--faults",
+      "entry=0.2,throttle=0.1",
+      "--progress",
+      "none",
+    ])
+    expect(result.stderr).not.toMatch(/unexpected error/)
+    const baseline = await run([
+      "--config",
+      join(examples, "queues-and-topics.json"),
+      "--count",
+      "300",
+      "--progress",
+      "none",
+    ])
+    for (const name of ["orders", "ledger", "notifications", "devices"]) {
+      const faulted = row(result.stdout, name)
+      const clean = row(baseline.stdout, name)
+      expect(faulted.retried, name).toBeGreaterThan(0)
+      expect(faulted.delivered + faulted.rejected + faulted.failed, name).toBe(
+        clean.delivered + clean.rejected,
+      )
+    }
+  }, 150_000)
 })

@@ -10,9 +10,13 @@ import { fileURLToPath } from "node:url"
 import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import { type Adapter, createPublisher } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
+import { firehose } from "@eventport/firehose"
 import { iotAnalytics } from "@eventport/iot-analytics"
 import { iotEvents } from "@eventport/iot-events"
+import { kinesis } from "@eventport/kinesis"
 import { pinpoint } from "@eventport/pinpoint"
+import { sns } from "@eventport/sns"
+import { sqs } from "@eventport/sqs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 /** Distinctive, so a scan cannot match anything else. */
@@ -42,13 +46,26 @@ describe("secrets and payloads in errors", () => {
       alarms: iotEvents({ inputName: "secure_input", clientConfig }) as unknown as Adapter<unknown>,
       telemetry: iotAnalytics({ channelName: "secure_channel", clientConfig }) as unknown as Adapter<unknown>,
       engagement: pinpoint({ applicationId: "secureapp", clientConfig }) as unknown as Adapter<unknown>,
+      stream: kinesis({ streamName: "secure-stream", clientConfig }) as unknown as Adapter<unknown>,
+      archive: firehose({
+        deliveryStreamName: "secure-archive",
+        clientConfig,
+      }) as unknown as Adapter<unknown>,
+      queue: sqs({
+        queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/secure-queue",
+        clientConfig,
+      }) as unknown as Adapter<unknown>,
+      topic: sns({
+        topicArn: "arn:aws:sns:us-east-1:123456789012:secure-topic",
+        clientConfig,
+      }) as unknown as Adapter<unknown>,
     }
     const publisher = createPublisher({ destinations: adapters, retry: { maxAttempts: 1 } })
     const result = await publisher.publish([
       { id: "sec-1", type: "app.secure", source: "shop", subject: "user-1", data: { note: payloadMarker } },
     ])
     await publisher.close()
-    expect(result.outcomes).toHaveLength(4)
+    expect(result.outcomes).toHaveLength(8)
     for (const outcome of result.outcomes) {
       expect(outcome._tag, outcome.destination).toBe("Failed")
       if (outcome._tag !== "Failed") continue
