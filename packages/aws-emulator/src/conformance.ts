@@ -449,7 +449,8 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
 
     if (options.serializesData) {
       it("data one level deeper than maxDataDepth is Rejected by rule maxDepth, naming depth and limit", () => {
-        const result = adapter().encode(makeEvent({ data: nestedData(maxDataDepth + 1) }))
+        // Built past validation, which refuses data deeper than maxDataDepth itself.
+        const result = adapter().encode({ ...makeEvent(), data: nestedData(maxDataDepth + 1) })
         expect(result).toMatchObject({
           _tag: "Rejected",
           violations: [
@@ -462,6 +463,10 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
             }),
           ],
         })
+      })
+
+      it("data exactly maxDataDepth deep is Encoded: the rule rejects only what is deeper", () => {
+        expect(adapter().encode(makeEvent({ data: nestedData(maxDataDepth) }))._tag).toBe("Encoded")
       })
 
       it.each([4_200, 10_000])(

@@ -120,13 +120,6 @@ describe("firehose against the emulator", () => {
       httpStatus: status,
     })
   })
-
-  it("a dropped connection is a retryable network failure whose outcome is unknown", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const error = await sendFailingBatch(adapterFor(), [event()])
-    expect(error).toMatchObject({ retryable: true, outcomeUnknown: true })
-    expect(emulator.store.firehose.count).toBe(1)
-  })
 })
 
 describe("firehose through the publisher", () => {

@@ -1,6 +1,16 @@
-/** The testkit conformance suite, with the emulator as the destination. */
-import { cloudEventData, emulatorHarness } from "@eventport/aws-emulator/conformance"
+/**
+ * The testkit conformance suite and the shared emulator-backed adapter suite, with the emulator as
+ * the destination. How Kinesis holds the data (the record's CloudEvents JSON) is read here.
+ */
+import {
+  cloudEventData,
+  describeEmulatorAdapterSuite,
+  emulatorHarness,
+  sendFailingBatch,
+} from "@eventport/aws-emulator/conformance"
+import { createEvent } from "@eventport/core"
 import { describeAdapterConformance } from "@eventport/testkit"
+import { expect, it } from "vitest"
 import { kinesis } from "../src/index.ts"
 
 describeAdapterConformance({
@@ -13,4 +23,22 @@ describeAdapterConformance({
     // The default mapping: each record's Data is the event as CloudEvents JSON, which carries the id.
     makeAdapter: (clientConfig) => kinesis({ streamName: "conformance", clientConfig }),
   }),
+})
+
+describeEmulatorAdapterSuite({
+  name: "kinesis",
+  service: "kinesis",
+  makeAdapter: (clientConfig) => kinesis({ streamName: "suite", clientConfig }),
+  // Data is the event's CloudEvents JSON.
+  serializesData: true,
+  permanentRequestError: { code: "ResourceNotFoundException", status: 400, deliveryCode: "NotFound" },
+  additionalTests: ({ emulator, clientConfig }) => {
+    it("over HTTP/2 (the SDK's default handler), a dropped connection is a Timeout, not Network", async () => {
+      emulator().faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+      const failure = await sendFailingBatch(kinesis({ streamName: "suite", clientConfig: clientConfig() }), [
+        createEvent({ type: "t", source: "s", data: {} }),
+      ])
+      expect(failure).toMatchObject({ code: "Timeout", retryable: true, outcomeUnknown: true })
+    })
+  },
 })

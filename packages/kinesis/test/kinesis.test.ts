@@ -144,13 +144,6 @@ describe("kinesis against the emulator", () => {
     expect(await sendFailingBatch(adapterFor(), [event()])).toMatchObject(expected)
   })
 
-  it("a dropped HTTP/2 connection is a retryable Timeout whose outcome is unknown", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const error = await sendFailingBatch(adapterFor(), [event()])
-    expect(error).toMatchObject({ code: "Timeout", retryable: true, outcomeUnknown: true })
-    expect(emulator.store.kinesis.count).toBe(1)
-  })
-
   it("a user's client is used as given and not destroyed on close", async () => {
     const client = new KinesisClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
     const adapter = kinesis({ client, streamName: "telemetry" })

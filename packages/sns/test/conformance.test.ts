@@ -1,5 +1,12 @@
-/** The testkit conformance suite, with the emulator as the destination (a standard and a FIFO topic). */
-import { cloudEventData, emulatorHarness } from "@eventport/aws-emulator/conformance"
+/**
+ * The testkit conformance suite (a standard and a FIFO topic) and the shared emulator-backed
+ * adapter suite, with the emulator as the destination.
+ */
+import {
+  cloudEventData,
+  describeEmulatorAdapterSuite,
+  emulatorHarness,
+} from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { sns } from "../src/index.ts"
 
@@ -29,4 +36,13 @@ describeAdapterConformance({
         clientConfig,
       }),
   }),
+})
+
+describeEmulatorAdapterSuite({
+  name: "sns",
+  service: "sns",
+  makeAdapter: (clientConfig) => sns({ topicArn: "arn:aws:sns:us-east-1:123456789012:suite", clientConfig }),
+  // The message is the event's CloudEvents JSON.
+  serializesData: true,
+  permanentRequestError: { code: "ValidationException", status: 400, deliveryCode: "InvalidRequest" },
 })

@@ -1,5 +1,12 @@
-/** The testkit conformance suite, with the emulator as the destination (a standard and a FIFO queue). */
-import { cloudEventData, emulatorHarness } from "@eventport/aws-emulator/conformance"
+/**
+ * The testkit conformance suite (a standard and a FIFO queue) and the shared emulator-backed
+ * adapter suite, with the emulator as the destination.
+ */
+import {
+  cloudEventData,
+  describeEmulatorAdapterSuite,
+  emulatorHarness,
+} from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { sqs } from "../src/index.ts"
 
@@ -29,4 +36,14 @@ describeAdapterConformance({
         clientConfig,
       }),
   }),
+})
+
+describeEmulatorAdapterSuite({
+  name: "sqs",
+  service: "sqs",
+  makeAdapter: (clientConfig) =>
+    sqs({ queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/suite", clientConfig }),
+  // The body is the event's CloudEvents JSON.
+  serializesData: true,
+  permanentRequestError: { code: "QueueDoesNotExist", status: 400, deliveryCode: "NotFound" },
 })
