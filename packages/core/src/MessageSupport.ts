@@ -7,7 +7,7 @@
  * (https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html): up to 10 attributes; names
  * of up to 256 characters of `A-Za-z0-9_-.`, not starting with `AWS.` or `Amazon.` (any case), not
  * starting or ending with a period nor holding two in a row; every part counts toward the message size.
- * Also what both say alike of FIFO queues and topics (message group and de-duplication ids) and of
+ * Also the bytes of a stream record (Kinesis, Firehose), and what SQS and SNS say alike of FIFO queues and topics (message group and de-duplication ids) and of
  * their batch answers (`Successful` and `Failed`, by the caller's batch entry `Id`).
  */
 import type { EntryResult } from "./Adapter.ts"
@@ -21,6 +21,7 @@ import {
   type IdRule,
   lookupErrorCode,
   type PerEvent,
+  payloadBytes,
   resolveOption,
   resultsByEntryKey,
   runHook,
@@ -244,6 +245,27 @@ export const messageTextOf = (event: Event, option: MessageText, field: string):
   return typeof built.value === "string"
     ? built.value
     : violation(field, "type", `must return a string, got ${describeValue(built.value)}`)
+}
+
+/**
+ * What a stream record's `Data` carries (Kinesis, Firehose): the whole event in the CloudEvents JSON
+ * format (`"cloudevent"`), or the event's data alone (its JSON text, or its bytes when it is binary).
+ */
+export type RecordContent = "cloudevent" | "data"
+
+/**
+ * The bytes of an event's stream record, as {@link RecordContent} says. JSON data is walked first
+ * ({@link checkJsonTree}), so data nested past core's limit is refused by rule `maxDepth` instead of
+ * overflowing the stack in `JSON.stringify`.
+ */
+export const recordDataOf = (event: Event, content: RecordContent): Uint8Array | Violation => {
+  if (!(event.data instanceof Uint8Array)) {
+    const tooDeep = checkJsonTree(event.data, "data")
+    if (tooDeep !== undefined) return tooDeep
+  }
+  return content === "cloudevent"
+    ? Buffer.from(JSON.stringify(toCloudEvent(event)), "utf8")
+    : payloadBytes(event)
 }
 
 /**

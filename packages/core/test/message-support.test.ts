@@ -14,6 +14,7 @@ import {
   messageAttributesBytes,
   messageAttributeViolations,
   messageTextOf,
+  recordDataOf,
   resolveFifoIds,
   resolveMessageAttributes,
   resultsByBatchEntryId,
@@ -430,5 +431,29 @@ describe("resultsByBatchEntryId and sendWithDistinctEntryIds", () => {
       { ok: true, receipt: "m-b" },
       { ok: false, error: { retryable: true, rawCode: "DuplicateBatchEntryId" } },
     ])
+  })
+})
+
+describe("recordDataOf", () => {
+  it("the event's CloudEvents JSON bytes, or the data alone: its JSON text, or its bytes when binary", () => {
+    const event = createEvent({ type: "t", source: "s", subject: "k", data: { a: [1, "x"] } })
+    const cloudEvent = recordDataOf(event, "cloudevent")
+    expect(cloudEvent).toBeInstanceOf(Uint8Array)
+    expect(fromCloudEvent(Buffer.from(cloudEvent as Uint8Array).toString("utf8"))).toEqual(event)
+    expect(Buffer.from(recordDataOf(event, "data") as Uint8Array).toString("utf8")).toBe('{"a":[1,"x"]}')
+    const bytes = new Uint8Array([0, 255, 7])
+    expect(recordDataOf(createEvent({ type: "t", source: "s", data: bytes }), "data")).toEqual(bytes)
+  })
+
+  it("data nested past maxDataDepth is refused by rule maxDepth in both forms, never a stack overflow", () => {
+    let deep: unknown = null
+    for (let i = 0; i < 20_000; i++) deep = [deep]
+    // Built past validation, which refuses data deeper than maxDataDepth itself.
+    const event = { ...createEvent({ type: "t", source: "s", data: null }), data: deep as null }
+    for (const content of ["cloudevent", "data"] as const)
+      expect(recordDataOf(event, content)).toMatchObject({
+        field: expect.stringMatching(/^data\[0\]/),
+        rule: "maxDepth",
+      })
   })
 })
