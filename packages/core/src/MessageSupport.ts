@@ -182,6 +182,13 @@ export const messageAttributesBytes = (attributes: MessageAttributes | undefined
 }
 
 /**
+ * A message's size as SQS and SNS count it: the UTF-8 bytes of its text plus every attribute's
+ * name, data type and value ({@link messageAttributesBytes}).
+ */
+export const messageBytes = (text: string | undefined, attributes: MessageAttributes | undefined): number =>
+  utf8Length(text ?? "") + messageAttributesBytes(attributes)
+
+/**
  * One event's message attributes: its CloudEvents context attributes when `cloudEventAttributes`
  * ({@link cloudEventMessageAttributes}), overlaid by the caller's `messageAttributes` (a constant
  * or a function of the event; the caller's win by name), checked as one map against the service's
@@ -355,6 +362,13 @@ export const checkFifoOptions = (
     return violation("deduplicationId", "fifoOnly", `is for FIFO ${destination.kind}s only (.fifo)`)
   return undefined
 }
+
+/**
+ * The ordering key of a FIFO queue's or topic's message: the destination and the message group,
+ * since order is kept per group within one destination.
+ */
+export const fifoOrderingKey = (destination: string, messageGroupId: string): string =>
+  `${destination} ${messageGroupId}`
 
 /** The FIFO ids of one message, and the rules the event broke. */
 export interface FifoIds {

@@ -8,11 +8,13 @@ import {
   createEvent,
   deliveryError,
   type ErrorTable,
+  fifoOrderingKey,
   fromCloudEvent,
   type MessageAttributeRules,
   maxDataDepth,
   messageAttributesBytes,
   messageAttributeViolations,
+  messageBytes,
   messageTextOf,
   recordDataOf,
   resolveFifoIds,
@@ -455,5 +457,20 @@ describe("recordDataOf", () => {
         field: expect.stringMatching(/^data\[0\]/),
         rule: "maxDepth",
       })
+  })
+})
+
+describe("messageBytes and fifoOrderingKey", () => {
+  it("a message's size is its UTF-8 text plus each attribute's name, data type and value", () => {
+    expect(messageBytes("héllo", { n: { DataType: "String", StringValue: "vv" } })).toBe(6 + 1 + 6 + 2)
+    expect(messageBytes(undefined, { b: { DataType: "Binary", BinaryValue: new Uint8Array(3) } })).toBe(
+      1 + 6 + 3,
+    )
+    expect(messageBytes("", undefined)).toBe(0)
+  })
+
+  it("the ordering key tells destinations and groups apart", () => {
+    expect(fifoOrderingKey("q.fifo", "g")).toBe("q.fifo g")
+    expect(fifoOrderingKey("q.fifo", "g")).not.toBe(fifoOrderingKey("r.fifo", "g"))
   })
 })

@@ -11,15 +11,15 @@ import {
   type EncodeResult,
   type Event,
   encoded,
+  fifoOrderingKey,
   type MessageAttributes,
-  messageAttributesBytes,
   messageAttributeViolations,
+  messageBytes,
   messageTextOf,
   rejected,
   resolveFifoIds,
   resolveMessageAttributes,
   resolveOption,
-  utf8Length,
   type Violation,
   violation,
 } from "@eventport/core"
@@ -120,15 +120,14 @@ export const checkJsonMessageStructure = (message: string): Violation | undefine
 
 /** SNS's message size: the UTF-8 bytes of the message plus every attribute's name, data type and value. */
 export const entryBytes = (entry: PublishBatchRequestEntry): number =>
-  utf8Length(entry.Message ?? "") +
-  messageAttributesBytes(entry.MessageAttributes as MessageAttributes | undefined)
+  messageBytes(entry.Message, entry.MessageAttributes as MessageAttributes | undefined)
 
 /**
  * The ordering key of a FIFO topic's message: the topic and the message group, since order is kept
  * per group within one topic.
  */
 export const orderingKeyOf = (topicArn: string, messageGroupId: string): string =>
-  `${topicArn} ${messageGroupId}`
+  fifoOrderingKey(topicArn, messageGroupId)
 
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<PublishBatchRequestEntry> => {

@@ -11,15 +11,15 @@ import {
   type EncodeResult,
   type Event,
   encoded,
+  fifoOrderingKey,
   type MessageAttributes,
-  messageAttributesBytes,
   messageAttributeViolations,
+  messageBytes,
   messageTextOf,
   rejected,
   resolveFifoIds,
   resolveMessageAttributes,
   resolveOption,
-  utf8Length,
   type Violation,
   violation,
 } from "@eventport/core"
@@ -133,15 +133,14 @@ export const checkBody = (body: string): Violation | undefined =>
  * `MessageSystemAttributes` do not count.
  */
 export const entryBytes = (entry: SendMessageBatchRequestEntry): number =>
-  utf8Length(entry.MessageBody ?? "") +
-  messageAttributesBytes(entry.MessageAttributes as MessageAttributes | undefined)
+  messageBytes(entry.MessageBody, entry.MessageAttributes as MessageAttributes | undefined)
 
 /**
  * The ordering key of a FIFO queue's message: the queue and the message group, since order is
  * kept per group within one queue.
  */
 export const orderingKeyOf = (queueUrl: string, messageGroupId: string): string =>
-  `${queueUrl} ${messageGroupId}`
+  fifoOrderingKey(queueUrl, messageGroupId)
 
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendMessageBatchRequestEntry> => {
