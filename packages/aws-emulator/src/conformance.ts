@@ -422,6 +422,45 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
       }
     })
 
+    it("through the publisher, events are packed into requests of at most the adapter's maxEntries", async () => {
+      const destination = adapter()
+      const { maxEntries } = destination.limits
+      const publisher = createPublisher({ destinations: { suite: destination } })
+      try {
+        const events = Array.from({ length: 2 * maxEntries + 5 }, (_, i) => makeEvent({ data: { i } }))
+        const result = await publisher.publish(events)
+        expect(result.ok).toBe(true)
+        const entriesPerRequest = context
+          .emulator()
+          .requests.list()
+          .map((r) => r.entryCount)
+        expect(entriesPerRequest.sort((a, b) => b - a)).toEqual([maxEntries, maxEntries, 5])
+        expect(stored()).toBe(events.length)
+      } finally {
+        await publisher.close()
+      }
+    })
+
+    it("through the publisher, a connection dropped after the store is retried, delivered and flagged a possible duplicate", async () => {
+      context.emulator().faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+      const publisher = createPublisher({
+        destinations: { suite: adapter() },
+        retry: { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 },
+      })
+      try {
+        const result = await publisher.publish([makeEvent(), makeEvent()])
+        expect(result.ok).toBe(true)
+        expect(result.outcomes).toMatchObject([
+          { _tag: "Delivered", possibleDuplicate: true },
+          { _tag: "Delivered", possibleDuplicate: true },
+        ])
+        // Stored twice: the first request's entries were kept though its answer was lost.
+        expect(stored()).toBe(4)
+      } finally {
+        await publisher.close()
+      }
+    })
+
     const permanent = options.permanentRequestError
     if (permanent !== undefined)
       it(`through the publisher, a whole-request ${permanent.code} (${permanent.status}) is ${permanent.deliveryCode} and not retried`, async () => {

@@ -134,14 +134,6 @@ describe("firehose through the publisher", () => {
     }))
   const entriesPerRequest = () => emulator.requests.list().map((r) => r.entryCount)
 
-  it("packs 1,100 events into requests of at most 500 records", async () => {
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(1100))
-    expect(result.ok).toBe(true)
-    expect(entriesPerRequest().sort((a, b) => b - a)).toEqual([500, 500, 100])
-    expect(emulator.store.firehose.count).toBe(1100)
-  })
-
   it('counts request bytes on the base64 form by default, before base64 with requestSize "raw"', async () => {
     // 999,999 bytes of JSON text: 1,000,000 with the newline; 1,333,336 in base64.
     const big = Array.from({ length: 4 }, () => ({ type: "t", source: "s", data: "x".repeat(999_997) }))

@@ -167,14 +167,6 @@ describe("kinesis through the publisher", () => {
     }))
   const entriesPerRequest = () => emulator.requests.list().map((r) => r.entryCount)
 
-  it("packs 1,200 events into requests of at most 500 records", async () => {
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(1200))
-    expect(result.ok).toBe(true)
-    expect(entriesPerRequest().sort((a, b) => b - a)).toEqual([500, 500, 200])
-    expect(emulator.store.kinesis.count).toBe(1200)
-  })
-
   it("packs by data plus partition key: no request goes over maxRequestBytes", async () => {
     await using publisher = publisherFor({ data: "data", partitionKey: "k", maxRequestBytes: 1000 })
     // Each record is 308 bytes of JSON data ({"p":"yyy…"}) plus the 1-byte key: three make 927, four 1236.
@@ -289,16 +281,6 @@ describe("kinesis through the publisher", () => {
       "device-2",
       "device-3",
     ])
-  })
-
-  it("a dropped connection after the write: retried, delivered, and flagged as a possible duplicate", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(2))
-    expect(result.ok).toBe(true)
-    for (const outcome of result.outcomes)
-      expect(outcome._tag === "Delivered" && outcome.possibleDuplicate).toBe(true)
-    expect(emulator.store.kinesis.count).toBe(4)
   })
 })
 

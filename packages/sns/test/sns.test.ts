@@ -212,13 +212,6 @@ describe("sns through the publisher", () => {
     }))
   const entriesPerRequest = () => emulator.requests.list().map((r) => r.entryCount)
 
-  it("packs 25 events into requests of at most 10 entries", async () => {
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(25))
-    expect(result.delivered).toBe(25)
-    expect(entriesPerRequest().sort((a, b) => b - a)).toEqual([10, 10, 5])
-  })
-
   it("packs by SNS's size, attributes counted; an entry over 256 KiB is rejected before any request", async () => {
     await using publisher = publisherFor({
       message: "data",

@@ -270,14 +270,6 @@ describe("sqs through the publisher", () => {
     }))
   const entriesPerRequest = () => emulator.requests.list().map((r) => r.entryCount)
 
-  it("packs 25 events into requests of at most 10 entries", async () => {
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(25))
-    expect(result.delivered).toBe(25)
-    expect(entriesPerRequest().sort((a, b) => b - a)).toEqual([10, 10, 5])
-    expect(stored()).toHaveLength(25)
-  })
-
   it("packs by SQS's size, attributes counted: no request goes over the limit the emulator enforces", async () => {
     await using publisher = publisherFor({
       body: "data",
