@@ -43,6 +43,35 @@ export const emulatorClientConfig = (emulator: Emulator, region = "us-east-1"): 
 })
 
 type EntryErrorFault = Extract<Fault, { readonly type: "entryError" }>
+type RequestErrorFault = Extract<Fault, { readonly type: "requestError" }>
+
+/** A whole-request error the emulator answers, and the `DeliveryError` fields it must become. */
+export type RequestErrorCase = readonly [
+  error: RequestErrorFault["error"],
+  expected: {
+    readonly code: DeliveryError["code"]
+    readonly retryable: boolean
+    readonly rawCode: string
+    readonly httpStatus: number
+  },
+]
+
+/**
+ * The cases of a service's whole-request error table whose rows carry their HTTP status (from the
+ * model), for {@link EmulatorAdapterSuiteOptions.requestErrors}.
+ */
+export const requestErrorCases = (
+  table: Readonly<
+    Record<
+      string,
+      { readonly code: DeliveryError["code"]; readonly retryable: boolean; readonly httpStatus: number }
+    >
+  >,
+): ReadonlyArray<RequestErrorCase> =>
+  Object.entries(table).map(([rawCode, mapping]) => [
+    { code: rawCode, status: mapping.httpStatus, message: `${rawCode} from the emulator` },
+    { code: mapping.code, retryable: mapping.retryable, rawCode, httpStatus: mapping.httpStatus },
+  ])
 
 /** The entry fault that fails one event's entry, without `type`, `service` and `times` (the harness sets them). */
 export type EntryFaultSpec = Omit<EntryErrorFault, "type" | "service" | "times">
@@ -296,6 +325,37 @@ export const entryErrorOf = (result: EntryResult | undefined): DeliveryError => 
 // ---------------------------------------------------------------------------------------------
 // The emulator-backed adapter suite
 
+/** A test file's emulator: call it for the running emulator. */
+export interface TestEmulator {
+  (): Emulator
+  /** Stops it and starts a fresh one with other options (e.g. `limits`), for the rest of the file. */
+  readonly restart: (options?: EmulatorOptions) => Promise<Emulator>
+}
+
+/**
+ * Registers a vitest emulator for the current file or `describe`: started before its tests, reset
+ * before each, stopped after.
+ */
+export const useEmulator = (options?: EmulatorOptions): TestEmulator => {
+  let current: Emulator | undefined
+  const running = (): Emulator => {
+    if (current === undefined) throw new Error("the test emulator has not started (call it inside a test)")
+    return current
+  }
+  beforeAll(async () => {
+    current = await startEmulator(options)
+  })
+  afterAll(() => current?.stop())
+  beforeEach(() => current?.reset())
+  return Object.assign(running, {
+    restart: async (next?: EmulatorOptions) => {
+      await current?.stop()
+      current = await startEmulator(next)
+      return current
+    },
+  })
+}
+
 /** What {@link describeEmulatorAdapterSuite}'s checks and an adapter's additions get. */
 export interface EmulatorSuiteContext {
   /** The suite's emulator (started before the checks, reset before each, stopped after). */
@@ -326,6 +386,21 @@ export interface EmulatorAdapterSuiteOptions<Entry> {
    */
   readonly serializesData: boolean
   /**
+   * The service's per-entry error table (raw code → normalized code and retryable), checked code by
+   * code on the middle entry of three: `fault(rawCode, event)` fails that event's entry (match it by
+   * what the service's entry carries); `unknownCode` is one the table does not list, which must be
+   * `Unknown` and not retried.
+   */
+  readonly entryErrors?: {
+    readonly table: Readonly<
+      Record<string, { readonly code: DeliveryError["code"]; readonly retryable: boolean }>
+    >
+    readonly fault: (rawCode: string, event: Event) => EntryFaultSpec
+    readonly unknownCode: string
+  }
+  /** The service's whole-request errors, each sent by the emulator, and what each must become. */
+  readonly requestErrors?: ReadonlyArray<RequestErrorCase>
+  /**
    * A whole-request error of the service that no retry can fix (e.g. an unknown channel), as the
    * emulator answers it, and the normalized code it must become: the publisher must not retry it.
    */
@@ -354,11 +429,11 @@ const nestedData = (depth: number): JsonValue => {
  */
 export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuiteOptions<Entry>): void => {
   const { service } = options
-  let started: Emulator | undefined
+  let emulator: TestEmulator | undefined
   const context: EmulatorSuiteContext = {
     emulator: () => {
-      if (started === undefined) throw new Error(`${options.name}: the suite's emulator has not started`)
-      return started
+      if (emulator === undefined) throw new Error(`${options.name}: the suite's emulator has not started`)
+      return emulator()
     },
     clientConfig: () => emulatorClientConfig(context.emulator()),
   }
@@ -371,11 +446,7 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
     options.makeAdapter({ ...context.clientConfig(), ...config })
 
   describe(`${options.name} against the emulator (shared adapter suite)`, () => {
-    beforeAll(async () => {
-      started = await startEmulator(options.emulator)
-    })
-    afterAll(() => started?.stop())
-    beforeEach(() => started?.reset())
+    emulator = useEmulator(options.emulator)
 
     it("makes its client with SDK retries off, whatever clientConfig says", async () => {
       context.emulator().faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })
@@ -403,6 +474,26 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
       // The SDK's node handler renames ECONNRESET to TimeoutError, which the core reads as Timeout.
       expect(["Network", "Timeout"]).toContain(failure.code)
       expect(stored()).toBe(1)
+    })
+
+    it("through the publisher with retries off, a connection dropped after the store leaves every outcome unknown", async () => {
+      context.emulator().faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+      const publisher = createPublisher({
+        destinations: { suite: adapter() },
+        retry: { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1, maxAttempts: 1 },
+      })
+      try {
+        const result = await publisher.publish([makeEvent(), makeEvent()])
+        expect(result.outcomes).toMatchObject([
+          { _tag: "Failed", error: { outcomeUnknown: true } },
+          { _tag: "Failed", error: { outcomeUnknown: true } },
+        ])
+        expect(result.counts.suite?.outcomeUnknown).toBe(2)
+        // Stored though reported unknown: a resend would be a visible possible duplicate.
+        expect(stored()).toBe(2)
+      } finally {
+        await publisher.close()
+      }
     })
 
     it("through the publisher, a throttled request is retried whole, then delivered", async () => {
@@ -460,6 +551,95 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
         await publisher.close()
       }
     })
+
+    const entryErrors = options.entryErrors
+    if (entryErrors !== undefined) {
+      const failMiddle = async (rawCode: string) => {
+        const bad = makeEvent({ data: { failing: 1 } })
+        context.emulator().faults.set({
+          type: "entryError",
+          service,
+          ...entryErrors.fault(rawCode, bad),
+          message: `${rawCode} says no`,
+        })
+        const results = await sendBatch(adapter(), [makeEvent(), bad, makeEvent()])
+        expect(results.map((r) => r.ok)).toEqual([true, false, true])
+        expect(stored()).toBe(2)
+        return entryErrorOf(results[1])
+      }
+      it.each(Object.entries(entryErrors.table))(
+        "entry error %s → %o, for that entry only",
+        async (rawCode, expected) => {
+          expect(await failMiddle(rawCode)).toMatchObject({
+            ...expected,
+            rawCode,
+            rawMessage: `${rawCode} says no`,
+          })
+        },
+      )
+      const retryable = Object.entries(entryErrors.table).find(([, m]) => m.retryable)
+      const permanent = Object.entries(entryErrors.table).find(([, m]) => !m.retryable)
+      if (retryable !== undefined && permanent !== undefined)
+        it(`through the publisher, only failed entries are resent: ${retryable[0]} until delivered, ${permanent[0]} never`, async () => {
+          const events = Array.from({ length: 5 }, (_, i) => makeEvent({ data: { i } }))
+          const fault = (event: Event, rawCode: string, times?: number) => ({
+            type: "entryError" as const,
+            service,
+            ...entryErrors.fault(rawCode, event),
+            ...(times === undefined ? {} : { times }),
+          })
+          context
+            .emulator()
+            .faults.set([
+              fault(events[1]!, retryable[0], 1),
+              fault(events[3]!, retryable[0], 2),
+              fault(events[4]!, permanent[0]),
+            ])
+          const publisher = createPublisher({
+            destinations: { suite: adapter() },
+            retry: { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 },
+          })
+          try {
+            const result = await publisher.publish(events)
+            expect(result.counts.suite).toMatchObject({ delivered: 4, failed: 1, requests: 3 })
+            expect(result.forEvent(events[3]!.id)[0]).toMatchObject({ _tag: "Delivered", attempts: 3 })
+            expect(result.forEvent(events[4]!.id)[0]).toMatchObject({
+              _tag: "Failed",
+              error: { ...permanent[1], rawCode: permanent[0] },
+              attempts: 1,
+            })
+            expect(
+              context
+                .emulator()
+                .requests.list()
+                .map((r) => r.entryCount),
+            ).toEqual([5, 2, 1])
+            expect(stored()).toBe(4)
+          } finally {
+            await publisher.close()
+          }
+        })
+
+      it("an entry error code the table does not know is Unknown, not retried", async () => {
+        expect(await failMiddle(entryErrors.unknownCode)).toMatchObject({
+          code: "Unknown",
+          retryable: false,
+          rawCode: entryErrors.unknownCode,
+        })
+      })
+    }
+
+    if (options.requestErrors !== undefined && options.requestErrors.length > 0)
+      it.each(
+        options.requestErrors.map(
+          (c) => [typeof c[0] === "string" ? c[0] : c[0].code, c[1].code, c] as const,
+        ),
+      )("whole-request error %s → %s, nothing stored", async (_rawCode, _code, [error, expected]) => {
+        context.emulator().faults.set({ type: "requestError", error, times: 1 })
+        const failure = await sendFailingBatch(adapter(), [makeEvent(), makeEvent()])
+        expect(failure).toMatchObject(expected)
+        expect(stored()).toBe(0)
+      })
 
     const permanent = options.permanentRequestError
     if (permanent !== undefined)

@@ -4,7 +4,7 @@
  */
 import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { eventBridge } from "../src/index.ts"
+import { entryErrorCodes, eventBridge } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -24,6 +24,28 @@ describeEmulatorAdapterSuite({
   name: "eventbridge",
   service: "eventbridge",
   makeAdapter: (clientConfig) => eventBridge({ clientConfig }),
+  entryErrors: {
+    table: entryErrorCodes,
+    // An EventBridge entry carries no event id: the failing event is told apart by its Detail.
+    fault: (code, event) => ({ code, match: { Detail: JSON.stringify(event.data) } }),
+    unknownCode: "BrandNewError",
+  },
   serializesData: true,
+  requestErrors: [
+    ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 400 }],
+    ["internal", { code: "InternalFailure", retryable: true, rawCode: "InternalException", httpStatus: 500 }],
+    [
+      {
+        code: "ValidationException",
+        status: 400,
+        message: "Total size of the entries in the request is over the limit.",
+      },
+      { code: "InvalidRequest", retryable: false, rawCode: "ValidationException", httpStatus: 400 },
+    ],
+    [
+      { code: "AccessDeniedException", status: 400, message: "denied" },
+      { code: "AccessDenied", retryable: false, rawCode: "AccessDeniedException", httpStatus: 400 },
+    ],
+  ],
   permanentRequestError: { code: "ValidationException", status: 400, deliveryCode: "InvalidRequest" },
 })

@@ -2,9 +2,13 @@
  * The testkit conformance suite and the shared emulator-backed adapter suite, with the emulator as
  * the destination. How IoT Analytics holds the data (the payload bytes) is read here, by this adapter.
  */
-import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
+import {
+  describeEmulatorAdapterSuite,
+  emulatorHarness,
+  requestErrorCases,
+} from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { type IotAnalyticsEntry, iotAnalytics } from "../src/index.ts"
+import { entryErrorCodes, type IotAnalyticsEntry, iotAnalytics, requestErrorCodes } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -22,6 +26,12 @@ describeEmulatorAdapterSuite({
   name: "iot-analytics",
   service: "iotanalytics",
   makeAdapter: (clientConfig) => iotAnalytics({ channelName: "suite", clientConfig }),
+  entryErrors: {
+    table: entryErrorCodes,
+    fault: (code, event) => ({ code, match: { id: event.id } }),
+    unknownCode: "BrandNewError",
+  },
   serializesData: true,
+  requestErrors: requestErrorCases(requestErrorCodes),
   permanentRequestError: { code: "ResourceNotFoundException", status: 404, deliveryCode: "NotFound" },
 })

@@ -3,13 +3,13 @@
  * error code becomes, and what the emulator received per request.
  */
 import { BatchPutMessageCommand, IoTAnalyticsClient } from "@aws-sdk/client-iotanalytics"
-import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
   emulatorClientConfig,
   encodeAll,
   entryErrorOf,
   sendBatch,
   sendFailingBatch,
+  useEmulator,
 } from "@eventport/aws-emulator/conformance"
 import {
   createEvent,
@@ -21,25 +21,14 @@ import {
 } from "@eventport/core"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import {
-  checkFieldNames,
-  entryErrorCodes,
-  type IotAnalyticsOptions,
-  iotAnalytics,
-  requestErrorCodes,
-} from "../src/index.ts"
+import { describe, expect, it } from "vitest"
+import { checkFieldNames, type IotAnalyticsOptions, iotAnalytics } from "../src/index.ts"
 import { readBatchPutMessageResults } from "../src/internal/BatchPutMessageResults.ts"
 
-let emulator: Emulator
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(() => emulator.stop())
-beforeEach(() => emulator.reset())
+const emulator = useEmulator()
 
 const adapterFor = (options: Partial<IotAnalyticsOptions> = {}) =>
-  iotAnalytics({ channelName: "telemetry", clientConfig: emulatorClientConfig(emulator), ...options })
+  iotAnalytics({ channelName: "telemetry", clientConfig: emulatorClientConfig(emulator()), ...options })
 
 const event = (fields: Partial<EventInput> = {}): Event =>
   createEvent({ type: "reading", source: "sensor", data: { temp_01: 21.5 }, ...fields })
@@ -50,17 +39,17 @@ describe("iotAnalytics against the emulator", () => {
     const events = [event({ data: { temp_01: 1, a_b: { T_1: true } } }), event({ data: { _temp_01: 2 } })]
     const results = await sendBatch(adapter, events)
     expect(results).toEqual([{ ok: true }, { ok: true }])
-    const stored = emulator.store.entriesFor("iotanalytics", "telemetry")
+    const stored = emulator().store.entriesFor("iotanalytics", "telemetry")
     expect(stored.map((m) => m.messageId)).toEqual(events.map((e) => e.id))
     expect(stored.map((m) => JSON.parse(m.payloadText))).toEqual(events.map((e) => e.data))
-    expect(emulator.requests.counts().total).toBe(1)
+    expect(emulator().requests.counts().total).toBe(1)
     await Effect.runPromise(adapter.close)
   })
 
   it("sends binary data as the raw payload bytes", async () => {
     const bytes = new Uint8Array([0x7b, 0xff, 0x00, 0x2d, 0x10])
     await sendBatch(adapterFor(), [event({ data: bytes })])
-    const [stored] = emulator.store.iotanalytics.entries
+    const [stored] = emulator().store.iotanalytics.entries
     expect(new Uint8Array(stored!.payload)).toEqual(bytes)
   })
 
@@ -72,7 +61,7 @@ describe("iotAnalytics against the emulator", () => {
     ])
     expect(results.slice(0, 2)).toEqual([{ ok: true }, { ok: true }])
     expect(entryErrorOf(results[2])).toMatchObject({ retryable: true, rawCode: "DuplicateMessageId" })
-    expect(emulator.store.iotanalytics.entries.map((m) => m.messageId)).toEqual(["same", "other"])
+    expect(emulator().store.iotanalytics.entries.map((m) => m.messageId)).toEqual(["same", "other"])
   })
 
   it("sends the derived messageId when the event id is not ASCII or too long", async () => {
@@ -80,7 +69,7 @@ describe("iotAnalytics against the emulator", () => {
     const e = event({ id: "capteur-été-1" })
     const encodedEvent = adapter.encode(e)
     await sendBatch(adapter, [e])
-    const [stored] = emulator.store.iotanalytics.entries
+    const [stored] = emulator().store.iotanalytics.entries
     expect(encodedEvent._tag === "Encoded" && encodedEvent.sentId).toBe(stored!.messageId)
     expect(stored!.messageId).toMatch(/^sha256-/)
   })
@@ -91,26 +80,12 @@ describe("iotAnalytics against the emulator", () => {
     const b = adapter.encode(event({ subject: "line_2" }))
     expect([a, b].map((r) => r._tag === "Encoded" && r.batchKey)).toEqual(["line_1", "line_2"])
     await sendBatch(adapter, [event({ subject: "line_1" })])
-    expect(emulator.store.counts().iotanalytics.byTarget).toEqual({ line_1: 1 })
-  })
-
-  it.each(Object.entries(entryErrorCodes))("entry error %s → %o", async (rawCode, expected) => {
-    const bad = event({ data: { bad: 1 } })
-    emulator.faults.set({
-      type: "entryError",
-      code: rawCode,
-      message: `${rawCode} says no`,
-      match: { id: bad.id },
-    })
-    const results = await sendBatch(adapterFor(), [event(), bad, event()])
-    expect(results.map((r) => r.ok)).toEqual([true, false, true])
-    expect(entryErrorOf(results[1])).toMatchObject({ ...expected, rawCode, rawMessage: `${rawCode} says no` })
-    expect(emulator.store.iotanalytics.count).toBe(2)
+    expect(emulator().store.counts().iotanalytics.byTarget).toEqual({ line_1: 1 })
   })
 
   it("entry errors with a throttling name are Throttled; unknown names are Unknown, not retried", async () => {
     const [a, b] = [event(), event()]
-    emulator.faults.set([
+    emulator().faults.set([
       { type: "entryError", code: "ThrottlingException", match: { id: a.id } },
       { type: "entryError", code: "SomethingNew", match: { id: b.id } },
     ])
@@ -146,7 +121,7 @@ describe("iotAnalytics against the emulator", () => {
   })
 
   it("the service's own field-name rejection is an InvalidRequest for that message only", async () => {
-    const client = new IoTAnalyticsClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
+    const client = new IoTAnalyticsClient({ ...emulatorClientConfig(emulator()), maxAttempts: 1 })
     const adapter = iotAnalytics({ channelName: "telemetry", client })
     const [good] = encodeAll(adapter, [event()])
     const bad = { channelName: "telemetry", messageId: "m-bad", payload: Buffer.from('{"temp-01":1}') }
@@ -170,23 +145,8 @@ describe("iotAnalytics against the emulator", () => {
     client.destroy()
   })
 
-  it.each(Object.entries(requestErrorCodes))("request error %s → %o", async (rawCode, expected) => {
-    emulator.faults.set({
-      type: "requestError",
-      error: { code: rawCode, status: expected.httpStatus, message: "nope" },
-    })
-    const error = await sendFailingBatch(adapterFor(), [event(), event()])
-    expect(error).toMatchObject({
-      code: expected.code,
-      retryable: expected.retryable,
-      rawCode,
-      httpStatus: expected.httpStatus,
-    })
-    expect(emulator.store.iotanalytics.count).toBe(0)
-  })
-
   it("an unknown channel is the service's 404 ResourceNotFoundException", async () => {
-    emulator.faults.set({ type: "requestError", error: { code: "ResourceNotFoundException", status: 404 } })
+    emulator().faults.set({ type: "requestError", error: { code: "ResourceNotFoundException", status: 404 } })
     const error = await sendFailingBatch(adapterFor(), [event()])
     expect(error).toMatchObject({ code: "NotFound", retryable: false })
   })
@@ -210,12 +170,12 @@ describe("iotAnalytics against the emulator", () => {
       expect(results.every((r) => r.ok)).toBe(true)
     }
     expect(
-      emulator.requests
-        .list()
+      emulator()
+        .requests.list()
         .map((r) => r.entryCount)
         .sort((a, b) => b - a),
     ).toEqual([100, 100, 50])
-    expect(emulator.store.counts().iotanalytics.byTarget).toEqual({ line_1: 200, line_2: 50 })
+    expect(emulator().store.counts().iotanalytics.byTarget).toEqual({ line_1: 200, line_2: 50 })
   })
 
   it("packs by the per-message byte limit: an oversize payload is refused before any request", async () => {
@@ -228,7 +188,7 @@ describe("iotAnalytics against the emulator", () => {
     })
     const { rejected } = packBatches(items, adapter.limits)
     expect(rejected).toEqual([expect.objectContaining({ rule: "maxEntryBytes", limit: 1000 })])
-    expect(emulator.requests.counts().total).toBe(0)
+    expect(emulator().requests.counts().total).toBe(0)
   })
 
   it("property: encode's field-name rule and the emulator's agree on JSON object payloads", async () => {
@@ -245,7 +205,7 @@ describe("iotAnalytics against the emulator", () => {
       },
     )
     const samples = fc.sample(payload, { numRuns: 80, seed: 42 })
-    const client = new IoTAnalyticsClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
+    const client = new IoTAnalyticsClient({ ...emulatorClientConfig(emulator()), maxAttempts: 1 })
     const adapter = iotAnalytics({ channelName: "telemetry", client })
     const entries = samples.map((data, i) => ({
       channelName: "telemetry",
@@ -276,7 +236,7 @@ describe("iotAnalytics against the emulator", () => {
       return r.bytes
     })
     await sendBatch(adapter, events)
-    expect(emulator.store.iotanalytics.entries.map((m) => m.payload.byteLength)).toEqual(sizes)
+    expect(emulator().store.iotanalytics.entries.map((m) => m.payload.byteLength)).toEqual(sizes)
   })
 })
 
@@ -302,7 +262,7 @@ describe("iotAnalytics through the publisher", () => {
       violations: [{ field: "data.temp-01", rule: "fieldName" }],
     })
     expect(rejected?._tag === "Rejected" && rejected.message).toMatch(/bad-1.*data\.temp-01.*fieldName/)
-    expect(emulator.store.iotanalytics.entries.map((m) => m.messageId)).toEqual(["ok-1", "ok-2"])
+    expect(emulator().store.iotanalytics.entries.map((m) => m.messageId)).toEqual(["ok-1", "ok-2"])
     await publisher.close()
   })
 
@@ -314,7 +274,7 @@ describe("iotAnalytics through the publisher", () => {
       { type: "reading", source: "sensor", subject: "ok", data: { __temp_01: 1 } },
     ])
     expect(result.counts.iot).toMatchObject({ rejected: 3, requests: 0 })
-    expect(emulator.requests.counts().total).toBe(0)
+    expect(emulator().requests.counts().total).toBe(0)
     await publisher.close()
   })
 
@@ -324,43 +284,7 @@ describe("iotAnalytics through the publisher", () => {
       { type: "reading", source: "sensor", data: { v: "x".repeat(200) } },
     ])
     expect(result.outcomes[0]).toMatchObject({ _tag: "Rejected" })
-    expect(emulator.requests.counts().total).toBe(0)
-    await publisher.close()
-  })
-
-  it("retries resend only the failed messages", async () => {
-    const events = Array.from({ length: 5 }, (_, i) => event({ id: `m-${i}` }))
-    emulator.faults.set([
-      { type: "entryError", code: "ServiceUnavailableException", match: { id: "m-1" }, times: 1 },
-      { type: "entryError", code: "ThrottlingException", match: { id: "m-3" }, times: 2 },
-      { type: "entryError", code: "InvalidRequestException", match: { id: "m-4" } },
-    ])
-    const publisher = publisherFor()
-    const result = await publisher.publish(events)
-    expect(result.counts.iot).toMatchObject({ delivered: 4, failed: 1, requests: 3 })
-    expect(result.forEvent("m-3")[0]).toMatchObject({ _tag: "Delivered", attempts: 3 })
-    expect(result.forEvent("m-4")[0]).toMatchObject({
-      _tag: "Failed",
-      error: { code: "InvalidRequest" },
-      attempts: 1,
-    })
-    expect(emulator.requests.list().map((r) => r.entryCount)).toEqual([5, 2, 1])
-    expect(emulator.store.iotanalytics.entries.map((m) => m.messageId).sort()).toEqual([
-      "m-0",
-      "m-1",
-      "m-2",
-      "m-3",
-    ])
-    await publisher.close()
-  })
-
-  it("a dropped connection with retries off is Failed with an unknown outcome (the message was stored)", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const publisher = publisherFor({}, 1)
-    const result = await publisher.publish([event()])
-    expect(result.outcomes[0]).toMatchObject({ _tag: "Failed", error: { outcomeUnknown: true } })
-    expect(result.counts.iot?.outcomeUnknown).toBe(1)
-    expect(emulator.store.iotanalytics.count).toBe(1)
+    expect(emulator().requests.counts().total).toBe(0)
     await publisher.close()
   })
 
@@ -370,19 +294,19 @@ describe("iotAnalytics through the publisher", () => {
     const result = await publisher.publish(events)
     expect(result.ok).toBe(true)
     expect(
-      emulator.requests
-        .list()
+      emulator()
+        .requests.list()
         .map((r) => r.entryCount)
         .sort((a, b) => b - a),
     ).toEqual([100, 100, 30])
-    expect(emulator.store.counts().iotanalytics.byTarget).toEqual({ line_1: 200, line_2: 30 })
+    expect(emulator().store.counts().iotanalytics.byTarget).toEqual({ line_1: 200, line_2: 30 })
     await publisher.close()
   })
 
   it("reports the derived messageId as the Delivered outcome's sentId", async () => {
     const publisher = publisherFor()
     const result = await publisher.publish([event({ id: "capteur-été" })])
-    const [stored] = emulator.store.iotanalytics.entries
+    const [stored] = emulator().store.iotanalytics.entries
     expect(result.outcomes[0]).toMatchObject({ _tag: "Delivered", sentId: stored?.messageId })
     await publisher.close()
   })

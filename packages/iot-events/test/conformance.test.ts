@@ -4,7 +4,7 @@
  */
 import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { iotEvents } from "../src/index.ts"
+import { entryErrorCodes, iotEvents } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -24,6 +24,26 @@ describeEmulatorAdapterSuite({
   name: "iot-events",
   service: "iotevents",
   makeAdapter: (clientConfig) => iotEvents({ inputName: "suite", clientConfig }),
+  entryErrors: {
+    table: entryErrorCodes,
+    fault: (code, event) => ({ code, match: { id: event.id } }),
+    unknownCode: "BrandNewError",
+  },
   serializesData: true,
+  requestErrors: [
+    ["throttling", { code: "Throttled", retryable: true, rawCode: "ThrottlingException", httpStatus: 429 }],
+    [
+      "internal",
+      { code: "InternalFailure", retryable: true, rawCode: "InternalFailureException", httpStatus: 500 },
+    ],
+    [
+      "unavailable",
+      { code: "Unavailable", retryable: true, rawCode: "ServiceUnavailableException", httpStatus: 503 },
+    ],
+    [
+      { code: "InvalidRequestException", status: 400, message: "bad" },
+      { code: "InvalidRequest", retryable: false, rawCode: "InvalidRequestException", httpStatus: 400 },
+    ],
+  ],
   permanentRequestError: { code: "InvalidRequestException", status: 400, deliveryCode: "InvalidRequest" },
 })

@@ -2,10 +2,14 @@
  * The testkit conformance suite and the shared emulator-backed adapter suite, with the emulator as
  * the destination. How Pinpoint holds the data (Attributes and Metrics) is read here, by this adapter.
  */
-import { describeEmulatorAdapterSuite, emulatorHarness } from "@eventport/aws-emulator/conformance"
+import {
+  describeEmulatorAdapterSuite,
+  emulatorHarness,
+  requestErrorCases,
+} from "@eventport/aws-emulator/conformance"
 import { createEvent, type Event, isJsonObject } from "@eventport/core"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { type PinpointEntry, pinpoint } from "../src/index.ts"
+import { eventStatusCodes, type PinpointEntry, pinpoint, requestErrorCodes } from "../src/index.ts"
 
 /** A Pinpoint event's Attributes and Metrics, absent ones as empty. */
 const attributesAndMetrics = (event: { readonly Attributes?: unknown; readonly Metrics?: unknown }) => ({
@@ -53,6 +57,13 @@ describeEmulatorAdapterSuite({
       data: { n: 1 },
       ...fields,
     }),
+  entryErrors: {
+    // Pinpoint answers per event with a StatusCode; its text is the raw code.
+    table: eventStatusCodes,
+    fault: (status, event) => ({ statusCode: Number(status), match: { id: event.id } }),
+    unknownCode: "503",
+  },
   serializesData: false,
+  requestErrors: requestErrorCases(requestErrorCodes),
   permanentRequestError: { code: "NotFoundException", status: 404, deliveryCode: "NotFound" },
 })

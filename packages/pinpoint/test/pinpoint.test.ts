@@ -3,37 +3,24 @@
  * status and error code becomes, and what the emulator received per request.
  */
 import { PinpointClient } from "@aws-sdk/client-pinpoint"
-import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
   emulatorClientConfig,
   encodeAll,
   entryErrorOf,
   sendBatch,
-  sendFailingBatch,
+  useEmulator,
 } from "@eventport/aws-emulator/conformance"
 import { createEvent, createPublisher, type Event, type EventInput, packBatches } from "@eventport/core"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import {
-  eventStatusCodes,
-  limits,
-  type PinpointEntry,
-  type PinpointOptions,
-  pinpoint,
-  requestErrorCodes,
-} from "../src/index.ts"
+import { describe, expect, it } from "vitest"
+import { limits, type PinpointEntry, type PinpointOptions, pinpoint } from "../src/index.ts"
 import { readPutEventsResults } from "../src/internal/PutEventsResults.ts"
 
-let emulator: Emulator
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(() => emulator.stop())
-beforeEach(() => emulator.reset())
+const emulator = useEmulator()
 
 const adapterFor = (options: Partial<PinpointOptions> = {}) =>
-  pinpoint({ applicationId: "app-1", clientConfig: emulatorClientConfig(emulator), ...options })
+  pinpoint({ applicationId: "app-1", clientConfig: emulatorClientConfig(emulator()), ...options })
 
 const event = (fields: Partial<EventInput> = {}): Event =>
   createEvent({
@@ -55,7 +42,7 @@ describe("pinpoint against the emulator", () => {
     ]
     const results = await sendBatch(adapter, events)
     expect(results).toEqual([{ ok: true }, { ok: true }, { ok: true }])
-    const stored = emulator.store.entriesFor("pinpoint", "app-1")
+    const stored = emulator().store.entriesFor("pinpoint", "app-1")
     expect(stored.map((s) => [s.endpointId, s.eventId])).toEqual([
       ["endpoint-1", events[0]!.id],
       ["endpoint-1", events[2]!.id],
@@ -67,7 +54,7 @@ describe("pinpoint against the emulator", () => {
       endpoint: { ChannelType: "CUSTOM", Address: "addr-endpoint-1" },
       event: { Attributes: { genre: "jazz" }, Metrics: { seconds: 42 } },
     })
-    expect(emulator.requests.counts().total).toBe(1)
+    expect(emulator().requests.counts().total).toBe(1)
     await Effect.runPromise(adapter.close)
   })
 
@@ -78,36 +65,12 @@ describe("pinpoint against the emulator", () => {
     })
     const e = event()
     await sendBatch(adapter, [e])
-    const [stored] = emulator.store.entriesFor("pinpoint", "app/with space")
+    const [stored] = emulator().store.entriesFor("pinpoint", "app/with space")
     expect(stored?.event.Session).toEqual({ Id: "s-endpoint-1", StartTimestamp: e.time.toISOString() })
   })
 
-  it.each(Object.entries(eventStatusCodes))("per-event StatusCode %s → %o", async (status, expected) => {
-    const bad = event()
-    emulator.faults.set({
-      type: "entryError",
-      statusCode: Number(status),
-      message: "per-event no",
-      match: { id: bad.id },
-    })
-    const results = await sendBatch(adapterFor(), [event(), bad, event()])
-    expect(results.map((r) => r.ok)).toEqual([true, false, true])
-    expect(entryErrorOf(results[1])).toMatchObject({
-      ...expected,
-      rawCode: status,
-      rawMessage: "per-event no",
-    })
-    expect(emulator.store.pinpoint.count).toBe(2)
-  })
-
-  it("any other per-event StatusCode is Unknown, not retried", async () => {
-    emulator.faults.set({ type: "entryError", statusCode: 503 })
-    const [result] = await sendBatch(adapterFor(), [event()])
-    expect(entryErrorOf(result)).toMatchObject({ code: "Unknown", retryable: false, rawCode: "503" })
-  })
-
   it("the service's own per-event 400 (a numeric Timestamp) is an InvalidRequest for that event only", async () => {
-    const client = new PinpointClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
+    const client = new PinpointClient({ ...emulatorClientConfig(emulator()), maxAttempts: 1 })
     const adapter = pinpoint({ applicationId: "app-1", client })
     const [good, other] = encodeAll(adapter, [event(), event()])
     const bad = { ...other!, event: { ...other!.event, Timestamp: "1700000000" } }
@@ -122,21 +85,6 @@ describe("pinpoint against the emulator", () => {
     })
     await Effect.runPromise(adapter.close)
     client.destroy()
-  })
-
-  it.each(Object.entries(requestErrorCodes))("request error %s → %o", async (rawCode, expected) => {
-    emulator.faults.set({
-      type: "requestError",
-      error: { code: rawCode, status: expected.httpStatus, message: "nope" },
-    })
-    const error = await sendFailingBatch(adapterFor(), [event(), event()])
-    expect(error).toMatchObject({
-      code: expected.code,
-      retryable: expected.retryable,
-      rawCode,
-      httpStatus: expected.httpStatus,
-    })
-    expect(emulator.store.pinpoint.count).toBe(0)
   })
 
   it("packs 250 events into 100-event requests, and byte-heavy events under 4 MB", async () => {
@@ -159,13 +107,13 @@ describe("pinpoint against the emulator", () => {
     }
     await sendAll(pack(Array.from({ length: 250 }, (_, i) => event({ subject: `ep-${i % 7}` }))))
     expect(
-      emulator.requests
-        .list()
+      emulator()
+        .requests.list()
         .map((r) => r.entryCount)
         .sort((a, b) => b - a),
     ).toEqual([100, 100, 50])
 
-    emulator.reset()
+    emulator().reset()
     // 40 attributes of 200 characters ≈ 9 KB per event: byte-bound, not count-bound.
     const heavy = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, "x".repeat(200)]))
     const heavyAdapter = adapterFor({ eventType: () => "t".repeat(90_000) })
@@ -184,12 +132,12 @@ describe("pinpoint against the emulator", () => {
       )
       expect(results.every((r) => r.ok)).toBe(true)
     }
-    expect(emulator.store.pinpoint.count).toBe(100)
-    expect(emulator.requests.counts().byStatus).toEqual({ "202": batches.length })
+    expect(emulator().store.pinpoint.count).toBe(100)
+    expect(emulator().requests.counts().byStatus).toEqual({ "202": batches.length })
   })
 
   it("the per-event size rule matches the emulator's at the 1,000 KB boundary", async () => {
-    const client = new PinpointClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
+    const client = new PinpointClient({ ...emulatorClientConfig(emulator()), maxAttempts: 1 })
     const base = event({ data: null })
     const wireSize = (typeLength: number) =>
       Buffer.byteLength(
@@ -236,7 +184,7 @@ describe("pinpoint against the emulator", () => {
     const events = inputs.map(([d, subject, type]) => event({ data: d, subject, type }))
     const results = await sendBatch(adapter, events)
     expect(results.filter((r) => !r.ok)).toEqual([])
-    expect(emulator.store.pinpoint.count).toBe(events.length)
+    expect(emulator().store.pinpoint.count).toBe(events.length)
   })
 })
 
@@ -305,7 +253,7 @@ describe("pinpoint through the publisher", () => {
     const noStart = result.forEvent("no-start")[0]
     expect(noStart).toMatchObject({ violations: [{ field: "session.StartTimestamp", rule: "required" }] })
     expect(noStart?._tag === "Rejected" && noStart.message).toMatch(/no-start.*session\.StartTimestamp/)
-    expect(emulator.store.pinpoint.entries.map((e) => e.eventId)).toEqual(["ok-1", "ok-2"])
+    expect(emulator().store.pinpoint.entries.map((e) => e.eventId)).toEqual(["ok-1", "ok-2"])
     await publisher.close()
   })
 
@@ -317,37 +265,7 @@ describe("pinpoint through the publisher", () => {
       { type: "t", source: "app", subject: "ep", data: tooMany },
     ])
     expect(result.counts.pp).toMatchObject({ rejected: 2, requests: 0 })
-    expect(emulator.requests.counts().total).toBe(0)
-    await publisher.close()
-  })
-
-  it("retries resend only the failed events (per-event 429/500), not the 400s", async () => {
-    emulator.faults.set([
-      { type: "entryError", statusCode: 500, match: { id: "e-1" }, times: 1 },
-      { type: "entryError", statusCode: 429, match: { id: "e-3" }, times: 2 },
-      { type: "entryError", statusCode: 400, match: { id: "e-4" } },
-    ])
-    const publisher = publisherFor()
-    const result = await publisher.publish(Array.from({ length: 5 }, (_, i) => event({ id: `e-${i}` })))
-    expect(result.counts.pp).toMatchObject({ delivered: 4, failed: 1, requests: 3 })
-    expect(result.forEvent("e-3")[0]).toMatchObject({ _tag: "Delivered", attempts: 3 })
-    expect(result.forEvent("e-4")[0]).toMatchObject({
-      _tag: "Failed",
-      error: { code: "InvalidRequest" },
-      attempts: 1,
-    })
-    expect(emulator.requests.list().map((r) => r.entryCount)).toEqual([5, 2, 1])
-    expect(emulator.store.pinpoint.entries.map((e) => e.eventId).sort()).toEqual(["e-0", "e-1", "e-2", "e-3"])
-    await publisher.close()
-  })
-
-  it("a dropped connection with retries off is Failed with an unknown outcome (the event was stored)", async () => {
-    emulator.faults.set({ type: "dropConnection", afterStore: true, times: 1 })
-    const publisher = publisherFor({}, 1)
-    const result = await publisher.publish([event()])
-    expect(result.outcomes[0]).toMatchObject({ _tag: "Failed", error: { outcomeUnknown: true } })
-    expect(result.counts.pp?.outcomeUnknown).toBe(1)
-    expect(emulator.store.pinpoint.count).toBe(1)
+    expect(emulator().requests.counts().total).toBe(0)
     await publisher.close()
   })
 
@@ -359,20 +277,22 @@ describe("pinpoint through the publisher", () => {
     const first = await publisher.publish(small)
     expect(first.ok).toBe(true)
     expect(
-      emulator.requests
-        .list()
+      emulator()
+        .requests.list()
         .map((r) => r.entryCount)
         .sort((a, b) => b - a),
     ).toEqual([100, 100, 30])
-    expect(emulator.store.counts().pinpoint.byTarget).toEqual({ "app-a": 200, "app-b": 30 })
+    expect(emulator().store.counts().pinpoint.byTarget).toEqual({ "app-a": 200, "app-b": 30 })
     await publisher.close()
 
-    emulator.reset()
+    emulator().reset()
     // ~500 KB per event: 8 fit in 4 MB, so 20 events take 3 requests.
     const heavyPublisher = publisherFor({ eventType: (e) => `${e.type}.${"x".repeat(500_000)}` })
     const heavy = await heavyPublisher.publish(Array.from({ length: 20 }, () => event()))
     expect(heavy.ok).toBe(true)
-    const sizes = emulator.requests.list().map((r) => r.entryCount)
+    const sizes = emulator()
+      .requests.list()
+      .map((r) => r.entryCount)
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(20)
     expect(Math.max(...sizes)).toBeLessThanOrEqual(8)
     expect(sizes.length).toBe(3)
