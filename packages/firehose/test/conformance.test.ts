@@ -4,11 +4,13 @@
  */
 import {
   cloudEventData,
+  conformanceServices,
   describeEmulatorAdapterSuite,
   emulatorHarness,
+  requestErrorCases,
 } from "@eventport/aws-emulator/conformance"
 import { describeAdapterConformance } from "@eventport/testkit"
-import { firehose } from "../src/index.ts"
+import { entryErrorCodes, firehose, requestErrorCodes } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -26,7 +28,16 @@ describeEmulatorAdapterSuite({
   name: "firehose",
   service: "firehose",
   makeAdapter: (clientConfig) => firehose({ deliveryStreamName: "suite", clientConfig }),
+  entryErrors: {
+    table: entryErrorCodes,
+    // A record carries no event id of its own: the failing one is told apart by the id in its Data.
+    fault: (code, event) => ({ ...conformanceServices.firehose.entryFault(event.id, true), code }),
+    unknownCode: "BrandNewError",
+  },
   // Data is the event's CloudEvents JSON and a newline.
   serializesData: true,
+  requestErrors: requestErrorCases(requestErrorCodes, (rawCode) =>
+    rawCode === "ServiceUnavailableException" ? 503 : rawCode === "InternalFailure" ? 500 : 400,
+  ),
   permanentRequestError: { code: "ResourceNotFoundException", status: 400, deliveryCode: "NotFound" },
 })

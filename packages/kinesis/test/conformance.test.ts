@@ -4,14 +4,16 @@
  */
 import {
   cloudEventData,
+  conformanceServices,
   describeEmulatorAdapterSuite,
   emulatorHarness,
+  requestErrorCases,
   sendFailingBatch,
 } from "@eventport/aws-emulator/conformance"
 import { createEvent } from "@eventport/core"
 import { describeAdapterConformance } from "@eventport/testkit"
 import { expect, it } from "vitest"
-import { kinesis } from "../src/index.ts"
+import { entryErrorCodes, kinesis, requestErrorCodes } from "../src/index.ts"
 
 describeAdapterConformance({
   harness: emulatorHarness({
@@ -29,8 +31,32 @@ describeEmulatorAdapterSuite({
   name: "kinesis",
   service: "kinesis",
   makeAdapter: (clientConfig) => kinesis({ streamName: "suite", clientConfig }),
+  entryErrors: {
+    table: entryErrorCodes,
+    // A record carries no event id of its own: the failing one is told apart by the id in its Data.
+    fault: (code, event) => ({ ...conformanceServices.kinesis.entryFault(event.id, true), code }),
+    unknownCode: "BrandNewError",
+  },
   // Data is the event's CloudEvents JSON.
   serializesData: true,
+  requestErrors: [
+    ...requestErrorCases(requestErrorCodes, (rawCode) => (rawCode.startsWith("Internal") ? 500 : 400)),
+    [
+      "throttling",
+      {
+        code: "Throttled",
+        retryable: true,
+        rawCode: "ProvisionedThroughputExceededException",
+        httpStatus: 400,
+      },
+    ],
+    [
+      "internal",
+      { code: "InternalFailure", retryable: true, rawCode: "InternalFailureException", httpStatus: 500 },
+    ],
+    // Kinesis models no 503 error: the common AWS JSON one.
+    ["unavailable", { code: "Unavailable", retryable: true, rawCode: "ServiceUnavailable", httpStatus: 503 }],
+  ],
   permanentRequestError: { code: "ResourceNotFoundException", status: 400, deliveryCode: "NotFound" },
   additionalTests: ({ emulator, clientConfig }) => {
     it("over HTTP/2 (the SDK's default handler), a dropped connection is a Timeout, not Network", async () => {
