@@ -57,21 +57,26 @@ export type RequestErrorCase = readonly [
 ]
 
 /**
- * The cases of a service's whole-request error table whose rows carry their HTTP status (from the
- * model), for {@link EmulatorAdapterSuiteOptions.requestErrors}.
+ * The cases of a service's whole-request error table, for
+ * {@link EmulatorAdapterSuiteOptions.requestErrors}: each raw code sent with its row's HTTP status
+ * (from the model), or `statusOf(rawCode)` for a row without one (400 by default).
  */
 export const requestErrorCases = (
   table: Readonly<
     Record<
       string,
-      { readonly code: DeliveryError["code"]; readonly retryable: boolean; readonly httpStatus: number }
+      { readonly code: DeliveryError["code"]; readonly retryable: boolean; readonly httpStatus?: number }
     >
   >,
+  statusOf: (rawCode: string) => number = () => 400,
 ): ReadonlyArray<RequestErrorCase> =>
-  Object.entries(table).map(([rawCode, mapping]) => [
-    { code: rawCode, status: mapping.httpStatus, message: `${rawCode} from the emulator` },
-    { code: mapping.code, retryable: mapping.retryable, rawCode, httpStatus: mapping.httpStatus },
-  ])
+  Object.entries(table).map(([rawCode, mapping]) => {
+    const httpStatus = mapping.httpStatus ?? statusOf(rawCode)
+    return [
+      { code: rawCode, status: httpStatus, message: `${rawCode} from the emulator` },
+      { code: mapping.code, retryable: mapping.retryable, rawCode, httpStatus },
+    ]
+  })
 
 /** The entry fault that fails one event's entry, without `type`, `service` and `times` (the harness sets them). */
 export type EntryFaultSpec = Omit<EntryErrorFault, "type" | "service" | "times">
@@ -395,8 +400,20 @@ export interface EmulatorAdapterSuiteOptions<Entry> {
     readonly table: Readonly<
       Record<string, { readonly code: DeliveryError["code"]; readonly retryable: boolean }>
     >
-    readonly fault: (rawCode: string, event: Event) => EntryFaultSpec
+    readonly fault: (rawCode: string, event: Event, senderFault?: boolean) => EntryFaultSpec
     readonly unknownCode: string
+    /**
+     * Set when the service says per failed entry whose fault it is (SQS and SNS `SenderFault`),
+     * which decides retrying whatever the code: each code is also sent with the `senderFault`
+     * opposite to its row (`fault(rawCode, event, senderFault)`), and must keep its normalized
+     * code but follow SenderFault (the caller's fault is never retried, the service's always is).
+     */
+    readonly senderFault?: boolean
+    /**
+     * What `unknownCode` must become: `Unknown`, not retried, by default; SQS and SNS classify a
+     * code they do not list by the entry's `SenderFault` (the caller's fault: `InvalidRequest`).
+     */
+    readonly unknownCodeBecomes?: { readonly code: DeliveryError["code"]; readonly retryable: boolean }
   }
   /** The service's whole-request errors, each sent by the emulator, and what each must become. */
   readonly requestErrors?: ReadonlyArray<RequestErrorCase>
@@ -513,14 +530,53 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
       }
     })
 
+    it("through the publisher, events are packed into requests of at most the adapter's maxEntries", async () => {
+      const destination = adapter()
+      const { maxEntries } = destination.limits
+      const publisher = createPublisher({ destinations: { suite: destination } })
+      try {
+        const events = Array.from({ length: 2 * maxEntries + 5 }, (_, i) => makeEvent({ data: { i } }))
+        const result = await publisher.publish(events)
+        expect(result.ok).toBe(true)
+        const entriesPerRequest = context
+          .emulator()
+          .requests.list()
+          .map((r) => r.entryCount)
+        expect(entriesPerRequest.sort((a, b) => b - a)).toEqual([maxEntries, maxEntries, 5])
+        expect(stored()).toBe(events.length)
+      } finally {
+        await publisher.close()
+      }
+    })
+
+    it("through the publisher, a connection dropped after the store is retried, delivered and flagged a possible duplicate", async () => {
+      context.emulator().faults.set({ type: "dropConnection", afterStore: true, times: 1 })
+      const publisher = createPublisher({
+        destinations: { suite: adapter() },
+        retry: { baseDelayMs: 1, maxDelayMs: 5, throttledBaseDelayMs: 1 },
+      })
+      try {
+        const result = await publisher.publish([makeEvent(), makeEvent()])
+        expect(result.ok).toBe(true)
+        expect(result.outcomes).toMatchObject([
+          { _tag: "Delivered", possibleDuplicate: true },
+          { _tag: "Delivered", possibleDuplicate: true },
+        ])
+        // Stored twice: the first request's entries were kept though its answer was lost.
+        expect(stored()).toBe(4)
+      } finally {
+        await publisher.close()
+      }
+    })
+
     const entryErrors = options.entryErrors
     if (entryErrors !== undefined) {
-      const failMiddle = async (rawCode: string) => {
+      const failMiddle = async (rawCode: string, senderFault?: boolean) => {
         const bad = makeEvent({ data: { failing: 1 } })
         context.emulator().faults.set({
           type: "entryError",
           service,
-          ...entryErrors.fault(rawCode, bad),
+          ...entryErrors.fault(rawCode, bad, senderFault),
           message: `${rawCode} says no`,
         })
         const results = await sendBatch(adapter(), [makeEvent(), bad, makeEvent()])
@@ -538,6 +594,17 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
           })
         },
       )
+      if (entryErrors.senderFault === true)
+        it.each(Object.entries(entryErrors.table))(
+          "entry error %s with the opposite SenderFault keeps its code, and SenderFault decides retrying",
+          async (rawCode, expected) => {
+            expect(await failMiddle(rawCode, expected.retryable)).toMatchObject({
+              code: expected.code,
+              retryable: !expected.retryable,
+              rawCode,
+            })
+          },
+        )
       const retryable = Object.entries(entryErrors.table).find(([, m]) => m.retryable)
       const permanent = Object.entries(entryErrors.table).find(([, m]) => !m.retryable)
       if (retryable !== undefined && permanent !== undefined)
@@ -581,10 +648,10 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
           }
         })
 
-      it("an entry error code the table does not know is Unknown, not retried", async () => {
+      const unknown = entryErrors.unknownCodeBecomes ?? { code: "Unknown", retryable: false }
+      it(`an entry error code the table does not know is ${unknown.code}, ${unknown.retryable ? "retried" : "not retried"}`, async () => {
         expect(await failMiddle(entryErrors.unknownCode)).toMatchObject({
-          code: "Unknown",
-          retryable: false,
+          ...unknown,
           rawCode: entryErrors.unknownCode,
         })
       })
@@ -629,7 +696,7 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
 
     if (options.serializesData) {
       it("data one level deeper than maxDataDepth is Rejected by rule maxDepth, naming depth and limit", () => {
-        // Built past validation, which refuses such data itself: what encode gets from a hand-made Event.
+        // Built past validation, which refuses data deeper than maxDataDepth itself.
         const result = adapter().encode({ ...makeEvent(), data: nestedData(maxDataDepth + 1) })
         expect(result).toMatchObject({
           _tag: "Rejected",
@@ -643,6 +710,10 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
             }),
           ],
         })
+      })
+
+      it("data exactly maxDataDepth deep is Encoded: the rule rejects only what is deeper", () => {
+        expect(adapter().encode(makeEvent({ data: nestedData(maxDataDepth) }))._tag).toBe("Encoded")
       })
 
       it.each([4_200, 10_000])(

@@ -462,6 +462,32 @@ export const resultsByKey = (
   return results.map((result) => (result.ok ? unknown : result))
 }
 
+/** One failed message as the IoT-style batch APIs list it: keyed by messageId, with a code and message. */
+export interface MessageFailure {
+  readonly messageId?: string | undefined
+  readonly errorCode?: string | undefined
+  readonly errorMessage?: string | undefined
+}
+
+/**
+ * Index-aligned results for a request whose response lists only its failed messages, by messageId
+ * (`messageIds` are the ids sent, in order, all different): {@link resultsByKey} with each failure
+ * classified by the service's `classify`.
+ */
+export const resultsByMessageId = (
+  messageIds: ReadonlyArray<string>,
+  failures: ReadonlyArray<MessageFailure> | undefined,
+  classify: (code: string | undefined, message?: string) => DeliveryError,
+): ReadonlyArray<EntryResult> =>
+  resultsByKey(
+    messageIds,
+    (failures ?? []).map((failure) => ({
+      key: failure.messageId,
+      error: classify(failure.errorCode, failure.errorMessage),
+    })),
+    "messageId",
+  )
+
 // ---------------------------------------------------------------------------------------------
 // Results by position
 
@@ -469,13 +495,6 @@ export const resultsByKey = (
 export interface PositionalAnswer {
   /** The service's receipt for an accepted entry (an EventId, a SequenceNumber, a RecordId). */
   readonly receipt?: string | undefined
-  readonly errorCode?: string | undefined
-  readonly errorMessage?: string | undefined
-}
-
-/** One failed message as the IoT-style batch APIs list it: keyed by messageId, with a code and message. */
-export interface MessageFailure {
-  readonly messageId?: string | undefined
   readonly errorCode?: string | undefined
   readonly errorMessage?: string | undefined
 }
@@ -546,25 +565,6 @@ export const positionalResults = (
         )
   })
 }
-
-/**
- * Index-aligned results for a request whose response lists only its failed messages, by messageId
- * (`messageIds` are the ids sent, in order, all different): {@link resultsByKey} with each failure
- * classified by the service's `classify`.
- */
-export const resultsByMessageId = (
-  messageIds: ReadonlyArray<string>,
-  failures: ReadonlyArray<MessageFailure> | undefined,
-  classify: (code: string | undefined, message?: string) => DeliveryError,
-): ReadonlyArray<EntryResult> =>
-  resultsByKey(
-    messageIds,
-    (failures ?? []).map((failure) => ({
-      key: failure.messageId,
-      error: classify(failure.errorCode, failure.errorMessage),
-    })),
-    "messageId",
-  )
 
 /**
  * Sends a batch to a service that refuses a whole request when two of its entries share a key (a

@@ -7,14 +7,25 @@
  * (https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html): up to 10 attributes; names
  * of up to 256 characters of `A-Za-z0-9_-.`, not starting with `AWS.` or `Amazon.` (any case), not
  * starting or ending with a period nor holding two in a row; every part counts toward the message size.
+ * Also the bytes of a stream record (Kinesis, Firehose), and what SQS and SNS say alike of FIFO queues and topics (message group and de-duplication ids) and of
+ * their batch answers (`Successful` and `Failed`, by the caller's batch entry `Id`).
  */
+import type { EntryResult } from "./Adapter.ts"
 import {
   checkJsonTree,
+  checkString,
+  deriveStableId,
   describeValue,
   type ErrorMapping,
   type ErrorTable,
+  type IdRule,
   lookupErrorCode,
+  type PerEvent,
+  payloadBytes,
+  resolveOption,
+  resultsByEntryKey,
   runHook,
+  sendWithDistinctKeys,
   utf8Length,
   violation,
 } from "./AdapterSupport.ts"
@@ -171,6 +182,45 @@ export const messageAttributesBytes = (attributes: MessageAttributes | undefined
 }
 
 /**
+ * A message's size as SQS and SNS count it: the UTF-8 bytes of its text plus every attribute's
+ * name, data type and value ({@link messageAttributesBytes}).
+ */
+export const messageBytes = (text: string | undefined, attributes: MessageAttributes | undefined): number =>
+  utf8Length(text ?? "") + messageAttributesBytes(attributes)
+
+/**
+ * One event's message attributes: its CloudEvents context attributes when `cloudEventAttributes`
+ * ({@link cloudEventMessageAttributes}), overlaid by the caller's `messageAttributes` (a constant
+ * or a function of the event; the caller's win by name), checked as one map against the service's
+ * `rules` ({@link messageAttributeViolations}, field `messageAttributes`). A throwing function
+ * rejects the event (rule `hook`).
+ */
+export const resolveMessageAttributes = (
+  event: Event,
+  options: {
+    readonly cloudEventAttributes: boolean
+    readonly messageAttributes?: PerEvent<MessageAttributes | undefined> | undefined
+  },
+  rules: MessageAttributeRules,
+): { readonly attributes: MessageAttributes | undefined; readonly violations: ReadonlyArray<Violation> } => {
+  let attributes: MessageAttributes | undefined = options.cloudEventAttributes
+    ? cloudEventMessageAttributes(event)
+    : undefined
+  if (options.messageAttributes !== undefined) {
+    // Checked below with the CloudEvents attributes, as one map.
+    const own = resolveOption("messageAttributes", options.messageAttributes, event, () => undefined)
+    if (!own.ok) return { attributes: undefined, violations: [own.violation] }
+    if (own.value !== undefined)
+      attributes = attributes === undefined ? own.value : { ...attributes, ...own.value }
+  }
+  return {
+    attributes,
+    violations:
+      attributes === undefined ? [] : messageAttributeViolations("messageAttributes", attributes, rules),
+  }
+}
+
+/**
  * What a message carries: the event in the CloudEvents JSON format, the event's data as JSON text,
  * or what a function makes of the event.
  */
@@ -202,6 +252,27 @@ export const messageTextOf = (event: Event, option: MessageText, field: string):
   return typeof built.value === "string"
     ? built.value
     : violation(field, "type", `must return a string, got ${describeValue(built.value)}`)
+}
+
+/**
+ * What a stream record's `Data` carries (Kinesis, Firehose): the whole event in the CloudEvents JSON
+ * format (`"cloudevent"`), or the event's data alone (its JSON text, or its bytes when it is binary).
+ */
+export type RecordContent = "cloudevent" | "data"
+
+/**
+ * The bytes of an event's stream record, as {@link RecordContent} says. JSON data is walked first
+ * ({@link checkJsonTree}), so data nested past core's limit is refused by rule `maxDepth` instead of
+ * overflowing the stack in `JSON.stringify`.
+ */
+export const recordDataOf = (event: Event, content: RecordContent): Uint8Array | Violation => {
+  if (!(event.data instanceof Uint8Array)) {
+    const tooDeep = checkJsonTree(event.data, "data")
+    if (tooDeep !== undefined) return tooDeep
+  }
+  return content === "cloudevent"
+    ? Buffer.from(JSON.stringify(toCloudEvent(event)), "utf8")
+    : payloadBytes(event)
 }
 
 /**
@@ -250,3 +321,170 @@ export const classifyBySenderFault = (
     ...(message === undefined ? {} : { rawMessage: message }),
   })
 }
+
+// ---------------------------------------------------------------------------------------------
+// FIFO queues and topics
+
+/** How the rule of `MessageGroupId` and `MessageDeduplicationId` reads in a violation (SQS and SNS alike). */
+export const fifoIdPatternText =
+  "alphanumeric and punctuation characters (!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~)"
+
+/**
+ * Checks a `MessageGroupId` or `MessageDeduplicationId` (`field` names the option) against the
+ * service's `rule` (1–128 alphanumeric and punctuation characters for SQS and SNS); absent is valid.
+ */
+export const checkFifoId = (field: string, value: unknown, rule: IdRule): Violation | undefined =>
+  value === undefined ? undefined : checkString(field, value, { ...rule, patternText: fifoIdPatternText })
+
+/** The FIFO options of a message adapter (SQS `sqs`, SNS `sns`). */
+export interface FifoOptions {
+  readonly messageGroupId?: PerEvent<string | undefined> | undefined
+  readonly deduplicationId?: PerEvent<string | undefined> | undefined
+}
+
+/** What a queue or topic is, for the FIFO rules: its kind's name, and whether it is FIFO (`.fifo`). */
+export interface FifoDestination {
+  readonly kind: "queue" | "topic"
+  readonly fifo: boolean
+}
+
+/**
+ * The FIFO rules a constant destination decides once, at construction: a FIFO one needs a message
+ * group; a de-duplication id is for FIFO ones only.
+ */
+export const checkFifoOptions = (
+  destination: FifoDestination,
+  options: FifoOptions,
+): Violation | undefined => {
+  if (destination.fifo && options.messageGroupId === undefined)
+    return violation("messageGroupId", "required", `is required for a FIFO ${destination.kind} (.fifo)`)
+  if (!destination.fifo && typeof options.deduplicationId === "string")
+    return violation("deduplicationId", "fifoOnly", `is for FIFO ${destination.kind}s only (.fifo)`)
+  return undefined
+}
+
+/**
+ * The ordering key of a FIFO queue's or topic's message: the destination and the message group,
+ * since order is kept per group within one destination.
+ */
+export const fifoOrderingKey = (destination: string, messageGroupId: string): string =>
+  `${destination} ${messageGroupId}`
+
+/** The FIFO ids of one message, and the rules the event broke. */
+export interface FifoIds {
+  readonly messageGroupId: string | undefined
+  readonly deduplicationId: string | undefined
+  readonly violations: ReadonlyArray<Violation>
+}
+
+/**
+ * Resolves one event's FIFO ids for `destination` (`undefined` when the destination itself is
+ * invalid): the message group from `options` (required by a FIFO destination), the de-duplication
+ * id from `options` (refused by a standard destination) or, for a FIFO destination, the event id
+ * made to fit `rule` (core's stable derived id), so a retried event is de-duplicated. Each
+ * option's result is checked against `rule`; a throwing option rejects the event (rule `hook`).
+ */
+export const resolveFifoIds = (
+  event: Event,
+  options: FifoOptions,
+  destination: FifoDestination | undefined,
+  rule: IdRule,
+): FifoIds => {
+  const violations: Array<Violation> = []
+  const fifo = destination?.fifo === true
+  let messageGroupId: string | undefined
+  let deduplicationId: string | undefined
+  if (options.messageGroupId !== undefined) {
+    const group = resolveOption("messageGroupId", options.messageGroupId, event, (value) =>
+      checkFifoId("messageGroupId", value, rule),
+    )
+    if (!group.ok) violations.push(group.violation)
+    else messageGroupId = group.value
+  }
+  if (fifo && messageGroupId === undefined && violations.length === 0)
+    violations.push(
+      violation("messageGroupId", "required", `is required for a FIFO ${destination!.kind} (.fifo)`),
+    )
+  if (options.deduplicationId !== undefined) {
+    const dedup = resolveOption("deduplicationId", options.deduplicationId, event, (value) =>
+      checkFifoId("deduplicationId", value, rule),
+    )
+    if (!dedup.ok) violations.push(dedup.violation)
+    else if (dedup.value !== undefined) {
+      if (destination !== undefined && !fifo)
+        violations.push(
+          violation(
+            "deduplicationId",
+            "fifoOnly",
+            `is for FIFO ${destination.kind}s only; this ${destination.kind} is a standard ${destination.kind}`,
+          ),
+        )
+      else deduplicationId = dedup.value
+    }
+  } else if (fifo) deduplicationId = deriveStableId(event.id, rule)
+  return { messageGroupId, deduplicationId, violations }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batch answers by batch entry Id
+
+/** An entry a batch answer reports as accepted (SQS `SendMessageBatchResultEntry`, SNS `PublishBatchResultEntry`). */
+export interface BatchResultSuccess {
+  readonly Id?: string | undefined
+  readonly MessageId?: string | undefined
+}
+
+/** An entry a batch answer reports as failed (`BatchResultErrorEntry` of SQS and SNS). */
+export interface BatchResultFailure {
+  readonly Id?: string | undefined
+  readonly Code?: string | undefined
+  readonly SenderFault?: boolean | undefined
+  readonly Message?: string | undefined
+}
+
+/** A batch answer that lists every entry by the caller's `Id`, successes and failures apart. */
+export interface BatchResultLists {
+  readonly Successful?: ReadonlyArray<BatchResultSuccess> | undefined
+  readonly Failed?: ReadonlyArray<BatchResultFailure> | undefined
+}
+
+/**
+ * Index-aligned results of a batch answer by `Id` (`ids` are the Ids sent, in order, all
+ * different): the receipt is the `MessageId`, a failure is classified by the service's `classify`
+ * (code, SenderFault, message). Core's {@link resultsByEntryKey} reports an entry listed in neither
+ * list or in both, or an `Id` that was not sent, as unknown.
+ */
+export const resultsByBatchEntryId = (
+  ids: ReadonlyArray<string>,
+  answer: BatchResultLists,
+  classify: (code: string | undefined, senderFault: boolean | undefined, message?: string) => DeliveryError,
+): ReadonlyArray<EntryResult> =>
+  resultsByEntryKey(
+    ids,
+    (answer.Successful ?? []).map((success) => ({ key: success.Id, receipt: success.MessageId })),
+    (answer.Failed ?? []).map((failure) => ({
+      key: failure.Id,
+      error: classify(failure.Code, failure.SenderFault, failure.Message),
+    })),
+    "Id",
+  )
+
+/**
+ * Sends a batch whose entries must have distinct `Id`s in one request (SQS and SNS refuse the whole
+ * request otherwise): core's {@link sendWithDistinctKeys} by `Id` (raw code `DuplicateBatchEntryId`
+ * for a later duplicate, sent in a later request); `send` gets the distinct entries and their Ids.
+ */
+export const sendWithDistinctEntryIds = <Entry extends { readonly Id?: string | undefined }>(
+  entries: ReadonlyArray<Entry>,
+  send: (distinct: ReadonlyArray<Entry>, ids: ReadonlyArray<string>) => Promise<ReadonlyArray<EntryResult>>,
+): Promise<ReadonlyArray<EntryResult>> =>
+  sendWithDistinctKeys(
+    entries,
+    (entry) => entry.Id ?? "",
+    "batchEntryId",
+    (distinct) =>
+      send(
+        distinct,
+        distinct.map((entry) => entry.Id ?? ""),
+      ),
+  )

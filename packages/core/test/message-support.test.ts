@@ -1,18 +1,27 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
+  checkFifoId,
+  checkFifoOptions,
   classifyBySenderFault,
   cloudEventMessageAttributes,
   createEvent,
   deliveryError,
   type ErrorTable,
+  fifoOrderingKey,
   fromCloudEvent,
   type MessageAttributeRules,
   maxDataDepth,
   messageAttributesBytes,
   messageAttributeViolations,
+  messageBytes,
   messageTextOf,
+  recordDataOf,
+  resolveFifoIds,
+  resolveMessageAttributes,
+  resultsByBatchEntryId,
   resultsByEntryKey,
+  sendWithDistinctEntryIds,
 } from "../src/index.ts"
 
 const rules: MessageAttributeRules = {
@@ -221,5 +230,247 @@ describe("resultsByEntryKey", () => {
       ),
       { numRuns: 100 },
     )
+  })
+})
+
+// SQS's and SNS's rule for MessageGroupId and MessageDeduplicationId.
+const fifoId = { min: 1, max: 128, pattern: /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]+$/ }
+const fifoEvent = (id = "e-1") => createEvent({ id, type: "t", source: "s", data: null })
+const fieldsAndRules = (violations: ReadonlyArray<{ field: string; rule: string }>) =>
+  violations.map((v) => [v.field, v.rule])
+
+describe("checkFifoId and checkFifoOptions", () => {
+  it("an id of 1–128 alphanumeric and punctuation characters passes; absent passes; others name the rule", () => {
+    expect(checkFifoId("messageGroupId", "g-1!~", fifoId)).toBeUndefined()
+    expect(checkFifoId("messageGroupId", undefined, fifoId)).toBeUndefined()
+    expect(checkFifoId("messageGroupId", "a b", fifoId)).toMatchObject({
+      field: "messageGroupId",
+      rule: "pattern",
+      message: expect.stringContaining("alphanumeric and punctuation characters"),
+    })
+    expect(checkFifoId("deduplicationId", "é", fifoId)?.rule).toBe("pattern")
+    expect(checkFifoId("deduplicationId", "d".repeat(129), fifoId)?.rule).toBe("maxLength")
+    expect(checkFifoId("deduplicationId", 7, fifoId)?.rule).toBe("type")
+  })
+
+  it("a constant FIFO destination needs a group; a de-duplication id is for FIFO destinations only", () => {
+    expect(checkFifoOptions({ kind: "queue", fifo: true }, {})).toMatchObject({
+      field: "messageGroupId",
+      rule: "required",
+      message: "is required for a FIFO queue (.fifo)",
+    })
+    expect(checkFifoOptions({ kind: "topic", fifo: true }, { messageGroupId: () => "g" })).toBeUndefined()
+    expect(checkFifoOptions({ kind: "topic", fifo: false }, { deduplicationId: "d" })).toMatchObject({
+      field: "deduplicationId",
+      rule: "fifoOnly",
+      message: "is for FIFO topics only (.fifo)",
+    })
+    // A function may return undefined for a standard destination: only encode can tell.
+    expect(
+      checkFifoOptions({ kind: "queue", fifo: false }, { deduplicationId: () => undefined }),
+    ).toBeUndefined()
+  })
+})
+
+describe("resolveFifoIds", () => {
+  const fifoQueue = { kind: "queue", fifo: true } as const
+  const standardTopic = { kind: "topic", fifo: false } as const
+
+  it("a FIFO destination: the group from options, the event id as de-duplication id, derived when it does not fit", () => {
+    expect(resolveFifoIds(fifoEvent(), { messageGroupId: "g" }, fifoQueue, fifoId)).toEqual({
+      messageGroupId: "g",
+      deduplicationId: "e-1",
+      violations: [],
+    })
+    const long = resolveFifoIds(fifoEvent("x".repeat(200)), { messageGroupId: "g" }, fifoQueue, fifoId)
+    expect(long.deduplicationId).toMatch(/^sha256-[A-Za-z0-9_-]{43}$/)
+    expect(resolveFifoIds(fifoEvent("x".repeat(200)), { messageGroupId: "g" }, fifoQueue, fifoId)).toEqual(
+      long,
+    )
+  })
+
+  it("a caller's de-duplication id wins; undefined from a function leaves de-duplication to the destination", () => {
+    const event = fifoEvent()
+    expect(
+      resolveFifoIds(event, { messageGroupId: "g", deduplicationId: (e) => `d-${e.id}` }, fifoQueue, fifoId)
+        .deduplicationId,
+    ).toBe("d-e-1")
+    expect(
+      resolveFifoIds(event, { messageGroupId: "g", deduplicationId: () => undefined }, fifoQueue, fifoId)
+        .deduplicationId,
+    ).toBeUndefined()
+  })
+
+  it("names each broken rule: no group, a bad group, a throwing option, de-duplication on a standard destination", () => {
+    expect(fieldsAndRules(resolveFifoIds(fifoEvent(), {}, fifoQueue, fifoId).violations)).toEqual([
+      ["messageGroupId", "required"],
+    ])
+    expect(
+      fieldsAndRules(
+        resolveFifoIds(fifoEvent(), { messageGroupId: () => "a b" }, fifoQueue, fifoId).violations,
+      ),
+    ).toEqual([["messageGroupId", "pattern"]])
+    const throwing = () => {
+      throw new Error("boom")
+    }
+    expect(
+      fieldsAndRules(resolveFifoIds(fifoEvent(), { messageGroupId: throwing }, fifoQueue, fifoId).violations),
+    ).toEqual([["messageGroupId", "hook"]])
+    const standard = resolveFifoIds(fifoEvent(), { deduplicationId: () => "d" }, standardTopic, fifoId)
+    expect(standard.violations).toMatchObject([
+      {
+        field: "deduplicationId",
+        rule: "fifoOnly",
+        message: expect.stringContaining("this topic is a standard topic"),
+      },
+    ])
+    expect(standard.deduplicationId).toBeUndefined()
+  })
+
+  it("an invalid destination (undefined) adds no FIFO rule of its own", () => {
+    expect(resolveFifoIds(fifoEvent(), { deduplicationId: () => "d" }, undefined, fifoId)).toEqual({
+      messageGroupId: undefined,
+      deduplicationId: "d",
+      violations: [],
+    })
+  })
+})
+
+describe("resolveMessageAttributes", () => {
+  const text = (value: string) => ({ DataType: "String", StringValue: value })
+
+  it("the CloudEvents attributes when asked, overlaid by the caller's by name", () => {
+    const event = createEvent({ type: "t", source: "s", data: null })
+    const { attributes, violations } = resolveMessageAttributes(
+      event,
+      {
+        cloudEventAttributes: true,
+        messageAttributes: (e) => ({ ce_type: text("mine"), tenant: text(e.source) }),
+      },
+      rules,
+    )
+    expect(violations).toEqual([])
+    expect(attributes).toEqual({
+      ...cloudEventMessageAttributes(event),
+      ce_type: text("mine"),
+      tenant: text("s"),
+    })
+    expect(resolveMessageAttributes(event, { cloudEventAttributes: false }, rules).attributes).toBeUndefined()
+  })
+
+  it("checks the merged map as one, and a throwing function rejects the event by rule hook", () => {
+    const event = createEvent({ type: "t", source: "s", data: null })
+    // Five CloudEvents attributes and six of the caller's: eleven, over the ten allowed.
+    const many = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`a${i}`, text("v")]))
+    expect(
+      fieldsAndRules(
+        resolveMessageAttributes(event, { cloudEventAttributes: true, messageAttributes: many }, rules)
+          .violations,
+      ),
+    ).toEqual([["messageAttributes", "maxAttributes"]])
+    const throwing = resolveMessageAttributes(
+      event,
+      {
+        cloudEventAttributes: true,
+        messageAttributes: () => {
+          throw new Error("boom")
+        },
+      },
+      rules,
+    )
+    expect(fieldsAndRules(throwing.violations)).toEqual([["messageAttributes", "hook"]])
+  })
+})
+
+describe("resultsByBatchEntryId and sendWithDistinctEntryIds", () => {
+  const table: ErrorTable = { InternalError: { code: "InternalFailure", retryable: true } }
+  const classify = (code: string | undefined, senderFault: boolean | undefined, message?: string) =>
+    classifyBySenderFault(table, code, senderFault, message)
+
+  it("maps Successful and Failed back by Id: MessageId receipts, failures classified with SenderFault", () => {
+    const results = resultsByBatchEntryId(
+      ["a", "b", "c"],
+      {
+        Successful: [
+          { Id: "c", MessageId: "m-c" },
+          { Id: "a", MessageId: "m-a" },
+        ],
+        Failed: [{ Id: "b", Code: "InternalError", SenderFault: true, Message: "no" }],
+      },
+      classify,
+    )
+    expect(results).toMatchObject([
+      { ok: true, receipt: "m-a" },
+      {
+        ok: false,
+        error: { code: "InternalFailure", retryable: false, rawCode: "InternalError", rawMessage: "no" },
+      },
+      { ok: true, receipt: "m-c" },
+    ])
+    const unanswered = resultsByBatchEntryId(["a"], {}, classify)
+    expect(unanswered).toMatchObject([
+      { ok: false, error: { outcomeUnknown: true, rawCode: "InconsistentResponse" } },
+    ])
+  })
+
+  it("sends each Id once per request: a later duplicate fails retryably, unsent, results stay aligned", async () => {
+    const sent: Array<ReadonlyArray<string>> = []
+    const results = await sendWithDistinctEntryIds(
+      [{ Id: "a" }, { Id: "b" }, { Id: "a" }],
+      async (distinct, ids) => {
+        sent.push(ids)
+        expect(distinct.map((e) => e.Id)).toEqual(ids)
+        return resultsByBatchEntryId(
+          ids,
+          { Successful: ids.map((Id) => ({ Id, MessageId: `m-${Id}` })) },
+          classify,
+        )
+      },
+    )
+    expect(sent).toEqual([["a", "b"]])
+    expect(results).toMatchObject([
+      { ok: true, receipt: "m-a" },
+      { ok: true, receipt: "m-b" },
+      { ok: false, error: { retryable: true, rawCode: "DuplicateBatchEntryId" } },
+    ])
+  })
+})
+
+describe("recordDataOf", () => {
+  it("the event's CloudEvents JSON bytes, or the data alone: its JSON text, or its bytes when binary", () => {
+    const event = createEvent({ type: "t", source: "s", subject: "k", data: { a: [1, "x"] } })
+    const cloudEvent = recordDataOf(event, "cloudevent")
+    expect(cloudEvent).toBeInstanceOf(Uint8Array)
+    expect(fromCloudEvent(Buffer.from(cloudEvent as Uint8Array).toString("utf8"))).toEqual(event)
+    expect(Buffer.from(recordDataOf(event, "data") as Uint8Array).toString("utf8")).toBe('{"a":[1,"x"]}')
+    const bytes = new Uint8Array([0, 255, 7])
+    expect(recordDataOf(createEvent({ type: "t", source: "s", data: bytes }), "data")).toEqual(bytes)
+  })
+
+  it("data nested past maxDataDepth is refused by rule maxDepth in both forms, never a stack overflow", () => {
+    let deep: unknown = null
+    for (let i = 0; i < 20_000; i++) deep = [deep]
+    // Built past validation, which refuses data deeper than maxDataDepth itself.
+    const event = { ...createEvent({ type: "t", source: "s", data: null }), data: deep as null }
+    for (const content of ["cloudevent", "data"] as const)
+      expect(recordDataOf(event, content)).toMatchObject({
+        field: expect.stringMatching(/^data\[0\]/),
+        rule: "maxDepth",
+      })
+  })
+})
+
+describe("messageBytes and fifoOrderingKey", () => {
+  it("a message's size is its UTF-8 text plus each attribute's name, data type and value", () => {
+    expect(messageBytes("héllo", { n: { DataType: "String", StringValue: "vv" } })).toBe(6 + 1 + 6 + 2)
+    expect(messageBytes(undefined, { b: { DataType: "Binary", BinaryValue: new Uint8Array(3) } })).toBe(
+      1 + 6 + 3,
+    )
+    expect(messageBytes("", undefined)).toBe(0)
+  })
+
+  it("the ordering key tells destinations and groups apart", () => {
+    expect(fifoOrderingKey("q.fifo", "g")).toBe("q.fifo g")
+    expect(fifoOrderingKey("q.fifo", "g")).not.toBe(fifoOrderingKey("r.fifo", "g"))
   })
 })

@@ -3,13 +3,14 @@
  * what a record carries and how records are delimited are options.
  */
 import type { FirehoseClient, FirehoseClientConfig } from "@aws-sdk/client-firehose"
+import type { RecordContent } from "@eventport/core"
 import { maxRequestBytes } from "./limits.ts"
 
 /**
  * What a record's `Data` carries: the whole event in the CloudEvents JSON format (`"cloudevent"`),
- * or the event's data alone (its JSON text, or its bytes when it is binary).
+ * or the event's data alone (its JSON text, or its bytes when it is binary). Core's `RecordContent`.
  */
-export type RecordData = "cloudevent" | "data"
+export type RecordData = RecordContent
 
 /**
  * How a request's size is counted against `maxRequestBytes`: the `Data` blobs as the request carries

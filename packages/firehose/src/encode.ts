@@ -4,14 +4,12 @@
  */
 import type { _Record } from "@aws-sdk/client-firehose"
 import {
-  checkJsonTree,
   checkString,
   type EncodeResult,
   type Event,
   encoded,
-  payloadBytes,
+  recordDataOf,
   rejected,
-  toCloudEvent,
   type Violation,
   violation,
 } from "@eventport/core"
@@ -43,19 +41,10 @@ export const entryBytes = (entry: { readonly Data: Uint8Array }, rule: RequestSi
 export const checkDeliveryStreamName = (value: unknown): Violation | undefined =>
   checkString("deliveryStreamName", value, deliveryStreamName)
 
-/**
- * The record's data: the CloudEvents JSON of the event, or the data alone, then the delimiter. JSON
- * data is walked first, so data nested too deep is rejected instead of overflowing the stack.
- */
+/** The record's data (core's `recordDataOf`), then the delimiter. */
 const recordData = (event: Event, options: EncodeOptions): Uint8Array | Violation => {
-  if (!(event.data instanceof Uint8Array)) {
-    const tooDeep = checkJsonTree(event.data, "data")
-    if (tooDeep !== undefined) return tooDeep
-  }
-  const body =
-    options.data === "cloudevent"
-      ? Buffer.from(JSON.stringify(toCloudEvent(event)), "utf8")
-      : payloadBytes(event)
+  const body = recordDataOf(event, options.data)
+  if (!(body instanceof Uint8Array)) return body
   return options.delimiter.length === 0 ? body : Buffer.concat([body, options.delimiter])
 }
 

@@ -3,14 +3,14 @@
  * fields: the stream is a constant (one per request), the partition and hash keys are per event.
  */
 import type { KinesisClient, KinesisClientConfig } from "@aws-sdk/client-kinesis"
-import type { PerEvent } from "@eventport/core"
+import type { PerEvent, RecordContent } from "@eventport/core"
 import { maxEntryBytes, maxRequestBytes } from "./limits.ts"
 
 /**
  * What a record's `Data` carries: the whole event in the CloudEvents JSON format (`"cloudevent"`),
- * or the event's data alone (its JSON text, or its bytes when it is binary).
+ * or the event's data alone (its JSON text, or its bytes when it is binary). Core's `RecordContent`.
  */
-export type RecordData = "cloudevent" | "data"
+export type RecordData = RecordContent
 
 export interface KinesisOptions {
   /**

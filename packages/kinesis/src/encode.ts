@@ -4,16 +4,14 @@
  */
 import type { PutRecordsRequestEntry } from "@aws-sdk/client-kinesis"
 import {
-  checkJsonTree,
   checkString,
   describeValue,
   type EncodeResult,
   type Event,
   encoded,
-  payloadBytes,
+  recordDataOf,
   rejected,
   resolveOption,
-  toCloudEvent,
   utf8Length,
   type Violation,
   violation,
@@ -93,20 +91,6 @@ export const checkStreamName = (value: unknown): Violation | undefined =>
 export const checkStreamArn = (value: unknown): Violation | undefined =>
   checkString("streamArn", value, streamArn)
 
-/**
- * The record's data: the CloudEvents JSON of the event, or the data alone (JSON text, or its bytes).
- * JSON data is walked first, so data nested too deep is rejected instead of overflowing the stack.
- */
-const recordData = (event: Event, data: RecordData): Uint8Array | Violation => {
-  if (!(event.data instanceof Uint8Array)) {
-    const tooDeep = checkJsonTree(event.data, "data")
-    if (tooDeep !== undefined) return tooDeep
-  }
-  return data === "cloudevent"
-    ? Buffer.from(JSON.stringify(toCloudEvent(event)), "utf8")
-    : payloadBytes(event)
-}
-
 /** Validates and translates one event. Never throws; options that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<KinesisRecordEntry> => {
   const violations: Array<Violation> = []
@@ -138,7 +122,7 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<Kines
     else note(resolved.violation)
   }
 
-  const data = recordData(event, options.data)
+  const data = recordDataOf(event, options.data)
   if (!(data instanceof Uint8Array)) note(data)
 
   if (violations.length > 0 || key === undefined || !(data instanceof Uint8Array))

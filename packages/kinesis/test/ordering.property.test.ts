@@ -5,18 +5,13 @@
  * partition key is the input order (strict), or differs from it only as documented (perKey: a later
  * record of the key delivered in the same request in which an earlier one failed).
  */
-import { type Emulator, startEmulator } from "@eventport/aws-emulator"
-import { emulatorClientConfig } from "@eventport/aws-emulator/conformance"
+import { emulatorClientConfig, useEmulator } from "@eventport/aws-emulator/conformance"
 import { createPublisher, type Ordering } from "@eventport/core"
 import fc from "fast-check"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { kinesis } from "../src/index.ts"
 
-let emulator: Emulator
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(() => emulator.stop())
+const emulator = useEmulator()
 
 const caseArb = fc.record({
   keys: fc.array(fc.constantFrom("a", "b", "c", undefined), { minLength: 1, maxLength: 40 }),
@@ -53,11 +48,11 @@ const seededRandom = (seed: number) => {
 const eventIdIn = (data: unknown): string => JSON.parse(String(data)).id as string
 
 const run = async (ordering: Ordering, c: Case) => {
-  emulator.reset()
+  emulator().reset()
   const random = seededRandom(c.seed)
   const refused = new Set(c.refused.map((i) => `ev${i}`))
   const seen = new Map<string, SeenRequest>()
-  emulator.faults.set([
+  emulator().faults.set([
     {
       type: "entryError",
       service: "kinesis",
@@ -89,7 +84,7 @@ const run = async (ordering: Ordering, c: Case) => {
       stream: {
         adapter: kinesis({
           streamName: "ordered",
-          clientConfig: emulatorClientConfig(emulator),
+          clientConfig: emulatorClientConfig(emulator()),
           maxRequestBytes: c.maxRequestBytes,
         }),
         concurrency: c.concurrency,
@@ -130,7 +125,7 @@ describe("ordered mode through the emulator's Kinesis stream", () => {
               o._tag === "Delivered" ||
                 (o._tag === "Failed" && o.error.rawCode === "UndocumentedPermanentFailure"),
             ).toBe(true)
-          const stored = emulator.store.entriesFor("kinesis", "ordered")
+          const stored = emulator().store.entriesFor("kinesis", "ordered")
           // No unknown outcomes were scripted: each delivered record is stored once, the others never.
           expect(stored.map((r) => eventIdIn(r.dataText)).sort()).toEqual([...delivered].sort())
           const position = new Map(events.map((e, i) => [e.id, i]))

@@ -9,12 +9,12 @@ import {
   adapterClient,
   checkConstantOption,
   checkConstantOptions,
+  checkFifoOptions,
   checkOneOf,
   checkPositiveOption,
   defineAdapter,
-  sendWithDistinctKeys,
+  sendWithDistinctEntryIds,
   type Violation,
-  violation,
 } from "@eventport/core"
 import {
   checkDeduplicationId,
@@ -40,16 +40,11 @@ import {
 
 const factory = "sns"
 
-/** FIFO rules a constant topic ARN decides once: a group is required; de-duplication only there. */
-const checkTopicKind = (options: SnsOptions): Violation | undefined => {
-  if (typeof options.topicArn !== "string") return undefined
-  const fifo = isFifoTopicArn(options.topicArn)
-  if (fifo && options.messageGroupId === undefined)
-    return violation("messageGroupId", "required", "is required for a FIFO topic (.fifo)")
-  if (!fifo && typeof options.deduplicationId === "string")
-    return violation("deduplicationId", "fifoOnly", "is for FIFO topics only (.fifo)")
-  return undefined
-}
+/** FIFO rules a constant topic ARN decides once (core's: group required, de-duplication only there). */
+const checkTopicKind = (options: SnsOptions): Violation | undefined =>
+  typeof options.topicArn === "string"
+    ? checkFifoOptions({ kind: "topic", fifo: isFifoTopicArn(options.topicArn) }, options)
+    : undefined
 
 /** Makes an SNS adapter. Throws for invalid constant options. */
 export const sns = (options: SnsOptions): Adapter<PublishBatchRequestEntry> => {
@@ -82,21 +77,14 @@ export const sns = (options: SnsOptions): Adapter<PublishBatchRequestEntry> => {
     encode: (event) => encode(event, encodeOptions),
     // Ids must be distinct in a request; the batch key is the topic ARN (topics never share a request).
     send: (batch, { signal }) =>
-      sendWithDistinctKeys(
-        batch.entries,
-        (entry) => entry.Id!,
-        "batchEntryId",
-        async (distinct) =>
-          readPublishBatchResults(
-            distinct.map((entry) => entry.Id!),
-            await client.send(
-              new PublishBatchCommand({
-                TopicArn: batch.batchKey,
-                PublishBatchRequestEntries: [...distinct],
-              }),
-              { abortSignal: signal },
-            ),
+      sendWithDistinctEntryIds(batch.entries, async (distinct, ids) =>
+        readPublishBatchResults(
+          ids,
+          await client.send(
+            new PublishBatchCommand({ TopicArn: batch.batchKey, PublishBatchRequestEntries: [...distinct] }),
+            { abortSignal: signal },
           ),
+        ),
       ),
     classifyError: classifyRequestError,
     close,

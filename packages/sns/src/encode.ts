@@ -4,20 +4,22 @@
  */
 import type { PublishBatchRequestEntry } from "@aws-sdk/client-sns"
 import {
+  checkFifoId,
   checkOneOf,
   checkString,
-  cloudEventMessageAttributes,
   deriveStableId,
   type EncodeResult,
   type Event,
   encoded,
+  fifoOrderingKey,
   type MessageAttributes,
-  messageAttributesBytes,
   messageAttributeViolations,
+  messageBytes,
   messageTextOf,
   rejected,
+  resolveFifoIds,
+  resolveMessageAttributes,
   resolveOption,
-  utf8Length,
   type Violation,
   violation,
 } from "@eventport/core"
@@ -74,19 +76,13 @@ export const checkSubject = (value: unknown): Violation | undefined =>
 export const checkMessageStructure = (value: unknown): Violation | undefined =>
   checkOneOf("messageStructure", value, [messageStructureJson])
 
-const fifoIdText = "alphanumeric and punctuation characters (!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~)"
-
 /** `MessageGroupId`: 1–128 alphanumeric and punctuation characters. */
 export const checkMessageGroupId = (value: unknown): Violation | undefined =>
-  value === undefined
-    ? undefined
-    : checkString("messageGroupId", value, { ...fifoId, patternText: fifoIdText })
+  checkFifoId("messageGroupId", value, fifoId)
 
 /** `MessageDeduplicationId`: 1–128 alphanumeric and punctuation characters. */
 export const checkDeduplicationId = (value: unknown): Violation | undefined =>
-  value === undefined
-    ? undefined
-    : checkString("deduplicationId", value, { ...fifoId, patternText: fifoIdText })
+  checkFifoId("deduplicationId", value, fifoId)
 
 /** `MessageAttributes`: every rule the attributes break (see core `messageAttributeViolations`). */
 export const checkMessageAttributes = (attributes: unknown): ReadonlyArray<Violation> =>
@@ -124,15 +120,14 @@ export const checkJsonMessageStructure = (message: string): Violation | undefine
 
 /** SNS's message size: the UTF-8 bytes of the message plus every attribute's name, data type and value. */
 export const entryBytes = (entry: PublishBatchRequestEntry): number =>
-  utf8Length(entry.Message ?? "") +
-  messageAttributesBytes(entry.MessageAttributes as MessageAttributes | undefined)
+  messageBytes(entry.Message, entry.MessageAttributes as MessageAttributes | undefined)
 
 /**
  * The ordering key of a FIFO topic's message: the topic and the message group, since order is kept
  * per group within one topic.
  */
 export const orderingKeyOf = (topicArn: string, messageGroupId: string): string =>
-  `${topicArn} ${messageGroupId}`
+  fifoOrderingKey(topicArn, messageGroupId)
 
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<PublishBatchRequestEntry> => {
@@ -175,41 +170,24 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<Publi
     else if (subject.value !== undefined) entry.Subject = subject.value
   }
 
-  let attributes: MessageAttributes | undefined = options.cloudEventAttributes
-    ? cloudEventMessageAttributes(event)
-    : undefined
-  if (options.messageAttributes !== undefined) {
-    // Checked below with the CloudEvents attributes, as one map.
-    const own = resolveOption("messageAttributes", options.messageAttributes, event, () => undefined)
-    if (!own.ok) note(own.violation)
-    else if (own.value !== undefined)
-      attributes = attributes === undefined ? own.value : { ...attributes, ...own.value }
-  }
-  if (attributes !== undefined) {
-    violations.push(...checkMessageAttributes(attributes))
-    if (Object.keys(attributes).length > 0)
-      entry.MessageAttributes = attributes as PublishBatchRequestEntry["MessageAttributes"]
-  }
+  const { attributes, violations: badAttributes } = resolveMessageAttributes(
+    event,
+    options,
+    messageAttributeRules,
+  )
+  violations.push(...badAttributes)
+  if (attributes !== undefined && Object.keys(attributes).length > 0)
+    entry.MessageAttributes = attributes as PublishBatchRequestEntry["MessageAttributes"]
 
-  if (options.messageGroupId !== undefined) {
-    const group = resolveOption("messageGroupId", options.messageGroupId, event, checkMessageGroupId)
-    if (!group.ok) note(group.violation)
-    else if (group.value !== undefined) entry.MessageGroupId = group.value
-  }
-  if (fifo && entry.MessageGroupId === undefined && !violations.some((v) => v.field === "messageGroupId"))
-    note(violation("messageGroupId", "required", "is required for a FIFO topic (.fifo)"))
-
-  if (options.deduplicationId !== undefined) {
-    const dedup = resolveOption("deduplicationId", options.deduplicationId, event, checkDeduplicationId)
-    if (!dedup.ok) note(dedup.violation)
-    else if (dedup.value !== undefined) {
-      if (!fifo && topicArn !== undefined)
-        note(
-          violation("deduplicationId", "fifoOnly", "is for FIFO topics only; this topic is a standard topic"),
-        )
-      else entry.MessageDeduplicationId = dedup.value
-    }
-  } else if (fifo) entry.MessageDeduplicationId = deduplicationIdFor(event.id)
+  const fifoIds = resolveFifoIds(
+    event,
+    options,
+    topicArn === undefined ? undefined : { kind: "topic", fifo },
+    fifoId,
+  )
+  violations.push(...fifoIds.violations)
+  if (fifoIds.messageGroupId !== undefined) entry.MessageGroupId = fifoIds.messageGroupId
+  if (fifoIds.deduplicationId !== undefined) entry.MessageDeduplicationId = fifoIds.deduplicationId
 
   if (violations.length > 0) return rejected(...violations)
   return encoded(entry, entryBytes(entry), {

@@ -3,73 +3,30 @@
  * error code becomes, and what the emulator received per request.
  */
 import { SNSClient } from "@aws-sdk/client-sns"
-import { type Emulator, startEmulator } from "@eventport/aws-emulator"
 import {
   emulatorClientConfig,
   entryErrorOf,
   sendBatch,
-  sendFailingBatch,
+  useEmulator,
 } from "@eventport/aws-emulator/conformance"
 import { createEvent, createPublisher, type Event, type EventInput, type RetryOptions } from "@eventport/core"
 import { Effect } from "effect"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import {
-  batchEntryIdFor,
-  classifyEntryError,
-  entryErrorCodes,
-  limits,
-  requestErrorCodes,
-  type SnsOptions,
-  sns,
-} from "../src/index.ts"
+import { describe, expect, it } from "vitest"
+import { batchEntryIdFor, classifyEntryError, limits, type SnsOptions, sns } from "../src/index.ts"
 import { readPublishBatchResults } from "../src/internal/PublishBatchResults.ts"
 
 const topicArn = "arn:aws:sns:us-east-1:123456789012:orders"
 const fifoArn = "arn:aws:sns:us-east-1:123456789012:orders.fifo"
 
-/**
- * The wire code and status of each error the SDK throws, from the botocore model's `error` traits
- * (and the service's `Throttled`, 429), for scripting them on the emulator.
- */
-const wireErrors: Record<string, { readonly code: string; readonly status: number }> = {
-  InvalidParameterException: { code: "InvalidParameter", status: 400 },
-  InvalidParameterValueException: { code: "ParameterValueInvalid", status: 400 },
-  InternalErrorException: { code: "InternalError", status: 500 },
-  NotFoundException: { code: "NotFound", status: 404 },
-  EndpointDisabledException: { code: "EndpointDisabled", status: 400 },
-  PlatformApplicationDisabledException: { code: "PlatformApplicationDisabled", status: 400 },
-  AuthorizationErrorException: { code: "AuthorizationError", status: 403 },
-  BatchEntryIdsNotDistinctException: { code: "BatchEntryIdsNotDistinct", status: 400 },
-  BatchRequestTooLongException: { code: "BatchRequestTooLong", status: 400 },
-  EmptyBatchRequestException: { code: "EmptyBatchRequest", status: 400 },
-  InvalidBatchEntryIdException: { code: "InvalidBatchEntryId", status: 400 },
-  TooManyEntriesInBatchRequestException: { code: "TooManyEntriesInBatchRequest", status: 400 },
-  KMSDisabledException: { code: "KMSDisabled", status: 400 },
-  KMSInvalidStateException: { code: "KMSInvalidState", status: 400 },
-  KMSNotFoundException: { code: "KMSNotFound", status: 400 },
-  KMSOptInRequired: { code: "KMSOptInRequired", status: 403 },
-  KMSThrottlingException: { code: "KMSThrottling", status: 400 },
-  KMSAccessDeniedException: { code: "KMSAccessDenied", status: 400 },
-  InvalidSecurityException: { code: "InvalidSecurity", status: 403 },
-  ValidationException: { code: "ValidationException", status: 400 },
-  ThrottledException: { code: "Throttled", status: 429 },
-  ServiceUnavailable: { code: "ServiceUnavailable", status: 503 },
-}
-
-let emulator: Emulator
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(() => emulator.stop())
-beforeEach(() => emulator.reset())
+const emulator = useEmulator()
 
 const adapterFor = (options: Partial<SnsOptions> = {}) =>
-  sns({ topicArn, clientConfig: emulatorClientConfig(emulator), ...options })
+  sns({ topicArn, clientConfig: emulatorClientConfig(emulator()), ...options })
 
 const event = (fields: Partial<EventInput> = {}): Event =>
   createEvent({ type: "order.created", source: "shop", data: { orderId: 42 }, ...fields })
 
-const stored = (arn = topicArn) => emulator.store.entriesFor("sns", arn)
+const stored = (arn = topicArn) => emulator().store.entriesFor("sns", arn)
 
 describe("sns against the emulator", () => {
   it("publishes each event's CloudEvents JSON with its id as the entry Id, MessageIds as receipts", async () => {
@@ -129,54 +86,13 @@ describe("sns against the emulator", () => {
     expect(stored().map((m) => m.id)).toEqual(odd.map((e) => batchEntryIdFor(e.id)))
   })
 
-  it.each(Object.entries(entryErrorCodes))(
-    "entry error %s decides its code; SenderFault decides retrying",
-    async (rawCode, expected) => {
-      for (const senderFault of [true, false]) {
-        emulator.reset()
-        emulator.faults.set({
-          type: "entryError",
-          code: rawCode,
-          senderFault,
-          message: "no",
-          match: { id: "bad" },
-        })
-        const results = await sendBatch(adapterFor(), [event(), event({ id: "bad" })])
-        expect(results[0]?.ok).toBe(true)
-        expect(entryErrorOf(results[1])).toMatchObject({
-          code: expected.code,
-          retryable: !senderFault,
-          rawCode,
-          rawMessage: "no",
-        })
-      }
-    },
-  )
-
   it("an entry code the table does not know follows SenderFault", () => {
     expect(classifyEntryError("BrandNew", true)).toMatchObject({ code: "InvalidRequest", retryable: false })
     expect(classifyEntryError("BrandNew", false)).toMatchObject({ code: "InternalFailure", retryable: true })
   })
 
-  it.each(Object.entries(requestErrorCodes))("whole-request error %s → %o", async (name, expected) => {
-    const wire = wireErrors[name]!
-    emulator.faults.set({ type: "requestError", service: "sns", error: wire })
-    const error = await sendFailingBatch(adapterFor(), [event()])
-    expect(error).toMatchObject({ ...expected, httpStatus: wire.status })
-  })
-
-  it("every error the model lists for PublishBatch is in the table", () => {
-    expect(Object.keys(requestErrorCodes).sort()).toEqual(Object.keys(wireErrors).sort())
-  })
-
-  it("makes its client with SDK retries off, and leaves a caller's client open on close", async () => {
-    emulator.faults.set({ type: "requestSequence", service: "sns", sequence: ["internal", "ok"] })
-    await sendFailingBatch(
-      adapterFor({ clientConfig: { ...emulatorClientConfig(emulator), maxAttempts: 5 } }),
-      [event()],
-    )
-    expect(emulator.requests.counts().total).toBe(1)
-    const client = new SNSClient({ ...emulatorClientConfig(emulator), maxAttempts: 1 })
+  it("leaves a caller's client open on close", async () => {
+    const client = new SNSClient({ ...emulatorClientConfig(emulator()), maxAttempts: 1 })
     const theirs = sns({ topicArn, client })
     await Effect.runPromise(theirs.close)
     expect((await sendBatch(theirs, [event()]))[0]?.ok).toBe(true)
@@ -207,14 +123,10 @@ describe("sns through the publisher", () => {
       source: "shop",
       data: { p: data(i) },
     }))
-  const entriesPerRequest = () => emulator.requests.list().map((r) => r.entryCount)
-
-  it("packs 25 events into requests of at most 10 entries", async () => {
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(25))
-    expect(result.delivered).toBe(25)
-    expect(entriesPerRequest().sort((a, b) => b - a)).toEqual([10, 10, 5])
-  })
+  const entriesPerRequest = () =>
+    emulator()
+      .requests.list()
+      .map((r) => r.entryCount)
 
   it("packs by SNS's size, attributes counted; an entry over 256 KiB is rejected before any request", async () => {
     await using publisher = publisherFor({
@@ -225,44 +137,14 @@ describe("sns through the publisher", () => {
     const result = await publisher.publish(inputs(5, () => "y".repeat(80_000)))
     expect(result.ok).toBe(true)
     expect(entriesPerRequest()).toEqual([2, 2, 1])
-    emulator.reset()
+    emulator().reset()
     const tooBig = await publisher.publish(inputs(1, () => "y".repeat(limits.documentedMaxMessageBytes)))
     expect(tooBig.rejected).toBe(1)
-    expect(emulator.requests.counts().total).toBe(0)
-  })
-
-  it("retries only the failed entries (SenderFault false); a permanent one fails once", async () => {
-    emulator.faults.set([
-      { type: "entryError", service: "sns", senderFault: false, match: { id: "e-3" }, times: 1 },
-      {
-        type: "entryError",
-        service: "sns",
-        code: "InvalidParameter",
-        senderFault: true,
-        match: { id: "e-1" },
-      },
-    ])
-    await using publisher = publisherFor()
-    const result = await publisher.publish(inputs(5))
-    expect(entriesPerRequest()).toEqual([5, 1])
-    const retried = result.forEvent("e-3")[0]
-    expect(retried?._tag === "Delivered" && retried.attempts).toBe(2)
-    const failed = result.forEvent("e-1")[0]
-    expect(failed?._tag === "Failed" && failed.error).toMatchObject({
-      code: "InvalidRequest",
-      retryable: false,
-    })
-  })
-
-  it("retries a throttled request whole, then delivers", async () => {
-    emulator.faults.set({ type: "requestSequence", service: "sns", sequence: ["throttling", "ok"] })
-    await using publisher = publisherFor()
-    expect((await publisher.publish(inputs(3))).ok).toBe(true)
-    expect(emulator.requests.list().map((r) => r.status)).toEqual([429, 200])
+    expect(emulator().requests.counts().total).toBe(0)
   })
 
   it("a dropped connection after storing: the FIFO retry is de-duplicated and flagged a possible duplicate", async () => {
-    emulator.faults.set({ type: "dropConnection", service: "sns", afterStore: true, times: 1 })
+    emulator().faults.set({ type: "dropConnection", service: "sns", afterStore: true, times: 1 })
     await using publisher = publisherFor({ topicArn: fifoArn, messageGroupId: "g" })
     const result = await publisher.publish(inputs(2))
     expect(result.ok).toBe(true)

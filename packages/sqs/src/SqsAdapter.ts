@@ -9,10 +9,11 @@ import {
   adapterClient,
   checkConstantOption,
   checkConstantOptions,
+  checkFifoOptions,
   checkOneOf,
   checkPositiveOption,
   defineAdapter,
-  sendWithDistinctKeys,
+  sendWithDistinctEntryIds,
   type Violation,
   violation,
 } from "@eventport/core"
@@ -39,17 +40,13 @@ import {
 
 const factory = "sqs"
 
-/** FIFO rules a constant queue URL decides once: a group is required, no delay, de-duplication only there. */
+/** FIFO rules a constant queue URL decides once: core's (group required, de-duplication only there), and no delay. */
 const checkQueueKind = (options: SqsOptions): Violation | undefined => {
   if (typeof options.queueUrl !== "string") return undefined
   const fifo = isFifoQueueUrl(options.queueUrl)
-  if (fifo && options.messageGroupId === undefined)
-    return violation("messageGroupId", "required", "is required for a FIFO queue (.fifo)")
   if (fifo && typeof options.delaySeconds === "number" && options.delaySeconds !== 0)
     return violation("delaySeconds", "fifoDelay", "is not allowed for a FIFO queue (set the queue's delay)")
-  if (!fifo && typeof options.deduplicationId === "string")
-    return violation("deduplicationId", "fifoOnly", "is for FIFO queues only (.fifo)")
-  return undefined
+  return checkFifoOptions({ kind: "queue", fifo }, options)
 }
 
 /** Makes an SQS adapter. Throws for invalid constant options. */
@@ -80,20 +77,16 @@ export const sqs = (options: SqsOptions): Adapter<SendMessageBatchRequestEntry> 
     encode: (event) => encode(event, encodeOptions),
     // Ids must be distinct in a request; the batch key is the queue URL (queues never share a request).
     send: (batch, { signal }) =>
-      sendWithDistinctKeys(
-        batch.entries,
-        (entry) => entry.Id!,
-        "batchEntryId",
-        async (distinct) =>
-          readSendMessageBatchResults(
-            distinct.map((entry) => entry.Id!),
-            await client.send(
-              new SendMessageBatchCommand({ QueueUrl: batch.batchKey, Entries: [...distinct] }),
-              {
-                abortSignal: signal,
-              },
-            ),
+      sendWithDistinctEntryIds(batch.entries, async (distinct, ids) =>
+        readSendMessageBatchResults(
+          ids,
+          await client.send(
+            new SendMessageBatchCommand({ QueueUrl: batch.batchKey, Entries: [...distinct] }),
+            {
+              abortSignal: signal,
+            },
           ),
+        ),
       ),
     classifyError: classifyRequestError,
     close,

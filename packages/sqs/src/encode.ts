@@ -4,20 +4,22 @@
  */
 import type { SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs"
 import {
+  checkFifoId,
   checkString,
-  cloudEventMessageAttributes,
   deriveStableId,
   describeValue,
   type EncodeResult,
   type Event,
   encoded,
+  fifoOrderingKey,
   type MessageAttributes,
-  messageAttributesBytes,
   messageAttributeViolations,
+  messageBytes,
   messageTextOf,
   rejected,
+  resolveFifoIds,
+  resolveMessageAttributes,
   resolveOption,
-  utf8Length,
   type Violation,
   violation,
 } from "@eventport/core"
@@ -104,19 +106,13 @@ export const checkDelaySeconds = (value: unknown): Violation | undefined =>
         `must be an integer from ${delayRule.min} to ${delayRule.max}, got ${describeValue(value)}`,
       )
 
-const fifoIdText = "alphanumeric and punctuation characters (!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~)"
-
 /** `MessageGroupId`: 1–128 alphanumeric and punctuation characters. */
 export const checkMessageGroupId = (value: unknown): Violation | undefined =>
-  value === undefined
-    ? undefined
-    : checkString("messageGroupId", value, { ...fifoId, patternText: fifoIdText })
+  checkFifoId("messageGroupId", value, fifoId)
 
 /** `MessageDeduplicationId`: 1–128 alphanumeric and punctuation characters. */
 export const checkDeduplicationId = (value: unknown): Violation | undefined =>
-  value === undefined
-    ? undefined
-    : checkString("deduplicationId", value, { ...fifoId, patternText: fifoIdText })
+  checkFifoId("deduplicationId", value, fifoId)
 
 /** `MessageAttributes`: every rule the attributes break (see core `messageAttributeViolations`). */
 export const checkMessageAttributes = (attributes: unknown): ReadonlyArray<Violation> =>
@@ -137,15 +133,14 @@ export const checkBody = (body: string): Violation | undefined =>
  * `MessageSystemAttributes` do not count.
  */
 export const entryBytes = (entry: SendMessageBatchRequestEntry): number =>
-  utf8Length(entry.MessageBody ?? "") +
-  messageAttributesBytes(entry.MessageAttributes as MessageAttributes | undefined)
+  messageBytes(entry.MessageBody, entry.MessageAttributes as MessageAttributes | undefined)
 
 /**
  * The ordering key of a FIFO queue's message: the queue and the message group, since order is
  * kept per group within one queue.
  */
 export const orderingKeyOf = (queueUrl: string, messageGroupId: string): string =>
-  `${queueUrl} ${messageGroupId}`
+  fifoOrderingKey(queueUrl, messageGroupId)
 
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendMessageBatchRequestEntry> => {
@@ -163,17 +158,12 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendM
   if (typeof body !== "string") note(body)
   else note(checkBody(body))
 
-  let attributes: MessageAttributes | undefined = options.cloudEventAttributes
-    ? cloudEventMessageAttributes(event)
-    : undefined
-  if (options.messageAttributes !== undefined) {
-    // Checked below with the CloudEvents attributes, as one map.
-    const own = resolveOption("messageAttributes", options.messageAttributes, event, () => undefined)
-    if (!own.ok) note(own.violation)
-    else if (own.value !== undefined)
-      attributes = attributes === undefined ? own.value : { ...attributes, ...own.value }
-  }
-  if (attributes !== undefined) violations.push(...checkMessageAttributes(attributes))
+  const { attributes, violations: badAttributes } = resolveMessageAttributes(
+    event,
+    options,
+    messageAttributeRules,
+  )
+  violations.push(...badAttributes)
 
   const entry: SendMessageBatchRequestEntry = {
     Id: batchEntryIdFor(event.id),
@@ -199,25 +189,15 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<SendM
     }
   }
 
-  if (options.messageGroupId !== undefined) {
-    const group = resolveOption("messageGroupId", options.messageGroupId, event, checkMessageGroupId)
-    if (!group.ok) note(group.violation)
-    else if (group.value !== undefined) entry.MessageGroupId = group.value
-  }
-  if (fifo && entry.MessageGroupId === undefined && !violations.some((v) => v.field === "messageGroupId"))
-    note(violation("messageGroupId", "required", "is required for a FIFO queue (.fifo)"))
-
-  if (options.deduplicationId !== undefined) {
-    const dedup = resolveOption("deduplicationId", options.deduplicationId, event, checkDeduplicationId)
-    if (!dedup.ok) note(dedup.violation)
-    else if (dedup.value !== undefined) {
-      if (!fifo && queueUrl !== undefined)
-        note(
-          violation("deduplicationId", "fifoOnly", "is for FIFO queues only; this queue is a standard queue"),
-        )
-      else entry.MessageDeduplicationId = dedup.value
-    }
-  } else if (fifo) entry.MessageDeduplicationId = deduplicationIdFor(event.id)
+  const fifoIds = resolveFifoIds(
+    event,
+    options,
+    queueUrl === undefined ? undefined : { kind: "queue", fifo },
+    fifoId,
+  )
+  violations.push(...fifoIds.violations)
+  if (fifoIds.messageGroupId !== undefined) entry.MessageGroupId = fifoIds.messageGroupId
+  if (fifoIds.deduplicationId !== undefined) entry.MessageDeduplicationId = fifoIds.deduplicationId
 
   if (violations.length > 0) return rejected(...violations)
   return encoded(entry, entryBytes(entry), {

@@ -6,21 +6,16 @@
  * or differs from it only as documented (`perKey`: a later message of the group delivered in the
  * same request in which an earlier one failed).
  */
-import { type Emulator, startEmulator } from "@eventport/aws-emulator"
-import { emulatorClientConfig } from "@eventport/aws-emulator/conformance"
+import { emulatorClientConfig, useEmulator } from "@eventport/aws-emulator/conformance"
 import { type Adapter, createPublisher, defineAdapter, type Ordering } from "@eventport/core"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { sqs } from "../src/index.ts"
 
 const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/ordered.fifo"
 
-let emulator: Emulator
-beforeAll(async () => {
-  emulator = await startEmulator()
-})
-afterAll(() => emulator.stop())
+const emulator = useEmulator()
 
 const caseArb = fc.record({
   groups: fc.array(fc.constantFrom("a", "b", "c"), { minLength: 1, maxLength: 30 }),
@@ -60,11 +55,11 @@ const recorded = (adapter: Adapter<{ Id?: string | undefined }>, log: SentReques
   }) as unknown as Adapter<unknown>
 
 const run = async (ordering: Ordering, c: Case) => {
-  emulator.reset()
+  emulator().reset()
   const refused = new Set(c.refused.map((i) => `ev${i}`))
   for (const { index, times } of c.flaky)
     if (!refused.has(`ev${index}`))
-      emulator.faults.add({
+      emulator().faults.add({
         type: "entryError",
         service: "sqs",
         senderFault: false,
@@ -72,19 +67,19 @@ const run = async (ordering: Ordering, c: Case) => {
         times,
       })
   for (const id of refused)
-    emulator.faults.add({
+    emulator().faults.add({
       type: "entryError",
       service: "sqs",
       code: "InvalidParameterValue",
       senderFault: true,
       match: { id },
     })
-  if (c.latency) emulator.faults.add({ type: "latency", service: "sqs", ms: [0, 3], rate: 0.5 })
+  if (c.latency) emulator().faults.add({ type: "latency", service: "sqs", ms: [0, 3], rate: 0.5 })
   const log: SentRequest[] = []
   const adapter = sqs({
     queueUrl,
     messageGroupId: (event) => event.subject,
-    clientConfig: emulatorClientConfig(emulator),
+    clientConfig: emulatorClientConfig(emulator()),
   })
   const publisher = createPublisher({
     destinations: { queue: { adapter: recorded(adapter, log), concurrency: c.concurrency, ordering } },
@@ -114,7 +109,7 @@ describe("SQS FIFO ordering through the emulator", () => {
           expect(new Set(result.outcomes.map((o) => o.eventId)).size).toBe(events.length)
           for (const o of result.outcomes)
             expect(o._tag, o.eventId).toBe(refused.has(o.eventId) ? "Failed" : "Delivered")
-          const stored = emulator.store.entriesFor("sqs", "ordered.fifo")
+          const stored = emulator().store.entriesFor("sqs", "ordered.fifo")
           expect(stored.map((m) => m.id).sort()).toEqual(
             events
               .filter((e) => !refused.has(e.id))
