@@ -410,10 +410,16 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
         retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 },
       })
       try {
+        // Both ends, in whichever order they come: the healthy destination's claims run beside
+        // the broken one's, so on a busy machine its last batch can settle after the broken pairs
+        // are dead (waiting for the dead pairs alone made this test flaky).
         await eventually(async () => {
           const stats = await store.stats()
-          return stats.find((s) => s.destination === "broken")?.dead === 30
-        }, "the broken destination's pairs are dead")
+          return (
+            stats.find((s) => s.destination === "broken")?.dead === 30 &&
+            stats.find((s) => s.destination === "healthy")?.delivered === 30
+          )
+        }, "the broken destination's pairs are dead and the healthy one's delivered")
       } finally {
         await relay.stop()
       }
@@ -426,6 +432,41 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
         attempts: 3,
         error: { code: "Unavailable", retryable: true },
       })
+    })
+
+    it("a destination that hangs never holds back another's pairs", async () => {
+      const hanging = memory()
+      const healthy = memory()
+      // Every request to `hanging` is left unanswered: its first batch stays in flight under its
+      // lease (a minute) for as long as this test runs.
+      hanging.faults.stallNextRequests(1_000)
+      const outbox = createOutbox({ store, destinations: ["hanging", "healthy"] })
+      await outbox.add(Array.from({ length: 30 }, (_, i) => event(`e-${i}`)))
+      const relay = startRelay({
+        store,
+        destinations: { hanging, healthy },
+        batchSize: 10,
+        pollIntervalMs: 10,
+        leaseMs: 60_000,
+      })
+      try {
+        await eventually(
+          async () => (await store.stats()).find((s) => s.destination === "healthy")?.delivered === 30,
+          "the healthy destination's pairs are delivered",
+        )
+        const stats = await store.stats()
+        expect(stats.find((s) => s.destination === "hanging")).toMatchObject({
+          delivered: 0,
+          dead: 0,
+          pending: 30,
+        })
+        expect(stats.find((s) => s.destination === "hanging")?.inFlight).toBeGreaterThan(0)
+        expect(healthy.received.map((e) => e.id).sort()).toEqual(
+          Array.from({ length: 30 }, (_, i) => `e-${i}`).sort(),
+        )
+      } finally {
+        await relay.stop({ deadlineMs: 100 })
+      }
     })
 
     it("a relay started later picks up what a stopped relay left, with the stored attempt and retry counts", async () => {
