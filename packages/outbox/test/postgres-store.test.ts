@@ -39,9 +39,10 @@ serverSuite("postgres store", "PostgreSQL", problem, () => {
       const client = new pg.Client({ connectionString: postgresUrl })
       await client.connect()
       try {
-        const error = await store
-          .add([{ id: "a", body: "{}" }], ["bus"])
-          .then(() => undefined, (e: unknown) => e)
+        const error = await store.add([{ id: "a", body: "{}" }], ["bus"]).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         expect(OutboxStoreError.isInstance(error)).toBe(true)
         expect((error as Error).message).toMatch(/run the store's setup, or `eventport-outbox setup`/)
         const { rows } = await client.query(
