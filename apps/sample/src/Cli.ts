@@ -111,8 +111,10 @@ export const makeProgram = (): Command =>
   new Command("eventport-sample")
     .description(
       "One event stream, destinations chosen by configuration: generates device telemetry and app events and " +
-        "fans them out to EventBridge, IoT Events, IoT Analytics, Pinpoint and an in-memory destination. By " +
-        "default it runs on an embedded AWS emulator, so no AWS account is needed.",
+        "fans them out to EventBridge, IoT Events, IoT Analytics, Pinpoint, a Kinesis data stream and an " +
+        "in-memory destination; Firehose, SQS and SNS are destination types too, and moving off a retired " +
+        "service is a change of the config file. By default it runs on an embedded AWS emulator, so no AWS " +
+        "account is needed.",
     )
     .option(
       "--config <file>",
@@ -202,6 +204,8 @@ export const makeProgram = (): Command =>
         "",
         "Examples:",
         "  eventport-sample --to eventbridge,memory --count 500",
+        "  eventport-sample --to kinesis,memory",
+        "  eventport-sample --config apps/sample/examples/telemetry-to-firehose.json   # IoT Analytics -> Firehose",
         "  eventport-sample --faults throttle=0.2,internal=0.05,entry=0.05,latency=20-80,drop=0.01",
         "  eventport-sample --input events.ndjson --strict",
         "  eventport-sample --faults internal=0.5 --dead-letter dead.ndjson",

@@ -111,6 +111,10 @@ describe("command line", () => {
     const help = parse("--help")
     expect(help.command._tag).toBe("Printed")
     expect(help.out).toMatch(/--cli-input-json <json>/)
+    // The default config's successor destination and the migration examples are in the help.
+    expect(help.out).toMatch(/a\s+Kinesis\s+data\s+stream/)
+    expect(help.out).toMatch(/Firehose,\s+SQS\s+and\s+SNS/)
+    expect(help.out).toContain("--config apps/sample/examples/telemetry-to-firehose.json")
     expect(parse("--generate-cli-skeleton").command._tag).toBe("Skeleton")
     expect(parse("--generate-cli-skeleton", "input").command._tag).toBe("Skeleton")
   })
