@@ -1,12 +1,14 @@
 /**
  * The packages as a user gets them: each package under packages/ is packed (`pnpm pack`, so
  * `workspace:` ranges become real ones), installed with npm into a scratch project with the set-up
- * the READMEs document (`effect`, `@types/node` listed in `types`, or `skipLibCheck`), and the
- * README examples are typechecked (nodenext and bundler resolution) and run as written.
+ * the READMEs document (`effect`, `@types/node` listed in `types`, or `skipLibCheck`; the outbox's
+ * `@types/pg`), and the README examples are typechecked (nodenext and bundler resolution) and run as
+ * written; the outbox's, which need a PostgreSQL or Redis server, are typechecked only.
  *
  * Needs the npm registry (the AWS SDK clients, effect, typescript); npm's cache makes later runs
  * quicker. Its cost, measured with a warm npm cache: about 26 s user + 14 s system CPU (the npm
- * install, three tsc runs, eight programs, one vitest run); the timeouts are far larger because
+ * install, three tsc runs, eight programs, one vitest run; before the kinesis, firehose, sqs and sns
+ * programs and the outbox examples were added); the timeouts are far larger because
  * the whole suite runs beside it on two shared cores. Nothing here talks to AWS: the examples that send use the packed emulator, and the root
  * README's example runs without credentials, which it reports as a problem.
  */
@@ -25,12 +27,14 @@ const tarballs = join(work, "tarballs")
 const app = join(work, "app")
 
 /** Versions the READMEs' set-up asks for, pinned as the workspace pins them. */
-const rootPackage = JSON.parse(readFileSync(join(repoDir, "package.json"), "utf8")) as {
-  devDependencies: Record<string, string>
-}
-const pinned = (name: string): string => {
-  const version = rootPackage.devDependencies[name]
-  if (version === undefined) throw new Error(`the root package.json pins no ${name}`)
+const devDependenciesOf = (path: string) =>
+  (JSON.parse(readFileSync(join(repoDir, path), "utf8")) as { devDependencies: Record<string, string> })
+    .devDependencies
+const rootPins = devDependenciesOf("package.json")
+const outboxPins = devDependenciesOf("packages/outbox/package.json")
+const pinned = (name: string, pins: Record<string, string> = rootPins): string => {
+  const version = pins[name]
+  if (version === undefined) throw new Error(`the workspace pins no ${name}`)
   return version
 }
 
@@ -83,11 +87,66 @@ const programs: ReadonlyArray<{
     expectOutput: (out) => expect(out).toContain("ThrottlingException"),
   },
   {
+    name: "kinesis",
+    readme: "packages/kinesis/README.md",
+    // Two records delivered (sequence numbers), the empty partition key rejected, then the keys and shards.
+    expectOutput: (out) => {
+      expect(out.match(/^Delivered \S+ \d+$/gm)).toHaveLength(2)
+      expect(out.match(/^Rejected /gm)).toHaveLength(1)
+      expect(out).toMatch(/'sensor-1', 'shardId-\d+'/)
+    },
+  },
+  {
+    name: "firehose",
+    readme: "packages/firehose/README.md",
+    // Two records delivered, the 1.1 MB one rejected, then the stream's content: one CloudEvent per line.
+    expectOutput: (out) => {
+      expect(out.match(/^Delivered /gm)).toHaveLength(2)
+      expect(out.match(/^Rejected /gm)).toHaveLength(1)
+      expect(out.match(/^\{"specversion":"1\.0",.*"subject":"sensor-\d"/gm)).toHaveLength(2)
+    },
+  },
+  {
+    name: "sqs",
+    readme: "packages/sqs/README.md",
+    // Both events at both queues (the FIFO one too), then the first body: the CloudEvents JSON.
+    expectOutput: (out) => {
+      expect(out.match(/^(orders|ledger) Delivered (order-1|order\/2) \S+$/gm)).toHaveLength(4)
+      expect(out).toMatch(/^\{"specversion":"1\.0","id":"order-1",/m)
+    },
+  },
+  {
+    name: "sns",
+    readme: "packages/sns/README.md",
+    expectOutput: (out) => {
+      expect(out.match(/^Delivered alarm-[12] \S+$/gm)).toHaveLength(2)
+      expect(out).toMatch(/^Alert: temperature\.high$/m)
+    },
+  },
+  {
     name: "testkit-receiver",
     readme: "packages/testkit/README.md",
     section: "A recording HTTP receiver",
     expectOutput: (out) => expect(out).toMatch(/^503\nTypeError\n\{ received: 2 \}\n/),
   },
+]
+
+/**
+ * README examples that are typechecked only: the outbox's need a PostgreSQL or Redis server, which
+ * this test does not assume (the outbox's own tests run them against the servers).
+ */
+const typecheckOnly: ReadonlyArray<{
+  readonly name: string
+  readonly readme: string
+  readonly section: string
+}> = [
+  { name: "outbox-postgres", readme: "packages/outbox/README.md", section: "Example" },
+  {
+    name: "outbox-sqlclient",
+    readme: "packages/outbox/README.md",
+    section: "With an Effect `SqlClient` (`@effect/sql-pg`)",
+  },
+  { name: "outbox-redis", readme: "packages/outbox/README.md", section: "Redis" },
 ]
 
 /** README examples that are vitest test files, run with the installed vitest. */
@@ -188,9 +247,17 @@ beforeAll(async () => {
           effect: pinned("effect"),
           // The emulator README's example drives the AWS SDK client directly.
           "@aws-sdk/client-eventbridge": "^3.1169.0",
+          // The outbox README's install lines (pg or ioredis) and its SqlClient example.
+          pg: pinned("pg", outboxPins),
+          ioredis: pinned("ioredis", outboxPins),
+          "@effect/sql-pg": pinned("@effect/sql-pg", outboxPins),
         },
         devDependencies: {
           "@types/node": pinned("@types/node"),
+          // The outbox README's TypeScript note: pg has no declarations, nor does redis-errors
+          // (which ioredis 6's declarations import).
+          "@types/pg": pinned("@types/pg", outboxPins),
+          "@types/redis-errors": "1.2.3",
           typescript: pinned("typescript"),
           vitest: pinned("vitest"),
         },
@@ -199,7 +266,7 @@ beforeAll(async () => {
       2,
     )}\n`,
   )
-  for (const { name, readme, section } of [...programs, ...testFiles] as ReadonlyArray<{
+  for (const { name, readme, section } of [...programs, ...typecheckOnly, ...testFiles] as ReadonlyArray<{
     name: string
     readme: string
     section?: string
@@ -246,7 +313,18 @@ const tsc = (project: string) =>
 
 describe("the packed packages in an npm project", () => {
   it("install the examples' imports from the tarballs, not the workspace", () => {
-    for (const name of ["core", "eventbridge", "memory", "testkit", "aws-emulator"]) {
+    for (const name of [
+      "core",
+      "eventbridge",
+      "memory",
+      "testkit",
+      "aws-emulator",
+      "kinesis",
+      "firehose",
+      "sqs",
+      "sns",
+      "outbox",
+    ]) {
       const installed = JSON.parse(
         readFileSync(join(app, "node_modules/@eventport", name, "package.json"), "utf8"),
       ) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
