@@ -13,6 +13,7 @@ import { deliveryError } from "../DeliveryError.ts"
 import type { PublishResult } from "../Outcome.ts"
 import { BufferOverflowError, PublisherClosedError } from "../PublisherError.ts"
 import type { Intake } from "./Intake.ts"
+import { jsonLength } from "./JsonLength.ts"
 import type { Run } from "./Run.ts"
 import type { Signal } from "./Signal.ts"
 
@@ -30,9 +31,9 @@ interface Buffered {
 }
 
 /**
- * The buffer's size measure: JSON text length of the data, or its byte length when binary. Never
- * throws: an input whose data cannot be read (a throwing getter, a proxy) measures 0, and
- * validation rejects it with the reason.
+ * The buffer's size measure: JSON text length of the data (measured, not built), or its byte length
+ * when binary. Never throws: an input whose data cannot be read (a throwing getter, a proxy)
+ * measures 0, and validation rejects it with the reason.
  */
 export const bufferedBytes = (input: unknown): number => {
   if (typeof input !== "object" || input === null) return 0
@@ -40,7 +41,7 @@ export const bufferedBytes = (input: unknown): number => {
     const data = (input as { data?: unknown }).data
     if (data instanceof Uint8Array) return data.byteLength
     if (typeof data === "string") return data.length + 2
-    return JSON.stringify(data)?.length ?? 0
+    return jsonLength(data, false) ?? 0
   } catch {
     return 0
   }
