@@ -48,6 +48,9 @@ export interface EncodeRejected {
 
 export type EncodeResult<Entry> = Encoded<Entry> | EncodeRejected
 
+/** The default of `encoded`'s options: one object, not an empty one per encoded entry. */
+const noEncodedOptions = Object.freeze({})
+
 export const encoded = <Entry>(
   entry: Entry,
   bytes: number,
@@ -55,7 +58,7 @@ export const encoded = <Entry>(
     readonly batchKey?: string | undefined
     readonly sentId?: string | undefined
     readonly orderingKey?: string | undefined
-  } = {},
+  } = noEncodedOptions,
 ): Encoded<Entry> => {
   const out: { -readonly [K in keyof Encoded<Entry>]: Encoded<Entry>[K] } = { _tag: "Encoded", entry, bytes }
   if (options.batchKey !== undefined) out.batchKey = options.batchKey

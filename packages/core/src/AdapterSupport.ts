@@ -12,6 +12,7 @@ import {
   deliveryError,
 } from "./DeliveryError.ts"
 import { checkData, type Event, maxDataDepth, type Violation } from "./Event.ts"
+import { jsonLength } from "./internal/JsonLength.ts"
 
 /** An adapter option given as a constant or as a function of the event. */
 export type PerEvent<T> = T | ((event: Event) => T)
@@ -21,6 +22,13 @@ export const resolvePerEvent = <T>(option: PerEvent<T>, event: Event): T =>
 
 /** UTF-8 length of a string, as destinations count bytes. */
 export const utf8Length = (text: string): number => Buffer.byteLength(text, "utf8")
+
+/**
+ * UTF-8 bytes of `JSON.stringify(value)`, measured without building the text when `value` is plain
+ * JSON (so a size rule that only needs the length makes no garbage per event); undefined when
+ * `JSON.stringify` returns undefined. Throws what `JSON.stringify` throws.
+ */
+export const jsonUtf8Length = (value: unknown): number | undefined => jsonLength(value, true)
 
 /** Builds a {@link Violation}. */
 export const violation = (field: string, rule: string, message: string): Violation => ({

@@ -107,6 +107,31 @@ describe("buffered producer", () => {
     await p.close()
   })
 
+  it("overflow block: events that went straight in and events that waited both give their bytes back", async () => {
+    const a = scriptedAdapter()
+    // Room for three events of 10 bytes ("x" repeated 8, quoted), by count and by bytes.
+    const p = createPublisher({
+      destinations: { a: a.adapter },
+      buffer: { maxEvents: 3, maxBytes: 30, lingerMs: 60_000, overflow: "block" },
+    })
+    const sizes = [8, 1, 8, 3, 8, 8, 2, 8, 5, 8, 8, 4]
+    const enqueued = sizes.map((n, i) => p.enqueue(event(`e${i}`, "x".repeat(n))))
+    let allIn = false
+    void Promise.all(enqueued).then(() => {
+      allIn = true
+    })
+    const flushes = []
+    // Flushing while some wait makes room for them, until every one is buffered.
+    while (!allIn) flushes.push(await p.flush())
+    flushes.push(await p.flush())
+    expect(flushes.reduce((n, r) => n + r.counts.a!.delivered, 0)).toBe(sizes.length)
+    // An event of the whole maxBytes goes in only if the buffer counts nothing left over.
+    await p.enqueue(event("whole", "y".repeat(28)))
+    expect((await p.flush()).counts.a!.delivered).toBe(1)
+    expect(a.requests.flatMap((r) => r.ids).sort()).toEqual([...sizes.map((_, i) => `e${i}`), "whole"].sort())
+    await p.close()
+  })
+
   it("bounds the buffer by bytes too", async () => {
     const a = scriptedAdapter()
     const p = createPublisher({

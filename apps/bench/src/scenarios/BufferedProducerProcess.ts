@@ -3,9 +3,13 @@
  * buffered producer (`enqueue`) into a count-only memory destination and reports, as one JSON line
  * on stdout, the peak RSS up to each checkpoint. Run alone so nothing else shares its heap.
  *
- *   node --expose-gc BufferedProducerProcess.js <events> <checkpoint>[,<checkpoint>…]
+ * With `anchor`, the same loop enqueues into a bare bounded FIFO instead (the same bound, drained a
+ * window at a time on the event loop, the same modules loaded): what V8 does with a bounded buffer
+ * of these events and nothing else, the figure "flat" is measured against.
+ *
+ *   node --expose-gc BufferedProducerProcess.js <events> <checkpoint>[,<checkpoint>…] [anchor]
  */
-import { createPublisher } from "@eventport/core"
+import { createPublisher, defaultPackWindow, type EventInput, publisherDefaults } from "@eventport/core"
 import { memory } from "@eventport/memory"
 import { RssSampler } from "../internal/RssSampler.ts"
 import { smallEvent } from "./BenchEvents.ts"
@@ -25,13 +29,64 @@ export interface BufferedProducerMeasurement {
 
 const sampleIntervalMs = 10
 
+/** The publisher's defaults, which the anchor's buffer copies. */
+const anchorBound = publisherDefaults.buffer.maxEvents
+const anchorWindow = defaultPackWindow
+
+/**
+ * The anchor: a bounded FIFO with `enqueue` as the publisher's Promise face has it (an already
+ * settled promise while there is room, a pending one while full), drained a window at a time by a
+ * consumer on the event loop that reads each event and lets it go.
+ */
+const bareBuffer = () => {
+  const queue: Array<EventInput> = []
+  const waiting: Array<() => void> = []
+  let scheduled = false
+  let received = 0
+  const room: Promise<void> = Promise.resolve()
+  const drain = () => {
+    scheduled = false
+    for (const event of queue.splice(0, anchorWindow)) if (event.data !== undefined) received++
+    for (const wake of waiting.splice(0, anchorBound - queue.length)) wake()
+    schedule()
+  }
+  const schedule = () => {
+    if (!scheduled && queue.length > 0) {
+      scheduled = true
+      setImmediate(drain)
+    }
+  }
+  return {
+    enqueue: (event: EventInput): Promise<void> => {
+      if (queue.length < anchorBound) {
+        queue.push(event)
+        schedule()
+        return room
+      }
+      return new Promise((resolve) =>
+        waiting.push(() => {
+          queue.push(event)
+          schedule()
+          resolve()
+        }),
+      )
+    },
+    close: async (): Promise<number> => {
+      while (queue.length > 0 || waiting.length > 0) await new Promise((resolve) => setImmediate(resolve))
+      return received
+    },
+  }
+}
+
 const run = async (
   events: number,
   checkpoints: ReadonlyArray<number>,
+  anchor: boolean,
 ): Promise<BufferedProducerMeasurement> => {
   const gc = (globalThis as { gc?: () => void }).gc
   if (gc === undefined) throw new Error("run with node --expose-gc")
   gc()
+  if (anchor) return runAnchor(events, checkpoints, gc)
   const destination = memory({ record: "count" })
   const publisher = createPublisher({ destinations: { memory: destination }, retainOutcomes: "none" })
   const baselineRssBytes = process.memoryUsage.rss()
@@ -65,18 +120,53 @@ const run = async (
   }
 }
 
-const [eventsArg, checkpointsArg] = process.argv.slice(2)
+/** The same loop and checkpoints into the bare buffer. */
+const runAnchor = async (
+  events: number,
+  checkpoints: ReadonlyArray<number>,
+  gc: () => void,
+): Promise<BufferedProducerMeasurement> => {
+  const buffer = bareBuffer()
+  const baselineRssBytes = process.memoryUsage.rss()
+  const sampler = new RssSampler(sampleIntervalMs)
+  const marks: Array<{ events: number; peakRssBytes: number }> = []
+  const pending = [...checkpoints].sort((a, b) => a - b)
+  for (let i = 0; i < events; i++) {
+    await buffer.enqueue(smallEvent(i))
+    if (i + 1 === pending[0]) {
+      pending.shift()
+      if (i + 1 < events) marks.push({ events: i + 1, peakRssBytes: sampler.peak })
+    }
+  }
+  const received = await buffer.close()
+  marks.push({ events, peakRssBytes: sampler.peak })
+  sampler.stop()
+  gc()
+  return {
+    events,
+    baselineRssBytes,
+    checkpoints: marks,
+    liveHeapBytes: process.memoryUsage().heapUsed,
+    delivered: received,
+    rejected: 0,
+    failed: 0,
+    received,
+  }
+}
+
+const [eventsArg, checkpointsArg, mode] = process.argv.slice(2)
 const events = Number(eventsArg)
 const checkpoints = (checkpointsArg ?? "").split(",").filter(Boolean).map(Number)
 if (
   !Number.isInteger(events) ||
   events <= 0 ||
-  checkpoints.some((c) => !Number.isInteger(c) || c <= 0 || c > events)
+  checkpoints.some((c) => !Number.isInteger(c) || c <= 0 || c > events) ||
+  (mode !== undefined && mode !== "anchor")
 ) {
-  process.stderr.write("usage: BufferedProducerProcess <events> <checkpoint>[,<checkpoint>…]\n")
+  process.stderr.write("usage: BufferedProducerProcess <events> <checkpoint>[,<checkpoint>…] [anchor]\n")
   process.exit(2)
 }
-run(events, checkpoints).then(
+run(events, checkpoints, mode === "anchor").then(
   (measured) => process.stdout.write(`${JSON.stringify(measured)}\n`),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)

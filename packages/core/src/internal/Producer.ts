@@ -13,6 +13,7 @@ import { deliveryError } from "../DeliveryError.ts"
 import type { PublishResult } from "../Outcome.ts"
 import { BufferOverflowError, PublisherClosedError } from "../PublisherError.ts"
 import type { Intake } from "./Intake.ts"
+import { jsonLength } from "./JsonLength.ts"
 import type { Run } from "./Run.ts"
 import type { Signal } from "./Signal.ts"
 
@@ -24,15 +25,26 @@ export interface ProducerSettings {
   readonly windowSize: number
 }
 
-interface Buffered {
-  readonly input: unknown
-  readonly bytes: number
+/**
+ * An event that waited for room (overflow `block`): it carries the size it reserved before waiting.
+ * Events that go straight into the buffer are buffered as they are, their sizes kept apart in
+ * {@link Producer}'s `sizes`, so a queued event costs no wrapper object. Told apart by identity
+ * (`Producer.waited`), never by reading the item: an input may be a proxy whose traps throw.
+ */
+class Waited {
+  constructor(
+    readonly input: unknown,
+    readonly bytes: number,
+  ) {}
 }
 
+/** What the buffer holds: an input that went straight in, or one that waited. */
+type Buffered = unknown
+
 /**
- * The buffer's size measure: JSON text length of the data, or its byte length when binary. Never
- * throws: an input whose data cannot be read (a throwing getter, a proxy) measures 0, and
- * validation rejects it with the reason.
+ * The buffer's size measure: JSON text length of the data (measured, not built), or its byte length
+ * when binary. Never throws: an input whose data cannot be read (a throwing getter, a proxy)
+ * measures 0, and validation rejects it with the reason.
  */
 export const bufferedBytes = (input: unknown): number => {
   if (typeof input !== "object" || input === null) return 0
@@ -40,7 +52,7 @@ export const bufferedBytes = (input: unknown): number => {
     const data = (input as { data?: unknown }).data
     if (data instanceof Uint8Array) return data.byteLength
     if (typeof data === "string") return data.length + 2
-    return JSON.stringify(data)?.length ?? 0
+    return jsonLength(data, false) ?? 0
   } catch {
     return 0
   }
@@ -62,6 +74,14 @@ export class Producer {
   private flushing = 0
   private closing = false
   private lingerWake: Deferred.Deferred<void> | undefined
+  /**
+   * Sizes of the inputs that went straight into the buffer, in buffer order, from `sizesHead` on
+   * (a FIFO beside the queue; the consumer takes inputs in the same order).
+   */
+  private sizes: Array<number> = []
+  private sizesHead = 0
+  /** The {@link Waited} items offered and not taken yet. */
+  private readonly waited = new Set<Waited>()
   private consumer: Fiber.Fiber<unknown> | undefined
 
   private constructor(
@@ -96,7 +116,8 @@ export class Producer {
     if (this.closing) return false
     const bytes = bufferedBytes(input)
     if (this.bytes + bytes > this.settings.maxBytes) return false
-    if (!Queue.offerUnsafe(this.queue, { input, bytes })) return false
+    if (!Queue.offerUnsafe(this.queue, input)) return false
+    this.sizes.push(bytes)
     this.bytes += bytes
     this.accepted++
     return true
@@ -121,14 +142,17 @@ export class Producer {
           if (this.closing) return Effect.fail(closedError())
           // Reserve the bytes before waiting for a slot so concurrent enqueues cannot overrun them.
           this.bytes += bytes
-          return Effect.flatMap(Queue.offer(this.queue, { input, bytes }), (offered) => {
+          const item = new Waited(input, bytes)
+          this.waited.add(item)
+          return Effect.flatMap(Queue.offer(this.queue, item), (offered) => {
             if (offered) {
               this.accepted++
               return Effect.void
             }
+            this.waited.delete(item)
             this.bytes -= bytes
             return Effect.fail(closedError())
-          })
+          }).pipe(Effect.onInterrupt(() => Effect.sync(() => this.waited.delete(item))))
         }),
       )
     })
@@ -197,16 +221,14 @@ export class Producer {
 
   private refuse(items: ReadonlyArray<Buffered>): Effect.Effect<void> {
     if (items.length === 0) return Effect.void
+    const inputs = this.release(items)
     this.processed += items.length
     const error = deliveryError("Closed", {
       rawMessage: "the publisher closed before the event was sent",
       attempts: 0,
     })
     return Effect.andThen(
-      this.intake.refuse(
-        items.map((b) => b.input),
-        error,
-      ),
+      this.intake.refuse(inputs, error),
       Effect.sync(() => this.run.notify()),
     )
   }
@@ -241,16 +263,39 @@ export class Producer {
     )
   }
 
-  private hand(items: ReadonlyArray<Buffered>): Effect.Effect<void> {
+  /** The inputs of items taken from the buffer; their bytes leave the buffer's count. */
+  private release(items: ReadonlyArray<Buffered>): Array<unknown> {
     const n = items.length
     const inputs = new Array<unknown>(n)
+    const sizes = this.sizes
+    const waited = this.waited
+    let head = this.sizesHead
     let bytes = 0
     for (let i = 0; i < n; i++) {
-      const b = items[i]!
-      inputs[i] = b.input
-      bytes += b.bytes
+      const item = items[i]
+      if (waited.size > 0 && waited.delete(item as Waited)) {
+        const w = item as Waited
+        inputs[i] = w.input
+        bytes += w.bytes
+      } else {
+        inputs[i] = item
+        bytes += sizes[head++]!
+      }
     }
+    // Drop the sizes read once they are half the array: copied down in place, no new array.
+    if (head >= 1024 && head * 2 >= sizes.length) {
+      sizes.copyWithin(0, head)
+      sizes.length -= head
+      head = 0
+    }
+    this.sizesHead = head
     this.bytes -= bytes
+    return inputs
+  }
+
+  private hand(items: ReadonlyArray<Buffered>): Effect.Effect<void> {
+    const n = items.length
+    const inputs = this.release(items)
     this.signal.notify()
     // The continuation keeps only the count: the window (its wrappers and inputs) is garbage as soon
     // as it is encoded, not only once the destinations have room for it.

@@ -1,8 +1,9 @@
 /**
  * The UTF-8 size of `JSON.stringify(toCloudEvent(event))`, computed without building the CloudEvent:
- * the attributes are measured as JSON strings in place, only `data` is stringified (once).
+ * the attributes are measured as JSON strings in place, and `data` is measured without being
+ * stringified when it is plain JSON (see `jsonUtf8Length`).
  */
-import type { Event } from "@eventport/core"
+import { type Event, jsonUtf8Length } from "@eventport/core"
 
 /** UTF-8 bytes of `JSON.stringify(text)`, quotes included (lone surrogates are escaped as `\uXXXX`). */
 export const jsonStringBytes = (text: string): number => {
@@ -25,12 +26,6 @@ export const jsonStringBytes = (text: string): number => {
     else bytes += 3
   }
   return bytes
-}
-
-const utf8Bytes = (text: string): number => {
-  const n = text.length
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text, "utf8")
-  return n
 }
 
 // `{"specversion":"1.0","id":` … the fixed parts of every CloudEvent's JSON, braces included.
@@ -78,8 +73,9 @@ export const cloudEventJsonSize = (event: Event): number => {
   if (data instanceof Uint8Array) bytes += ',"data_base64":""'.length + Math.ceil(data.byteLength / 3) * 4
   else if (typeof data === "string") bytes += ',"data":'.length + jsonStringBytes(data)
   else {
-    const json = JSON.stringify(data)
-    if (json !== undefined) bytes += ',"data":'.length + utf8Bytes(json)
+    // Measured in place: stringifying the data made one string of garbage per measure.
+    const json = jsonUtf8Length(data)
+    if (json !== undefined) bytes += ',"data":'.length + json
   }
   return bytes
 }
