@@ -46,7 +46,7 @@ export interface RetryOptions {
 export interface SendRateOptions {
   /** Share of the throttled rate kept after a throttling answer, above 0 and below 1. Default 0.9. */
   readonly decrease?: number
-  /** Time to climb back to the throttled rate after a decrease, ms. Default 2_000. */
+  /** Time to climb back to the throttled rate after a decrease, ms. Default 5_000. */
   readonly recoveryMs?: number
   /** Lowest rate, requests per second. Default 1. */
   readonly minRate?: number

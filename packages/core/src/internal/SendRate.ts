@@ -8,6 +8,13 @@
  * - A throttling answer for a request sent after the last decrease lowers the rate to `decrease` ×
  *   the rate it was sent at (one decrease per overshoot, however many requests were in flight). The
  *   first one starts from the rate requests were sent at over the last second.
+ * - Throttling answers within a second of the first one of an episode lower it to at most
+ *   `decrease` × the rate the destination accepted the requests sent since the episode began:
+ *   throttled at both ends, a token-bucket quota let through about its rate in between. So the first
+ *   guess, inflated by the quota's burst, comes down in a few throttled requests, not one per 10%.
+ *   The first answer of a later episode starts from the rate accepted since the last one, but at most
+ *   one decrease below the rate it was sent at (an idle spell accepted little and says nothing of
+ *   the quota).
  * - Then the rate climbs back along a cubic: slowly near the rate that was throttled (where the quota
  *   probably is), faster the longer no throttling comes (probing for more room), and never above
  *   twice what was actually sent over the last second (an idle destination does not bank a burst).
@@ -39,7 +46,7 @@ export interface SendRateSettings {
 /** Defaults of the publisher's `sendRate` option. */
 export const defaultSendRate: SendRateSettings = {
   decrease: 0.9,
-  recoveryMs: 2_000,
+  recoveryMs: 5_000,
   minRate: 1,
   minShare: 0.5,
 }
@@ -84,6 +91,11 @@ export const resolveSendRate = (
 /** Ten slots of 100 ms: what was sent and accepted over the last second. */
 const slotMs = 100
 const slots = 10
+/**
+ * Throttling answers within this long of the first one of an episode belong to it: each lowers the
+ * rate to at most what the destination accepted since the episode began.
+ */
+const episodeMs = 1_000
 /** The best second's weight halves every minute (600 slots). */
 const bestDecayPerSlot = 2 ** (-1 / 600)
 
@@ -104,6 +116,13 @@ export class SendRate {
   private firstSlot = -1
   /** Most requests accepted in one full second lately, decaying (see `minShare`). */
   private bestSecond = 0
+  /**
+   * When the current throttling episode began (its first decrease), how many requests sent since
+   * then were accepted, and when the last of them was sent: the rate the destination accepts.
+   */
+  private episodeAt = Number.NEGATIVE_INFINITY
+  private episodeAccepted = 0
+  private episodeSentUntil = Number.NEGATIVE_INFINITY
 
   private readonly settings: SendRateSettings
 
@@ -147,12 +166,30 @@ export class SendRate {
     this.moveTo(now)
     if (!throttled) {
       this.accepted[this.slot % slots]!++
+      if (sentAt >= this.episodeAt) {
+        this.episodeAccepted++
+        if (sentAt > this.episodeSentUntil) this.episodeSentUntil = sentAt
+      }
       return
     }
     if (sentAt < this.decreasedAt) return
     // The first time, the rate it was sending at: a guess too high costs a few quick decreases
     // more, one too low a slow climb.
-    const from = this.limited ? this.rateAt(sentAt) : sum(this.sent) / this.windowSeconds(now)
+    let from = this.limited ? this.rateAt(sentAt) : sum(this.sent) / this.windowSeconds(now)
+    // What the destination accepted of the requests sent since the episode began: throttled then
+    // and now, it let through about its quota in between (one more covers the token it may have had).
+    const span = Math.max(sentAt, this.episodeSentUntil) - this.episodeAt
+    const accepted = span > 0 ? ((this.episodeAccepted + 1) * 1000) / span : Number.POSITIVE_INFINITY
+    if (now - this.episodeAt < episodeMs) {
+      from = Math.min(from, accepted)
+    } else {
+      // A new episode. Since the last one the destination may have had room it was not offered
+      // (an idle spell), so the accepted rate lowers the throttled rate by one decrease at most.
+      if (this.limited) from = Math.max(this.settings.decrease * from, Math.min(from, accepted))
+      this.episodeAt = now
+      this.episodeAccepted = 0
+      this.episodeSentUntil = now
+    }
     this.throttledRate = Math.max(this.settings.minRate, from)
     if (!this.limited) {
       this.limited = true
