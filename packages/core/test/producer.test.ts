@@ -227,6 +227,23 @@ describe("stream input", () => {
     await p.close()
   })
 
+  it("a failing Effect Stream rejects with its error after settling what was read", async () => {
+    const c = collect()
+    const p = createPublisher({ destinations: { a: c.adapter.adapter } })
+    const broken = Stream.concat(Stream.fromIterable(events(7)), Stream.fail(new Error("stream broke")))
+    await expect(p.publish(broken)).rejects.toThrow("stream broke")
+    expect(c.ids).toHaveLength(7)
+    await p.close()
+  })
+
+  it("an input that is neither an iterable nor a Stream fails with PublishInputError, nothing taken", async () => {
+    const c = collect()
+    const p = createPublisher({ destinations: { a: c.adapter.adapter } })
+    await expect(p.publish({ length: 3 } as never)).rejects.toMatchObject({ _tag: "PublishInputError" })
+    expect(c.ids).toHaveLength(0)
+    await p.close()
+  })
+
   it("takes a sync iterable that is not an array", async () => {
     const c = collect()
     const p = createPublisher({ destinations: { a: c.adapter.adapter } })

@@ -4,9 +4,8 @@
  * at request granularity. Events that will not be sent (buffer overflow, publisher closed) go
  * through the same validate-and-route loop, so both agree on who gets an outcome.
  */
-import type * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import type { DeliveryError } from "../DeliveryError.ts"
 import { type Event, type Violation, validateEvent } from "../Event.ts"
 import { failedOutcome, rejectedOutcome } from "../Outcome.ts"
@@ -25,6 +24,19 @@ export type IntakeInput<E> =
   | Iterable<unknown>
   | AsyncIterable<unknown>
   | Stream.Stream<unknown, E>
+
+type StreamIntake = typeof import("./StreamIntake.ts")
+
+/** `StreamIntake`, loaded the first time a Stream or an async iterable is published. */
+let streamIntake: StreamIntake | undefined
+const loadStreamIntake: Effect.Effect<StreamIntake> = Effect.suspend(() =>
+  streamIntake !== undefined
+    ? Effect.succeed(streamIntake)
+    : Effect.map(
+        Effect.promise(() => import("./StreamIntake.ts")),
+        (loaded) => (streamIntake = loaded),
+      ),
+)
 
 const inputError = (message: string, cause: unknown) => new PublishInputError({ message, cause })
 
@@ -74,9 +86,18 @@ export class Intake {
   ): Effect.Effect<void, E | PublishInputError> {
     try {
       if (Array.isArray(input)) return this.feedArray(input, stopped)
-      if (Stream.isStream(input) || Symbol.asyncIterator in (input as object))
-        return this.feedStream(input as Stream.Stream<unknown, E> | AsyncIterable<unknown>, lingerMs, stopped)
-      return this.feedIterable(input as Iterable<unknown>, stopped)
+      if (Symbol.asyncIterator in (input as object))
+        return Effect.flatMap(loadStreamIntake, (streams) =>
+          this.feedStream(streams, input as AsyncIterable<unknown>, lingerMs, stopped),
+        )
+      // An Effect Stream is neither iterable nor async iterable: only inputs that are neither
+      // load the Stream module to tell, so a publisher given arrays or iterables never loads it.
+      if (Symbol.iterator in (input as object)) return this.feedIterable(input as Iterable<unknown>, stopped)
+      return Effect.flatMap(loadStreamIntake, (streams) =>
+        streams.isStream(input)
+          ? this.feedStream(streams, input as Stream.Stream<unknown, E>, lingerMs, stopped)
+          : this.feedIterable(input as Iterable<unknown>, stopped),
+      )
     } catch (cause) {
       // Not even its kind could be read (a revoked proxy, a throwing trap): nothing was taken.
       return Effect.fail(inputError("the input given to publish could not be read", cause))
@@ -109,32 +130,17 @@ export class Intake {
   }
 
   private feedStream<E>(
+    streams: StreamIntake,
     input: Stream.Stream<unknown, E> | AsyncIterable<unknown>,
     lingerMs: number,
     stopped: () => boolean,
   ): Effect.Effect<void, E | PublishInputError> {
-    const stream: Stream.Stream<unknown, E | PublishInputError> = Stream.isStream(input)
-      ? input
-      : Stream.fromAsyncIterable(
-          input,
-          (cause) => new PublishInputError({ message: "the async iterable given to publish threw", cause }),
-        )
-    // A failing input still hands over the events read before the failure, then fails.
-    let failure: Cause.Cause<E | PublishInputError> | undefined
-    return stream.pipe(
-      Stream.catchCause((cause) => {
-        failure = cause
-        return Stream.empty
+    return streams.feedStream(input, this.windowSize, lingerMs, (window) =>
+      // A short window means the input paused: send it rather than keep it for topping up.
+      Effect.map(this.take(window, window.length < this.windowSize), () => {
+        if (stopped()) this.run.inputCutShort = true
+        return !stopped()
       }),
-      Stream.groupedWithin(this.windowSize, lingerMs),
-      Stream.runForEachWhile((window) =>
-        // A short window means the input paused: send it rather than keep it for topping up.
-        Effect.map(this.take(window, window.length < this.windowSize), () => {
-          if (stopped()) this.run.inputCutShort = true
-          return !stopped()
-        }),
-      ),
-      Effect.andThen(Effect.suspend(() => (failure === undefined ? Effect.void : Effect.failCause(failure)))),
     )
   }
 
