@@ -439,7 +439,7 @@ describe("resultsByBatchEntryId and sendWithDistinctEntryIds", () => {
 describe("recordDataOf", () => {
   it("the event's CloudEvents JSON bytes, or the data alone: its JSON text, or its bytes when binary", () => {
     const event = createEvent({ type: "t", source: "s", subject: "k", data: { a: [1, "x"] } })
-    const cloudEvent = recordDataOf(event, "cloudevent")
+    const cloudEvent = recordDataOf(event, "cloudEvent")
     expect(cloudEvent).toBeInstanceOf(Uint8Array)
     expect(fromCloudEvent(Buffer.from(cloudEvent as Uint8Array).toString("utf8"))).toEqual(event)
     expect(Buffer.from(recordDataOf(event, "data") as Uint8Array).toString("utf8")).toBe('{"a":[1,"x"]}')
@@ -452,7 +452,7 @@ describe("recordDataOf", () => {
     for (let i = 0; i < 20_000; i++) deep = [deep]
     // Built past validation, which refuses data deeper than maxDataDepth itself.
     const event = { ...createEvent({ type: "t", source: "s", data: null }), data: deep as null }
-    for (const content of ["cloudevent", "data"] as const)
+    for (const content of ["cloudEvent", "data"] as const)
       expect(recordDataOf(event, content)).toMatchObject({
         field: expect.stringMatching(/^data\[0\]/),
         rule: "maxDepth",
