@@ -198,6 +198,24 @@ describe("resultsByEntryKey", () => {
     expect(results).toEqual([{ ok: true }, { ok: false, error: failure }, { ok: true, receipt: "r-c" }])
   })
 
+  it("keys named like Object.prototype members are plain keys", () => {
+    const results = resultsByEntryKey(
+      ["__proto__", "constructor", "toString"],
+      [
+        { key: "toString", receipt: "r-t" },
+        { key: "__proto__", receipt: "r-p" },
+      ],
+      [{ key: "constructor", error: failure }],
+    )
+    expect(results).toEqual([
+      { ok: true, receipt: "r-p" },
+      { ok: false, error: failure },
+      { ok: true, receipt: "r-t" },
+    ])
+    const unsent = resultsByEntryKey(["a"], [{ key: "a" }, { key: "hasOwnProperty" }], [])
+    expect(unsent[0]).toMatchObject({ ok: false, error: { outcomeUnknown: true } })
+  })
+
   it("an entry listed in neither list or in both is unknown; a stray key puts the successes in doubt", () => {
     const unknown = (r: unknown) =>
       (r as { ok: boolean; error?: { outcomeUnknown: boolean } }).error?.outcomeUnknown
@@ -213,7 +231,14 @@ describe("resultsByEntryKey", () => {
   it("for any split of the keys into successes and failures, each key gets its own result", () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 10 }),
+        // Object.prototype names (`__proto__`, `constructor`…) are keys like any other.
+        fc.uniqueArray(
+          fc.oneof(
+            fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype)),
+            fc.string({ minLength: 1 }),
+          ),
+          { minLength: 1, maxLength: 10 },
+        ),
         fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
         (keys, oks) => {
           const results = resultsByEntryKey(
