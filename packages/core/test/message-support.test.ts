@@ -102,16 +102,17 @@ describe("messageAttributeViolations", () => {
 describe("messageTextOf and cloudEventMessageAttributes", () => {
   const event = createEvent({ id: "e-1", type: "t", source: "s", subject: "sub", data: { n: 1 } })
 
-  it("the CloudEvents JSON reads back to the same event; data alone is its JSON text", () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (data) => {
-        const e = createEvent({ type: "t", source: "s", data: data as never })
-        const text = messageTextOf(e, "cloudEvent", "body")
-        expect(typeof text).toBe("string")
-        expect(fromCloudEvent(text as string)).toEqual(e)
-      }),
-      { numRuns: 100 },
-    )
+  it("the CloudEvents JSON reads back to the same event, data as JSON carries it; data alone is its JSON text", () => {
+    // JSON carries -0 as 0 (fast-check's jsonValue draws it now and then): compare as JSON does.
+    const readBack = (data: unknown) => {
+      const e = createEvent({ type: "t", source: "s", data: data as never })
+      const text = messageTextOf(e, "cloudEvent", "body")
+      expect(typeof text).toBe("string")
+      expect(fromCloudEvent(text as string)).toEqual({ ...e, data: JSON.parse(JSON.stringify(data)) })
+    }
+    readBack(-0)
+    readBack({ zero: -0, list: [-0, 1] })
+    fc.assert(fc.property(fc.jsonValue(), readBack), { numRuns: 100 })
     expect(messageTextOf(event, "data", "body")).toBe('{"n":1}')
   })
 
