@@ -4,7 +4,9 @@
  * file, the path of the bad field and what was expected.
  */
 import { Result, Schema } from "effect"
+import { format } from "effect/Formatter"
 import { readJsonFile } from "./internal/JsonText.ts"
+import { nearest } from "./internal/Nearest.ts"
 import { type FieldProblem, schemaProblems } from "./internal/SchemaProblems.ts"
 import { UsageError } from "./UsageError.ts"
 
@@ -37,6 +39,22 @@ const NameTemplate = Schema.NonEmptyString.check(
     return undefined
   }),
 )
+
+/**
+ * One of `words`, like `Schema.Literals(words)`, but a near miss is told the word it resembles:
+ * `Expected "cloudEvent" | "data", got "cloudevent" (did you mean "cloudEvent"?)`.
+ */
+const OneOf = <const Words extends ReadonlyArray<string>>(words: Words) => {
+  const expected = words.map((word) => JSON.stringify(word)).join(" | ")
+  const isWord = (input: unknown): input is Words[number] => words.includes(input as string)
+  return Schema.Unknown.check(
+    Schema.makeFilter((input) => {
+      if (isWord(input)) return undefined
+      const near = typeof input === "string" ? nearest(input, words) : undefined
+      return `Expected ${expected}, got ${format(input)}${near === undefined ? "" : ` (did you mean "${near}"?)`}`
+    }).abort(),
+  ).pipe(Schema.refine(isWord))
+}
 
 const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0))
 const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
@@ -116,7 +134,7 @@ export const PinpointDestination = Schema.Struct({
 })
 
 /** What a Kinesis or Firehose record's `Data` carries: the whole event as CloudEvents JSON, or its data alone. */
-const RecordData = Schema.Literals(["cloudevent", "data"])
+const RecordData = OneOf(["cloudEvent", "data"])
 
 export const KinesisDestination = Schema.Struct({
   type: Schema.Literal("kinesis"),
@@ -139,12 +157,12 @@ export const FirehoseDestination = Schema.Struct({
   /** Appended to every record; `""` for none. The adapter's default is a newline. */
   recordDelimiter: Schema.optionalKey(Schema.String),
   maxRequestBytes: Schema.optionalKey(PositiveInt),
-  requestSize: Schema.optionalKey(Schema.Literals(["base64", "raw"])),
+  requestSize: Schema.optionalKey(OneOf(["base64", "raw"])),
   ...destinationSettings,
 })
 
 /** What an SQS or SNS message carries: the event's CloudEvents JSON, or its data as JSON text. */
-const MessageText = Schema.Literals(["cloudEvent", "data"])
+const MessageText = OneOf(["cloudEvent", "data"])
 
 /** Constant message attributes (JSON has no bytes, so `Binary` ones are left to code). */
 const MessageAttributes = Schema.Record(
@@ -217,7 +235,7 @@ export const destinationRoute = (config: SampleConfig, spec: DestinationSpec): R
 
 /** Checked apart, so a wrong `type` is reported as such rather than as "matches no destination kind". */
 const DestinationTypes = Schema.Struct({
-  destinations: Schema.Record(Schema.String, Schema.Struct({ type: Schema.Literals(destinationTypes) })),
+  destinations: Schema.Record(Schema.String, Schema.Struct({ type: OneOf(destinationTypes) })),
 })
 
 export class ConfigError extends UsageError {

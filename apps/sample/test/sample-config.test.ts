@@ -28,7 +28,47 @@ describe("config validation", () => {
 
   it("names a wrong destination type with the types it expected and the value it got", () => {
     expect(problemsOf({ destinations: { lake: { type: "iot-analytic", channelName: "x" } } })).toEqual([
-      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint" | "kinesis" | "firehose" | "sqs" | "sns", got "iot-analytic"',
+      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint" | "kinesis" | "firehose" | "sqs" | "sns", got "iot-analytic" (did you mean "iot-analytics"?)',
+    ])
+  })
+
+  it("spells the CloudEvent data mode cloudEvent everywhere, and names it for another spelling", () => {
+    const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/q"
+    const topicArn = "arn:aws:sns:us-east-1:123456789012:t"
+    expect(
+      decodeSampleConfig(
+        {
+          destinations: {
+            stream: { type: "kinesis", streamName: "s", data: "cloudEvent" },
+            archive: { type: "firehose", deliveryStreamName: "f", data: "cloudEvent" },
+            queue: { type: "sqs", queueUrl, body: "cloudEvent" },
+            topic: { type: "sns", topicArn, message: "cloudEvent" },
+          },
+        },
+        "my.config.json",
+        destinationOptionsProblem,
+      ).destinations,
+    ).toMatchObject({
+      stream: { data: "cloudEvent" },
+      archive: { data: "cloudEvent" },
+      queue: { body: "cloudEvent" },
+      topic: { message: "cloudEvent" },
+    })
+    expect(
+      problemsOf({
+        destinations: {
+          stream: { type: "kinesis", streamName: "s", data: "cloudevent" },
+          archive: { type: "firehose", deliveryStreamName: "f", data: "CloudEvent", requestSize: "Base64" },
+          queue: { type: "sqs", queueUrl, body: "cloud_event" },
+          topic: { type: "sns", topicArn, message: 3 },
+        },
+      }),
+    ).toEqual([
+      'destinations.stream.data: Expected "cloudEvent" | "data", got "cloudevent" (did you mean "cloudEvent"?)',
+      'destinations.archive.data: Expected "cloudEvent" | "data", got "CloudEvent" (did you mean "cloudEvent"?)',
+      'destinations.archive.requestSize: Expected "base64" | "raw", got "Base64" (did you mean "base64"?)',
+      'destinations.queue.body: Expected "cloudEvent" | "data", got "cloud_event" (did you mean "cloudEvent"?)',
+      'destinations.topic.message: Expected "cloudEvent" | "data", got 3',
     ])
   })
 
@@ -105,7 +145,7 @@ describe("config validation", () => {
         },
       }),
     ).toEqual([
-      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint" | "kinesis" | "firehose" | "sqs" | "sns", got "iot-analytic"',
+      'destinations.lake.type: Expected "memory" | "eventbridge" | "iot-events" | "iot-analytics" | "pinpoint" | "kinesis" | "firehose" | "sqs" | "sns", got "iot-analytic" (did you mean "iot-analytics"?)',
       "destinations.m.concurrency: Expected a value greater than 0, got 0",
       'destinations.a.route: unknown route "apps"; the config\'s routes are app',
       expect.stringMatching(/^destinations\.bus: .*eventBusName/),

@@ -42,7 +42,7 @@ describe("successor destination types", () => {
       archive: {
         type: "firehose",
         deliveryStreamName: "device-telemetry",
-        data: "cloudevent",
+        data: "cloudEvent",
         recordDelimiter: "",
         requestSize: "raw",
         concurrency: 2,
@@ -87,7 +87,7 @@ describe("successor destination types", () => {
       "destinations.archive.deliveryStream: unknown field",
       "destinations.archive.deliveryStreamName: is required",
       "destinations.stream.partitionKey: unknown placeholder {user}; expected {id}, {type}, {source}, {subject} or {extensions.<name>}",
-      'destinations.stream.data: Expected "cloudevent" | "data", got "json"',
+      'destinations.stream.data: Expected "cloudEvent" | "data", got "json"',
       "destinations.topic.messageStructure: unknown field",
       'destinations.topic.message: Expected "cloudEvent" | "data", got "json"',
       "destinations.queue.delaySeconds: Expected a value greater than or equal to 0, got -1",

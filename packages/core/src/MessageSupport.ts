@@ -256,9 +256,10 @@ export const messageTextOf = (event: Event, option: MessageText, field: string):
 
 /**
  * What a stream record's `Data` carries (Kinesis, Firehose): the whole event in the CloudEvents JSON
- * format (`"cloudevent"`), or the event's data alone (its JSON text, or its bytes when it is binary).
+ * format (`"cloudEvent"`), or the event's data alone (its JSON text, or its bytes when it is binary).
+ * Spelled as the SQS and SNS adapters' `body` and `message` ({@link MessageText}).
  */
-export type RecordContent = "cloudevent" | "data"
+export type RecordContent = "cloudEvent" | "data"
 
 /**
  * The bytes of an event's stream record, as {@link RecordContent} says. JSON data is walked first
@@ -270,7 +271,7 @@ export const recordDataOf = (event: Event, content: RecordContent): Uint8Array |
     const tooDeep = checkJsonTree(event.data, "data")
     if (tooDeep !== undefined) return tooDeep
   }
-  return content === "cloudevent"
+  return content === "cloudEvent"
     ? Buffer.from(JSON.stringify(toCloudEvent(event)), "utf8")
     : payloadBytes(event)
 }

@@ -240,11 +240,28 @@ describe("error tables", () => {
 })
 
 describe("resultsByKey", () => {
+  // Short strings, and Object.prototype names (`__proto__`, `constructor`…), keys like any other.
+  const key = fc.oneof(
+    fc.string({ maxLength: 4 }),
+    fc.constantFrom(...Object.getOwnPropertyNames(Object.prototype)),
+  )
   const failed = deliveryError("InvalidRequest", { rawCode: "InvalidRequestException" })
 
   it("puts each failure at its key's index; unlisted keys were accepted", () => {
     const results = resultsByKey(["a", "b", "c"], [{ key: "c", error: failed }])
     expect(results).toEqual([{ ok: true }, { ok: true }, { ok: false, error: failed }])
+  })
+
+  it("keys named like Object.prototype members are plain keys", () => {
+    const results = resultsByKey(
+      ["__proto__", "constructor", "valueOf"],
+      [{ key: "__proto__", error: failed }],
+    )
+    expect(results).toEqual([{ ok: false, error: failed }, { ok: true }, { ok: true }])
+    expect(resultsByKey(["a"], [{ key: "toString", error: failed }])[0]).toMatchObject({
+      ok: false,
+      error: { outcomeUnknown: true },
+    })
   })
 
   it("an empty response accepts everything", () => {
@@ -277,8 +294,8 @@ describe("resultsByKey", () => {
   it("never leaves an entry without a result, for all keys and failures", () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.string({ maxLength: 4 }), { maxLength: 12 }),
-        fc.array(fc.option(fc.string({ maxLength: 4 }), { nil: undefined }), { maxLength: 12 }),
+        fc.uniqueArray(key, { maxLength: 12 }),
+        fc.array(fc.option(key, { nil: undefined }), { maxLength: 12 }),
         (keys, failedKeys) => {
           const results = resultsByKey(
             keys,

@@ -38,7 +38,7 @@ const factory = "firehose"
 export const firehose = (options: FirehoseOptions): Adapter<FirehoseRecordEntry> => {
   checkConstantOptions(factory, [
     checkDeliveryStreamName(options.deliveryStreamName),
-    checkOneOf("data", options.data, ["cloudevent", "data"]),
+    checkOneOf("data", options.data, ["cloudEvent", "data"]),
     checkOneOf("requestSize", options.requestSize, ["base64", "raw"]),
     options.recordDelimiter === undefined || typeof options.recordDelimiter === "string"
       ? undefined

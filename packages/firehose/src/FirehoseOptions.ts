@@ -7,7 +7,7 @@ import type { RecordContent } from "@eventport/core"
 import { maxRequestBytes } from "./limits.ts"
 
 /**
- * What a record's `Data` carries: the whole event in the CloudEvents JSON format (`"cloudevent"`),
+ * What a record's `Data` carries: the whole event in the CloudEvents JSON format (`"cloudEvent"`),
  * or the event's data alone (its JSON text, or its bytes when it is binary). Core's `RecordContent`.
  */
 export type RecordData = RecordContent
@@ -46,7 +46,7 @@ export interface FirehoseOptions {
 }
 
 /** Default of {@link FirehoseOptions.data}: the CloudEvents JSON of the event. */
-export const defaultRecordData: RecordData = "cloudevent"
+export const defaultRecordData: RecordData = "cloudEvent"
 
 /** Default of {@link FirehoseOptions.recordDelimiter}: a newline, so records land as NDJSON. */
 export const defaultRecordDelimiter = "\n"

@@ -55,7 +55,7 @@ export const encode = (event: Event, options: EncodeOptions): EncodeResult<Fireh
   if (data.length > maxEntryBytes)
     return rejected(
       violation(
-        options.data === "cloudevent" ? "(cloudevent)" : "data",
+        options.data === "cloudEvent" ? "(cloudevent)" : "data",
         "maxEntryBytes",
         `makes a record of ${data.length} bytes (delimiter included), over Firehose's ${maxEntryBytes} bytes per record before base64`,
       ),

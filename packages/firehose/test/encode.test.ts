@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest"
 import { checkDeliveryStreamName, type EncodeOptions, encode, entryBytes, limits } from "../src/index.ts"
 
 const options = (overrides: Partial<EncodeOptions> = {}): EncodeOptions => ({
-  data: "cloudevent",
+  data: "cloudEvent",
   delimiter: Buffer.from("\n"),
   requestSize: "base64",
   ...overrides,

@@ -169,7 +169,8 @@ describe("firehose options and sizes", () => {
     [{ deliveryStreamName: "" }, /deliveryStreamName.*at least 1/],
     [{ deliveryStreamName: "a".repeat(65) }, /deliveryStreamName.*at most 64/],
     [{ deliveryStreamName: "bad/name" }, /deliveryStreamName.*pattern/],
-    [{ deliveryStreamName: "s", data: "xml" }, /data must be one of "cloudevent", "data"/],
+    [{ deliveryStreamName: "s", data: "xml" }, /data must be one of "cloudEvent", "data"/],
+    [{ deliveryStreamName: "s", data: "cloudevent" }, /data must be one of "cloudEvent", "data"/],
     [{ deliveryStreamName: "s", requestSize: "utf16" }, /requestSize must be one of "base64", "raw"/],
     [{ deliveryStreamName: "s", maxRequestBytes: -1 }, /maxRequestBytes must be a positive number/],
   ])("refuses %o at construction", (options, message) => {

@@ -51,7 +51,7 @@ export const kinesis = (options: KinesisOptions): Adapter<KinesisRecordEntry> =>
     checkConstantOption(options.explicitHashKey, (key) =>
       key === undefined ? undefined : checkExplicitHashKey(key),
     ),
-    checkOneOf("data", options.data, ["cloudevent", "data"]),
+    checkOneOf("data", options.data, ["cloudEvent", "data"]),
   ])
   checkByteOption("maxEntryBytes", options.maxEntryBytes, largestMaxEntryBytes)
   checkByteOption("maxRequestBytes", options.maxRequestBytes, largestMaxRequestBytes)

@@ -7,7 +7,7 @@ import type { PerEvent, RecordContent } from "@eventport/core"
 import { maxEntryBytes, maxRequestBytes } from "./limits.ts"
 
 /**
- * What a record's `Data` carries: the whole event in the CloudEvents JSON format (`"cloudevent"`),
+ * What a record's `Data` carries: the whole event in the CloudEvents JSON format (`"cloudEvent"`),
  * or the event's data alone (its JSON text, or its bytes when it is binary). Core's `RecordContent`.
  */
 export type RecordData = RecordContent
@@ -49,7 +49,7 @@ export interface KinesisOptions {
 }
 
 /** Default of {@link KinesisOptions.data}: the CloudEvents JSON of the event. */
-export const defaultRecordData: RecordData = "cloudevent"
+export const defaultRecordData: RecordData = "cloudEvent"
 
 /** Default of {@link KinesisOptions.maxEntryBytes}: 1 MiB. */
 export const defaultMaxEntryBytes: number = maxEntryBytes

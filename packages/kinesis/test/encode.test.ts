@@ -67,7 +67,7 @@ describe("kinesis encode", () => {
 })
 
 describe("kinesis encode rules", () => {
-  const options = { data: "cloudevent" } as const
+  const options = { data: "cloudEvent" } as const
   const base = { id: "e-1", type: "t", source: "s", time: new Date(0), data: {} }
 
   it("partitionKey: 1–256 code points, well-formed; a default that does not fit names its source", () => {

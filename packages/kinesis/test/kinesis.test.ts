@@ -230,7 +230,8 @@ describe("kinesis options", () => {
     [{ streamArn: "arn:aws:sqs:us-east-1:123456789012:queue" }, /streamArn.*pattern/],
     [{ streamName: "s", partitionKey: "" }, /partitionKey.*at least 1/],
     [{ streamName: "s", explicitHashKey: "-1" }, /explicitHashKey.*pattern/],
-    [{ streamName: "s", data: "xml" }, /data must be one of "cloudevent", "data"/],
+    [{ streamName: "s", data: "xml" }, /data must be one of "cloudEvent", "data"/],
+    [{ streamName: "s", data: "cloudevent" }, /data must be one of "cloudEvent", "data"/],
     [
       { streamName: "s", maxEntryBytes: 10 * 1024 * 1024 + 1 },
       /maxEntryBytes must be an integer from 1 to 10485760/,

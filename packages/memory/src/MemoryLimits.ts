@@ -43,14 +43,29 @@ export const defaultMemoryLimits: MemoryLimits = {
 export const memoryLimits = {
   default: defaultMemoryLimits,
   /**
-   * EventBridge PutEvents: at most 10 entries (botocore model `PutEventsRequestEntryList` max 10,
+   * EventBridge PutEvents, as the EventBridge adapter sends by default: at most 10 entries (botocore
+   * model `PutEventsRequestEntryList` max 10,
    * https://github.com/boto/botocore/blob/0e6e2404b85dc336dd2889814e089bde7d1a4c55/botocore/data/events/2015-10-07/service-2.json);
-   * the total entry size under 256 KB (the model's PutEvents doc and the entry-size page), so one entry
-   * can be at most that too; sizes by the EventBridge entry-size rule. (AWS raised the limit to 1 MB in
-   * January 2026, and the EventBridge adapter now defaults to 1,000,000 bytes; this preset keeps the
-   * 256 KiB figure.)
+   * the total entry size "must be less than 1MB" since AWS's raise of January 2026 (the PutEvents API
+   * reference, https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html), read
+   * as 1,000,000 bytes, the safe reading, so one entry can be at most that too; sizes by the
+   * EventBridge entry-size rule
+   * (https://docs.aws.amazon.com/eventbridge/latest/userguide/calculate-putevents-entry-size.html).
+   * For a bus still on the old limit: {@link memoryLimits.eventBridgeBefore2026}.
    */
   eventBridge: {
+    maxEntries: 10,
+    maxRequestBytes: 1_000_000,
+    maxEntryBytes: 1_000_000,
+    entryBytes: eventBridgeEntryBytes,
+  } satisfies MemoryLimits as MemoryLimits,
+  /**
+   * EventBridge PutEvents before January 2026 (the EventBridge adapter's
+   * `maxRequestBytes: limits.maxRequestBytesBefore2026`): as {@link memoryLimits.eventBridge}, with
+   * 256 KiB per request and per entry ("less than 256KB" in the model text and on the entry-size
+   * page, https://docs.aws.amazon.com/eventbridge/latest/userguide/calculate-putevents-entry-size.html).
+   */
+  eventBridgeBefore2026: {
     maxEntries: 10,
     maxRequestBytes: 256 * KiB,
     maxEntryBytes: 256 * KiB,

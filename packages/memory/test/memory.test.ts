@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { type Batch, createEvent, DeliveryError, type Event, isAdapter, toCloudEvent } from "@eventport/core"
+import { eventBridge, limits as eventBridgeLimits } from "@eventport/eventbridge"
 import { Effect, Exit, Fiber, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { cloudEventJsonBytes, eventBridgeEntryBytes, memory, memoryLimits } from "../src/index.ts"
@@ -48,9 +49,22 @@ describe("encode", () => {
   it("measures by the EventBridge rule with the eventBridge preset", () => {
     const adapter = memory({ limits: memoryLimits.eventBridge })
     const e = event(1, { data: { k: "v" } })
-    expect(adapter.limits).toEqual({ maxEntries: 10, maxRequestBytes: 262_144, maxEntryBytes: 262_144 })
+    expect(adapter.limits).toEqual({ maxEntries: 10, maxRequestBytes: 1_000_000, maxEntryBytes: 1_000_000 })
     expect(adapter.encode(e)).toMatchObject({ bytes: 14 + 4 + 13 + JSON.stringify({ k: "v" }).length })
     expect(eventBridgeEntryBytes(e)).toBe(14 + 4 + 13 + 9)
+  })
+
+  it("the eventBridge presets match the EventBridge adapter, by default and with the pre-2026 limit", () => {
+    const clientConfig = { region: "us-east-1" }
+    expect(memory({ limits: memoryLimits.eventBridge }).limits).toEqual(eventBridge({ clientConfig }).limits)
+    expect(memory({ limits: memoryLimits.eventBridgeBefore2026 }).limits).toEqual(
+      eventBridge({ clientConfig, maxRequestBytes: eventBridgeLimits.maxRequestBytesBefore2026 }).limits,
+    )
+    expect(memoryLimits.eventBridgeBefore2026).toMatchObject({
+      maxRequestBytes: 262_144,
+      maxEntryBytes: 262_144,
+      entryBytes: eventBridgeEntryBytes,
+    })
   })
 
   it("has presets for each AWS adapter", () => {

@@ -86,6 +86,38 @@ describe("sns against the emulator", () => {
     expect(stored().map((m) => m.id)).toEqual(odd.map((e) => batchEntryIdFor(e.id)))
   })
 
+  it("sends Object.prototype names as Ids and maps Successful and Failed back by them", async () => {
+    const adapter = adapterFor()
+    const ids = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "plain-1"]
+    const events = ids.map((id) => event({ id }))
+    for (const e of events) expect(adapter.encode(e)).toMatchObject({ entry: { Id: e.id } })
+    const failing = new Set(["__proto__", "toString", "plain-1"])
+    emulator().faults.set({
+      type: "entryError",
+      service: "sns",
+      senderFault: true,
+      code: "InvalidParameter",
+      match: (view) => failing.has(view.id),
+    })
+    const results = await sendBatch(adapter, events)
+    emulator().faults.clear()
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, true, true, false])
+    const byId = new Map(stored().map((m) => [m.id, m.messageId]))
+    expect([...byId.keys()]).toEqual(["constructor", "hasOwnProperty", "valueOf"])
+    results.forEach((result, i) => {
+      if (result.ok) expect(result.receipt).toBe(byId.get(ids[i]!))
+      else expect(result.error).toMatchObject({ code: "InvalidRequest", rawCode: "InvalidParameter" })
+    })
+    await sendBatch(adapter, events.slice(1, 3))
+    expect(stored().map((m) => m.id)).toEqual([
+      "constructor",
+      "hasOwnProperty",
+      "valueOf",
+      "__proto__",
+      "toString",
+    ])
+  })
+
   it("an entry code the table does not know follows SenderFault", () => {
     expect(classifyEntryError("BrandNew", true)).toMatchObject({ code: "InvalidRequest", retryable: false })
     expect(classifyEntryError("BrandNew", false)).toMatchObject({ code: "InternalFailure", retryable: true })

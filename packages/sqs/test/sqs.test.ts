@@ -138,6 +138,29 @@ describe("sqs against the emulator", () => {
     expect(stored().map((m) => m.id)).toEqual(odd.map((e) => batchEntryIdFor(e.id)))
   })
 
+  it("maps Successful and Failed back by Id when event ids are Object.prototype names", async () => {
+    const adapter = adapterFor()
+    const ids = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "plain-1"]
+    const events = ids.map((id) => event({ id }))
+    const failing = new Set(["__proto__", "toString", "plain-1"].map(batchEntryIdFor))
+    emulator().faults.set({
+      type: "entryError",
+      service: "sqs",
+      senderFault: true,
+      code: "InvalidParameterValue",
+      match: (view) => failing.has(view.id),
+    })
+    const results = await sendBatch(adapter, events)
+    emulator().faults.clear()
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, true, true, false])
+    const byId = new Map(stored().map((m) => [m.id, m.messageId]))
+    expect([...byId.keys()]).toEqual(["constructor", "hasOwnProperty", "valueOf"].map(batchEntryIdFor))
+    results.forEach((result, i) => {
+      if (result.ok) expect(result.receipt).toBe(byId.get(batchEntryIdFor(ids[i]!)))
+      else expect(result.error).toMatchObject({ code: "InvalidRequest", rawCode: "InvalidParameterValue" })
+    })
+  })
+
   it("a FIFO queue gets the message group, the event id as de-duplication id, and sequence numbers", async () => {
     const adapter = adapterFor({ queueUrl: fifoUrl, messageGroupId: (e) => e.source })
     await sendBatch(adapter, [

@@ -3,6 +3,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   arbEvent,
+  arbEventData,
   arbEventInput,
   arbHostileEventInput,
   arbHostileString,
@@ -44,6 +45,19 @@ describe("arbitraries", () => {
         expect(validateEvent(input).ok).toBe(true)
       }),
     )
+  })
+
+  it("arbEventData holds -0 in a visible share of draws, which JSON carries as 0", () => {
+    const hasNegativeZero = (value: unknown): boolean =>
+      Object.is(value, -0) ||
+      (typeof value === "object" &&
+        value !== null &&
+        !(value instanceof Uint8Array) &&
+        Object.values(value).some(hasNegativeZero))
+    const draws = fc.sample(arbEventData, { numRuns: 1_000, seed: 42 })
+    const withNegativeZero = draws.filter(hasNegativeZero)
+    expect(withNegativeZero.length).toBeGreaterThan(100)
+    for (const data of withNegativeZero) expect(hasNegativeZero(JSON.parse(JSON.stringify(data)))).toBe(false)
   })
 
   it("arbEvent yields normalized events that survive the CloudEvents mapping", () => {

@@ -93,8 +93,8 @@ const packedAdapters = (): ReadonlyArray<PackedAdapter> => {
       name: "eventbridge",
       rule: "EventBridge's entry-size rule, 10 entries and 256 KiB",
       // The corpus is sized so that byte limits bind at 256 KiB (fewer than ten entries fit), and
-      // the engine row packs by memoryLimits.eventBridge, the same 256 KiB: keep that figure rather
-      // than the adapter's 2026 default of 1,000,000 bytes, where the entry count would bind.
+      // the engine row packs by memoryLimits.eventBridgeBefore2026, the same 256 KiB: keep that
+      // figure rather than the 2026 default of 1,000,000 bytes, where the entry count would bind.
       adapter: asDestination(
         eventBridge({
           eventBusName: "bench",
@@ -102,7 +102,7 @@ const packedAdapters = (): ReadonlyArray<PackedAdapter> => {
           clientConfig: unusedClientConfig,
         }),
       ),
-      engineDestination: () => memory({ record: "count", limits: memoryLimits.eventBridge }),
+      engineDestination: () => memory({ record: "count", limits: memoryLimits.eventBridgeBefore2026 }),
     },
     {
       name: "kinesis",
@@ -243,7 +243,7 @@ export const packingEfficiency: Scenario = {
         accounting: rows.flatMap((r) => r.accounting),
         notes: [
           ...rows.map((r) => r.note),
-          "The EventBridge engine row publishes the corpus to `memory({ limits: memoryLimits.eventBridge })`; the other engine rows to a copy of the adapter (its encoder and limits) whose send accepts every entry. Each counts the engine's requests.",
+          "The EventBridge engine row publishes the corpus to `memory({ limits: memoryLimits.eventBridgeBefore2026 })`; the other engine rows to a copy of the adapter (its encoder and limits) whose send accepts every entry. Each counts the engine's requests.",
         ],
       }
     } finally {
