@@ -224,6 +224,8 @@ const constructorName = (value: object): string => {
  * cannot overflow the call stack however deep the data, and a value met twice on different paths
  * (a shared reference, which JSON carries as two copies) is not taken for a cycle: only a value that
  * contains itself is. Every read is guarded, so a throwing getter or proxy trap names its field.
+ * Longer than most functions on purpose: `visit` and the loop share the explicit stack (`path`,
+ * `onPath`), which split-out functions would have to be handed for every value walked.
  */
 const walkData = (data: unknown, root: string, maxDepth: number): Violation | undefined => {
   const path: Array<Container> = []

@@ -26,6 +26,7 @@ import {
   resultsByEntryKey,
   runHook,
   sendWithDistinctKeys,
+  sharedErrorCode,
   utf8Length,
   violation,
 } from "./AdapterSupport.ts"
@@ -304,7 +305,9 @@ const unknownMapping: ErrorMapping = { code: "Unknown", retryable: false }
  * `BatchResultErrorEntry.SenderFault`): `true` (the caller's) is never retried, `false` (the
  * service's) always is. The table picks the normalized `code`; an unlisted code is `InvalidRequest`
  * for the sender's fault, `InternalFailure` for the service's. Without `SenderFault`, the table's
- * own retryability applies, and an unlisted code is `Unknown`, not retried.
+ * own retryability applies, and an unlisted code is `Unknown`, not retried. A credential error the
+ * table does not list is what it is for every service (core's {@link sharedErrorCode}):
+ * `AccessDenied`, never retried, whatever `SenderFault` says.
  */
 export const classifyBySenderFault = (
   table: ErrorTable,
@@ -313,11 +316,13 @@ export const classifyBySenderFault = (
   message: string | undefined,
 ): DeliveryError => {
   const listed = code === undefined ? undefined : lookupErrorCode(table, code)
+  const shared = listed === undefined && code !== undefined ? sharedErrorCode(code) : undefined
   const mapping =
     listed ??
+    shared ??
     (senderFault === true ? senderFaultMapping : senderFault === false ? serviceFaultMapping : unknownMapping)
   return deliveryError(mapping.code, {
-    retryable: senderFault === undefined ? mapping.retryable : !senderFault,
+    retryable: senderFault === undefined || shared !== undefined ? mapping.retryable : !senderFault,
     ...(code === undefined ? {} : { rawCode: code }),
     ...(message === undefined ? {} : { rawMessage: message }),
   })

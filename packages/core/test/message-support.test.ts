@@ -6,6 +6,7 @@ import {
   classifyBySenderFault,
   cloudEventMessageAttributes,
   createEvent,
+  credentialErrorNames,
   deliveryError,
   type ErrorTable,
   fifoOrderingKey,
@@ -185,6 +186,19 @@ describe("classifyBySenderFault", () => {
       retryable: false,
     })
   })
+
+  it.each([...credentialErrorNames])(
+    "an unlisted credential error %s is AccessDenied, not retryable, raw code kept, whatever SenderFault says",
+    (name) => {
+      for (const senderFault of [true, false, undefined])
+        expect(classifyBySenderFault(table, name, senderFault, "denied")).toMatchObject({
+          code: "AccessDenied",
+          retryable: false,
+          rawCode: name,
+          rawMessage: "denied",
+        })
+    },
+  )
 })
 
 describe("resultsByEntryKey", () => {

@@ -195,7 +195,11 @@ describe("ndjsonFile", () => {
     })
     const result = await publisher.publish([createEvent({ id: "y", type: "t", source: "s", data: 1 })])
     await publisher.close()
-    const [missing, directory] = result.forEvent("y") as ReadonlyArray<Failed>
+    // Outcomes of two destinations come in the order they settle: pick each by its destination.
+    const of = (destination: string) =>
+      (result.forEvent("y") as ReadonlyArray<Failed>).find((o) => o.destination === destination)
+    const missing = of("missing")
+    const directory = of("directory")
     expect(missing?.error).toMatchObject({ code: "NotFound", retryable: false, rawCode: "ENOENT" })
     expect(missing?.error.outcomeUnknown).toBeUndefined()
     expect(directory?.error).toMatchObject({ code: "InvalidRequest", retryable: false, rawCode: "EISDIR" })

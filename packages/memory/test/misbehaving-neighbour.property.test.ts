@@ -74,13 +74,16 @@ describe("a misbehaving adapter beside memory", () => {
         fc.boolean(),
         async (kind, count, maxAttempts, requestTimeoutMs, buggyFirst) => {
           const audit = memory()
-          const buggy = buggyAdapter(kind)
+          const buggy = {
+            adapter: buggyAdapter(kind),
+            // Short for the silent sends; roomy for the buggy ones, whose answer comes at once (a
+            // busy machine must not turn their first attempt into a timeout). Memory keeps the
+            // default, so a slow moment never makes it retry and hold an event twice.
+            requestTimeoutMs: misbehaviours[kind]!.code === "Timeout" ? requestTimeoutMs : 5_000,
+          }
           const publisher = createPublisher({
             destinations: buggyFirst ? { buggy, audit } : { audit, buggy },
             retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2, budget: false },
-            // Short for the silent sends; roomy for the buggy ones, whose answer comes at once (a
-            // busy machine must not turn their first attempt into a timeout).
-            requestTimeoutMs: misbehaviours[kind]!.code === "Timeout" ? requestTimeoutMs : 5_000,
           })
           const inputs = Array.from({ length: count }, (_, i) => ({
             id: `e-${i}`,

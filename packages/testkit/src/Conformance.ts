@@ -12,6 +12,7 @@ import {
   type Outcome,
   PublishInputError,
   type PublishResult,
+  publisherDefaults,
   type RetryOptions,
 } from "@eventport/core"
 import * as Effect from "effect/Effect"
@@ -57,7 +58,8 @@ export interface ConformanceOptions {
   /**
    * How long one check may run. A step still pending then (a `send` that never settles, a publish
    * that hangs, a harness call) fails the check with a `ConformanceError` naming it. Default 60 s;
-   * vitest's timeout is set a little above it.
+   * vitest's timeout is set a little above it. One `send` called by a check may take no longer than
+   * `publisher.requestTimeoutMs` (core's default, 10 s), as through a publisher.
    */
   readonly timeoutMs?: number
   /**
@@ -796,7 +798,10 @@ export type ConformanceCheckName = keyof typeof checks
 const bounded =
   (name: ConformanceCheckName): ConformanceCheck =>
   (options) => {
-    const deadline = new CheckDeadline(options.timeoutMs ?? defaultTimeoutMs)
+    const deadline = new CheckDeadline(
+      options.timeoutMs ?? defaultTimeoutMs,
+      options.publisher?.requestTimeoutMs ?? publisherDefaults.requestTimeoutMs,
+    )
     // The backstop fires after the steps' own deadlines and their clean-up, so a step names itself.
     return deadline.within(`check ${name}`, checks[name]({ ...options, deadline }), {
       extraMs: 2 * cleanUpMs,

@@ -158,6 +158,30 @@ describe("the suite catches broken adapters", () => {
       expect((error as Error).message).toMatch(message)
     })
 
+  // With the check's default 60 s, a send that never settles still fails its check as soon as the
+  // engine's request timeout has passed (here 300 ms), naming that timeout.
+  for (const name of [
+    "sendAnswersEveryEntryInOrder",
+    "sendAttributesEntryFailures",
+    "sendClassifiesRequestErrors",
+    "acceptsRequestsFilledToDeclaredLimits",
+  ] as const)
+    it(`neverSettles fails ${name} at the publisher's requestTimeoutMs, not the check's 60 s`, {
+      timeout: 15_000,
+    }, async () => {
+      const error = await failureOf(
+        conformanceChecks[name]({
+          harness: referenceHarness("neverSettles"),
+          propertyRuns: 5,
+          publisher: { requestTimeoutMs: 300 },
+        }),
+      )
+      expect(error).toBeInstanceOf(ConformanceError)
+      expect((error as Error).message).toMatch(
+        /send of \d+ entries had not settled within 300 ms, the engine's request timeout \(publisher\.requestTimeoutMs\)/,
+      )
+    })
+
   for (const [breakage, name, message] of misbehavingSends)
     it(`${breakage} fails ${name} within the check's timeoutMs`, { timeout: 15_000 }, async () => {
       const error = await failureOf(

@@ -173,6 +173,7 @@ describe("the engine under hostile members (issue 11, items 1 and 2)", () => {
   })
 
   it("enqueue + flush: the buffered producer survives every hostile event, and close reports nothing left", async () => {
+    const before = prototypeKeys()
     await fc.assert(
       fc.asyncProperty(arbMixedInputs({ maxLength: 25 }), async (inputs) => {
         const { publisher, seen, all, even } = makePublisher()
@@ -185,5 +186,6 @@ describe("the engine under hostile members (issue 11, items 1 and 2)", () => {
       }),
       { numRuns: 60 },
     )
+    expect(prototypeKeys()).toEqual(before)
   })
 })

@@ -123,8 +123,7 @@ export class Intake {
         yield* intake.take(window, false)
       }
       if (i < events.length) {
-        intake.run.unread = events.length - i
-        intake.run.inputCutShort = true
+        intake.run.cutShort(events.length - i)
       }
     })
   }
@@ -138,7 +137,7 @@ export class Intake {
     return streams.feedStream(input, this.windowSize, lingerMs, (window) =>
       // A short window means the input paused: send it rather than keep it for topping up.
       Effect.map(this.take(window, window.length < this.windowSize), () => {
-        if (stopped()) this.run.inputCutShort = true
+        if (stopped()) this.run.cutShort()
         return !stopped()
       }),
     )
@@ -164,7 +163,7 @@ export class Intake {
       }
       while (true) {
         if (stopped()) {
-          intake.run.inputCutShort = true
+          intake.run.cutShort()
           return
         }
         const window: Array<unknown> = []

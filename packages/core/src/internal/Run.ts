@@ -41,9 +41,9 @@ export class Run {
   private pending = 0
   private deadLetters: { sent: number; failed: number } = { sent: 0, failed: 0 }
   /** Events of the input `publish` did not read because the publisher closed (exact for arrays). */
-  unread = 0
+  private unread = 0
   /** `publish` stopped reading its input before the end because the publisher closed. */
-  inputCutShort = false
+  private inputCutShort = false
   /** Dead letters encoded and not handed to the dead-letter destination yet. */
   private deadLetterEntries: Array<Entry> = []
   /** Whether Delivered outcomes are needed as objects (retained or listened to), not just counted. */
@@ -68,6 +68,15 @@ export class Run {
 
   /** Requests of the dead-letter destination (not part of the result's per-destination counts). */
   private deadLetterRequests: DestinationCounts = emptyCounts()
+
+  /**
+   * `publish` stopped reading its input before the end because the publisher closed; `unread` is
+   * how many events it left, when the input's length is known (an array).
+   */
+  cutShort(unread?: number): void {
+    this.inputCutShort = true
+    if (unread !== undefined) this.unread = unread
+  }
 
   /** A request of `destination` went out. */
   countRequest(destination: string): void {

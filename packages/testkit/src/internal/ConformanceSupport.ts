@@ -128,7 +128,15 @@ export type SendOutcome =
  */
 export class CheckDeadline {
   readonly #endsAt: number
-  constructor(readonly timeoutMs: number) {
+  /**
+   * `sendTimeoutMs`: how long one `send` may take, the engine's request timeout (a send that takes
+   * longer never delivers through a publisher), so a send that never settles fails its check then,
+   * not only when the whole check's time runs out.
+   */
+  constructor(
+    readonly timeoutMs: number,
+    readonly sendTimeoutMs: number = Number.POSITIVE_INFINITY,
+  ) {
     this.#endsAt = Date.now() + timeoutMs
   }
   get expired(): boolean {
@@ -137,7 +145,8 @@ export class CheckDeadline {
   /**
    * Waits for `work`; when the check's time runs out first, fails with `what` (and aborts `signal`'s
    * controller, so a send that listens can stop). `atLeastMs` gives clean-up a little time even
-   * after the deadline; `extraMs` lets a backstop fire after the steps' own deadlines.
+   * after the deadline; `extraMs` lets a backstop fire after the steps' own deadlines; `limitMs`
+   * bounds this step alone (a send: {@link sendTimeoutMs}) when that comes before the check's end.
    */
   within<A>(
     what: string,
@@ -146,15 +155,21 @@ export class CheckDeadline {
       readonly atLeastMs?: number
       readonly extraMs?: number
       readonly abort?: AbortController
+      readonly limitMs?: number
     } = {},
   ): Promise<A> {
-    const left = Math.max(this.#endsAt + (options.extraMs ?? 0) - Date.now(), options.atLeastMs ?? 0)
+    const checkLeft = Math.max(this.#endsAt + (options.extraMs ?? 0) - Date.now(), options.atLeastMs ?? 0)
+    const stepLimited = options.limitMs !== undefined && options.limitMs < checkLeft
+    const left = stepLimited ? options.limitMs! : checkLeft
     return new Promise<A>((resolve, reject) => {
       const timer = setTimeout(() => {
         options.abort?.abort()
         reject(
           new ConformanceError(
-            `${what} had not settled when the check's ${this.timeoutMs} ms ran out (timeoutMs); ` +
+            (stepLimited
+              ? `${what} had not settled within ${options.limitMs} ms, the engine's request timeout ` +
+                "(publisher.requestTimeoutMs), after which a publisher gives the request up; "
+              : `${what} had not settled when the check's ${this.timeoutMs} ms ran out (timeoutMs); `) +
               "an adapter's send must always settle, with results or a DeliveryError",
           ),
         )
@@ -204,7 +219,7 @@ export const sendOnce = async (
       Effect.suspend(() => adapter.send(batch)),
       { signal: abort.signal },
     ),
-    { abort },
+    { abort, limitMs: deadline.sendTimeoutMs },
   )
   if (Exit.isSuccess(exit)) {
     const malformed = malformedSendResult(exit.value)
