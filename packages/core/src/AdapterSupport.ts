@@ -123,12 +123,48 @@ export interface JsonTreeRules {
 /** A path through 1,000 levels would make a message of thousands of characters: keep both ends. */
 const maxPathSegments = 12
 
+/** Containers the quick check visits before it leaves the data to the full walk. */
+const quickTreeBudget = 256
+/** Nesting the quick check recurses into; deeper data goes to the full walk (which has no stack limit). */
+const quickTreeDepth = 32
+
+/**
+ * The usual case of {@link checkJsonTree} without allocating: small, shallow data that keeps every
+ * rule. Returns the budget of containers left, or -1 when it cannot tell cheaply (too deep, too
+ * big) or something breaks a rule: the full walk then finds and names it. It visits what the full
+ * walk visits: own enumerable keys of objects (data is plain JSON here), every item of arrays.
+ */
+const quickTreeCheck = (
+  value: unknown,
+  level: number,
+  maxDepth: number,
+  numberRule: JsonNumberRule | undefined,
+  budget: number,
+): number => {
+  if (typeof value === "number")
+    return numberRule === undefined || numberRule(value) === undefined ? budget : -1
+  if (typeof value !== "object" || value === null || value instanceof Uint8Array) return budget
+  if (level > maxDepth || level > quickTreeDepth || --budget < 0) return -1
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && budget >= 0; i++)
+      budget = quickTreeCheck(value[i], level + 1, maxDepth, numberRule, budget)
+    return budget
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) return -1
+    budget = quickTreeCheck((value as Record<string, unknown>)[key], level + 1, maxDepth, numberRule, budget)
+    if (budget < 0) return -1
+  }
+  return budget
+}
+
 /**
  * Checks JSON data (already known to be JSON: no cycles, no class instances) for nesting deeper
  * than `maxDepth` (rule `maxDepth`, naming the depth found and the limit) and for numbers that
  * break `number`. Iterative, so hostile depth is reported, never a stack overflow. It runs on
- * every event, so it allocates no path while all is well: each value remembers its parent and
- * key, and the path is spelled out only for a violation.
+ * every event, so small data that keeps the rules is checked without allocating anything, and
+ * the full walk allocates no path while all is well: each value remembers its parent and key,
+ * and the path is spelled out only for a violation.
  */
 export const checkJsonTree = (
   value: unknown,
@@ -137,6 +173,21 @@ export const checkJsonTree = (
 ): Violation | undefined => {
   const maxDepth = rules.maxDepth ?? maxDataDepth
   const numberRule = rules.number
+  try {
+    if (quickTreeCheck(value, 1, maxDepth, numberRule, quickTreeBudget) >= 0) return undefined
+  } catch {
+    // A number rule or a getter threw: the full walk below meets it again where it belongs.
+  }
+  return fullTreeCheck(value, field, maxDepth, numberRule, rules.depthLimitBy)
+}
+
+const fullTreeCheck = (
+  value: unknown,
+  field: string,
+  maxDepth: number,
+  numberRule: JsonNumberRule | undefined,
+  depthLimitBy: string | undefined,
+): Violation | undefined => {
   const values: Array<unknown> = [value]
   const levels: Array<number> = [1]
   const parents: Array<number> = [-1]
@@ -168,7 +219,7 @@ export const checkJsonTree = (
       return violation(
         pathOf(at),
         "maxDepth",
-        `nests ${jsonDepth(value)} levels deep; ${rules.depthLimitBy ?? "Eventport"} takes at most ${maxDepth}`,
+        `nests ${jsonDepth(value)} levels deep; ${depthLimitBy ?? "Eventport"} takes at most ${maxDepth}`,
       )
     const visit = (key: string | number, child: unknown) => {
       // Only numbers (under a number rule) and containers can break a rule.

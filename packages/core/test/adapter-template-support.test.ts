@@ -120,6 +120,19 @@ describe("JSON data", () => {
     expect(checkJsonTree({ a: [2, { b: 4 }] }, "data", { number: odd })).toBeUndefined()
   })
 
+  it("checkJsonTree finds a broken number past what its quick check visits (wide data, inherited keys)", () => {
+    const odd = (n: number) => (n % 2 === 1 ? { rule: "even", message: "must be even" } : undefined)
+    const wide = Array.from({ length: 1_000 }, () => ({ n: 2 }))
+    wide[999] = { n: 3 }
+    expect(checkJsonTree({ wide }, "data", { number: odd })).toEqual(
+      violation("data.wide[999].n", "even", "must be even"),
+    )
+    const inherited = Object.assign(Object.create({ inheritedKey: 1 }), { own: { n: 3 } })
+    expect(checkJsonTree(inherited, "data", { number: odd })).toEqual(
+      violation("data.own.n", "even", "must be even"),
+    )
+  })
+
   it("property: checkJsonTree rejects exactly the data deeper than the limit, and jsonPayload is its JSON text", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 1, max: 8 }), (value, maxDepth) => {

@@ -13,6 +13,7 @@ import {
   encoded,
   isJsonObject,
   type JsonNumberRule,
+  type JsonTreeRules,
   rejected,
   resolveOption,
   runHook,
@@ -47,7 +48,8 @@ export const entryBytes = (entry: PutEventsRequestEntry): number => {
   if (entry.Source !== undefined) size += utf8Length(entry.Source)
   if (entry.DetailType !== undefined) size += utf8Length(entry.DetailType)
   if (entry.Detail !== undefined) size += utf8Length(entry.Detail)
-  for (const resource of entry.Resources ?? []) size += utf8Length(resource)
+  const resources = entry.Resources
+  if (resources !== undefined) for (const resource of resources) size += utf8Length(resource)
   return size
 }
 
@@ -117,65 +119,93 @@ export const checkEventBusName = (name: unknown): Violation | undefined =>
 export const checkTraceHeader = (header: unknown): Violation | undefined =>
   checkString("traceHeader", header, traceHeader)
 
+const sourceRule = { min: 1 }
+const detailTypeRule = { min: 1, max: maxDetailTypeLength }
+
 const checkOptionalEventBusName = (name: string | undefined) =>
   name === undefined ? undefined : checkEventBusName(name)
 const checkOptionalTraceHeader = (header: string | undefined) =>
   header === undefined ? undefined : checkTraceHeader(header)
 
+/** The Detail rules: EventBridge's nesting limit and int64 integers. */
+const detailRules: JsonTreeRules = { maxDepth: maxDetailDepth, depthLimitBy: "EventBridge", number: int64 }
+
+/** `list` with `v` added (made on the first violation: an event that is fine allocates none). */
+const noted = (
+  list: Array<Violation> | undefined,
+  v: Violation | undefined,
+): Array<Violation> | undefined => {
+  if (v === undefined) return list
+  if (list === undefined) return [v]
+  list.push(v)
+  return list
+}
+
 /** Validates and translates one event. Never throws; hooks that throw reject the event. */
 export const encode = (event: Event, options: EncodeOptions): EncodeResult<PutEventsRequestEntry> => {
-  const violations: Array<Violation> = []
-  const note = (v: Violation | undefined) => {
-    if (v !== undefined) violations.push(v)
-  }
-
-  note(checkString("source", event.source, { min: 1 }))
+  const source = event.source
+  const type = event.type
+  let violations = noted(undefined, checkString("source", source, sourceRule))
   // Characters counted as UTF-16 code units: the stricter reading of "128 characters".
-  note(checkString("type", event.type, { min: 1, max: maxDetailTypeLength }))
+  violations = noted(violations, checkString("type", type, detailTypeRule))
 
   let detailText: string | undefined
-  const detail = detailOf(event, options)
-  if ("rule" in detail) note(detail)
+  // The usual case (data is the Detail object) without the intermediate result of detailOf.
+  let root: object | undefined
+  let rootField = "data"
+  if (options.detail === undefined && isJsonObject(event.data)) root = event.data
   else {
-    const shape = checkJsonTree(detail.detail, detail.field, {
-      maxDepth: maxDetailDepth,
-      depthLimitBy: "EventBridge",
-      number: int64,
-    })
-    if (shape !== undefined) note(shape)
-    else detailText = JSON.stringify(detail.detail)
+    const detail = detailOf(event, options)
+    if ("rule" in detail) violations = noted(violations, detail)
+    else {
+      root = detail.detail
+      rootField = detail.field
+    }
+  }
+  if (root !== undefined) {
+    const shape = checkJsonTree(root, rootField, detailRules)
+    if (shape !== undefined) violations = noted(violations, shape)
+    else detailText = JSON.stringify(root)
   }
 
-  const entry: PutEventsRequestEntry = {
-    Time: event.time,
-    Source: event.source,
-    DetailType: event.type,
-    ...(detailText === undefined ? {} : { Detail: detailText }),
-  }
-
+  let resources: ReadonlyArray<string> | undefined
   if (options.resources !== undefined) {
-    const resources = runHook("resources", options.resources, event)
-    if (!resources.ok) note(resources.violation)
-    else if (resources.value !== undefined) {
+    const resolved = runHook("resources", options.resources, event)
+    if (!resolved.ok) violations = noted(violations, resolved.violation)
+    else if (resolved.value !== undefined) {
       // A constant list was checked at construction; a function's is checked here, every resource.
-      const bad = typeof options.resources === "function" ? checkResources(resources.value) : []
-      violations.push(...bad)
-      if (bad.length === 0 && resources.value.length > 0) entry.Resources = [...resources.value]
+      const bad = typeof options.resources === "function" ? checkResources(resolved.value) : []
+      for (const v of bad) violations = noted(violations, v)
+      if (bad.length === 0 && resolved.value.length > 0) resources = resolved.value
     }
   }
 
-  if (options.eventBusName !== undefined) {
-    const name = resolveOption("eventBusName", options.eventBusName, event, checkOptionalEventBusName)
-    if (!name.ok) note(name.violation)
-    else if (name.value !== undefined) entry.EventBusName = name.value
+  let busName: string | undefined
+  const busOption = options.eventBusName
+  // A constant was checked at construction.
+  if (typeof busOption === "string") busName = busOption
+  else if (busOption !== undefined) {
+    const name = resolveOption("eventBusName", busOption, event, checkOptionalEventBusName)
+    if (!name.ok) violations = noted(violations, name.violation)
+    else busName = name.value
   }
 
+  let header: string | undefined
   if (options.traceHeader !== undefined) {
-    const header = resolveOption("traceHeader", options.traceHeader, event, checkOptionalTraceHeader)
-    if (!header.ok) note(header.violation)
-    else if (header.value !== undefined) entry.TraceHeader = header.value
+    const resolved = resolveOption("traceHeader", options.traceHeader, event, checkOptionalTraceHeader)
+    if (!resolved.ok) violations = noted(violations, resolved.violation)
+    else header = resolved.value
   }
 
-  if (violations.length > 0) return rejected(...violations)
+  if (violations !== undefined) return rejected(...violations)
+  const entry: PutEventsRequestEntry = {
+    Time: event.time,
+    Source: source,
+    DetailType: type,
+    Detail: detailText,
+  }
+  if (resources !== undefined) entry.Resources = [...resources]
+  if (busName !== undefined) entry.EventBusName = busName
+  if (header !== undefined) entry.TraceHeader = header
   return encoded(entry, entryBytes(entry))
 }
