@@ -39,9 +39,18 @@ export const runNode = (
   script: string,
   args: ReadonlyArray<string>,
   flags: ReadonlyArray<string> = [],
-): Promise<ChildResult> =>
+): Promise<ChildResult> => runNodeWith([...flavourFlags, ...flags, script, ...args])
+
+/**
+ * Runs a self-contained JavaScript file (e.g. an esbuild bundle) with `node script [args]`: no
+ * {@link flavourFlags}, since it imports nothing of this workspace.
+ */
+export const runNodeBundle = (script: string, args: ReadonlyArray<string>): Promise<ChildResult> =>
+  runNodeWith([script, ...args])
+
+const runNodeWith = (nodeArgs: ReadonlyArray<string>): Promise<ChildResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flavourFlags, ...flags, script, ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       stdio: ["ignore", "pipe", "pipe"],
     })
     const out: Buffer[] = []
