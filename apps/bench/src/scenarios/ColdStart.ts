@@ -174,6 +174,11 @@ export const coldStartScenario: Scenario = {
               coldStartGoal,
             ),
             measurement(
+              "CPU to ready, Eventport / bare (informational)",
+              "ratio",
+              runs.map((r) => r.eventport.readyCpuMs / r.bare.readyCpuMs),
+            ),
+            measurement(
               "Eventport: peak RSS",
               "MB",
               runs.map((r) => mb(r.eventport.peakRssBytes)),
@@ -206,6 +211,11 @@ export const coldStartScenario: Scenario = {
               coldStartGoal,
             ),
             measurement(
+              `${bundledLabel}, CPU to ready, Eventport / bare (informational)`,
+              "ratio",
+              bundledRuns.map((r) => r.eventport.readyCpuMs / r.bare.readyCpuMs),
+            ),
+            measurement(
               `${bundledLabel}, Eventport: peak RSS`,
               "MB",
               bundledRuns.map((r) => mb(r.eventport.peakRssBytes)),
@@ -231,6 +241,7 @@ export const coldStartScenario: Scenario = {
           accounting,
           notes: [
             "Each side is a fresh `node` process; the time is `performance.now()` when the publisher (or client) exists, i.e. from the process's time origin, Node's own start-up included on both sides; peak RSS is the process's own `VmHWM` (/proc/self/status) then: `process.resourceUsage().maxRSS` would report the bench process's peak, which Linux carries into its children.",
+            "CPU to ready (user + system, `process.cpuUsage()` at the same point) is informational: on a shared machine the wall time also counts waiting for a core, the CPU time does not, so its ratio is the steadier reading of the same start-up work.",
             "After measuring, each process sends one event to the emulator (own process), so each run accounts for an event.",
             "Two pairs per repetition, each in alternating order: unbundled (the children import the packages, so Node reads and compiles every ESM file they load: Effect alone is some 65 modules), then bundled (esbuild, as deployed to Lambda): the same two children, each bundled at set-up into one minified ESM file in a temporary directory, run with plain `node`. Ratios are taken per repetition within a pair.",
             "Bundles: esbuild, bundle + minify, platform node, ESM, `mainFields` module then main (ES module builds first, as the AWS CDK recommends for ESM), from the built packages; size entries: `createPublisher` (core alone), plus `eventBridge` (core + eventbridge), `EventBridgeClient` and `PutEventsCommand` (bare client).",

@@ -6,7 +6,11 @@
  *   node ColdStartBareClient.js <endpoint> <accessKeyId> <secretAccessKey>
  */
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge"
-import { type ColdStartMeasurement, peakRssBytesOfThisProcess } from "./ColdStartMeasurement.ts"
+import {
+  type ColdStartMeasurement,
+  cpuMsOfThisProcess,
+  peakRssBytesOfThisProcess,
+} from "./ColdStartMeasurement.ts"
 
 const [endpoint = "", accessKeyId = "", secretAccessKey = ""] = process.argv.slice(2)
 const client = new EventBridgeClient({
@@ -16,6 +20,7 @@ const client = new EventBridgeClient({
   maxAttempts: 1,
 })
 const readyMs = performance.now()
+const readyCpuMs = cpuMsOfThisProcess()
 const peakRssBytes = peakRssBytesOfThisProcess()
 let delivered = 0
 try {
@@ -33,6 +38,7 @@ try {
 client.destroy()
 const measured: ColdStartMeasurement = {
   readyMs,
+  readyCpuMs,
   peakRssBytes,
   delivered,
   rejected: 0,

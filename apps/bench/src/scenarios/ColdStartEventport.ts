@@ -7,7 +7,11 @@
  */
 import { createPublisher } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
-import { type ColdStartMeasurement, peakRssBytesOfThisProcess } from "./ColdStartMeasurement.ts"
+import {
+  type ColdStartMeasurement,
+  cpuMsOfThisProcess,
+  peakRssBytesOfThisProcess,
+} from "./ColdStartMeasurement.ts"
 
 const [endpoint = "", accessKeyId = "", secretAccessKey = ""] = process.argv.slice(2)
 const publisher = createPublisher({
@@ -23,12 +27,14 @@ const publisher = createPublisher({
   },
 })
 const readyMs = performance.now()
+const readyCpuMs = cpuMsOfThisProcess()
 const peakRssBytes = peakRssBytesOfThisProcess()
 const result = await publisher.publish([{ type: "bench.cold", source: "eventport.bench", data: { n: 1 } }])
 await publisher.close()
 const c = result.counts.eventbridge
 const measured: ColdStartMeasurement = {
   readyMs,
+  readyCpuMs,
   peakRssBytes,
   delivered: c?.delivered ?? 0,
   rejected: c?.rejected ?? 0,

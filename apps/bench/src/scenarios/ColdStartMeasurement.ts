@@ -4,6 +4,12 @@ import { readFileSync } from "node:fs"
 export interface ColdStartMeasurement {
   /** Milliseconds from the process's start (`performance.timeOrigin`) to the publisher or client being ready. */
   readonly readyMs: number
+  /**
+   * CPU time (user + system, all threads, `process.cpuUsage()`) the process spent up to ready, in
+   * milliseconds: steadier than {@link readyMs} on a shared machine, where waiting for a core counts in
+   * the wall time but not here.
+   */
+  readonly readyCpuMs: number
   /** Peak resident set size up to that point ({@link peakRssBytesOfThisProcess}). */
   readonly peakRssBytes: number
   /** The one event sent afterwards, so the run accounts for an event. */
@@ -25,4 +31,10 @@ export const peakRssBytesOfThisProcess = (): number => {
     // Not Linux: fall back to getrusage.
   }
   return process.resourceUsage().maxRSS * 1024
+}
+
+/** CPU time (user + system) this process has used so far, in milliseconds. */
+export const cpuMsOfThisProcess = (): number => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
 }
