@@ -13,6 +13,7 @@
  * two cores) passed in 1,471 s with 251 relays killed. Set the variable for the full size.
  */
 import { type Emulator, startEmulator } from "@eventport/aws-emulator"
+import { appendFileSync } from "node:fs"
 import pg from "pg"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { OutboxStore } from "../src/index.ts"
@@ -39,6 +40,8 @@ const producers = 2
 const batchSize = 50
 const relayCount = 3
 const killEveryMs = 1_000
+/** Relay processes loaded and waiting to replace a killed one. */
+const spareCount = 3
 /** The whole run must settle within this (the suite's bound), or the test fails. */
 const settleLimitMs = Number(process.env.EVENTPORT_OUTBOX_CRASH_LIMIT_MS ?? 150_000)
 
@@ -99,9 +102,19 @@ const crashSuite = (kind: "postgres" | "redis") => {
     async () => {
       const { committed, rolled, perProducer } = expectedIds()
       const specJson = JSON.stringify(spec)
-      const startRelay = () =>
-        spawnChild("relay.ts", [specJson, emulator.endpoint, JSON.stringify(emulator.credentials)])
-      const relays: Array<Child> = Array.from({ length: relayCount }, startRelay)
+      const spawnRelay = () => {
+        const c = spawnChild("relay.ts", [specJson, emulator.endpoint, JSON.stringify(emulator.credentials)], {
+          stdin: true,
+        })
+        if (process.env.OC_TRACE) appendFileSync(process.env.OC_TRACE, `T ${Date.now()} ${c.process.pid} spawned\n`)
+        return c
+      }
+      const go = (relay: Child) => {
+        relay.process.stdin!.write("go\n")
+        return relay
+      }
+      const relays: Array<Child> = Array.from({ length: relayCount }, () => go(spawnRelay()))
+      const spares: Array<Child> = Array.from({ length: spareCount }, spawnRelay)
       const producerChildren = Array.from({ length: producers }, (_, p) =>
         spawnChild("producer.ts", [
           specJson,
@@ -113,17 +126,24 @@ const crashSuite = (kind: "postgres" | "redis") => {
       let kills = 0
       let settledBatchesOfKilled = 0
       // The victim is drawn among the relays that have settled a batch, so every kill lands in a
-      // relay's claim-publish-settle cycle: a relay still loading its modules (seconds on a busy
-      // machine) has nothing to lose, and killing only those would stop all progress.
+      // relay's claim-publish-settle cycle: a relay still loading its modules has nothing to lose.
+      // Its replacement is a spare that has loaded its modules (a new process, a new lease owner,
+      // started at the kill): on two busy cores a cold start takes from 3 to 20 s of wall time, so
+      // replacing kill -9ed relays with cold processes left the run with no relay up most of the
+      // time (20,000 events took 1,471 s). A kill waits for a loaded spare, so the kill rate is at
+      // most what the machine can start.
       const killer = setInterval(() => {
         const started = relays.flatMap((r, i) => (r.stdout().includes("settled ") ? [i] : []))
-        if (started.length === 0) return
+        const ready = spares.findIndex((r) => r.stdout().includes("relay ready"))
+        if (started.length === 0 || ready < 0) return
         const i = started[Math.floor(Math.random() * started.length)]!
         const victim = relays[i]!
         settledBatchesOfKilled += victim.stdout().match(/^settled /gm)?.length ?? 0
+        if (process.env.OC_TRACE) appendFileSync(process.env.OC_TRACE, `T ${Date.now()} ${victim.process.pid} killed\n`)
         victim.process.kill("SIGKILL")
         kills++
-        relays[i] = startRelay()
+        relays[i] = go(spares.splice(ready, 1)[0]!)
+        spares.push(spawnRelay())
       }, killEveryMs)
       const startedAt = Date.now()
       try {
@@ -147,7 +167,7 @@ const crashSuite = (kind: "postgres" | "redis") => {
         )
       } finally {
         clearInterval(killer)
-        await Promise.all([...relays, ...producerChildren].map(killHard))
+        await Promise.all([...relays, ...spares, ...producerChildren].map(killHard))
       }
       expect(kills).toBeGreaterThan(0)
 
