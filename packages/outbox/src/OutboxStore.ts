@@ -145,7 +145,7 @@ export interface OutboxStore<Tx = never> {
   readonly deadLetters: (destination: string, limit: number) => Promise<ReadonlyArray<PairRecord>>
   /** Makes dead pairs pending again (all of the destination's, or the given ids); returns how many. */
   readonly replayDead: (destination: string, eventIds?: ReadonlyArray<string>) => Promise<number>
-  /** Deletes delivered pairs settled more than `olderThanMs` ago, and events left without pairs. */
+  /** Deletes delivered pairs settled `olderThanMs` ago or earlier (0: every one), and events left without pairs. */
   readonly purgeDelivered: (olderThanMs: number) => Promise<number>
   /** Closes connections the store opened itself (never a client the caller passed in). */
   readonly close: () => Promise<void>

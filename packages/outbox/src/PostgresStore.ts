@@ -127,7 +127,7 @@ export const postgresStatements = (schema: string) => {
         settled_at = NULL, lease_owner = NULL, lease_until = NULL
       WHERE destination = $1 AND state = 'dead' AND ($2::text[] IS NULL OR event_id = ANY($2::text[]))`,
     purgeDelivered: `DELETE FROM ${s}.outbox_pair WHERE state = 'delivered'
-        AND settled_at < now() - $1::double precision * interval '1 millisecond'`,
+        AND settled_at <= now() - $1::double precision * interval '1 millisecond'`,
     /** Events left without any pair (all purged). */
     purgeOrphans: `DELETE FROM ${s}.outbox_event e
       WHERE NOT EXISTS (SELECT 1 FROM ${s}.outbox_pair p WHERE p.event_id = e.id)`,

@@ -176,7 +176,7 @@ local budget = tonumber(ARGV[3])
 local n = 0
 for _, d in ipairs(redis.call('SMEMBERS', P .. 'destinations')) do
   if n >= budget then break end
-  local ids = redis.call('ZRANGEBYSCORE', k('delivered', d), '-inf', '(' .. before, 'LIMIT', 0, budget - n)
+  local ids = redis.call('ZRANGEBYSCORE', k('delivered', d), '-inf', before, 'LIMIT', 0, budget - n)
   for _, id in ipairs(ids) do
     n = n + 1
     redis.call('DEL', pk(d, id))
