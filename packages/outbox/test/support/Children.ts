@@ -3,9 +3,16 @@
  * (Node strips the types) and import the built package (see children/ChildStore.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const flags = ["--disable-warning=ExperimentalWarning"]
+/**
+ * Node's on-disk compile cache: the crash test starts a relay process about every second, and
+ * compiling the modules of each one again costs about a third of its start-up CPU time.
+ */
+const env = { ...process.env, NODE_COMPILE_CACHE: join(tmpdir(), "eventport-outbox-test-compile-cache") }
 
 export interface Child {
   readonly process: ChildProcess
@@ -17,9 +24,17 @@ export interface Child {
   readonly stderrTail: () => string
 }
 
-export const spawnChild = (script: string, args: ReadonlyArray<string>): Child => {
+/** `stdin: true` gives the child a stdin pipe (a relay waits there for its go, see children/relay.ts). */
+export const spawnChild = (
+  script: string,
+  args: ReadonlyArray<string>,
+  options: { readonly stdin?: boolean } = {},
+): Child => {
   const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url))
-  const child = spawn(process.execPath, [...flags, path, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(process.execPath, [...flags, path, ...args], {
+    stdio: [options.stdin === true ? "pipe" : "ignore", "pipe", "pipe"],
+    env,
+  })
   let out = ""
   let err = ""
   child.stdout!.on("data", (b: Buffer) => {

@@ -43,11 +43,16 @@ const event = (id: string, data: Event["data"] = { id }): Event => ({
 const stored = (...ids: Array<string>) => ids.map((id) => encodeEvent(event(id)))
 
 /** Polls `check` until it holds (bounded), for waits on lease ends and relays. */
-export const eventually = async (check: () => Promise<boolean>, what: string, limitMs = 20_000) => {
+export const eventually = async (
+  check: () => Promise<boolean>,
+  what: string,
+  limitMs = 20_000,
+  intervalMs = 25,
+) => {
   const until = Date.now() + limitMs
   while (Date.now() < until) {
     if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 25))
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
   throw new Error(`timed out after ${limitMs} ms waiting until ${what}`)
 }
