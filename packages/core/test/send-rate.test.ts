@@ -228,35 +228,43 @@ describe("SendRate", () => {
     }),
   )
 
-  it("holds for any answers: finite, at least minRate, and a throttle after the decrease always lowers it", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 300 }), throttled: fc.boolean() }), {
-          maxLength: 200,
-        }),
-        (answers) => {
-          const rate = new SendRate(defaultSendRate)
-          let t = 0
-          let lastDecrease = Number.NEGATIVE_INFINITY
-          for (const { gap, throttled } of answers) {
-            t += gap
-            const sentAt = t + rate.reserve(t)
-            const answeredAt = sentAt + 1
-            const before = rate.rateAt(sentAt)
-            rate.answered(answeredAt, sentAt, throttled)
-            const after = rate.rateAt(answeredAt)
-            if (rate.isLimited) {
-              assert.isTrue(Number.isFinite(after))
-              assert.isAtLeast(after, defaultSendRate.minRate)
+  it("holds for any answers: finite, at least minRate; a throttle after the decrease never raises it, and lowers it unless a floor holds it", () => {
+    // With `minShare` on, a throttle at the floor (half the best second) leaves the rate there; with
+    // it off, only `minRate` does.
+    for (const settings of [defaultSendRate, { ...defaultSendRate, minShare: 0 }]) {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ gap: fc.integer({ min: 0, max: 300 }), throttled: fc.boolean() }), {
+            maxLength: 200,
+          }),
+          (answers) => {
+            const rate = new SendRate(settings)
+            let t = 0
+            let lastDecrease = Number.NEGATIVE_INFINITY
+            for (const { gap, throttled } of answers) {
+              t += gap
+              const sentAt = t + rate.reserve(t)
+              const answeredAt = sentAt + 1
+              const before = rate.rateAt(sentAt)
+              rate.answered(answeredAt, sentAt, throttled)
+              const after = rate.rateAt(answeredAt)
+              if (rate.isLimited) {
+                assert.isTrue(Number.isFinite(after))
+                assert.isAtLeast(after, settings.minRate)
+              }
+              if (throttled && sentAt >= lastDecrease) {
+                lastDecrease = answeredAt
+                if (Number.isFinite(before)) {
+                  assert.isAtMost(after, before)
+                  if (settings.minShare === 0 && before > settings.minRate) assert.isBelow(after, before)
+                }
+              }
             }
-            if (throttled && sentAt >= lastDecrease) {
-              lastDecrease = answeredAt
-              if (Number.isFinite(before) && before > defaultSendRate.minRate) assert.isBelow(after, before)
-            }
-          }
-        },
-      ),
-    )
+          },
+        ),
+        { numRuns: 1_000 },
+      )
+    }
   })
 })
 
