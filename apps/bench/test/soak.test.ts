@@ -30,5 +30,7 @@ describe("soak under mixed faults", () => {
     for (const d of report.destinations) expect(d.failed, d.destination).toBeGreaterThan(0)
     // The faults fired: requests ended in doubt somewhere (dropped connections, lost answers).
     expect(report.destinations.reduce((n, d) => n + d.eventsWithUnknownOutcome, 0)).toBeGreaterThan(0)
-  }, 60_000)
+    // A bound, not a speed goal: about 55 s on a quiet 2-core machine, most of it the adaptive send
+    // rate slowing under the emulator's random throttling (4% of requests, whatever the rate).
+  }, 180_000)
 })
