@@ -4,17 +4,8 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { bundledConfigPath } from "../src/Cli.ts"
 import { destinationOptionsProblem } from "../src/Destinations.ts"
-import { ConfigError, decodeSampleConfig, loadSampleConfig } from "../src/SampleConfig.ts"
-
-const problemsOf = (json: unknown): ReadonlyArray<string> => {
-  try {
-    decodeSampleConfig(json, "my.config.json", destinationOptionsProblem)
-  } catch (error) {
-    expect(ConfigError.isInstance(error)).toBe(true)
-    return (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)
-  }
-  throw new Error("expected a ConfigError")
-}
+import { decodeSampleConfig, loadSampleConfig } from "../src/SampleConfig.ts"
+import { problemsOf } from "./support/config-problems.ts"
 
 describe("config validation", () => {
   it("accepts the bundled default config with its six destination types", () => {

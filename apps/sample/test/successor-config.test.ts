@@ -8,20 +8,11 @@ import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { bundledConfigPath } from "../src/Cli.ts"
 import { destinationOptionsProblem } from "../src/Destinations.ts"
-import { ConfigError, decodeSampleConfig, loadSampleConfig } from "../src/SampleConfig.ts"
+import { decodeSampleConfig, loadSampleConfig } from "../src/SampleConfig.ts"
+import { problemsOf } from "./support/config-problems.ts"
 
 const sampleDir = dirname(bundledConfigPath)
 const examplesDir = join(sampleDir, "examples")
-
-const problemsOf = (json: unknown): ReadonlyArray<string> => {
-  try {
-    decodeSampleConfig(json, "my.config.json", destinationOptionsProblem)
-  } catch (error) {
-    expect(ConfigError.isInstance(error)).toBe(true)
-    return (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)
-  }
-  throw new Error("expected a ConfigError")
-}
 
 const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/app-events"
 const topicArn = "arn:aws:sns:us-east-1:123456789012:app-events"
