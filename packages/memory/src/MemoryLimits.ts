@@ -2,7 +2,7 @@
  * The limits a memory destination enforces, and presets that mirror each AWS destination so a unit
  * test packs requests the way production will. Sizes follow each destination's own size rule.
  */
-import { type AdapterLimits, type Event, utf8Length } from "@eventport/core"
+import { type AdapterLimits, type Event, jsonUtf8Length, utf8Length } from "@eventport/core"
 import { cloudEventJsonSize } from "./internal/CloudEventSize.ts"
 
 /** Limits plus the rule that measures one entry. */
@@ -20,7 +20,8 @@ export const cloudEventJsonBytes = (event: Event): number => cloudEventJsonSize(
 const dataJsonBytes = (event: Event): number =>
   event.data instanceof Uint8Array
     ? Math.ceil(event.data.byteLength / 3) * 4 // base64, as a binary payload travels in JSON
-    : utf8Length(JSON.stringify(event.data))
+    : // A valid event's data is JSON, never undefined; measured without building its text.
+      (jsonUtf8Length(event.data) ?? 0)
 
 /**
  * EventBridge's PutEvents entry size (https://docs.aws.amazon.com/eventbridge/latest/userguide/calculate-putevents-entry-size.html): 14 bytes for Time, plus the UTF-8 bytes of Source,

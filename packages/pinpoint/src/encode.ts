@@ -10,6 +10,7 @@ import {
   encoded,
   type HookResult,
   isJsonObject,
+  jsonUtf8Length,
   rejected,
   resolveOption,
   runHook,
@@ -244,8 +245,11 @@ export type EncodeOptions = Pick<
 /** @deprecated The former name of {@link EncodeOptions}. */
 export type EncodeSettings = EncodeOptions
 
-/** JSON text size in UTF-8 bytes, as the SDK serializes the body. */
-const jsonBytes = (value: unknown): number => utf8Length(JSON.stringify(value))
+/**
+ * JSON text size in UTF-8 bytes, as the SDK serializes the body; measured without building the
+ * text. Every value measured here is a string or a plain object, so JSON has a text for it.
+ */
+const jsonBytes = (value: unknown): number => jsonUtf8Length(value) ?? 0
 
 /**
  * Bytes one entry adds to a request: its event's JSON with its key, plus a full share of its
