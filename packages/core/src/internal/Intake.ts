@@ -367,7 +367,7 @@ export class Intake {
       work.push(
         Effect.andThen(
           destination.countSettled(rejected, failed),
-          Effect.forEach(batches, (batch) => destination.submit(batch, run), { discard: true }),
+          Effect.suspend(() => destination.submitAll(batches, run)),
         ),
       )
     }
