@@ -120,6 +120,55 @@ describe("Publisher: destinations are isolated", () => {
   )
 })
 
+describe("Publisher: backpressure", () => {
+  // The intake is woken when a quarter of the queue bound is free (or the queue is empty), not at
+  // every request taken: requests of any size, retries that count against the bound meanwhile,
+  // and several intakes at once must still all get through, each pair settled once.
+  const cases = [
+    { maxQueuedEvents: 1, maxEntries: 1, concurrency: 1, events: 40 },
+    { maxQueuedEvents: 10, maxEntries: 10, concurrency: 2, events: 205 },
+    { maxQueuedEvents: 9, maxEntries: 4, concurrency: 1, events: 150 },
+    { maxQueuedEvents: 30, maxEntries: 7, concurrency: 3, events: 333 },
+    { maxQueuedEvents: 5, maxEntries: 12, concurrency: 2, events: 100 },
+  ]
+  for (const c of cases)
+    it.effect(
+      `maxQueuedEvents ${c.maxQueuedEvents}, ${c.maxEntries} entries a request: every event delivered once`,
+      () =>
+        Effect.gen(function* () {
+          const a = scriptedAdapter({
+            limits: { maxEntries: c.maxEntries },
+            latencyMs: (r) => 5 + (r.ids.length % 3),
+            // Every third request is throttled once: its entries wait for a retry, counted against the bound.
+            answer: (r, n) => (n % 3 === 0 && r.attempt === 1 ? deliveryError("Throttled") : undefined!),
+          })
+          const options: PublisherOptions = {
+            destinations: {
+              d: { adapter: a.adapter, concurrency: c.concurrency, maxQueuedEvents: c.maxQueuedEvents },
+            },
+            retry: { baseDelayMs: 10, maxDelayMs: 50 },
+            sendRate: false,
+          }
+          const [first, second] = yield* Effect.scoped(
+            Effect.flatMap(Publisher.make(options), (p) =>
+              withClockSteps(
+                Effect.all([p.publish(events(c.events, "a")), p.publish(events(c.events, "b"))], {
+                  concurrency: "unbounded",
+                }),
+              ),
+            ),
+          )
+          for (const result of [first!, second!]) {
+            assert.strictEqual(result.counts.d!.delivered, c.events)
+            assert.strictEqual(result.counts.d!.failed, 0)
+          }
+          const delivered = new Set<string>()
+          for (const r of a.requests) for (const id of r.ids) delivered.add(id)
+          assert.strictEqual(delivered.size, 2 * c.events)
+        }),
+    )
+})
+
 describe("Publisher: dead letters", () => {
   it.effect("Rejected and Failed outcomes arrive at the dead-letter destination with their reason", () =>
     Effect.gen(function* () {

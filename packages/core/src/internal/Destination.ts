@@ -50,6 +50,8 @@ export class Destination {
   /** Entries queued or waiting for their retry: producers wait while it is at the bound. */
   private queuedEntries = 0
   private readonly room = new Signal()
+  /** Queued entries at or below which waiters for room are woken. */
+  private readonly wakeAtOrBelow: number
   private scope: Scope.Scope | undefined
   private readonly outcomes: DestinationOutcomes
 
@@ -67,6 +69,8 @@ export class Destination {
     this.sendRate = settings.sendRate === undefined ? undefined : new SendRate(settings.sendRate)
     this.gate = this.ordering === "off" ? undefined : new KeyGate()
     this.outcomes = new DestinationOutcomes(settings.name, settings.adapter.kind, settings.deadLetter)
+    const max = settings.maxQueuedEvents
+    this.wakeAtOrBelow = max - Math.max(1, Math.floor(max / 4))
   }
 
   static make(settings: DestinationSettings): Effect.Effect<Destination> {
@@ -100,16 +104,35 @@ export class Destination {
     })
   }
 
+  /**
+   * Hands packed requests of `run` to the workers, in order; waits while the queue is full
+   * (backpressure). Those that fit go in at once, without an Effect each.
+   */
+  submitAll(batches: ReadonlyArray<PackedBatch<Entry>>, run: Run, from = 0): Effect.Effect<void> {
+    let i = from
+    for (; i < batches.length && !this.stopped && this.hasRoomFor(batches[i]!.items.length); i++)
+      this.enqueue(this.accept(batches[i]!, run))
+    if (i === batches.length) return Effect.void
+    const next = i + 1
+    return Effect.andThen(
+      this.submit(batches[i]!, run),
+      Effect.suspend(() => this.submitAll(batches, run, next)),
+    )
+  }
+
+  /** An empty queue always takes a request, so a request larger than the bound still goes. */
+  private hasRoomFor(entries: number): boolean {
+    return this.queuedEntries === 0 || this.queuedEntries + entries <= this.settings.maxQueuedEvents
+  }
+
   /** Hands one packed request of `run` to the workers; waits while the queue is full (backpressure). */
   submit(batch: PackedBatch<Entry>, run: Run): Effect.Effect<void> {
     const job = this.accept(batch, run)
     if (this.stopped) return this.countSettled(0, this.closeJob(job, 0, false))
     const n = job.entries.length
-    const max = this.settings.maxQueuedEvents
-    // An empty queue always takes a request, so a request larger than the bound still goes.
-    if (this.queuedEntries === 0 || this.queuedEntries + n <= max) return Effect.sync(() => this.enqueue(job))
+    if (this.hasRoomFor(n)) return Effect.sync(() => this.enqueue(job))
     return Effect.andThen(
-      this.room.waitUntil(() => this.stopped || this.queuedEntries === 0 || this.queuedEntries + n <= max),
+      this.room.waitUntil(() => this.stopped || this.hasRoomFor(n)),
       Effect.suspend(() =>
         this.stopped
           ? this.countSettled(0, this.closeJob(job, 0, false))
@@ -223,7 +246,9 @@ export class Destination {
     if (!this.outstanding.has(job)) return Effect.void
     const entries = job.entries
     this.queuedEntries -= entries.length
-    this.room.notify()
+    // Whoever waits for room (the intake) wakes once a quarter of the bound is free, or the queue
+    // is empty, rather than at every request taken: it then hands over many requests per wake.
+    if (this.queuedEntries <= this.wakeAtOrBelow) this.room.notify()
     // Once the destination has throttled, the request waits for its slot of the send rate first;
     // until then it is neither counted nor in flight (closing meanwhile leaves no doubt).
     const wait = this.sendRate === undefined ? 0 : this.sendRate.reserve(clock.currentTimeMillisUnsafe())

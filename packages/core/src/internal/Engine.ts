@@ -58,7 +58,7 @@ export class Engine {
       const engine = new Engine(options, destinations, deadLetter)
       const run = engine.producerRun
       engine.producer = yield* Producer.make(
-        { ...options.buffer, windowSize: engine.windowSize },
+        options.buffer,
         run,
         new Intake(destinations, run, engine.windowSize),
         engine.signal,

@@ -13,6 +13,7 @@ import { BatchPacker, type PackedBatch, type PackRejection } from "../Packing.ts
 import { PublishInputError } from "../PublisherError.ts"
 import type { Destination } from "./Destination.ts"
 import { encodeEntry } from "./Encode.ts"
+import { IntakeWindow } from "./IntakeWindow.ts"
 import type { Entry } from "./Job.ts"
 import { OrderedPacker } from "./OrderedPacker.ts"
 import type { Run } from "./Run.ts"
@@ -49,6 +50,12 @@ const hasNoId = (input: unknown): boolean => {
   }
 }
 
+const largestBytes = (entries: ReadonlyArray<Entry>): number => {
+  let largest = 0
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.bytes > largest) largest = entries[i]!.bytes
+  return largest
+}
+
 export class Intake {
   private readonly packers: Array<BatchPacker<Entry> | OrderedPacker<Entry>>
   private readonly routed: Array<Array<Entry>>
@@ -57,12 +64,17 @@ export class Intake {
   private readonly batches: Array<Array<PackedBatch<Entry>>>
   /** Position in the input, to name events that have no id. */
   private index = 0
+  private readonly window: IntakeWindow
 
   constructor(
     private readonly destinations: ReadonlyArray<Destination>,
     private readonly run: Run,
-    private readonly windowSize: number,
+    windowSize: number,
   ) {
+    this.window = new IntakeWindow(
+      destinations.map((d) => ({ limits: d.adapter.limits, ordered: d.ordering !== "off" })),
+      windowSize,
+    )
     this.packers = destinations.map((d) =>
       d.ordering === "off"
         ? new BatchPacker<Entry>(d.adapter.limits, windowSize)
@@ -72,6 +84,11 @@ export class Intake {
     this.rejectedCount = destinations.map(() => 0)
     this.failedCount = destinations.map(() => 0)
     this.batches = destinations.map(() => [])
+  }
+
+  /** How many inputs to read next: the full window, or a shallow one while entries are small (IntakeWindow.ts). */
+  get windowSize(): number {
+    return this.window.size
   }
 
   /**
@@ -109,17 +126,17 @@ export class Intake {
     stopped: () => boolean,
   ): Effect.Effect<void, PublishInputError> {
     const intake = this
-    const windowSize = this.windowSize
     return Effect.gen(function* () {
       let i = 0
-      for (; i < events.length && !stopped(); i += windowSize) {
+      while (i < events.length && !stopped()) {
         let window: Array<unknown>
         try {
-          window = events.slice(i, i + windowSize)
+          window = events.slice(i, i + intake.windowSize)
         } catch (cause) {
           // An array-like proxy whose traps throw: what was taken is settled, the rest not read.
           return yield* Effect.fail(inputError("the array given to publish threw while it was read", cause))
         }
+        i += window.length
         yield* intake.take(window, false)
       }
       if (i < events.length) {
@@ -134,9 +151,11 @@ export class Intake {
     lingerMs: number,
     stopped: () => boolean,
   ): Effect.Effect<void, E | PublishInputError> {
-    return streams.feedStream(input, this.windowSize, lingerMs, (window) =>
+    // A stream is cut into windows once, at their full size.
+    const windowSize = this.window.full
+    return streams.feedStream(input, windowSize, lingerMs, (window) =>
       // A short window means the input paused: send it rather than keep it for topping up.
-      Effect.map(this.take(window, window.length < this.windowSize), () => {
+      Effect.map(this.take(window, window.length < windowSize), () => {
         if (stopped()) this.run.cutShort()
         return !stopped()
       }),
@@ -153,7 +172,6 @@ export class Intake {
     stopped: () => boolean,
   ): Effect.Effect<void, PublishInputError> {
     const intake = this
-    const windowSize = this.windowSize
     return Effect.gen(function* () {
       let iterator: Iterator<unknown>
       try {
@@ -167,6 +185,7 @@ export class Intake {
           return
         }
         const window: Array<unknown> = []
+        const windowSize = intake.windowSize
         let done = false
         let failure: PublishInputError | undefined
         try {
@@ -198,6 +217,7 @@ export class Intake {
       for (let d = 0; d < this.destinations.length; d++) {
         const entries = this.routed[d]!
         this.routed[d] = []
+        if (entries.length > 0) this.window.observe(d, largestBytes(entries))
         this.packers[d]!.pack(entries, final, this.emitFor(d), this.rejectFor(d))
       }
       return this.dispatch()
@@ -347,7 +367,7 @@ export class Intake {
       work.push(
         Effect.andThen(
           destination.countSettled(rejected, failed),
-          Effect.forEach(batches, (batch) => destination.submit(batch, run), { discard: true }),
+          Effect.suspend(() => destination.submitAll(batches, run)),
         ),
       )
     }

@@ -22,7 +22,6 @@ export interface ProducerSettings {
   readonly maxBytes: number
   readonly lingerMs: number
   readonly overflow: "block" | "dropNewest" | "fail"
-  readonly windowSize: number
 }
 
 /**
@@ -106,7 +105,7 @@ export class Producer {
   }
 
   start(scope: Scope.Scope): Effect.Effect<void> {
-    return Effect.map(Effect.forkIn(Effect.forever(this.step()), scope), (fiber) => {
+    return Effect.map(Effect.forkIn(Effect.forever(Effect.suspend(() => this.step())), scope), (fiber) => {
       this.consumer = fiber
     })
   }
@@ -239,7 +238,9 @@ export class Producer {
    * handing them over is uninterruptible, and an interrupted linger settles them as `Closed`.
    */
   private step(): Effect.Effect<void> {
-    const { windowSize, lingerMs } = this.settings
+    const lingerMs = this.settings.lingerMs
+    // Read at each step: the intake reads a shallow window while entries are small.
+    const windowSize = this.intake.windowSize
     return Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(restore(Queue.takeBetween(this.queue, 1, windowSize)), (first) => {
         let items: ReadonlyArray<Buffered> = first
