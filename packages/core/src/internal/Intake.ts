@@ -17,6 +17,8 @@ import type { Entry } from "./Job.ts"
 import { OrderedPacker } from "./OrderedPacker.ts"
 import type { Run } from "./Run.ts"
 import { describeThrown } from "./Thrown.ts"
+// Effect's Stream, loaded the first time a Stream or an async iterable is published (StreamIntakeLoader.ts).
+import { loadStreamIntake, type StreamIntake } from "#stream-intake-loader"
 
 /** What `publish` reads: an array, an iterable, an async iterable or an Effect Stream of inputs. */
 export type IntakeInput<E> =
@@ -24,19 +26,6 @@ export type IntakeInput<E> =
   | Iterable<unknown>
   | AsyncIterable<unknown>
   | Stream.Stream<unknown, E>
-
-type StreamIntake = typeof import("./StreamIntake.ts")
-
-/** `StreamIntake`, loaded the first time a Stream or an async iterable is published. */
-let streamIntake: StreamIntake | undefined
-const loadStreamIntake: Effect.Effect<StreamIntake> = Effect.suspend(() =>
-  streamIntake !== undefined
-    ? Effect.succeed(streamIntake)
-    : Effect.map(
-        Effect.promise(() => import("./StreamIntake.ts")),
-        (loaded) => (streamIntake = loaded),
-      ),
-)
 
 const inputError = (message: string, cause: unknown) => new PublishInputError({ message, cause })
 
