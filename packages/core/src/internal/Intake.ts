@@ -6,6 +6,8 @@
  */
 import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
+// Effect's Stream, loaded the first time a Stream or an async iterable is published (StreamIntakeLoader.ts).
+import { loadStreamIntake, type StreamIntake } from "#stream-intake-loader"
 import type { DeliveryError } from "../DeliveryError.ts"
 import { type Event, type Violation, validateEvent } from "../Event.ts"
 import { failedOutcome, rejectedOutcome } from "../Outcome.ts"
@@ -17,8 +19,6 @@ import type { Entry } from "./Job.ts"
 import { OrderedPacker } from "./OrderedPacker.ts"
 import type { Run } from "./Run.ts"
 import { describeThrown } from "./Thrown.ts"
-// Effect's Stream, loaded the first time a Stream or an async iterable is published (StreamIntakeLoader.ts).
-import { loadStreamIntake, type StreamIntake } from "#stream-intake-loader"
 
 /** What `publish` reads: an array, an iterable, an async iterable or an Effect Stream of inputs. */
 export type IntakeInput<E> =

@@ -4,7 +4,8 @@
  */
 import * as Effect from "effect/Effect"
 import * as StreamIntakeModule from "./StreamIntake.ts"
+import type { StreamIntake } from "./StreamIntakeLoader.ts"
 
-export type StreamIntake = typeof StreamIntakeModule
+export type { StreamIntake }
 
 export const loadStreamIntake: Effect.Effect<StreamIntake> = Effect.succeed(StreamIntakeModule)
