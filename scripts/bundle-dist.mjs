@@ -42,7 +42,9 @@ const entryPointsStayApart = (entry) => ({
     build.onResolve({ filter: /^\./ }, (args) => {
       const target = resolve(args.resolveDir, args.path)
       if (args.kind === "entry-point" || target === entry || !entries.has(target)) return undefined
-      const path = relative(dirname(outputOf(entry)), outputOf(target)).split(sep).join("/")
+      const path = relative(dirname(outputOf(entry)), outputOf(target))
+        .split(sep)
+        .join("/")
       return { path: path.startsWith(".") ? path : `./${path}`, external: true }
     })
   },
@@ -68,7 +70,9 @@ for (const entry of entries) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const other = fileOf.get(input)
     if (other !== undefined) {
-      console.error(`bundle-dist: ${input} is in the files of both ${other} and ${entry}: make it an entry point`)
+      console.error(
+        `bundle-dist: ${input} is in the files of both ${other} and ${entry}: make it an entry point`,
+      )
       process.exit(1)
     }
     fileOf.set(input, entry)
