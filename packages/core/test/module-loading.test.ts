@@ -1,7 +1,9 @@
 /**
  * What loading core costs a process: the Effect modules it brings in at import and at
  * `createPublisher`. Effect's Stream (with Channel, Sink and PubSub) is loaded only once a Stream or
- * an async iterable is published. Checked in a fresh Node process that records every module it loads.
+ * an async iterable is published. Checked in a fresh Node process that records every module it loads,
+ * from the sources and from the built dist (what Node loads from the published package: one bundle
+ * per entry point, see scripts/bundle-dist.mjs; `./run.sh test` builds before testing).
  */
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -47,20 +49,19 @@ interface Loaded {
   readonly delivered: ReadonlyArray<number>
 }
 
-const runChild = (): Promise<Loaded> =>
+/** Node's flags to load core from its sources instead of its built dist. */
+const fromSource = [
+  "--conditions=@eventport/source",
+  "--experimental-transform-types",
+  "--disable-warning=ExperimentalWarning",
+]
+
+const runChild = (flags: ReadonlyArray<string>): Promise<Loaded> =>
   new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--conditions=@eventport/source",
-        "--experimental-transform-types",
-        "--disable-warning=ExperimentalWarning",
-        "--input-type=module",
-        "--eval",
-        script,
-      ],
-      { cwd: packageRoot, stdio: ["ignore", "pipe", "pipe"] },
-    )
+    const child = spawn(process.execPath, [...flags, "--input-type=module", "--eval", script], {
+      cwd: packageRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    })
     let out = ""
     let err = ""
     child.stdout.on("data", (b: Buffer) => {
@@ -76,8 +77,11 @@ const runChild = (): Promise<Loaded> =>
   })
 
 describe("module loading", () => {
-  it("loads Effect's Stream only once a Stream or an async iterable is published", async () => {
-    const loaded = await runChild()
+  it.each([
+    ["sources", fromSource],
+    ["built dist", []],
+  ])("loads Effect's Stream only once a Stream or an async iterable is published (%s)", async (_, flags) => {
+    const loaded = await runChild(flags)
     expect(loaded.delivered).toEqual([1, 1])
     expect(loaded.created).toContain("Effect")
     for (const heavy of ["Stream", "Channel", "Sink", "PubSub"]) {

@@ -117,7 +117,7 @@ export const coldStartScenario: Scenario = {
   measures:
     "Fresh processes, alternating: import @eventport/core + @eventport/eventbridge and create a publisher, against " +
     "import @aws-sdk/client-eventbridge and construct the bare EventBridgeClient; time from process start to ready " +
-    "and peak RSS then (medians, ratio Eventport / bare); in the same repetitions the same two children bundled by " +
+    "and peak RSS then (medians, ratio Eventport / bare), and to the first send's result; in the same repetitions the same two children bundled by " +
     "esbuild (minified, ESM, platform node), as deployed to Lambda. Minified esbuild bundle sizes of core alone, " +
     "core + eventbridge and the bare client.",
   run: async (settings): Promise<ScenarioReport> => {
@@ -179,6 +179,21 @@ export const coldStartScenario: Scenario = {
               runs.map((r) => r.eventport.readyCpuMs / r.bare.readyCpuMs),
             ),
             measurement(
+              `Eventport: start to first publish result (informational)`,
+              "ms",
+              runs.map((r) => r.eventport.firstResultMs),
+            ),
+            measurement(
+              `bare client: start to first PutEvents result (informational)`,
+              "ms",
+              runs.map((r) => r.bare.firstResultMs),
+            ),
+            measurement(
+              `start to first result, Eventport / bare (informational)`,
+              "ratio",
+              runs.map((r) => r.eventport.firstResultMs / r.bare.firstResultMs),
+            ),
+            measurement(
               "Eventport: peak RSS",
               "MB",
               runs.map((r) => mb(r.eventport.peakRssBytes)),
@@ -216,6 +231,21 @@ export const coldStartScenario: Scenario = {
               bundledRuns.map((r) => r.eventport.readyCpuMs / r.bare.readyCpuMs),
             ),
             measurement(
+              `${bundledLabel}, Eventport: start to first publish result (informational)`,
+              "ms",
+              bundledRuns.map((r) => r.eventport.firstResultMs),
+            ),
+            measurement(
+              `${bundledLabel}, bare client: start to first PutEvents result (informational)`,
+              "ms",
+              bundledRuns.map((r) => r.bare.firstResultMs),
+            ),
+            measurement(
+              `${bundledLabel}, start to first result, Eventport / bare (informational)`,
+              "ratio",
+              bundledRuns.map((r) => r.eventport.firstResultMs / r.bare.firstResultMs),
+            ),
+            measurement(
               `${bundledLabel}, Eventport: peak RSS`,
               "MB",
               bundledRuns.map((r) => mb(r.eventport.peakRssBytes)),
@@ -243,7 +273,8 @@ export const coldStartScenario: Scenario = {
             "Each side is a fresh `node` process; the time is `performance.now()` when the publisher (or client) exists, i.e. from the process's time origin, Node's own start-up included on both sides; peak RSS is the process's own `VmHWM` (/proc/self/status) then: `process.resourceUsage().maxRSS` would report the bench process's peak, which Linux carries into its children.",
             "CPU to ready (user + system, `process.cpuUsage()` at the same point) is informational: on a shared machine the wall time also counts waiting for a core, the CPU time does not, so its ratio is the steadier reading of the same start-up work.",
             "After measuring, each process sends one event to the emulator (own process), so each run accounts for an event.",
-            "Two pairs per repetition, each in alternating order: unbundled (the children import the packages, so Node reads and compiles every ESM file they load: Effect alone is some 65 modules), then bundled (esbuild, as deployed to Lambda): the same two children, each bundled at set-up into one minified ESM file in a temporary directory, run with plain `node`. Ratios are taken per repetition within a pair.",
+            "Start to first result (informational) is the time from the process's start to the result of that first send: Eventport's first `publish` of one event against the bare client's first `PutEvents`. Work a publisher defers past ready (modules loaded on first use, fibers started lazily) is counted here, so deferring cannot hide start-up cost; it also includes the emulator's answer, the same on both sides.",
+            "Two pairs per repetition, each in alternating order: unbundled (the children import the packages, so Node reads and compiles every ESM file they load: Effect alone is some 65 modules, each Eventport package one file per entry point), then bundled (esbuild, as deployed to Lambda): the same two children, each bundled at set-up into one minified ESM file in a temporary directory, run with plain `node`. Ratios are taken per repetition within a pair.",
             "Bundles: esbuild, bundle + minify, platform node, ESM, `mainFields` module then main (ES module builds first, as the AWS CDK recommends for ESM), from the built packages; size entries: `createPublisher` (core alone), plus `eventBridge` (core + eventbridge), `EventBridgeClient` and `PutEventsCommand` (bare client).",
           ],
         }

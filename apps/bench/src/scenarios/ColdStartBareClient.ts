@@ -1,7 +1,8 @@
 /**
  * Child process of scenario 10, the anchor: loads `@aws-sdk/client-eventbridge` and constructs the
  * bare client, then reports (one JSON line on stdout) the time since the process started and its peak
- * RSS at that point. It then sends one event to the emulator so the run accounts for an event.
+ * RSS at that point. It then sends one event to the emulator, so the run accounts for an event, and
+ * reports the time from the process's start to that send's result.
  *
  *   node ColdStartBareClient.js <endpoint> <accessKeyId> <secretAccessKey>
  */
@@ -35,11 +36,13 @@ try {
 } catch {
   delivered = 0
 }
+const firstResultMs = performance.now()
 client.destroy()
 const measured: ColdStartMeasurement = {
   readyMs,
   readyCpuMs,
   peakRssBytes,
+  firstResultMs,
   delivered,
   rejected: 0,
   failed: 1 - delivered,

@@ -1,7 +1,8 @@
 /**
  * Child process of scenario 10, Eventport's side: loads core and the EventBridge adapter and creates
  * a publisher, then reports (one JSON line on stdout) the time since the process started and its peak
- * RSS at that point. It then publishes one event to the emulator so the run accounts for an event.
+ * RSS at that point. It then publishes one event to the emulator, so the run accounts for an event,
+ * and reports the time from the process's start to that publish's result.
  *
  *   node ColdStartEventport.js <endpoint> <accessKeyId> <secretAccessKey>
  */
@@ -30,12 +31,14 @@ const readyMs = performance.now()
 const readyCpuMs = cpuMsOfThisProcess()
 const peakRssBytes = peakRssBytesOfThisProcess()
 const result = await publisher.publish([{ type: "bench.cold", source: "eventport.bench", data: { n: 1 } }])
+const firstResultMs = performance.now()
 await publisher.close()
 const c = result.counts.eventbridge
 const measured: ColdStartMeasurement = {
   readyMs,
   readyCpuMs,
   peakRssBytes,
+  firstResultMs,
   delivered: c?.delivered ?? 0,
   rejected: c?.rejected ?? 0,
   failed: c?.failed ?? 0,

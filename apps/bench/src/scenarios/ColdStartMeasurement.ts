@@ -12,6 +12,11 @@ export interface ColdStartMeasurement {
   readonly readyCpuMs: number
   /** Peak resident set size up to that point ({@link peakRssBytesOfThisProcess}). */
   readonly peakRssBytes: number
+  /**
+   * Milliseconds from the process's start to the result of the first send (Eventport: the first
+   * `publish` of one event; bare: the first `PutEvents`): what is deferred past ready shows up here.
+   */
+  readonly firstResultMs: number
   /** The one event sent afterwards, so the run accounts for an event. */
   readonly delivered: number
   readonly rejected: number

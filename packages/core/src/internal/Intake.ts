@@ -6,6 +6,8 @@
  */
 import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
+// Effect's Stream, loaded the first time a Stream or an async iterable is published (StreamIntakeLoader.ts).
+import { loadStreamIntake, type StreamIntake } from "#stream-intake-loader"
 import type { DeliveryError } from "../DeliveryError.ts"
 import { type Event, type Violation, validateEvent } from "../Event.ts"
 import { failedOutcome, rejectedOutcome } from "../Outcome.ts"
@@ -25,19 +27,6 @@ export type IntakeInput<E> =
   | Iterable<unknown>
   | AsyncIterable<unknown>
   | Stream.Stream<unknown, E>
-
-type StreamIntake = typeof import("./StreamIntake.ts")
-
-/** `StreamIntake`, loaded the first time a Stream or an async iterable is published. */
-let streamIntake: StreamIntake | undefined
-const loadStreamIntake: Effect.Effect<StreamIntake> = Effect.suspend(() =>
-  streamIntake !== undefined
-    ? Effect.succeed(streamIntake)
-    : Effect.map(
-        Effect.promise(() => import("./StreamIntake.ts")),
-        (loaded) => (streamIntake = loaded),
-      ),
-)
 
 const inputError = (message: string, cause: unknown) => new PublishInputError({ message, cause })
 
