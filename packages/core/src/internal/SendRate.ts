@@ -104,6 +104,8 @@ const unexplainedToSettle = 2
 const unexplainedMinAccepted = 10
 /** How far above the random share (plus three standard deviations) the throttled share may go. */
 const randomSlack = 0.02
+/** Answers the random share is measured over again once found (the spell may have had few). */
+const randomAnswersMeasured = 300
 /** Below this the random share is forgotten. */
 const minRandomShare = 0.005
 
@@ -150,6 +152,9 @@ export class SendRate {
   private randomShare = 0
   /** How many answers the random share was measured over. */
   private randomAnswers = 0
+  /** Answers still to measure the random share over once found, and how many were throttled. */
+  private measuring = 0
+  private measuredThrottled = 0
   private decreaseCount = 0
 
   private readonly settings: SendRateSettings
@@ -205,6 +210,7 @@ export class SendRate {
   /** One request answered at `now`; `sentAt` is when it went out, `throttled` whether it was told to slow down. */
   answered(now: number, sentAt: number, throttled: boolean): void {
     this.moveTo(now)
+    if (this.measuring > 0) this.measureRandomShare(throttled)
     if (!throttled) {
       this.accepted[this.slot % slots]!++
       if (sentAt >= this.episodeAt) {
@@ -279,6 +285,22 @@ export class SendRate {
   }
 
   /**
+   * Just found at random, the share is measured again over the next answers, sent unpaced; the
+   * share found keeps judging the throttles meanwhile. A throttle above it (a quota on top) ends
+   * the measurement and the share found stays.
+   */
+  private measureRandomShare(throttled: boolean) {
+    if (this.limited) {
+      this.measuring = 0
+      return
+    }
+    if (throttled) this.measuredThrottled++
+    if (--this.measuring > 0) return
+    this.randomShare = this.measuredThrottled / randomAnswersMeasured
+    this.randomAnswers = randomAnswersMeasured
+  }
+
+  /**
    * Whether a throttled request went out well below the rate the destination accepted since the
    * episode (or the spell) began. A token-bucket quota that accepted n requests over a span that began
    * with a throttle has a rate of at least about (n - 2) / span (the bucket was empty then, and one
@@ -295,17 +317,23 @@ export class SendRate {
 
   /**
    * Throttling does not ease when the rate drops: it is random, at about the share of the requests
-   * sent since the spell began. The rate is unlimited again (as before any throttling: the
-   * destination takes what it is offered, less that share); from then on only a throttled share
-   * above it lowers the rate.
+   * sent since the spell began (measured further over the next answers). The rate is unlimited
+   * again (as before any throttling: the destination takes what it is offered, less that share);
+   * from then on only a throttled share above it lowers the rate. Found again later (a quota on top
+   * was being looked for), the throttles a quota does not explain just lower nothing.
    */
   private throttlingAtRandom(now: number) {
-    this.randomAnswers = this.spellAccepted + this.spellThrottled
-    this.randomShare = this.spellThrottled / this.randomAnswers
-    this.limited = false
-    this.decreasedAt = now
-    this.episodeAt = Number.NEGATIVE_INFINITY
-    this.spellAt = Number.NEGATIVE_INFINITY
+    if (this.randomShare === 0) {
+      this.randomAnswers = this.spellAccepted + this.spellThrottled
+      this.randomShare = this.spellThrottled / this.randomAnswers
+      this.measuring = randomAnswersMeasured
+      this.measuredThrottled = 0
+      this.limited = false
+      this.decreasedAt = now
+      this.episodeAt = Number.NEGATIVE_INFINITY
+      this.spellAt = Number.NEGATIVE_INFINITY
+    }
+    this.unexplained = 0
   }
 
   /** A request's wait for its slot, on the Effect clock (so a test clock drives it). */
