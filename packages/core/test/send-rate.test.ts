@@ -400,7 +400,11 @@ describe("SendRate against throttling at random (virtual time)", () => {
       })
       const sentRate = run.sent / run.seconds
       // Only the throttled share is lost: requests go out at about the fault-free rate.
-      assert.isAtLeast(sentRate, 0.9 * faultFreeRate, `sent ${sentRate.toFixed(0)}/s, fault-free ${faultFreeRate.toFixed(0)}/s`)
+      assert.isAtLeast(
+        sentRate,
+        0.9 * faultFreeRate,
+        `sent ${sentRate.toFixed(0)}/s, fault-free ${faultFreeRate.toFixed(0)}/s`,
+      )
       assert.closeTo(run.rate.randomThrottledShare, share, 0.1)
       assert.isFalse(run.rate.isLimited)
     })
@@ -420,7 +424,11 @@ describe("SendRate against throttling at random (virtual time)", () => {
         start: learning.end,
       })
       const sentRate = run.sent / run.seconds
-      assert.isAtLeast(sentRate, 0.9 * faultFreeRate, `sent ${sentRate.toFixed(0)}/s, fault-free ${faultFreeRate.toFixed(0)}/s`)
+      assert.isAtLeast(
+        sentRate,
+        0.9 * faultFreeRate,
+        `sent ${sentRate.toFixed(0)}/s, fault-free ${faultFreeRate.toFixed(0)}/s`,
+      )
     })
   }
 
@@ -433,7 +441,7 @@ describe("SendRate against throttling at random (virtual time)", () => {
     const quota = tokenBucket(0.6 * faultFreeRate, 20, first.end)
     const run = simulate({
       requests: 5_000,
-      admit: (at) => random(at) && quota(at),
+      admit: (at) => random() && quota(at),
       concurrency: 4,
       latencyMs: 4,
       rate: first.rate,

@@ -18,10 +18,23 @@
  * - Then the rate climbs back along a cubic: slowly near the rate that was throttled (where the quota
  *   probably is), faster the longer no throttling comes (probing for more room), and never above
  *   twice what was actually sent over the last second (an idle destination does not bank a burst).
+ * - Throttling at random (a share of requests refused whatever the rate: a hot partition, random
+ *   refusals) is told from a quota: a quota that accepted n requests over a span that began with a
+ *   throttle has a rate of at least about (n - 2) / span, so it does not throttle a request sent
+ *   below `decrease` × that. Such a throttle lowers nothing, and the second one of a spell of
+ *   throttling settles it: the destination throttles at random, at the share the spell saw. The
+ *   rate is then unlimited again (only that share is lost, and sent again), the share is measured
+ *   over the next 300 answers, and from then on only a throttled share of the last second above it
+ *   (by three standard deviations of both and 2 points: a quota on top) lowers the rate. The share
+ *   halves every minute, as the best second does.
+ * - Once throttling at random was seen, the rate does not go below `minShare` of the best second
+ *   lately. Before, it must be free to fall below what the destination accepts, or a throttle could
+ *   not tell a quota from random.
  * - Requests are paced by reservation: each takes the next slot of a token bucket of one token, so
  *   the workers of a destination space their requests at the rate instead of bursting.
  *
- * All work is per request (a few arithmetic steps); nothing is allocated.
+ * All work is per request (a few arithmetic steps over the ten slots of the last second); nothing is
+ * allocated.
  */
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -37,8 +50,8 @@ export interface SendRateSettings {
   readonly minRate: number
   /**
    * Lowest rate as a share of the most the destination accepted in one second lately (that best
-   * second counts half as much a minute later). Throttling that does not depend on the rate (a hot
-   * partition, random refusals) would otherwise push the rate down without end.
+   * second counts half as much a minute later), once throttling at random was seen: a throttled
+   * share above it (a quota on top) lowers the rate, but not below this.
    */
   readonly minShare: number
 }
@@ -133,7 +146,6 @@ export class SendRate {
    */
   private episodeAt = Number.NEGATIVE_INFINITY
   private episodeAccepted = 0
-  private episodeThrottled = 0
   private episodeSentUntil = Number.NEGATIVE_INFINITY
   /**
    * The same since the spell of throttling began: its first episode after a quiet `recoveryMs`.
@@ -224,13 +236,12 @@ export class SendRate {
       return
     }
     this.throttled[this.slot % slots]!++
-    if (sentAt >= this.episodeAt) this.episodeThrottled++
     if (sentAt >= this.spellAt) this.spellThrottled++
     if (sentAt < this.decreasedAt) return
     if (this.randomShare > 0 && this.isRandomShare()) return
     if (this.isUnexplained(sentAt)) {
       // A quota would not have throttled it: lowering the rate does not help. The second one
-      // settles it: throttling at random, at about the share of the last second.
+      // settles it: throttling at random, at about the share the spell saw.
       if (++this.unexplained >= unexplainedToSettle) this.throttlingAtRandom(now)
       return
     }
@@ -249,7 +260,6 @@ export class SendRate {
       if (this.limited) from = Math.max(this.settings.decrease * from, Math.min(from, accepted))
       this.episodeAt = now
       this.episodeAccepted = 0
-      this.episodeThrottled = 0
       this.episodeSentUntil = now
       if (!this.limited || now - this.decreasedAt >= this.settings.recoveryMs) {
         this.unexplained = 0
