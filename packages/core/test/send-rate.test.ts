@@ -387,24 +387,29 @@ describe("SendRate against throttling at random (virtual time)", () => {
   const faultFree = simulate({ requests: 5_000, admit: () => true, concurrency: 4, latencyMs: 4 })
   const faultFreeRate = faultFree.sent / faultFree.seconds
 
+  /** 5,000 more requests on the rate `before` left; only the throttled share is lost: they go out at about the fault-free rate. */
+  const sendsAtFaultFreeRate = (before: ReturnType<typeof simulate>, admit: (at: number) => boolean) => {
+    const run = simulate({
+      requests: 5_000,
+      admit,
+      concurrency: 4,
+      latencyMs: 4,
+      rate: before.rate,
+      start: before.end,
+    })
+    const sentRate = run.sent / run.seconds
+    assert.isAtLeast(
+      sentRate,
+      0.9 * faultFreeRate,
+      `sent ${sentRate.toFixed(0)}/s, fault-free ${faultFreeRate.toFixed(0)}/s`,
+    )
+    return run
+  }
+
   for (const share of [0.05, 0.2, 0.5]) {
     it(`after a fault-free spell, keeps sending at about the fault-free rate when ${share * 100}% of requests are throttled whatever the rate`, () => {
       const warm = simulate({ requests: 5_000, admit: () => true, concurrency: 4, latencyMs: 4 })
-      const run = simulate({
-        requests: 5_000,
-        admit: atRandom(share, 7),
-        concurrency: 4,
-        latencyMs: 4,
-        rate: warm.rate,
-        start: warm.end,
-      })
-      const sentRate = run.sent / run.seconds
-      // Only the throttled share is lost: requests go out at about the fault-free rate.
-      assert.isAtLeast(
-        sentRate,
-        0.9 * faultFreeRate,
-        `sent ${sentRate.toFixed(0)}/s, fault-free ${faultFreeRate.toFixed(0)}/s`,
-      )
+      const run = sendsAtFaultFreeRate(warm, atRandom(share, 7))
       assert.closeTo(run.rate.randomThrottledShare, share, 0.1)
       assert.isFalse(run.rate.isLimited)
     })
@@ -415,20 +420,7 @@ describe("SendRate against throttling at random (virtual time)", () => {
       // the throttling is random costs a few seconds at a low rate first.
       const learning = simulate({ requests: 2_000, admit, concurrency: 4, latencyMs: 4 })
       assert.isAbove(learning.rate.randomThrottledShare, 0)
-      const run = simulate({
-        requests: 5_000,
-        admit,
-        concurrency: 4,
-        latencyMs: 4,
-        rate: learning.rate,
-        start: learning.end,
-      })
-      const sentRate = run.sent / run.seconds
-      assert.isAtLeast(
-        sentRate,
-        0.9 * faultFreeRate,
-        `sent ${sentRate.toFixed(0)}/s, fault-free ${faultFreeRate.toFixed(0)}/s`,
-      )
+      sendsAtFaultFreeRate(learning, admit)
     })
   }
 
