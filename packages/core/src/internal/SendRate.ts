@@ -123,7 +123,7 @@ const randomAnswersMeasured = 300
 const minRandomShare = 0.005
 
 export class SendRate {
-  /** False until the first throttling answer. */
+  /** False until the first throttling answer, and again once throttling was found random. */
   private limited = false
   /** The rate a throttling answer was last seen at (requests/s): where the cubic flattens. */
   private throttledRate = 0
@@ -190,7 +190,10 @@ export class SendRate {
     return this.decreaseCount
   }
 
-  /** The rate requests may start at now, requests/s; `Infinity` before any throttling. */
+  /**
+   * The rate requests may start at now, requests/s; `Infinity` before any throttling, and again once
+   * the throttling was found random (until a throttled share above it).
+   */
   rateAt(now: number): number {
     if (!this.limited) return Number.POSITIVE_INFINITY
     const { decrease, recoveryMs, minRate } = this.settings
