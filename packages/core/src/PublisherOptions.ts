@@ -41,7 +41,10 @@ export interface RetryOptions {
 /**
  * The adaptive send rate of a destination: unlimited until the destination throttles, then paced
  * at a rate learned from its throttling answers (lowered on throttling, climbing back along a cubic).
- * On by default; `sendRate: false` turns it off.
+ * Throttling at random (a share of requests refused whatever the rate) is told from a quota by
+ * throttles a quota would not have sent back (requests sent well below the rate the destination had
+ * been accepting): then the rate is unlimited again, and only a throttled share above the random one
+ * lowers it. On by default; `sendRate: false` turns it off.
  */
 export interface SendRateOptions {
   /** Share of the throttled rate kept after a throttling answer, above 0 and below 1. Default 0.9. */
@@ -52,8 +55,9 @@ export interface SendRateOptions {
   readonly minRate?: number
   /**
    * Lowest rate as a share (0 to 1) of the most requests the destination accepted in one second
-   * lately (that second weighs half a minute later), so throttling that does not ease when the rate
-   * drops cannot push the rate down without end. Default 0.5; 0 turns it off.
+   * lately (that second weighs half a minute later), once the destination was seen throttling at
+   * random: a throttled share above the random one lowers the rate, but not below this. Default 0.5;
+   * 0 turns it off.
    */
   readonly minShare?: number
 }

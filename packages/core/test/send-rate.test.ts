@@ -154,7 +154,27 @@ describe("SendRate", () => {
     assert.strictEqual(rate.rateAt(t), 2)
   })
 
-  it("never goes below minShare of the best second lately, so rate-independent throttling cannot starve it", () => {
+  it("never goes below minShare of the best second lately once throttling at random was seen", () => {
+    const random = simulate({ requests: 5_000, admit: atRandom(0.2, 3), concurrency: 4, latencyMs: 4 })
+    const rate = random.rate
+    assert.isAbove(rate.randomThrottledShare, 0)
+    // The best second accepted at least the average second.
+    const averageAccepted = random.delivered / random.seconds
+    // Then every answer throttled for a second (a quota far below on top).
+    const throttleAll = (from: number) => {
+      for (let t = from; t < from + 1_000; t += 5) {
+        const sentAt = t + rate.reserve(t)
+        rate.answered(sentAt + 1, sentAt, true)
+      }
+      return rate.rateAt(from + 1_000)
+    }
+    assert.isAtLeast(throttleAll(random.end), 0.5 * averageAccepted)
+    // The best second weighs half a minute later: throttled again, the floor is about half as high.
+    assert.isAtLeast(throttleAll(random.end + 61_000), 0.5 * 0.45 * averageAccepted)
+    assert.isAbove(rate.decreases, 10)
+  })
+
+  it("before any throttling at random, lets the rate fall below minShare of the best second to find a quota", () => {
     const rate = new SendRate(defaultSendRate)
     // Two full seconds at 200 accepted/s, then every answer throttled for a second.
     acceptEvenly(rate, 400, 0, 2_000)
@@ -162,14 +182,8 @@ describe("SendRate", () => {
       const sentAt = t + rate.reserve(t)
       rate.answered(sentAt + 1, sentAt, true)
     }
-    assert.isAtLeast(rate.rateAt(3_000), 0.5 * 190)
-    // The best second weighs half a minute later: throttled again, the floor is half as high.
-    for (let t = 63_000; t < 64_000; t += 5) {
-      const sentAt = t + rate.reserve(t)
-      rate.answered(sentAt + 1, sentAt, true)
-    }
-    assert.isAtLeast(rate.rateAt(64_000), 0.45 * 0.5 * 200)
-    assert.isBelow(rate.rateAt(64_000), 0.5 * 0.5 * 200 + 1)
+    assert.isBelow(rate.rateAt(3_000), 0.5 * 190)
+    assert.strictEqual(rate.randomThrottledShare, 0)
   })
 
   it("resolves a destination's options over the publisher's, field by field; false turns it off", () => {
@@ -228,9 +242,10 @@ describe("SendRate", () => {
     }),
   )
 
-  it("holds for any answers: finite, at least minRate; a throttle after the decrease never raises it, and lowers it unless a floor holds it", () => {
+  it("holds for any answers: finite, at least minRate; a throttle it takes for a quota's never raises it, and lowers it unless a floor holds it", () => {
     // With `minShare` on, a throttle at the floor (half the best second) leaves the rate there; with
-    // it off, only `minRate` does.
+    // it off, only `minRate` does. A throttle it does not take for a quota's (a quota would not have
+    // throttled it, or it is within the random share) lowers nothing.
     for (const settings of [defaultSendRate, { ...defaultSendRate, minShare: 0 }]) {
       fc.assert(
         fc.property(
@@ -240,24 +255,22 @@ describe("SendRate", () => {
           (answers) => {
             const rate = new SendRate(settings)
             let t = 0
-            let lastDecrease = Number.NEGATIVE_INFINITY
             for (const { gap, throttled } of answers) {
               t += gap
               const sentAt = t + rate.reserve(t)
               const answeredAt = sentAt + 1
               const before = rate.rateAt(sentAt)
+              const decreases = rate.decreases
               rate.answered(answeredAt, sentAt, throttled)
               const after = rate.rateAt(answeredAt)
               if (rate.isLimited) {
                 assert.isTrue(Number.isFinite(after))
                 assert.isAtLeast(after, settings.minRate)
               }
-              if (throttled && sentAt >= lastDecrease) {
-                lastDecrease = answeredAt
-                if (Number.isFinite(before)) {
-                  assert.isAtMost(after, before)
-                  if (settings.minShare === 0 && before > settings.minRate) assert.isBelow(after, before)
-                }
+              if (!throttled) assert.strictEqual(rate.decreases, decreases)
+              if (rate.decreases > decreases && Number.isFinite(before)) {
+                assert.isAtMost(after, before)
+                if (settings.minShare === 0 && before > settings.minRate) assert.isBelow(after, before)
               }
             }
           },
@@ -269,33 +282,27 @@ describe("SendRate", () => {
 })
 
 /**
- * A destination with a token-bucket quota (as AWS and the emulator enforce it), driven in virtual
- * time by `concurrency` workers that each reserve a slot, send, and wait `latencyMs` for the answer.
+ * A destination driven in virtual time by `concurrency` workers that each reserve a slot, send, and
+ * wait `latencyMs` for the answer; `admit` says whether the destination accepts a request sent at a
+ * time. A throttled request is sent again (a fresh one, in the engine, would go in its place).
  */
-const simulateQuota = (options: {
+const simulate = (options: {
   readonly requests: number
-  readonly quota: number
-  readonly burst: number
+  readonly admit: (at: number) => boolean
   readonly concurrency: number
   readonly latencyMs: number
+  readonly rate?: SendRate
+  readonly start?: number
 }) => {
-  const rate = new SendRate(defaultSendRate)
-  let tokens = options.burst
-  let countedAt = 0
-  const admit = (at: number) => {
-    tokens = Math.min(options.burst, tokens + ((at - countedAt) * options.quota) / 1000)
-    countedAt = at
-    if (tokens < 1) return false
-    tokens -= 1
-    return true
-  }
+  const rate = options.rate ?? new SendRate(defaultSendRate)
+  const start = options.start ?? 0
   // Events in time order: a worker free to start a request, or an answer arriving.
   type Step = { at: number; kind: "free" } | { at: number; kind: "answer"; sentAt: number; ok: boolean }
-  const steps: Array<Step> = Array.from({ length: options.concurrency }, () => ({ at: 0, kind: "free" }))
+  const steps: Array<Step> = Array.from({ length: options.concurrency }, () => ({ at: start, kind: "free" }))
   let delivered = 0
   let throttled = 0
   let sent = 0
-  let end = 0
+  let end = start
   while (steps.length > 0) {
     steps.sort((a, b) => a.at - b.at)
     const step = steps.shift()!
@@ -310,10 +317,40 @@ const simulateQuota = (options: {
     if (delivered + (sent - delivered - throttled) >= options.requests) continue
     const sentAt = step.at + rate.reserve(step.at)
     sent++
-    steps.push({ at: sentAt + options.latencyMs, kind: "answer", sentAt, ok: admit(sentAt) })
+    steps.push({ at: sentAt + options.latencyMs, kind: "answer", sentAt, ok: options.admit(sentAt) })
   }
-  return { delivered, throttled, sent, seconds: end / 1000 }
+  return { rate, delivered, throttled, sent, end, seconds: (end - start) / 1000 }
 }
+
+/** A token-bucket quota (as AWS and the emulator enforce it): `quota` requests/s, `burst` at once. */
+const tokenBucket = (quota: number, burst: number, start = 0) => {
+  let tokens = burst
+  let countedAt = start
+  return (at: number) => {
+    tokens = Math.min(burst, tokens + ((at - countedAt) * quota) / 1000)
+    countedAt = at
+    if (tokens < 1) return false
+    tokens -= 1
+    return true
+  }
+}
+
+/** Throttles a share of requests whatever the rate (seeded, so runs repeat). */
+const atRandom = (share: number, seed: number) => {
+  let state = seed
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+    return state / 2_147_483_648 >= share
+  }
+}
+
+const simulateQuota = (options: {
+  readonly requests: number
+  readonly quota: number
+  readonly burst: number
+  readonly concurrency: number
+  readonly latencyMs: number
+}) => simulate({ ...options, admit: tokenBucket(options.quota, options.burst) })
 
 describe("SendRate against a token-bucket quota (virtual time)", () => {
   for (const latencyMs of [1, 5, 30]) {
@@ -324,8 +361,88 @@ describe("SendRate against a token-bucket quota (virtual time)", () => {
       const throttledShare = run.throttled / run.sent
       assert.isAtLeast(goodput, 90, `goodput ${goodput.toFixed(1)}/s`)
       assert.isAtMost(throttledShare, 0.01, `throttled ${(throttledShare * 100).toFixed(2)}%`)
+      // A quota is never taken for throttling at random.
+      assert.strictEqual(run.rate.randomThrottledShare, 0)
     })
   }
+
+  it("finds a quota below the floor of a busier past: after a fault-free spell, the quota is not taken for random", () => {
+    // 5,000 requests unthrottled (about 1,000/s), then a quota of 100/s: the floor of half the best
+    // second (about 500/s) would hold the rate far above it.
+    const free = simulate({ requests: 5_000, admit: () => true, concurrency: 4, latencyMs: 4 })
+    const run = simulate({
+      requests: 2_000,
+      admit: tokenBucket(100, 20, free.end),
+      concurrency: 4,
+      latencyMs: 4,
+      rate: free.rate,
+      start: free.end,
+    })
+    assert.strictEqual(run.rate.randomThrottledShare, 0)
+    assert.isAtMost(run.throttled / run.sent, 0.05, `throttled ${run.throttled} of ${run.sent}`)
+  })
+})
+
+describe("SendRate against throttling at random (virtual time)", () => {
+  const faultFree = simulate({ requests: 5_000, admit: () => true, concurrency: 4, latencyMs: 4 })
+  const faultFreeRate = faultFree.sent / faultFree.seconds
+
+  /** 5,000 more requests on the rate `before` left; only the throttled share is lost: they go out at about the fault-free rate. */
+  const sendsAtFaultFreeRate = (before: ReturnType<typeof simulate>, admit: (at: number) => boolean) => {
+    const run = simulate({
+      requests: 5_000,
+      admit,
+      concurrency: 4,
+      latencyMs: 4,
+      rate: before.rate,
+      start: before.end,
+    })
+    const sentRate = run.sent / run.seconds
+    assert.isAtLeast(
+      sentRate,
+      0.9 * faultFreeRate,
+      `sent ${sentRate.toFixed(0)}/s, fault-free ${faultFreeRate.toFixed(0)}/s`,
+    )
+    return run
+  }
+
+  for (const share of [0.05, 0.2, 0.5]) {
+    it(`after a fault-free spell, keeps sending at about the fault-free rate when ${share * 100}% of requests are throttled whatever the rate`, () => {
+      const warm = simulate({ requests: 5_000, admit: () => true, concurrency: 4, latencyMs: 4 })
+      const run = sendsAtFaultFreeRate(warm, atRandom(share, 7))
+      assert.closeTo(run.rate.randomThrottledShare, share, 0.1)
+      assert.isFalse(run.rate.isLimited)
+    })
+
+    it(`from a first throttled request, learns it and then sends at about the fault-free rate when ${share * 100}% of requests are throttled whatever the rate`, () => {
+      const admit = atRandom(share, 7)
+      // The first guess comes from the first 100 ms, far below what the workers could send: learning
+      // the throttling is random costs a few seconds at a low rate first.
+      const learning = simulate({ requests: 2_000, admit, concurrency: 4, latencyMs: 4 })
+      assert.isAbove(learning.rate.randomThrottledShare, 0)
+      sendsAtFaultFreeRate(learning, admit)
+    })
+  }
+
+  it("lowers the rate again when a quota comes on top of the random share", () => {
+    const random = atRandom(0.2, 11)
+    const first = simulate({ requests: 3_000, admit: random, concurrency: 4, latencyMs: 4 })
+    assert.isAbove(first.rate.randomThrottledShare, 0)
+    assert.isFalse(first.rate.isLimited)
+    // A quota at 60% of what the workers send unpaced (above the share floor, half the best second).
+    const quota = tokenBucket(0.6 * faultFreeRate, 20, first.end)
+    const run = simulate({
+      requests: 5_000,
+      admit: (at) => random() && quota(at),
+      concurrency: 4,
+      latencyMs: 4,
+      rate: first.rate,
+      start: first.end,
+    })
+    assert.isTrue(run.rate.isLimited)
+    // Paced: far fewer throttled than unpaced (where 40% of what passes the random share would be).
+    assert.isAtMost(run.throttled / run.sent, 0.3, `throttled ${run.throttled} of ${run.sent}`)
+  })
 })
 
 describe("the publisher's adaptive send rate (TestClock)", () => {

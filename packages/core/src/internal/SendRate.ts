@@ -18,10 +18,23 @@
  * - Then the rate climbs back along a cubic: slowly near the rate that was throttled (where the quota
  *   probably is), faster the longer no throttling comes (probing for more room), and never above
  *   twice what was actually sent over the last second (an idle destination does not bank a burst).
+ * - Throttling at random (a share of requests refused whatever the rate: a hot partition, random
+ *   refusals) is told from a quota: a quota that accepted n requests over a span that began with a
+ *   throttle has a rate of at least about (n - 2) / span, so it does not throttle a request sent
+ *   below `decrease` × that. Such a throttle lowers nothing, and the second one of a spell of
+ *   throttling settles it: the destination throttles at random, at the share the spell saw. The
+ *   rate is then unlimited again (only that share is lost, and sent again), the share is measured
+ *   over the next 300 answers, and from then on only a throttled share of the last second above it
+ *   (by three standard deviations of both and 2 points: a quota on top) lowers the rate. The share
+ *   halves every minute, as the best second does.
+ * - Once throttling at random was seen, the rate does not go below `minShare` of the best second
+ *   lately. Before, it must be free to fall below what the destination accepts, or a throttle could
+ *   not tell a quota from random.
  * - Requests are paced by reservation: each takes the next slot of a token bucket of one token, so
  *   the workers of a destination space their requests at the rate instead of bursting.
  *
- * All work is per request (a few arithmetic steps); nothing is allocated.
+ * All work is per request (a few arithmetic steps over the ten slots of the last second); nothing is
+ * allocated.
  */
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -37,8 +50,8 @@ export interface SendRateSettings {
   readonly minRate: number
   /**
    * Lowest rate as a share of the most the destination accepted in one second lately (that best
-   * second counts half as much a minute later). Throttling that does not depend on the rate (a hot
-   * partition, random refusals) would otherwise push the rate down without end.
+   * second counts half as much a minute later), once throttling at random was seen: a throttled
+   * share above it (a quota on top) lowers the rate, but not below this.
    */
   readonly minShare: number
 }
@@ -96,11 +109,21 @@ const slots = 10
  * rate to at most what the destination accepted since the episode began.
  */
 const episodeMs = 1_000
-/** The best second's weight halves every minute (600 slots). */
+/** The best second's weight halves every minute (600 slots); so does the random share's. */
 const bestDecayPerSlot = 2 ** (-1 / 600)
+/** Throttled requests a quota does not explain, in one episode, that show throttling at random. */
+const unexplainedToSettle = 2
+/** Accepted requests an episode needs before its accepted rate can explain or not a throttle. */
+const unexplainedMinAccepted = 10
+/** How far above the random share (plus three standard deviations) the throttled share may go. */
+const randomSlack = 0.02
+/** Answers the random share is measured over again once found (the spell may have had few). */
+const randomAnswersMeasured = 300
+/** Below this the random share is forgotten. */
+const minRandomShare = 0.005
 
 export class SendRate {
-  /** False until the first throttling answer. */
+  /** False until the first throttling answer, and again once throttling was found random. */
   private limited = false
   /** The rate a throttling answer was last seen at (requests/s): where the cubic flattens. */
   private throttledRate = 0
@@ -111,6 +134,7 @@ export class SendRate {
   private countedAt = 0
   private readonly sent = new Float64Array(slots)
   private readonly accepted = new Float64Array(slots)
+  private readonly throttled = new Float64Array(slots)
   /** The 100 ms slot number the windows were last moved to, and the first one ever seen. */
   private slot = -1
   private firstSlot = -1
@@ -123,6 +147,27 @@ export class SendRate {
   private episodeAt = Number.NEGATIVE_INFINITY
   private episodeAccepted = 0
   private episodeSentUntil = Number.NEGATIVE_INFINITY
+  /**
+   * The same since the spell of throttling began: its first episode after a quiet `recoveryMs`.
+   * Throttled at its start too, so a quota's rate is at least what it accepted since.
+   */
+  private spellAt = Number.NEGATIVE_INFINITY
+  private spellAccepted = 0
+  private spellThrottled = 0
+  private spellSentUntil = Number.NEGATIVE_INFINITY
+  /** Throttled requests of the current spell that a quota does not explain (see `isUnexplained`). */
+  private unexplained = 0
+  /**
+   * The share of requests the destination throttles whatever the rate, once seen (0 until then):
+   * throttling at about this share does not lower the rate. Decays as the best second does.
+   */
+  private randomShare = 0
+  /** How many answers the random share was measured over. */
+  private randomAnswers = 0
+  /** Answers still to measure the random share over once found, and how many were throttled. */
+  private measuring = 0
+  private measuredThrottled = 0
+  private decreaseCount = 0
 
   private readonly settings: SendRateSettings
 
@@ -135,7 +180,20 @@ export class SendRate {
     return this.limited
   }
 
-  /** The rate requests may start at now, requests/s; `Infinity` before any throttling. */
+  /** The share of requests throttled at random lately, 0 when none was seen (diagnostics and tests). */
+  get randomThrottledShare(): number {
+    return this.randomShare
+  }
+
+  /** How many times a throttling answer lowered the rate (diagnostics and tests). */
+  get decreases(): number {
+    return this.decreaseCount
+  }
+
+  /**
+   * The rate requests may start at now, requests/s; `Infinity` before any throttling, and again once
+   * the throttling was found random (until a throttled share above it).
+   */
   rateAt(now: number): number {
     if (!this.limited) return Number.POSITIVE_INFINITY
     const { decrease, recoveryMs, minRate } = this.settings
@@ -143,7 +201,10 @@ export class SendRate {
     const cubic = this.throttledRate * (1 + (1 - decrease) * since * since * since)
     this.moveTo(now)
     const ceiling = Math.max(this.throttledRate, (2 * sum(this.sent)) / this.windowSeconds(now))
-    return Math.max(minRate, this.settings.minShare * this.bestSecond, Math.min(cubic, ceiling))
+    // The share floor holds once throttling at random was seen: until then the rate must be free to
+    // fall below what the destination accepts, for a throttle to tell a quota from random.
+    const floor = this.randomShare > 0 ? this.settings.minShare * this.bestSecond : 0
+    return Math.max(minRate, floor, Math.min(cubic, ceiling))
   }
 
   /**
@@ -164,15 +225,29 @@ export class SendRate {
   /** One request answered at `now`; `sentAt` is when it went out, `throttled` whether it was told to slow down. */
   answered(now: number, sentAt: number, throttled: boolean): void {
     this.moveTo(now)
+    if (this.measuring > 0) this.measureRandomShare(throttled)
     if (!throttled) {
       this.accepted[this.slot % slots]!++
       if (sentAt >= this.episodeAt) {
         this.episodeAccepted++
         if (sentAt > this.episodeSentUntil) this.episodeSentUntil = sentAt
       }
+      if (sentAt >= this.spellAt) {
+        this.spellAccepted++
+        if (sentAt > this.spellSentUntil) this.spellSentUntil = sentAt
+      }
       return
     }
+    this.throttled[this.slot % slots]!++
+    if (sentAt >= this.spellAt) this.spellThrottled++
     if (sentAt < this.decreasedAt) return
+    if (this.randomShare > 0 && this.isRandomShare()) return
+    if (this.isUnexplained(sentAt)) {
+      // A quota would not have throttled it: lowering the rate does not help. The second one
+      // settles it: throttling at random, at about the share the spell saw.
+      if (++this.unexplained >= unexplainedToSettle) this.throttlingAtRandom(now)
+      return
+    }
     // The first time, the rate it was sending at: a guess too high costs a few quick decreases
     // more, one too low a slow climb.
     let from = this.limited ? this.rateAt(sentAt) : sum(this.sent) / this.windowSeconds(now)
@@ -189,6 +264,13 @@ export class SendRate {
       this.episodeAt = now
       this.episodeAccepted = 0
       this.episodeSentUntil = now
+      if (!this.limited || now - this.decreasedAt >= this.settings.recoveryMs) {
+        this.unexplained = 0
+        this.spellAt = now
+        this.spellAccepted = 0
+        this.spellThrottled = 0
+        this.spellSentUntil = now
+      }
     }
     this.throttledRate = Math.max(this.settings.minRate, from)
     if (!this.limited) {
@@ -197,6 +279,74 @@ export class SendRate {
       this.countedAt = now
     }
     this.decreasedAt = now
+    this.decreaseCount++
+  }
+
+  /**
+   * Whether the throttled share of the last second's answers is within what random throttling
+   * explains; if so, that share is followed a little.
+   */
+  private isRandomShare(): boolean {
+    const throttled = sum(this.throttled)
+    const answers = throttled + sum(this.accepted)
+    const m = this.randomAnswers
+    // Both shares are measured: up to three standard deviations of their difference (of the share
+    // both together show), and a little more, is the random share still.
+    const pooled = (throttled + this.randomShare * m) / (answers + m)
+    const deviation = Math.sqrt(pooled * (1 - pooled) * (1 / answers + 1 / m))
+    return throttled / answers <= this.randomShare + randomSlack + 3 * deviation
+  }
+
+  /**
+   * Just found at random, the share is measured again over the next answers, sent unpaced; the
+   * share found keeps judging the throttles meanwhile. A throttle above it (a quota on top) ends
+   * the measurement and the share found stays.
+   */
+  private measureRandomShare(throttled: boolean) {
+    if (this.limited) {
+      this.measuring = 0
+      return
+    }
+    if (throttled) this.measuredThrottled++
+    if (--this.measuring > 0) return
+    this.randomShare = this.measuredThrottled / randomAnswersMeasured
+    this.randomAnswers = randomAnswersMeasured
+  }
+
+  /**
+   * Whether a throttled request went out well below the rate the destination accepted since the
+   * episode (or the spell) began. A token-bucket quota that accepted n requests over a span that began
+   * with a throttle has a rate of at least about (n - 2) / span (the bucket was empty then, and one
+   * more token may have come in while it was answered): sent slower than that, it had a token for it.
+   */
+  private isUnexplained(sentAt: number): boolean {
+    if (!this.limited) return false
+    const rate = this.rateAt(sentAt) / this.settings.decrease
+    return (
+      rate < acceptedAtLeast(this.episodeAccepted, this.episodeAt, Math.max(sentAt, this.episodeSentUntil)) ||
+      rate < acceptedAtLeast(this.spellAccepted, this.spellAt, Math.max(sentAt, this.spellSentUntil))
+    )
+  }
+
+  /**
+   * Throttling does not ease when the rate drops: it is random, at about the share of the requests
+   * sent since the spell began (measured further over the next answers). The rate is unlimited
+   * again (as before any throttling: the destination takes what it is offered, less that share);
+   * from then on only a throttled share above it lowers the rate. Found again later (a quota on top
+   * was being looked for), the throttles a quota does not explain just lower nothing.
+   */
+  private throttlingAtRandom(now: number) {
+    if (this.randomShare === 0) {
+      this.randomAnswers = this.spellAccepted + this.spellThrottled
+      this.randomShare = this.spellThrottled / this.randomAnswers
+      this.measuring = randomAnswersMeasured
+      this.measuredThrottled = 0
+      this.limited = false
+      this.decreasedAt = now
+      this.episodeAt = Number.NEGATIVE_INFINITY
+      this.spellAt = Number.NEGATIVE_INFINITY
+    }
+    this.unexplained = 0
   }
 
   /** A request's wait for its slot, on the Effect clock (so a test clock drives it). */
@@ -220,6 +370,10 @@ export class SendRate {
       return
     }
     if (slot <= this.slot) return
+    if (this.randomShare > 0) {
+      this.randomShare *= bestDecayPerSlot ** (slot - this.slot)
+      if (this.randomShare < minRandomShare) this.randomShare = 0
+    }
     // The second that just ended, once the windows cover whole seconds.
     if (this.slot - this.firstSlot + 1 >= slots) {
       const decayed = this.bestSecond * bestDecayPerSlot ** (slot - this.slot)
@@ -230,10 +384,15 @@ export class SendRate {
       const index = (this.slot + i) % slots
       this.sent[index] = 0
       this.accepted[index] = 0
+      this.throttled[index] = 0
     }
     this.slot = slot
   }
 }
+
+/** The least rate (requests/s) at which a quota accepted `accepted` requests sent from `from` to `until`. */
+const acceptedAtLeast = (accepted: number, from: number, until: number): number =>
+  accepted < unexplainedMinAccepted || until <= from ? 0 : ((accepted - 2) * 1000) / (until - from)
 
 const sum = (values: Float64Array): number => {
   let total = 0
