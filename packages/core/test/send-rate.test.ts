@@ -284,21 +284,31 @@ describe("SendRate", () => {
 /**
  * A destination driven in virtual time by `concurrency` workers that each reserve a slot, send, and
  * wait `latencyMs` for the answer; `admit` says whether the destination accepts a request sent at a
- * time. A throttled request is sent again (a fresh one, in the engine, would go in its place).
+ * time. A throttled request goes back to the queue (at once, or after `retryAfterMs`).
  */
 const simulate = (options: {
   readonly requests: number
   readonly admit: (at: number) => boolean
   readonly concurrency: number
   readonly latencyMs: number
+  /** Up to this much more latency per request (seeded), so answers come out of order. */
+  readonly jitter?: { readonly ms: number; readonly seed: number }
+  /** A throttled request waits this long before it is sent again (the engine's backoff); default 0. */
+  readonly retryAfterMs?: number
   readonly rate?: SendRate
   readonly start?: number
 }) => {
+  const jitter = options.jitter === undefined ? () => 0 : seeded(options.jitter.seed, options.jitter.ms)
   const rate = options.rate ?? new SendRate(defaultSendRate)
   const start = options.start ?? 0
-  // Events in time order: a worker free to start a request, or an answer arriving.
-  type Step = { at: number; kind: "free" } | { at: number; kind: "answer"; sentAt: number; ok: boolean }
+  // Events in time order: a worker free to start a request, an answer arriving, or a throttled
+  // request back in the queue after its backoff.
+  type Step =
+    | { at: number; kind: "free" | "retry" }
+    | { at: number; kind: "answer"; sentAt: number; ok: boolean }
   const steps: Array<Step> = Array.from({ length: options.concurrency }, () => ({ at: start, kind: "free" }))
+  let queued = options.requests
+  let idle = 0
   let delivered = 0
   let throttled = 0
   let sent = 0
@@ -306,18 +316,34 @@ const simulate = (options: {
   while (steps.length > 0) {
     steps.sort((a, b) => a.at - b.at)
     const step = steps.shift()!
+    if (step.kind === "retry") {
+      queued++
+      if (idle > 0) {
+        idle--
+        steps.push({ at: step.at, kind: "free" })
+      }
+      continue
+    }
     if (step.kind === "answer") {
       rate.answered(step.at, step.sentAt, !step.ok)
       if (step.ok) delivered++
-      else throttled++
+      else {
+        throttled++
+        steps.push({ at: step.at + (options.retryAfterMs ?? 0), kind: "retry" })
+      }
       end = step.at
-      if (delivered < options.requests) steps.push({ at: step.at, kind: "free" })
+      steps.push({ at: step.at, kind: "free" })
       continue
     }
-    if (delivered + (sent - delivered - throttled) >= options.requests) continue
+    if (queued === 0) {
+      idle++
+      continue
+    }
+    queued--
     const sentAt = step.at + rate.reserve(step.at)
     sent++
-    steps.push({ at: sentAt + options.latencyMs, kind: "answer", sentAt, ok: options.admit(sentAt) })
+    const answerAt = sentAt + options.latencyMs + jitter()
+    steps.push({ at: answerAt, kind: "answer", sentAt, ok: options.admit(sentAt) })
   }
   return { rate, delivered, throttled, sent, end, seconds: (end - start) / 1000 }
 }
@@ -335,13 +361,19 @@ const tokenBucket = (quota: number, burst: number, start = 0) => {
   }
 }
 
-/** Throttles a share of requests whatever the rate (seeded, so runs repeat). */
-const atRandom = (share: number, seed: number) => {
+/** Numbers from 0 up to `scale`, seeded (a linear congruential generator), so runs repeat. */
+const seeded = (seed: number, scale: number) => {
   let state = seed
   return () => {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-    return state / 2_147_483_648 >= share
+    return (state / 2_147_483_648) * scale
   }
+}
+
+/** Throttles a share of requests whatever the rate (seeded, so runs repeat). */
+const atRandom = (share: number, seed: number) => {
+  const draw = seeded(seed, 1)
+  return () => draw() >= share
 }
 
 const simulateQuota = (options: {
@@ -380,6 +412,28 @@ describe("SendRate against a token-bucket quota (virtual time)", () => {
     })
     assert.strictEqual(run.rate.randomThrottledShare, 0)
     assert.isAtMost(run.throttled / run.sent, 0.05, `throttled ${run.throttled} of ${run.sent}`)
+  })
+
+  it("takes no quota for random when answers come out of order: a burst of 100, 16 workers, 4 to 8 ms answers", () => {
+    // A large burst and answers overtaking each other made the first throttles of a short spell look
+    // like no quota's (seed 31 among these): taken for random, the quota was sent to unpaced and
+    // throttled 14% of all requests. A spell now needs 20 answers before it can settle that.
+    for (let seed = 1; seed <= 60; seed++) {
+      const run = simulate({
+        requests: 10_000,
+        admit: tokenBucket(1_000, 100),
+        concurrency: 16,
+        latencyMs: 4,
+        jitter: { ms: 4, seed: seed * 7_919 },
+        retryAfterMs: 100,
+      })
+      assert.strictEqual(run.delivered, 10_000)
+      assert.isAtMost(
+        run.throttled / run.sent,
+        0.01,
+        `seed ${seed}: throttled ${run.throttled} of ${run.sent}`,
+      )
+    }
   })
 })
 

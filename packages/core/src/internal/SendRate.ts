@@ -117,6 +117,11 @@ const unexplainedToSettle = 2
 const unexplainedMinAccepted = 10
 /** How far above the random share (plus three standard deviations) the throttled share may go. */
 const randomSlack = 0.02
+/**
+ * Answers a spell needs before its throttles can settle that the throttling is random. With fewer,
+ * a quota's burst and answers overtaking each other can make two throttles look like no quota's.
+ */
+const randomMinAnswers = 20
 /** Answers the random share is measured over again once found (the spell may have had few). */
 const randomAnswersMeasured = 300
 /** Below this the random share is forgotten. */
@@ -245,7 +250,11 @@ export class SendRate {
     if (this.isUnexplained(sentAt)) {
       // A quota would not have throttled it: lowering the rate does not help. The second one
       // settles it: throttling at random, at about the share the spell saw.
-      if (++this.unexplained >= unexplainedToSettle) this.throttlingAtRandom(now)
+      if (
+        ++this.unexplained >= unexplainedToSettle &&
+        this.spellAccepted + this.spellThrottled >= randomMinAnswers
+      )
+        this.throttlingAtRandom(now)
       return
     }
     // The first time, the rate it was sending at: a guess too high costs a few quick decreases
