@@ -408,6 +408,30 @@ describe("Publisher: Effect API", () => {
       }),
   )
 
+  it.effect("metrics carry the attributes of the publisher's context beside destination and kind", () =>
+    Effect.gen(function* () {
+      const a = scriptedAdapter({ kind: "attributed-test" })
+      const service = { service: "checkout" }
+      yield* Effect.scoped(
+        Layer.build(Publisher.layer({ destinations: { metered: a.adapter } })).pipe(
+          Effect.flatMap((context) =>
+            Publisher.use((p) => p.publish(events(3))).pipe(Effect.provide(context)),
+          ),
+        ),
+      ).pipe(Effect.provideService(Metric.CurrentMetricAttributes, service))
+      const attributes = { ...service, destination: "metered", kind: "attributed-test" }
+      const delivered = yield* Metric.value(Metric.withAttributes(Metrics.delivered, attributes))
+      assert.strictEqual(delivered.count, 3)
+      const latency = yield* Metric.value(Metric.withAttributes(Metrics.requestDuration, attributes))
+      assert.isAbove(latency.count, 0)
+      // Without the context's attribute it is another series, which this publisher never updated.
+      const bare = yield* Metric.value(
+        Metric.withAttributes(Metrics.delivered, { destination: "metered", kind: "attributed-test" }),
+      )
+      assert.strictEqual(bare.count, 0)
+    }),
+  )
+
   it.effect(
     "bad options fail Publisher.make and Publisher.layer with a PublisherOptionsError naming the option",
     () =>

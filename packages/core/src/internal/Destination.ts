@@ -88,7 +88,7 @@ export class Destination {
   start(scope: Scope.Scope): Effect.Effect<void> {
     this.scope = scope
     return Effect.flatMap(Effect.context<never>(), (context) => {
-      this.outcomes.context = context
+      this.outcomes.start(context)
       const clock = Context.get(context, Clock.Clock)
       const worker = Effect.forever(Effect.flatMap(Queue.take(this.queue), (job) => this.attempt(job, clock)))
       return Effect.forEach(Array.from({ length: this.settings.concurrency }), () =>

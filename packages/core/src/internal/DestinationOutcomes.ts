@@ -10,6 +10,7 @@ import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
 import * as Metrics from "../Metrics.ts"
 import { deliveredOutcome, failedOutcome, type Outcome } from "../Outcome.ts"
 import type { Entry, Job } from "./Job.ts"
+import { withMetricAttributes } from "./MetricContext.ts"
 import type { Run } from "./Run.ts"
 import type { Settlement } from "./Settle.ts"
 
@@ -21,12 +22,15 @@ const closedError = (attempts: number, outcomeUnknown: boolean): DeliveryError =
   })
 
 export class DestinationOutcomes {
-  private readonly deliveredCount: Metric.Counter<number>
+  /** For updates inside an Effect, which read the attributes of the fiber's own context. */
   private readonly rejectedCount: Metric.Counter<number>
   private readonly failedCount: Metric.Counter<number>
-  private readonly retriedCount: Metric.Counter<number>
-  /** The workers' context, for metric updates outside an Effect; set when the destination starts. */
-  context: Context.Context<never> | undefined
+  private readonly attributes: Readonly<Record<string, string>>
+  /**
+   * The workers' context with this destination's metric attributes, for updates of the plain
+   * metrics outside an Effect (see MetricContext.ts); set when the destination starts.
+   */
+  private metricContext: Context.Context<never> | undefined
 
   constructor(
     private readonly name: string,
@@ -35,10 +39,14 @@ export class DestinationOutcomes {
     private readonly deadLetter: boolean,
   ) {
     const attributes = { destination: name, kind }
-    this.deliveredCount = Metric.withAttributes(Metrics.delivered, attributes)
+    this.attributes = attributes
     this.rejectedCount = Metric.withAttributes(Metrics.rejected, attributes)
     this.failedCount = Metric.withAttributes(Metrics.failed, attributes)
-    this.retriedCount = Metric.withAttributes(Metrics.retried, attributes)
+  }
+
+  /** Takes the workers' context when the destination starts. */
+  start(context: Context.Context<never>): void {
+    this.metricContext = withMetricAttributes(context, this.attributes)
   }
 
   /** Metrics for pairs settled before any request (rejections, encode failures, overflow, close). */
@@ -52,21 +60,21 @@ export class DestinationOutcomes {
 
   /** The same outside an Effect (close); nothing before the destination started. */
   countSettledUnsafe(rejected: number, failed: number): void {
-    const context = this.context
+    const context = this.metricContext
     if (context === undefined) return
-    if (rejected > 0) this.rejectedCount.updateUnsafe(rejected, context)
-    if (failed > 0) this.failedCount.updateUnsafe(failed, context)
+    if (rejected > 0) Metrics.rejected.updateUnsafe(rejected, context)
+    if (failed > 0) Metrics.failed.updateUnsafe(failed, context)
   }
 
   /** Pairs that ended `Failed` with a request's answer: the metric, once per request. */
   countFailed(n: number): void {
-    if (n > 0) this.failedCount.updateUnsafe(n, this.context!)
+    if (n > 0) Metrics.failed.updateUnsafe(n, this.metricContext!)
   }
 
   /** Entries of a request waiting for their retry. */
   countRetried(run: Run, n: number): void {
     run.countRetried(this.name, n)
-    this.retriedCount.updateUnsafe(n, this.context!)
+    Metrics.retried.updateUnsafe(n, this.metricContext!)
   }
 
   private record(run: Run, outcome: Outcome) {
@@ -101,7 +109,7 @@ export class DestinationOutcomes {
         this.record(run, deliveredOutcome(this.name, e.event, attempts, r.receipt, e.sentId, duplicate))
       }
     }
-    this.deliveredCount.updateUnsafe(settlement.delivered, this.context!)
+    Metrics.delivered.updateUnsafe(settlement.delivered, this.metricContext!)
   }
 
   /**

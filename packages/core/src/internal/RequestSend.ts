@@ -8,13 +8,13 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Metric from "effect/Metric"
 import * as References from "effect/References"
 import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 import type { Adapter, Batch, RawSend, SendResult } from "../Adapter.ts"
 import { DeliveryError, deliveryError } from "../DeliveryError.ts"
 import * as Metrics from "../Metrics.ts"
+import { withMetricAttributes } from "./MetricContext.ts"
 import { RequestDeadlines } from "./RequestDeadlines.ts"
 import { describeThrown } from "./Thrown.ts"
 
@@ -22,13 +22,14 @@ import { describeThrown } from "./Thrown.ts"
 export type RequestAnswer = SendResult | DeliveryError
 
 export class RequestSend {
-  private readonly latency: Metric.Histogram<Duration.Duration>
-  private readonly spanAttributes: Record<string, unknown>
+  /** The destination's span and metric attributes. */
+  private readonly attributes: Readonly<Record<string, string>>
   /** The definition's own send, when the adapter's `send` is still the one made from it. */
   private readonly raw: RawSend<unknown> | undefined
   /** Timeouts of requests sent through `raw`, watched by one fiber; made at start. */
   private deadlines: RequestDeadlines | undefined
-  private context: Context.Context<never> | undefined
+  /** The workers' context with the destination's metric attributes (MetricContext.ts); made at start. */
+  private metricContext: Context.Context<never> | undefined
   /**
    * No tracing backend is installed (Effect's native tracer, or tracing disabled) where the workers
    * run: a span per Promise send could be seen by no one, so that path makes none. Set at start.
@@ -40,9 +41,7 @@ export class RequestSend {
     private readonly adapter: Adapter<unknown>,
     private readonly timeoutMs: number,
   ) {
-    const attributes = { destination: name, kind: adapter.kind }
-    this.latency = Metric.withAttributes(Metrics.requestDuration, attributes)
-    this.spanAttributes = attributes
+    this.attributes = { destination: name, kind: adapter.kind }
     const raw = adapter.rawSend as RawSend<unknown> | undefined
     this.raw = raw !== undefined && raw.madeSend === adapter.send ? raw : undefined
   }
@@ -55,7 +54,7 @@ export class RequestSend {
     context: Context.Context<never>,
     scope: Scope.Scope,
   ): Effect.Effect<Fiber.Fiber<unknown> | undefined> {
-    this.context = context
+    this.metricContext = withMetricAttributes(context, this.attributes)
     this.untraced =
       !Context.get(context, References.TracerEnabled) ||
       Context.get(context, Tracer.Tracer) === Tracer.nativeTracer
@@ -84,8 +83,11 @@ export class RequestSend {
   }
 
   private recordLatency(startedAt: number, clock: Clock.Clock) {
-    if (this.context !== undefined)
-      this.latency.updateUnsafe(Duration.millis(clock.currentTimeMillisUnsafe() - startedAt), this.context)
+    if (this.metricContext !== undefined)
+      Metrics.requestDuration.updateUnsafe(
+        Duration.millis(clock.currentTimeMillisUnsafe() - startedAt),
+        this.metricContext,
+      )
   }
 
   /** The span and latency of one request. */
@@ -104,7 +106,7 @@ export class RequestSend {
       // single cost per request, and the span's name and attributes already say where it is.
       Effect.withSpan(
         Metrics.sendSpanName,
-        { attributes: { ...this.spanAttributes, entries: batch.entries.length, attempt: batch.attempt } },
+        { attributes: { ...this.attributes, entries: batch.entries.length, attempt: batch.attempt } },
         { captureStackTrace: false },
       ),
     )
