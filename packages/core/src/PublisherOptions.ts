@@ -19,7 +19,11 @@ export interface RetryOptions {
   readonly baseDelayMs?: number
   /** Backoff cap. Default 20_000. */
   readonly maxDelayMs?: number
-  /** Backoff base after a throttling error: throttling backs off harder. Default 500. */
+  /**
+   * Backoff base after a throttling error. Default: `baseDelayMs` while the adaptive send rate is on
+   * (it paces retries at the rate it learned, so a harder backoff only leaves entries waiting), 500
+   * with `sendRate: false` (throttling backs off harder).
+   */
   readonly throttledBaseDelayMs?: number
   /** No retry starts later than this after the entry's first attempt. Default 60_000. */
   readonly maxElapsedMs?: number
@@ -243,6 +247,7 @@ const positive = (option: string, value: number, integer: boolean): number => {
 
 const resolveRetry = (
   name: string,
+  paced: boolean,
   ...layers: ReadonlyArray<RetryOptions | undefined>
 ): ResolvedRetryOptions => {
   const pick = <K extends keyof RetryOptions>(key: K): RetryOptions[K] | undefined => {
@@ -251,13 +256,17 @@ const resolveRetry = (
   }
   const d = publisherDefaults.retry
   const budget = pick("budget")
+  const baseDelayMs = positive(`${name}.retry.baseDelayMs`, pick("baseDelayMs") ?? d.baseDelayMs, false)
   return {
     maxAttempts: positive(`${name}.retry.maxAttempts`, pick("maxAttempts") ?? d.maxAttempts, true),
-    baseDelayMs: positive(`${name}.retry.baseDelayMs`, pick("baseDelayMs") ?? d.baseDelayMs, false),
+    baseDelayMs,
     maxDelayMs: positive(`${name}.retry.maxDelayMs`, pick("maxDelayMs") ?? d.maxDelayMs, false),
+    // Paced by the adaptive send rate, a retry after throttling waits for its slot at the learned
+    // rate: backing off harder on top only leaves the retried entries waiting (at random
+    // throttling, the run's last few entries wait seconds while the destination has room).
     throttledBaseDelayMs: positive(
       `${name}.retry.throttledBaseDelayMs`,
-      pick("throttledBaseDelayMs") ?? d.throttledBaseDelayMs,
+      pick("throttledBaseDelayMs") ?? (paced ? baseDelayMs : d.throttledBaseDelayMs),
       false,
     ),
     maxElapsedMs: positive(`${name}.retry.maxElapsedMs`, pick("maxElapsedMs") ?? d.maxElapsedMs, false),
@@ -291,6 +300,9 @@ const resolveDestination = (
       `createPublisher: destination ${name} is not an adapter (make one with defineAdapter)`,
     )
   const d = publisherDefaults
+  const sendRate = resolveSendRate(name, [dest.sendRate, options.sendRate], (option, message) =>
+    problem(option, "range", message),
+  )
   return {
     name,
     adapter: dest.adapter,
@@ -300,10 +312,8 @@ const resolveDestination = (
       dest.concurrency ?? options.concurrency ?? d.concurrency,
       true,
     ),
-    retry: resolveRetry(name, dest.retry, options.retry),
-    sendRate: resolveSendRate(name, [dest.sendRate, options.sendRate], (option, message) =>
-      problem(option, "range", message),
-    ),
+    retry: resolveRetry(name, sendRate !== undefined, dest.retry, options.retry),
+    sendRate,
     requestTimeoutMs: positive(
       `${name}.requestTimeoutMs`,
       dest.requestTimeoutMs ?? options.requestTimeoutMs ?? d.requestTimeoutMs,

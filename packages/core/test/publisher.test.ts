@@ -225,30 +225,45 @@ describe("Publisher: retries", () => {
     }),
   )
 
-  it.effect("backs off exponentially with full jitter, harder after throttling", () =>
-    Effect.gen(function* () {
-      const gaps = (code: "Unavailable" | "Throttled") =>
-        Effect.gen(function* () {
-          const a = scriptedAdapter({
-            answer: (req, n) => (n < 3 ? deliveryError(code) : req.ids.map(() => entryOk())),
-          })
-          const result = yield* publishWith(
-            { destinations: { a: a.adapter }, retry: { budget: false } },
-            events(1),
-          )
-          assert.isTrue(result.ok)
-          return a.requests.slice(1).map((r, i) => r.at - a.requests[i]!.at)
-        }).pipe(fixedRandom(0.999))
-      const plain = yield* gaps("Unavailable")
-      const throttled = yield* gaps("Throttled")
-      // random 0.999 × min(maxDelay, base × 2^(n-1)): base 100 ms, 500 ms after throttling
-      const expectClose = (actual: ReadonlyArray<number>, expected: ReadonlyArray<number>) => {
-        assert.strictEqual(actual.length, expected.length)
-        for (const [i, v] of actual.entries()) assert.closeTo(v, expected[i]!, 1)
-      }
-      expectClose(plain, [99.9, 199.8, 399.6])
-      expectClose(throttled, [499.5, 999, 1998])
-    }),
+  it.effect(
+    "backs off exponentially with full jitter, harder after throttling when the send rate is off",
+    () =>
+      Effect.gen(function* () {
+        const gaps = (code: "Unavailable" | "Throttled", sendRate?: false) =>
+          Effect.gen(function* () {
+            const a = scriptedAdapter({
+              answer: (req, n) => (n < 3 ? deliveryError(code) : req.ids.map(() => entryOk())),
+            })
+            const result = yield* publishWith(
+              {
+                destinations: { a: a.adapter },
+                retry: { budget: false },
+                ...(sendRate === undefined ? {} : { sendRate }),
+              },
+              events(1),
+            )
+            assert.isTrue(result.ok)
+            return a.requests.slice(1).map((r, i) => r.at - a.requests[i]!.at)
+          }).pipe(fixedRandom(0.999))
+        const plain = yield* gaps("Unavailable")
+        const throttled = yield* gaps("Throttled", false)
+        const paced = yield* gaps("Throttled")
+        // random 0.999 × min(maxDelay, base × 2^(n-1)): base 100 ms, 500 ms after throttling with the
+        // send rate off
+        const expectClose = (actual: ReadonlyArray<number>, expected: ReadonlyArray<number>) => {
+          assert.strictEqual(actual.length, expected.length)
+          for (const [i, v] of actual.entries()) assert.closeTo(v, expected[i]!, 1)
+        }
+        expectClose(plain, [99.9, 199.8, 399.6])
+        expectClose(throttled, [499.5, 999, 1998])
+        // The adaptive send rate (on by default) paces retries after throttling: the base stays 100 ms,
+        // and a retry waits for that backoff or its slot at the learned rate, whichever ends later.
+        assert.strictEqual(paced.length, plain.length)
+        for (const [i, gap] of paced.entries()) {
+          assert.isAtLeast(gap, plain[i]! - 1)
+          assert.isBelow(gap, throttled[i]!)
+        }
+      }),
   )
 
   it.effect("stops after maxAttempts with the last error and the attempt count", () =>

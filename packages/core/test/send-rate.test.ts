@@ -569,11 +569,13 @@ describe("the publisher's adaptive send rate (TestClock)", () => {
                 : entryOk(`r-${id}`),
             ),
         })
+      // The same backoff on both sides (its default differs: see the retry tests), so only pacing could differ.
+      const retry = { throttledBaseDelayMs: 500 }
       const on = hotPartition()
-      const result = yield* publishAll({ retainOutcomes: "none" }, on.adapter, 200)
+      const result = yield* publishAll({ retainOutcomes: "none", retry }, on.adapter, 200)
       assert.strictEqual(result.counts.bus?.delivered, 200)
       const off = hotPartition()
-      yield* publishAll({ retainOutcomes: "none", sendRate: false }, off.adapter, 200)
+      yield* publishAll({ retainOutcomes: "none", retry, sendRate: false }, off.adapter, 200)
       // Not paced: every request starts when it would with the send rate off.
       const startTimes = (requests: ReadonlyArray<{ readonly at: number }>) =>
         requests.map((r) => r.at - requests[0]!.at)

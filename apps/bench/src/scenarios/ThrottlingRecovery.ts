@@ -132,7 +132,7 @@ export const throttlingRecovery: Scenario = {
         accounting,
         notes: [
           "Requests are counted by the emulator (every request it answered, throttled ones included).",
-          "20,000 events per run, not 100,000: the throttled run backs off (500 ms base after throttling), so it takes minutes per 100,000; the request ratio is stable at this size.",
+          "20,000 events per run, not 100,000: the request ratio is stable at this size. The throttled run ends with the entries throttled several times in a row, waiting out their backoff (100 ms base, doubling, full jitter).",
           "Failed events (e.g. when the retry budget or attempts run out) are accounted for, not delivered: see the share delivered.",
         ],
       }
