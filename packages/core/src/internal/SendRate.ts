@@ -111,7 +111,7 @@ const slots = 10
 const episodeMs = 1_000
 /** The best second's weight halves every minute (600 slots); so does the random share's. */
 const bestDecayPerSlot = 2 ** (-1 / 600)
-/** Throttled requests a quota does not explain, in one episode, that show throttling at random. */
+/** Throttled requests a quota does not explain, in one spell, that show throttling at random. */
 const unexplainedToSettle = 2
 /** Accepted requests an episode needs before its accepted rate can explain or not a throttle. */
 const unexplainedMinAccepted = 10
@@ -145,21 +145,15 @@ export class SendRate {
   private firstSlot = -1
   /** Most requests accepted in one full second lately, decaying (see `minShare`). */
   private bestSecond = 0
-  /**
-   * When the current throttling episode began (its first decrease), how many requests sent since
-   * then were accepted, and when the last of them was sent: the rate the destination accepts.
-   */
-  private episodeAt = Number.NEGATIVE_INFINITY
-  private episodeAccepted = 0
-  private episodeSentUntil = Number.NEGATIVE_INFINITY
+  /** What the destination accepted since the current throttling episode began (its first decrease). */
+  private readonly episode = new AcceptedSince()
   /**
    * The same since the spell of throttling began: its first episode after a quiet `recoveryMs`.
    * Throttled at its start too, so a quota's rate is at least what it accepted since.
    */
-  private spellAt = Number.NEGATIVE_INFINITY
-  private spellAccepted = 0
+  private readonly spell = new AcceptedSince()
+  /** Throttled requests sent since the spell began. */
   private spellThrottled = 0
-  private spellSentUntil = Number.NEGATIVE_INFINITY
   /** Throttled requests of the current spell that a quota does not explain (see `isUnexplained`). */
   private unexplained = 0
   /**
@@ -233,18 +227,12 @@ export class SendRate {
     if (this.measuring > 0) this.measureRandomShare(throttled)
     if (!throttled) {
       this.accepted[this.slot % slots]!++
-      if (sentAt >= this.episodeAt) {
-        this.episodeAccepted++
-        if (sentAt > this.episodeSentUntil) this.episodeSentUntil = sentAt
-      }
-      if (sentAt >= this.spellAt) {
-        this.spellAccepted++
-        if (sentAt > this.spellSentUntil) this.spellSentUntil = sentAt
-      }
+      this.episode.accept(sentAt)
+      this.spell.accept(sentAt)
       return
     }
     this.throttled[this.slot % slots]!++
-    if (sentAt >= this.spellAt) this.spellThrottled++
+    if (this.spell.holds(sentAt)) this.spellThrottled++
     if (sentAt < this.decreasedAt) return
     if (this.randomShare > 0 && this.isRandomShare()) return
     if (this.isUnexplained(sentAt)) {
@@ -252,7 +240,7 @@ export class SendRate {
       // settles it: throttling at random, at about the share the spell saw.
       if (
         ++this.unexplained >= unexplainedToSettle &&
-        this.spellAccepted + this.spellThrottled >= randomMinAnswers
+        this.spell.accepted + this.spellThrottled >= randomMinAnswers
       )
         this.throttlingAtRandom(now)
       return
@@ -262,23 +250,18 @@ export class SendRate {
     let from = this.limited ? this.rateAt(sentAt) : sum(this.sent) / this.windowSeconds(now)
     // What the destination accepted of the requests sent since the episode began: throttled then
     // and now, it let through about its quota in between (one more covers the token it may have had).
-    const span = Math.max(sentAt, this.episodeSentUntil) - this.episodeAt
-    const accepted = span > 0 ? ((this.episodeAccepted + 1) * 1000) / span : Number.POSITIVE_INFINITY
-    if (now - this.episodeAt < episodeMs) {
+    const accepted = this.episode.acceptedRate(sentAt)
+    if (now - this.episode.at < episodeMs) {
       from = Math.min(from, accepted)
     } else {
       // A new episode. Since the last one the destination may have had room it was not offered
       // (an idle spell), so the accepted rate lowers the throttled rate by one decrease at most.
       if (this.limited) from = Math.max(this.settings.decrease * from, Math.min(from, accepted))
-      this.episodeAt = now
-      this.episodeAccepted = 0
-      this.episodeSentUntil = now
+      this.episode.restart(now)
       if (!this.limited || now - this.decreasedAt >= this.settings.recoveryMs) {
         this.unexplained = 0
-        this.spellAt = now
-        this.spellAccepted = 0
+        this.spell.restart(now)
         this.spellThrottled = 0
-        this.spellSentUntil = now
       }
     }
     this.throttledRate = Math.max(this.settings.minRate, from)
@@ -331,10 +314,7 @@ export class SendRate {
   private isUnexplained(sentAt: number): boolean {
     if (!this.limited) return false
     const rate = this.rateAt(sentAt) / this.settings.decrease
-    return (
-      rate < acceptedAtLeast(this.episodeAccepted, this.episodeAt, Math.max(sentAt, this.episodeSentUntil)) ||
-      rate < acceptedAtLeast(this.spellAccepted, this.spellAt, Math.max(sentAt, this.spellSentUntil))
-    )
+    return rate < this.episode.acceptedAtLeast(sentAt) || rate < this.spell.acceptedAtLeast(sentAt)
   }
 
   /**
@@ -346,14 +326,14 @@ export class SendRate {
    */
   private throttlingAtRandom(now: number) {
     if (this.randomShare === 0) {
-      this.randomAnswers = this.spellAccepted + this.spellThrottled
+      this.randomAnswers = this.spell.accepted + this.spellThrottled
       this.randomShare = this.spellThrottled / this.randomAnswers
       this.measuring = randomAnswersMeasured
       this.measuredThrottled = 0
       this.limited = false
       this.decreasedAt = now
-      this.episodeAt = Number.NEGATIVE_INFINITY
-      this.spellAt = Number.NEGATIVE_INFINITY
+      this.episode.openFromStart()
+      this.spell.openFromStart()
     }
     this.unexplained = 0
   }
@@ -399,9 +379,60 @@ export class SendRate {
   }
 }
 
-/** The least rate (requests/s) at which a quota accepted `accepted` requests sent from `from` to `until`. */
-const acceptedAtLeast = (accepted: number, from: number, until: number): number =>
-  accepted < unexplainedMinAccepted || until <= from ? 0 : ((accepted - 2) * 1000) / (until - from)
+/**
+ * How many requests sent since a throttle (`at`) the destination accepted, and when the last of them
+ * was sent: throttled at `at` and again later, a token-bucket quota let through about its rate in
+ * between.
+ */
+class AcceptedSince {
+  at = Number.NEGATIVE_INFINITY
+  accepted = 0
+  private sentUntil = Number.NEGATIVE_INFINITY
+
+  /** Counting starts again from a throttle answered at `now`. */
+  restart(now: number): void {
+    this.at = now
+    this.accepted = 0
+    this.sentUntil = now
+  }
+
+  /** Requests sent at any time count from now on, on top of those counted so far. */
+  openFromStart(): void {
+    this.at = Number.NEGATIVE_INFINITY
+  }
+
+  /** Whether a request sent at `sentAt` belongs to the span. */
+  holds(sentAt: number): boolean {
+    return sentAt >= this.at
+  }
+
+  accept(sentAt: number): void {
+    if (sentAt < this.at) return
+    this.accepted++
+    if (sentAt > this.sentUntil) this.sentUntil = sentAt
+  }
+
+  /**
+   * The rate accepted up to a throttle of a request sent at `sentAt`, requests/s; one more covers the
+   * token the quota may have had. Infinite while the span is empty.
+   */
+  acceptedRate(sentAt: number): number {
+    const span = Math.max(sentAt, this.sentUntil) - this.at
+    return span > 0 ? ((this.accepted + 1) * 1000) / span : Number.POSITIVE_INFINITY
+  }
+
+  /**
+   * The least rate at which a quota accepted these requests up to a throttle of a request sent at
+   * `sentAt` (the bucket was empty at the start, and one more token may have come in while it was
+   * answered); 0 while too few were accepted to tell.
+   */
+  acceptedAtLeast(sentAt: number): number {
+    const until = Math.max(sentAt, this.sentUntil)
+    return this.accepted < unexplainedMinAccepted || until <= this.at
+      ? 0
+      : ((this.accepted - 2) * 1000) / (until - this.at)
+  }
+}
 
 const sum = (values: Float64Array): number => {
   let total = 0
