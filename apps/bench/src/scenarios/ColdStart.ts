@@ -96,12 +96,11 @@ const coldStart = async (
   return JSON.parse(line) as ColdStartMeasurement
 }
 
+/** One repetition of one flavour: both sides. */
+type Pair = { readonly eventport: ColdStartMeasurement; readonly bare: ColdStartMeasurement }
+
 /** Both sides back to back, Eventport first in even repetitions. */
-const coldStartPair = async (
-  rep: number,
-  flavour: Flavour,
-  emulator: EmulatorProcess,
-): Promise<{ readonly eventport: ColdStartMeasurement; readonly bare: ColdStartMeasurement }> => {
+const coldStartPair = async (rep: number, flavour: Flavour, emulator: EmulatorProcess): Promise<Pair> => {
   const eventportFirst = rep % 2 === 0
   const first = await coldStart(eventportFirst ? "eventport" : "bare", flavour, emulator)
   const second = await coldStart(eventportFirst ? "bare" : "eventport", flavour, emulator)
@@ -110,6 +109,64 @@ const coldStartPair = async (
 }
 
 const bundledLabel = "bundled (esbuild, as deployed to Lambda)"
+
+const mb = (bytes: number) => bytes / 2 ** 20
+
+/** The figures of one flavour's pairs, each label after `prefix` (empty for the unbundled pair). */
+const pairMeasurements = (prefix: string, runs: ReadonlyArray<Pair>) => [
+  measurement(
+    `${prefix}Eventport: start to publisher`,
+    "ms",
+    runs.map((r) => r.eventport.readyMs),
+  ),
+  measurement(
+    `${prefix}bare client: start to client`,
+    "ms",
+    runs.map((r) => r.bare.readyMs),
+  ),
+  measurement(
+    `${prefix}start time, Eventport / bare`,
+    "ratio",
+    runs.map((r) => r.eventport.readyMs / r.bare.readyMs),
+    coldStartGoal,
+  ),
+  measurement(
+    `${prefix}CPU to ready, Eventport / bare (informational)`,
+    "ratio",
+    runs.map((r) => r.eventport.readyCpuMs / r.bare.readyCpuMs),
+  ),
+  measurement(
+    `${prefix}Eventport: start to first publish result (informational)`,
+    "ms",
+    runs.map((r) => r.eventport.firstResultMs),
+  ),
+  measurement(
+    `${prefix}bare client: start to first PutEvents result (informational)`,
+    "ms",
+    runs.map((r) => r.bare.firstResultMs),
+  ),
+  measurement(
+    `${prefix}start to first result, Eventport / bare (informational)`,
+    "ratio",
+    runs.map((r) => r.eventport.firstResultMs / r.bare.firstResultMs),
+  ),
+  measurement(
+    `${prefix}Eventport: peak RSS`,
+    "MB",
+    runs.map((r) => mb(r.eventport.peakRssBytes)),
+  ),
+  measurement(
+    `${prefix}bare client: peak RSS`,
+    "MB",
+    runs.map((r) => mb(r.bare.peakRssBytes)),
+  ),
+  measurement(
+    `${prefix}peak RSS, Eventport / bare`,
+    "ratio",
+    runs.map((r) => r.eventport.peakRssBytes / r.bare.peakRssBytes),
+    coldStartGoal,
+  ),
+]
 
 export const coldStartScenario: Scenario = {
   id: 10,
@@ -150,117 +207,14 @@ export const coldStartScenario: Scenario = {
         const sizes: Record<string, number> = {}
         for (const [name, contents] of Object.entries(bundleEntries))
           sizes[name] = await bundleBytes(contents)
-        const mb = (bytes: number) => bytes / 2 ** 20
         return {
           id: 10,
           title: coldStartScenario.title,
           events: 1,
           repetitions,
           measurements: [
-            measurement(
-              "Eventport: start to publisher",
-              "ms",
-              runs.map((r) => r.eventport.readyMs),
-            ),
-            measurement(
-              "bare client: start to client",
-              "ms",
-              runs.map((r) => r.bare.readyMs),
-            ),
-            measurement(
-              "start time, Eventport / bare",
-              "ratio",
-              runs.map((r) => r.eventport.readyMs / r.bare.readyMs),
-              coldStartGoal,
-            ),
-            measurement(
-              "CPU to ready, Eventport / bare (informational)",
-              "ratio",
-              runs.map((r) => r.eventport.readyCpuMs / r.bare.readyCpuMs),
-            ),
-            measurement(
-              `Eventport: start to first publish result (informational)`,
-              "ms",
-              runs.map((r) => r.eventport.firstResultMs),
-            ),
-            measurement(
-              `bare client: start to first PutEvents result (informational)`,
-              "ms",
-              runs.map((r) => r.bare.firstResultMs),
-            ),
-            measurement(
-              `start to first result, Eventport / bare (informational)`,
-              "ratio",
-              runs.map((r) => r.eventport.firstResultMs / r.bare.firstResultMs),
-            ),
-            measurement(
-              "Eventport: peak RSS",
-              "MB",
-              runs.map((r) => mb(r.eventport.peakRssBytes)),
-            ),
-            measurement(
-              "bare client: peak RSS",
-              "MB",
-              runs.map((r) => mb(r.bare.peakRssBytes)),
-            ),
-            measurement(
-              "peak RSS, Eventport / bare",
-              "ratio",
-              runs.map((r) => r.eventport.peakRssBytes / r.bare.peakRssBytes),
-              coldStartGoal,
-            ),
-            measurement(
-              `${bundledLabel}, Eventport: start to publisher`,
-              "ms",
-              bundledRuns.map((r) => r.eventport.readyMs),
-            ),
-            measurement(
-              `${bundledLabel}, bare client: start to client`,
-              "ms",
-              bundledRuns.map((r) => r.bare.readyMs),
-            ),
-            measurement(
-              `${bundledLabel}, start time, Eventport / bare`,
-              "ratio",
-              bundledRuns.map((r) => r.eventport.readyMs / r.bare.readyMs),
-              coldStartGoal,
-            ),
-            measurement(
-              `${bundledLabel}, CPU to ready, Eventport / bare (informational)`,
-              "ratio",
-              bundledRuns.map((r) => r.eventport.readyCpuMs / r.bare.readyCpuMs),
-            ),
-            measurement(
-              `${bundledLabel}, Eventport: start to first publish result (informational)`,
-              "ms",
-              bundledRuns.map((r) => r.eventport.firstResultMs),
-            ),
-            measurement(
-              `${bundledLabel}, bare client: start to first PutEvents result (informational)`,
-              "ms",
-              bundledRuns.map((r) => r.bare.firstResultMs),
-            ),
-            measurement(
-              `${bundledLabel}, start to first result, Eventport / bare (informational)`,
-              "ratio",
-              bundledRuns.map((r) => r.eventport.firstResultMs / r.bare.firstResultMs),
-            ),
-            measurement(
-              `${bundledLabel}, Eventport: peak RSS`,
-              "MB",
-              bundledRuns.map((r) => mb(r.eventport.peakRssBytes)),
-            ),
-            measurement(
-              `${bundledLabel}, bare client: peak RSS`,
-              "MB",
-              bundledRuns.map((r) => mb(r.bare.peakRssBytes)),
-            ),
-            measurement(
-              `${bundledLabel}, peak RSS, Eventport / bare`,
-              "ratio",
-              bundledRuns.map((r) => r.eventport.peakRssBytes / r.bare.peakRssBytes),
-              coldStartGoal,
-            ),
+            ...pairMeasurements("", runs),
+            ...pairMeasurements(`${bundledLabel}, `, bundledRuns),
             ...Object.entries(sizes).map(([name, bytes]) =>
               measurement(`bundle, ${name}`, "KiB", [bytes / 1024]),
             ),
