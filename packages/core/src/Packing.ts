@@ -8,6 +8,7 @@
  * `max(ceil(bytes / room), ceil(entries / maxEntries))` even when both limits bind.
  */
 import type { AdapterLimits } from "./Adapter.ts"
+import { boundByCount } from "./internal/CountBound.ts"
 
 /** What the packer needs to know about an entry. */
 export interface PackItem {
@@ -161,7 +162,7 @@ export class BatchPacker<T extends PackItem> {
     const checkIds = this.hasDuplicateIds(group, bins)
     // When even the largest entries cannot fill a request by bytes, the count bounds every request
     // and input order packs as tightly as any order: first fit, no sort.
-    if (largest * maxEntries > room) {
+    if (!boundByCount(maxEntries, room, largest)) {
       group.sort(byBytesDescending)
       this.fillLargestFirst(key, group, bins, smallest, checkIds, emit)
     } else this.fillInOrder(key, group, bins, smallest, checkIds, emit)

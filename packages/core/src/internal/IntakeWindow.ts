@@ -9,6 +9,7 @@
  * entry that could fill a request by bytes brings the full window back.
  */
 import type { AdapterLimits } from "../Adapter.ts"
+import { boundByCount } from "./CountBound.ts"
 
 /** The fewest inputs of a shallow window, rounded up to whole requests of the largest count limit. */
 export const shallowWindowMinimum = 1000
@@ -20,9 +21,9 @@ export interface WindowDestination {
   readonly ordered: boolean
 }
 
-/** Count-bound: `maxEntries` entries of the largest size still fit the request's bytes. */
+/** Count-bound by the packer's own rule (CountBound.ts). */
 const countBound = (limits: AdapterLimits, largestBytes: number): boolean =>
-  largestBytes * limits.maxEntries <= limits.maxRequestBytes - (limits.requestOverheadBytes ?? 0)
+  boundByCount(limits.maxEntries, limits.maxRequestBytes - (limits.requestOverheadBytes ?? 0), largestBytes)
 
 export class IntakeWindow {
   readonly shallow: number
