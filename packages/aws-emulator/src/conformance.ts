@@ -320,6 +320,17 @@ export const sendFailingBatch = <Entry>(
     ),
   )
 
+/**
+ * The entry count of each request the emulator logged, largest first. An adapter sends a batch's
+ * requests concurrently, so the order they reach the emulator is not the order they were packed:
+ * compare packings with this, not with `requests.list()` in arrival order.
+ */
+export const entriesPerRequest = (emulator: Emulator): number[] =>
+  emulator.requests
+    .list()
+    .map((r) => r.entryCount)
+    .sort((a, b) => b - a)
+
 /** The error of a failed entry result; throws for a success or a missing result. */
 export const entryErrorOf = (result: EntryResult | undefined): DeliveryError => {
   if (result === undefined || result.ok)

@@ -6,6 +6,7 @@ import { KinesisClient } from "@aws-sdk/client-kinesis"
 import { kinesisHashKey, kinesisShardId, kinesisShardIndex } from "@eventport/aws-emulator"
 import {
   emulatorClientConfig,
+  entriesPerRequest,
   entryErrorOf,
   sendBatch,
   useEmulator,
@@ -98,10 +99,6 @@ describe("kinesis through the publisher", () => {
       subject: subject(i),
       data: { i },
     }))
-  const entriesPerRequest = () =>
-    emulator()
-      .requests.list()
-      .map((r) => r.entryCount)
 
   it("packs by data plus partition key: no request goes over maxRequestBytes", async () => {
     await using publisher = publisherFor({ data: "data", partitionKey: "k", maxRequestBytes: 1000 })
@@ -110,7 +107,7 @@ describe("kinesis through the publisher", () => {
       Array.from({ length: 7 }, () => ({ type: "t", source: "s", data: { p: "y".repeat(300) } })),
     )
     expect(result.ok).toBe(true)
-    expect(entriesPerRequest()).toEqual([3, 3, 1])
+    expect(entriesPerRequest(emulator())).toEqual([3, 3, 1])
   })
 
   it("rejects a record over maxEntryBytes (data plus key) before any request, and takes one at the limit", async () => {
@@ -124,7 +121,7 @@ describe("kinesis through the publisher", () => {
     expect(result.forEvent("fits")[0]?._tag).toBe("Delivered")
     const over = result.forEvent("over")[0]
     expect(over?._tag).toBe("Rejected")
-    expect(entriesPerRequest()).toEqual([1])
+    expect(entriesPerRequest(emulator())).toEqual([1])
   })
 
   it("rejects every invalid partition and hash key before sending, naming field and rule; the rest is delivered", async () => {
@@ -164,7 +161,7 @@ describe("kinesis through the publisher", () => {
     expect(rule("hook-throws")).toEqual(["partitionKey:hook"])
     expect(rule("leading-zero")).toEqual(["explicitHashKey:pattern"])
     expect(rule("too-high")).toEqual(["explicitHashKey:max"])
-    expect(entriesPerRequest()).toEqual([2])
+    expect(entriesPerRequest(emulator())).toEqual([2])
   })
 
   it("a default partition key that does not fit says which option to set", () => {
@@ -188,7 +185,7 @@ describe("kinesis through the publisher", () => {
     await using publisher = publisherFor()
     const result = await publisher.publish(inputs(7))
     expect(result.ok).toBe(true)
-    expect(entriesPerRequest()).toEqual([7, 1])
+    expect(entriesPerRequest(emulator())).toEqual([7, 1])
     const retried = result.forEvent("e-3")[0]
     expect(retried?._tag === "Delivered" && retried.attempts).toBe(2)
     expect(emulator().store.kinesis.count).toBe(7)
@@ -211,7 +208,7 @@ describe("kinesis through the publisher", () => {
       ["e-2", "Delivered"],
       ["e-3", "Delivered"],
     ])
-    expect(entriesPerRequest()).toEqual([4, 1])
+    expect(entriesPerRequest(emulator())).toEqual([4, 1])
     expect(
       emulator()
         .store.kinesis.entries.map((r) => r.partitionKey)

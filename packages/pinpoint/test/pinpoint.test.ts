@@ -6,6 +6,7 @@ import { PinpointClient } from "@aws-sdk/client-pinpoint"
 import {
   emulatorClientConfig,
   encodeAll,
+  entriesPerRequest,
   entryErrorOf,
   sendBatch,
   useEmulator,
@@ -106,12 +107,7 @@ describe("pinpoint against the emulator", () => {
       }
     }
     await sendAll(pack(Array.from({ length: 250 }, (_, i) => event({ subject: `ep-${i % 7}` }))))
-    expect(
-      emulator()
-        .requests.list()
-        .map((r) => r.entryCount)
-        .sort((a, b) => b - a),
-    ).toEqual([100, 100, 50])
+    expect(entriesPerRequest(emulator())).toEqual([100, 100, 50])
 
     emulator().reset()
     // 40 attributes of 200 characters ≈ 9 KB per event: byte-bound, not count-bound.
@@ -276,12 +272,7 @@ describe("pinpoint through the publisher", () => {
     )
     const first = await publisher.publish(small)
     expect(first.ok).toBe(true)
-    expect(
-      emulator()
-        .requests.list()
-        .map((r) => r.entryCount)
-        .sort((a, b) => b - a),
-    ).toEqual([100, 100, 30])
+    expect(entriesPerRequest(emulator())).toEqual([100, 100, 30])
     expect(emulator().store.counts().pinpoint.byTarget).toEqual({ "app-a": 200, "app-b": 30 })
     await publisher.close()
 
@@ -290,9 +281,7 @@ describe("pinpoint through the publisher", () => {
     const heavyPublisher = publisherFor({ eventType: (e) => `${e.type}.${"x".repeat(500_000)}` })
     const heavy = await heavyPublisher.publish(Array.from({ length: 20 }, () => event()))
     expect(heavy.ok).toBe(true)
-    const sizes = emulator()
-      .requests.list()
-      .map((r) => r.entryCount)
+    const sizes = entriesPerRequest(emulator())
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(20)
     expect(Math.max(...sizes)).toBeLessThanOrEqual(8)
     expect(sizes.length).toBe(3)

@@ -5,6 +5,7 @@
 import { SNSClient } from "@aws-sdk/client-sns"
 import {
   emulatorClientConfig,
+  entriesPerRequest,
   entryErrorOf,
   sendBatch,
   useEmulator,
@@ -155,10 +156,6 @@ describe("sns through the publisher", () => {
       source: "shop",
       data: { p: data(i) },
     }))
-  const entriesPerRequest = () =>
-    emulator()
-      .requests.list()
-      .map((r) => r.entryCount)
 
   it("packs by SNS's size, attributes counted; an entry over 256 KiB is rejected before any request", async () => {
     await using publisher = publisherFor({
@@ -168,7 +165,7 @@ describe("sns through the publisher", () => {
     // Each message is 80,010 bytes of message and 30,009 of attribute: two fit in 256 KiB, three do not.
     const result = await publisher.publish(inputs(5, () => "y".repeat(80_000)))
     expect(result.ok).toBe(true)
-    expect(entriesPerRequest()).toEqual([2, 2, 1])
+    expect(entriesPerRequest(emulator())).toEqual([2, 2, 1])
     emulator().reset()
     const tooBig = await publisher.publish(inputs(1, () => "y".repeat(limits.documentedMaxMessageBytes)))
     expect(tooBig.rejected).toBe(1)
