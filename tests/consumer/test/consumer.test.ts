@@ -291,9 +291,19 @@ beforeAll(async () => {
     tsconfig({ module: "nodenext", types: [] }, ["examples/eventbridge.ts"]),
   )
 
+  // npm waits 5 minutes on a stalled registry connection by default (`fetch-timeout`): give up on
+  // one after 30 s so npm's own retries (`fetch-retries`) try again within this step's budget.
   const install = await run(
     "npm",
-    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+    [
+      "install",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      "--fetch-timeout=30000",
+      "--fetch-retries=4",
+    ],
     {
       cwd: app,
       timeoutMs: 200_000,
