@@ -178,7 +178,10 @@ export const coldStartScenario: Scenario = {
     "esbuild (minified, ESM, platform node), as deployed to Lambda. Minified esbuild bundle sizes of core alone, " +
     "core + eventbridge and the bare client.",
   run: async (settings): Promise<ScenarioReport> => {
-    const repetitions = settings.quick ? 1 : Math.max(5, settings.repetitions * 2)
+    // A fresh process's start-up takes 60-200 ms, and one waiting for a core on a shared machine can
+    // take twice as long as the next: single ratios went from 0.8 to 2.1 in one run of 6. Pairs are
+    // cheap (about 1.5 s a repetition), so the medians are taken over at least 15.
+    const repetitions = settings.quick ? 1 : Math.max(15, settings.repetitions * 3)
     const bundleDir = await mkdtemp(join(tmpdir(), "eventport-bench-cold-start-"))
     try {
       const bundled: Flavour = { kind: "bundled", bundles: await bundleChildren(bundleDir) }
