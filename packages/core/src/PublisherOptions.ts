@@ -72,7 +72,10 @@ export interface BufferOptions {
   readonly maxEvents?: number
   /** Most bytes (JSON size of the events' data) waiting to be sent. Default 64 MiB. */
   readonly maxBytes?: number
-  /** How long a partly filled batch may wait for more events. Default 50 ms. */
+  /**
+   * How long a partly filled batch may wait for more events. Default 50 ms. A full buffer (by
+   * `maxEvents` or `maxBytes`) ends the wait: the batch goes as soon as `enqueue` finds no room.
+   */
   readonly lingerMs?: number
   /**
    * What `enqueue` does when the buffer is full: `block` waits for room, `dropNewest` drops the new

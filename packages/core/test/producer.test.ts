@@ -132,6 +132,43 @@ describe("buffered producer", () => {
     await p.close()
   })
 
+  it("a full buffer does not wait for the linger: a buffer smaller than the window keeps flowing", async () => {
+    // Each window of at most 100 events would otherwise wait the whole minute for more.
+    for (const buffer of [
+      { maxEvents: 100, lingerMs: 60_000, overflow: "block" as const },
+      { maxBytes: 100 * 8, lingerMs: 60_000, overflow: "block" as const },
+    ]) {
+      const a = scriptedAdapter()
+      const p = createPublisher({ destinations: { a: a.adapter }, buffer })
+      for (const e of events(1_000)) await p.enqueue(e)
+      const result = await p.close()
+      expect(result.counts.a).toMatchObject({ delivered: 1_000, failed: 0 })
+      expect(a.requests.flatMap((r) => r.ids)).toHaveLength(1_000)
+    }
+  })
+
+  it("a full buffer under dropNewest sends what it holds at once, without a flush", async () => {
+    const a = scriptedAdapter()
+    let delivered = 0
+    let allTen: () => void = () => {}
+    const tenDelivered = new Promise<void>((resolve) => {
+      allTen = resolve
+    })
+    const p = createPublisher({
+      destinations: { a: a.adapter },
+      buffer: { maxEvents: 10, lingerMs: 60_000, overflow: "dropNewest" },
+      onOutcome: (outcome) => {
+        if (outcome._tag === "Delivered" && ++delivered === 10) allTen()
+      },
+    })
+    // The buffer's ten are taken into a window that lingers; ten more fill the buffer again, and
+    // the one after finds it full: dropped, and the lingering window goes instead of waiting.
+    for (const e of events(21)) await p.enqueue(e)
+    await tenDelivered
+    const result = await p.close()
+    expect(result.counts.a!.delivered + result.counts.a!.failed).toBe(21)
+  })
+
   it("bounds the buffer by bytes too", async () => {
     const a = scriptedAdapter()
     const p = createPublisher({

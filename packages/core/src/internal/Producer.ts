@@ -133,6 +133,10 @@ export class Producer {
           input,
           `the event's data is ${bytes} bytes, more than the buffer's maxBytes ${maxBytes}`,
         )
+      // The buffer is full (by count or bytes): a window the consumer is lingering over goes now,
+      // as waiting for more would only hold up the producer (a buffer smaller than the window
+      // would otherwise wait the whole linger every time).
+      this.wake()
       if (overflow !== "block")
         return this.overflow(input, `the buffer is full (maxEvents ${maxEvents}, maxBytes ${maxBytes})`)
       return Effect.andThen(
@@ -234,7 +238,7 @@ export class Producer {
 
   /**
    * One window: wait for an event, give a partly filled window up to `lingerMs` to fill (unless
-   * someone flushes or closes), then hand it to the destinations. Taken events are never lost:
+   * someone flushes or closes, or the buffer fills up), then hand it to the destinations. Taken events are never lost:
    * handing them over is uninterruptible, and an interrupted linger settles them as `Closed`.
    */
   private step(): Effect.Effect<void> {
