@@ -238,8 +238,9 @@ export class Producer {
 
   /**
    * One window: wait for an event, give a partly filled window up to `lingerMs` to fill (unless
-   * someone flushes or closes, or the buffer fills up), then hand it to the destinations. Taken events are never lost:
-   * handing them over is uninterruptible, and an interrupted linger settles them as `Closed`.
+   * someone flushes or closes, or the buffer fills up), then hand it to the destinations. Taken
+   * events are never lost: handing them over is uninterruptible, and an interrupted linger settles
+   * them as `Closed`.
    */
   private step(): Effect.Effect<void> {
     const lingerMs = this.settings.lingerMs
