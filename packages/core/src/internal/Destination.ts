@@ -20,6 +20,7 @@ import type { Ordering, ResolvedDestinationOptions } from "../PublisherOptions.t
 import { DestinationOutcomes } from "./DestinationOutcomes.ts"
 import { type Entry, Job } from "./Job.ts"
 import { KeyGate, orderingKeysOf } from "./KeyGate.ts"
+import { withMetricAttributes } from "./MetricContext.ts"
 import { RequestSend } from "./RequestSend.ts"
 import { Retrying } from "./RetryState.ts"
 import type { Run } from "./Run.ts"
@@ -88,14 +89,17 @@ export class Destination {
   start(scope: Scope.Scope): Effect.Effect<void> {
     this.scope = scope
     return Effect.flatMap(Effect.context<never>(), (context) => {
-      this.outcomes.start(context)
+      // The destination's metric attributes, put into the workers' context once for both the
+      // outcome counters and the request latency (MetricContext.ts).
+      const metricContext = withMetricAttributes(context, this.request.attributes)
+      this.outcomes.start(metricContext)
       const clock = Context.get(context, Clock.Clock)
       const worker = Effect.forever(Effect.flatMap(Queue.take(this.queue), (job) => this.attempt(job, clock)))
       return Effect.forEach(Array.from({ length: this.settings.concurrency }), () =>
         Effect.forkIn(worker, scope),
       ).pipe(
         Effect.flatMap((fibers) =>
-          Effect.map(this.request.start(context, scope), (watcher) => {
+          Effect.map(this.request.start(context, metricContext, scope), (watcher) => {
             // Stopping interrupts them all, the deadline watcher included.
             this.workers = watcher === undefined ? fibers : [...fibers, watcher]
           }),

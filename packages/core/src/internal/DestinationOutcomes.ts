@@ -10,7 +10,6 @@ import { type DeliveryError, deliveryError } from "../DeliveryError.ts"
 import * as Metrics from "../Metrics.ts"
 import { deliveredOutcome, failedOutcome, type Outcome } from "../Outcome.ts"
 import type { Entry, Job } from "./Job.ts"
-import { withMetricAttributes } from "./MetricContext.ts"
 import type { Run } from "./Run.ts"
 import type { Settlement } from "./Settle.ts"
 
@@ -25,7 +24,6 @@ export class DestinationOutcomes {
   /** For updates inside an Effect, which read the attributes of the fiber's own context. */
   private readonly rejectedCount: Metric.Counter<number>
   private readonly failedCount: Metric.Counter<number>
-  private readonly attributes: Readonly<Record<string, string>>
   /**
    * The workers' context with this destination's metric attributes, for updates of the plain
    * metrics outside an Effect (see MetricContext.ts); set when the destination starts.
@@ -39,14 +37,13 @@ export class DestinationOutcomes {
     private readonly deadLetter: boolean,
   ) {
     const attributes = { destination: name, kind }
-    this.attributes = attributes
     this.rejectedCount = Metric.withAttributes(Metrics.rejected, attributes)
     this.failedCount = Metric.withAttributes(Metrics.failed, attributes)
   }
 
-  /** Takes the workers' context when the destination starts. */
-  start(context: Context.Context<never>): void {
-    this.metricContext = withMetricAttributes(context, this.attributes)
+  /** Takes the workers' context with the destination's metric attributes when it starts. */
+  start(metricContext: Context.Context<never>): void {
+    this.metricContext = metricContext
   }
 
   /** Metrics for pairs settled before any request (rejections, encode failures, overflow, close). */

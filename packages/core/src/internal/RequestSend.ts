@@ -14,7 +14,6 @@ import * as Tracer from "effect/Tracer"
 import type { Adapter, Batch, RawSend, SendResult } from "../Adapter.ts"
 import { DeliveryError, deliveryError } from "../DeliveryError.ts"
 import * as Metrics from "../Metrics.ts"
-import { withMetricAttributes } from "./MetricContext.ts"
 import { RequestDeadlines } from "./RequestDeadlines.ts"
 import { describeThrown } from "./Thrown.ts"
 
@@ -23,12 +22,12 @@ export type RequestAnswer = SendResult | DeliveryError
 
 export class RequestSend {
   /** The destination's span and metric attributes. */
-  private readonly attributes: Readonly<Record<string, string>>
+  readonly attributes: Readonly<Record<string, string>>
   /** The definition's own send, when the adapter's `send` is still the one made from it. */
   private readonly raw: RawSend<unknown> | undefined
   /** Timeouts of requests sent through `raw`, watched by one fiber; made at start. */
   private deadlines: RequestDeadlines | undefined
-  /** The workers' context with the destination's metric attributes (MetricContext.ts); made at start. */
+  /** The workers' context with the destination's metric attributes (MetricContext.ts); set at start. */
   private metricContext: Context.Context<never> | undefined
   /**
    * No tracing backend is installed (Effect's native tracer, or tracing disabled) where the workers
@@ -47,14 +46,16 @@ export class RequestSend {
   }
 
   /**
-   * Takes the workers' context (tracing, clock, metrics); with the raw send, starts the deadline
-   * watcher in `scope` and returns its fiber, so stopping the destination interrupts it too.
+   * Takes the workers' context (tracing, clock) and that context with the destination's metric
+   * attributes (MetricContext.ts); with the raw send, starts the deadline watcher in `scope` and
+   * returns its fiber, so stopping the destination interrupts it too.
    */
   start(
     context: Context.Context<never>,
+    metricContext: Context.Context<never>,
     scope: Scope.Scope,
   ): Effect.Effect<Fiber.Fiber<unknown> | undefined> {
-    this.metricContext = withMetricAttributes(context, this.attributes)
+    this.metricContext = metricContext
     this.untraced =
       !Context.get(context, References.TracerEnabled) ||
       Context.get(context, Tracer.Tracer) === Tracer.nativeTracer
