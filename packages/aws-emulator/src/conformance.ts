@@ -21,7 +21,7 @@ import {
 } from "@eventport/core"
 import type { ConformanceHarness } from "@eventport/testkit"
 import { Effect } from "effect"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest"
 import { type Emulator, type EmulatorOptions, startEmulator } from "./Emulator.ts"
 import type { Fault } from "./Faults.ts"
 import type { ServiceName } from "./Service.ts"
@@ -390,7 +390,10 @@ export interface EmulatorAdapterSuiteOptions<Entry> {
    * e.g. `(clientConfig) => eventBridge({ clientConfig })`.
    */
   readonly makeAdapter: (
-    clientConfig: EmulatorClientConfig & { readonly maxAttempts?: number },
+    clientConfig: EmulatorClientConfig & {
+      readonly maxAttempts?: number
+      readonly requestHandler?: RequestHandlerProbe
+    },
   ) => Adapter<Entry>
   /** Options for the suite's emulator (e.g. `limits`). */
   readonly emulator?: EmulatorOptions
@@ -441,6 +444,35 @@ export interface EmulatorAdapterSuiteOptions<Entry> {
   readonly additionalTests?: (context: EmulatorSuiteContext) => void
 }
 
+/**
+ * An SDK request handler that never answers: it records the `abortSignal` each request brings and
+ * rejects that request when the signal aborts (as the SDK's own handlers do). A type alias, so it
+ * fits the clients' `requestHandler` option.
+ */
+type RequestHandlerProbe = {
+  readonly handle: (request: unknown, options?: { readonly abortSignal?: AbortSignal }) => Promise<never>
+  readonly updateHttpClientConfig: () => void
+  readonly httpHandlerConfigs: () => object
+}
+
+const requestHandlerProbe = (): {
+  readonly handler: RequestHandlerProbe
+  readonly seen: Array<AbortSignal | undefined>
+} => {
+  const seen: Array<AbortSignal | undefined> = []
+  const handler: RequestHandlerProbe = {
+    handle: (_request, options) =>
+      new Promise<never>((_resolve, reject) => {
+        const signal = options?.abortSignal
+        seen.push(signal)
+        signal?.addEventListener("abort", () => reject(signal.reason), { once: true })
+      }),
+    updateHttpClientConfig: () => {},
+    httpHandlerConfigs: () => ({}),
+  }
+  return { handler, seen }
+}
+
 /** An object (level 1) holding arrays nested to `depth` levels in all: valid for every service's data shape. */
 const nestedData = (depth: number): JsonValue => {
   let data: JsonValue = null
@@ -470,8 +502,12 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
     ((fields = {}) =>
       createEvent({ type: "eventport.suite", source: "eventport-suite", data: { n: 1 }, ...fields }))
   const stored = () => context.emulator().store[service].count
-  const adapter = (config: Partial<EmulatorClientConfig> & { readonly maxAttempts?: number } = {}) =>
-    options.makeAdapter({ ...context.clientConfig(), ...config })
+  const adapter = (
+    config: Partial<EmulatorClientConfig> & {
+      readonly maxAttempts?: number
+      readonly requestHandler?: RequestHandlerProbe
+    } = {},
+  ) => options.makeAdapter({ ...context.clientConfig(), ...config })
 
   describe(`${options.name} against the emulator (shared adapter suite)`, () => {
     emulator = useEmulator(options.emulator)
@@ -481,6 +517,39 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
       const failure = await sendFailingBatch(adapter({ maxAttempts: 5 }), [makeEvent()])
       expect(failure).toMatchObject({ code: "Throttled", retryable: true })
       expect(context.emulator().requests.counts().total).toBe(1)
+    })
+
+    it("each request's signal reaches the request handler of the client it makes, and aborting it ends that request only", async () => {
+      // The adapter's client keeps its middleware stack between requests (cacheMiddleware), so the
+      // signal cannot travel as send's option; this checks the way it takes instead, for requests in
+      // flight at once and for the ones after the stack was cached.
+      const probe = requestHandlerProbe()
+      const made = adapter({ requestHandler: probe.handler })
+      const [encoded] = encodeEach(made, [makeEvent()])
+      const batch = { entries: [encoded!.entry], batchKey: encoded!.batchKey, attempt: 1 }
+      const send = (signal: AbortSignal): Promise<SendResult> => {
+        const sent = made.rawSend.call(batch, { signal })
+        return Effect.isEffect(sent) ? Effect.runPromise(sent) : Promise.resolve(sent)
+      }
+      for (let round = 0; round < 2; round++) {
+        const first = new AbortController()
+        const second = new AbortController()
+        const sending = [send(first.signal), send(second.signal)].map((p) =>
+          p.then(
+            () => "answered",
+            (error: unknown) => (error instanceof Error ? error.name : String(error)),
+          ),
+        )
+        await vi.waitFor(() => expect(probe.seen).toHaveLength(2 * (round + 1)))
+        const seen = probe.seen.slice(2 * round)
+        expect(new Set(seen)).toEqual(new Set([first.signal, second.signal]))
+        first.abort()
+        expect(await sending[0]).toBe("AbortError")
+        expect(second.signal.aborted).toBe(false)
+        second.abort()
+        expect(await sending[1]).toBe("AbortError")
+      }
+      await Effect.runPromise(made.close)
     })
 
     it("credentials the service refuses are AccessDenied, not retryable, raw code kept", async () => {

@@ -12,6 +12,7 @@ import {
   deliveryError,
 } from "./DeliveryError.ts"
 import { checkData, type Event, maxDataDepth, type Violation } from "./Event.ts"
+import { type ClientSendOptions, routeRequestSignals, signalAsOption } from "./internal/ClientSignals.ts"
 import { jsonLength } from "./internal/JsonLength.ts"
 
 /** An adapter option given as a constant or as a function of the event. */
@@ -385,28 +386,46 @@ export interface DestroyableClient {
   destroy(): void
 }
 
-/** A client for an adapter, and how to release it on the adapter's close. */
+export type { ClientSendOptions }
+
+/** A client for an adapter, how to send with it, and how to release it on the adapter's close. */
 export interface AdapterClient<Client> {
   readonly client: Client
   /** Destroys the client if the adapter made it; leaves a user's client alone. */
   readonly close: () => void
+  /**
+   * The options of `client.send(command, sendOptions(command, signal))`: whatever lets `signal`
+   * (the request's, from `send`'s context) end the request. For a user's client that is
+   * `{ abortSignal: signal }`. For a client the adapter made (middleware cache on) it is `undefined`:
+   * the signal goes to the client's request handler by the command's `input`, so the SDK keeps its
+   * resolved middleware stack. Call it once per request, with a command made for that request.
+   */
+  readonly sendOptions: ClientSendOptions
 }
 
 /**
  * The client an adapter sends with: the user's `client`, used as given and never destroyed, or one
  * made from `clientConfig` with `maxAttempts: 1` forced (the engine retries only the failed entries,
  * so SDK retries would multiply requests) and destroyed on close. Both given is a `TypeError`.
+ *
+ * A client made here also gets `cacheMiddleware: true` unless `clientConfig` sets it: the SDK then
+ * resolves each command's middleware stack once instead of on every request, which is a large part
+ * of its CPU per request. Send with {@link AdapterClient.sendOptions} so the request's signal still
+ * reaches the request handler.
  */
 export const adapterClient = <Client extends DestroyableClient, Config extends object>(
   factory: string,
   options: { readonly client?: Client | undefined; readonly clientConfig?: Config | undefined },
-  make: (config: Config & { readonly maxAttempts: 1 }) => Client,
+  make: (config: Config & { readonly maxAttempts: 1; readonly cacheMiddleware: boolean }) => Client,
 ): AdapterClient<Client> => {
   if (options.client !== undefined && options.clientConfig !== undefined)
     throw new TypeError(`${factory}: give either client or clientConfig, not both`)
-  if (options.client !== undefined) return { client: options.client, close: () => {} }
-  const client = make({ ...(options.clientConfig as Config), maxAttempts: 1 })
-  return { client, close: () => client.destroy() }
+  if (options.client !== undefined)
+    return { client: options.client, close: () => {}, sendOptions: signalAsOption }
+  const config = (options.clientConfig ?? {}) as Config & { readonly cacheMiddleware?: unknown }
+  const cacheMiddleware = typeof config.cacheMiddleware === "boolean" ? config.cacheMiddleware : true
+  const client = make({ ...config, maxAttempts: 1, cacheMiddleware })
+  return { client, close: () => client.destroy(), sendOptions: routeRequestSignals(client) }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -129,33 +129,52 @@ describe("option checks", () => {
 })
 
 describe("adapterClient", () => {
+  interface FakeConfig {
+    region?: string
+    maxAttempts?: number
+    cacheMiddleware?: boolean
+  }
   class FakeClient {
     destroyed = 0
-    constructor(readonly config: { region?: string; maxAttempts?: number }) {}
+    constructor(readonly config: FakeConfig) {}
     destroy() {
       this.destroyed++
     }
   }
-  const make = (config: { region?: string; maxAttempts?: number }) => new FakeClient(config)
+  const make = (config: FakeConfig) => new FakeClient(config)
+  const command = { input: {} }
+  const signal = new AbortController().signal
 
   it("makes a client from clientConfig with maxAttempts forced to 1, and destroys it on close", () => {
     const owned = adapterClient("f", { clientConfig: { region: "eu-west-1", maxAttempts: 5 } }, make)
-    expect(owned.client.config).toEqual({ region: "eu-west-1", maxAttempts: 1 })
+    expect(owned.client.config).toEqual({ region: "eu-west-1", maxAttempts: 1, cacheMiddleware: true })
     owned.close()
     expect(owned.client.destroyed).toBe(1)
   })
 
-  it("makes a client with maxAttempts 1 when neither is given", () => {
-    expect(adapterClient("f", {}, make).client.config).toEqual({ maxAttempts: 1 })
+  it("makes a client with maxAttempts 1 and the middleware cache on when neither is given", () => {
+    expect(adapterClient("f", {}, make).client.config).toEqual({ maxAttempts: 1, cacheMiddleware: true })
   })
 
-  it("uses the user's client as given and never destroys it", () => {
+  it("keeps clientConfig's cacheMiddleware, and then sends the signal as send's option", () => {
+    const owned = adapterClient("f", { clientConfig: { cacheMiddleware: false } }, make)
+    expect(owned.client.config).toEqual({ maxAttempts: 1, cacheMiddleware: false })
+    expect(owned.sendOptions(command, signal)).toEqual({ abortSignal: signal })
+  })
+
+  it("sends the signal as send's option for a made client that is not an SDK v3 client", () => {
+    // FakeClient has no middleware stack or request handler to carry the signal another way.
+    expect(adapterClient("f", {}, make).sendOptions(command, signal)).toEqual({ abortSignal: signal })
+  })
+
+  it("uses the user's client as given, never destroys it, and sends the signal as send's option", () => {
     const client = new FakeClient({ maxAttempts: 3 })
     const used = adapterClient("f", { client }, make)
     expect(used.client).toBe(client)
+    expect(used.sendOptions(command, signal)).toEqual({ abortSignal: signal })
     used.close()
     expect(client.destroyed).toBe(0)
-    expect(client.config.maxAttempts).toBe(3)
+    expect(client.config).toEqual({ maxAttempts: 3 })
   })
 
   it("refuses both", () => {

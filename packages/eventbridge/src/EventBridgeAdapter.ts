@@ -34,7 +34,11 @@ export const eventBridge = (options: EventBridgeOptions = {}): Adapter<PutEvents
     checkConstantOption(options.traceHeader, checkTraceHeader),
     checkConstantOption(options.resources, (resources) => checkResources(resources)[0]),
   ])
-  const { client, close } = adapterClient(factory, options, (config) => new EventBridgeClient(config))
+  const { client, close, sendOptions } = adapterClient(
+    factory,
+    options,
+    (config) => new EventBridgeClient(config),
+  )
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
   const encodeOptions: EncodeOptions = {
     ...options,
@@ -47,9 +51,8 @@ export const eventBridge = (options: EventBridgeOptions = {}): Adapter<PutEvents
     limits: { maxEntries: maxEntriesPerRequest, maxRequestBytes, maxEntryBytes: maxRequestBytes },
     encode: (event) => encode(event, encodeOptions),
     send: async (batch, { signal }) => {
-      const response = await client.send(new PutEventsCommand({ Entries: [...batch.entries], ...endpoint }), {
-        abortSignal: signal,
-      })
+      const command = new PutEventsCommand({ Entries: [...batch.entries], ...endpoint })
+      const response = await client.send(command, sendOptions(command, signal))
       return readPutEventsResults(batch.entries.length, response)
     },
     classifyError: classifyRequestError,

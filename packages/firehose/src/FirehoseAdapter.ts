@@ -49,7 +49,11 @@ export const firehose = (options: FirehoseOptions): Adapter<FirehoseRecordEntry>
         ),
   ])
   checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
-  const { client, close } = adapterClient(factory, options, (config) => new FirehoseClient(config))
+  const { client, close, sendOptions } = adapterClient(
+    factory,
+    options,
+    (config) => new FirehoseClient(config),
+  )
   const requestSize = options.requestSize ?? defaultRequestSize
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
   const encodeOptions: EncodeOptions = {
@@ -70,10 +74,8 @@ export const firehose = (options: FirehoseOptions): Adapter<FirehoseRecordEntry>
     },
     encode: (event) => encode(event, encodeOptions),
     send: async (batch, { signal }) => {
-      const response = await client.send(
-        new PutRecordBatchCommand({ DeliveryStreamName, Records: [...batch.entries] }),
-        { abortSignal: signal },
-      )
+      const command = new PutRecordBatchCommand({ DeliveryStreamName, Records: [...batch.entries] })
+      const response = await client.send(command, sendOptions(command, signal))
       return readPutRecordBatchResults(batch.entries.length, response)
     },
     classifyError: classifyRequestError,

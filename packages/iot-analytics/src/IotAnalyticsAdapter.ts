@@ -35,7 +35,11 @@ export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalytics
     typeof options.channelName === "function" ? undefined : checkChannelName(options.channelName),
     checkOneOf("fieldNameRule", options.fieldNameRule, fieldNameRules),
   ])
-  const { client, close } = adapterClient(factory, options, (config) => new IoTAnalyticsClient(config))
+  const { client, close, sendOptions } = adapterClient(
+    factory,
+    options,
+    (config) => new IoTAnalyticsClient(config),
+  )
   const maxEntryBytes = options.maxEntryBytes ?? options.maxMessageBytes ?? defaultMaxEntryBytes
   const encodeOptions: EncodeOptions = {
     channelName: options.channelName,
@@ -61,13 +65,11 @@ export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalytics
         async (entries) => {
           const first = entries[0]
           if (first === undefined) return []
-          const response = await client.send(
-            new BatchPutMessageCommand({
-              channelName: batch.batchKey ?? first.channelName,
-              messages: entries.map((entry) => ({ messageId: entry.messageId, payload: entry.payload })),
-            }),
-            { abortSignal: signal },
-          )
+          const command = new BatchPutMessageCommand({
+            channelName: batch.batchKey ?? first.channelName,
+            messages: entries.map((entry) => ({ messageId: entry.messageId, payload: entry.payload })),
+          })
+          const response = await client.send(command, sendOptions(command, signal))
           return readBatchPutMessageResults(
             entries.map((entry) => entry.messageId),
             response,

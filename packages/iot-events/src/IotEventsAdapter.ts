@@ -28,7 +28,11 @@ export const iotEvents = (options: IotEventsOptions): Adapter<Message> => {
   checkConstantOptions(factory, [
     typeof options.inputName === "function" ? undefined : checkInputName(options.inputName),
   ])
-  const { client, close } = adapterClient(factory, options, (config) => new IoTEventsDataClient(config))
+  const { client, close, sendOptions } = adapterClient(
+    factory,
+    options,
+    (config) => new IoTEventsDataClient(config),
+  )
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
   const maxEntryBytes = options.maxEntryBytes ?? maxRequestBytes
 
@@ -42,13 +46,13 @@ export const iotEvents = (options: IotEventsOptions): Adapter<Message> => {
         batch.entries,
         (message) => message.messageId!,
         "messageId",
-        async (messages) =>
-          readBatchPutMessageResults(
+        async (messages) => {
+          const command = new BatchPutMessageCommand({ messages: [...messages] })
+          return readBatchPutMessageResults(
             messages.map((m) => m.messageId!),
-            await client.send(new BatchPutMessageCommand({ messages: [...messages] }), {
-              abortSignal: signal,
-            }),
-          ),
+            await client.send(command, sendOptions(command, signal)),
+          )
+        },
       ),
     classifyError: classifyRequestError,
     close,

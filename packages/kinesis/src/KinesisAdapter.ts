@@ -55,7 +55,11 @@ export const kinesis = (options: KinesisOptions): Adapter<KinesisRecordEntry> =>
   ])
   checkByteOption("maxEntryBytes", options.maxEntryBytes, largestMaxEntryBytes)
   checkByteOption("maxRequestBytes", options.maxRequestBytes, largestMaxRequestBytes)
-  const { client, close } = adapterClient(factory, options, (config) => new KinesisClient(config))
+  const { client, close, sendOptions } = adapterClient(
+    factory,
+    options,
+    (config) => new KinesisClient(config),
+  )
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
   // A record must also fit a request.
   const maxEntryBytes = Math.min(options.maxEntryBytes ?? defaultMaxEntryBytes, maxRequestBytes)
@@ -72,9 +76,8 @@ export const kinesis = (options: KinesisOptions): Adapter<KinesisRecordEntry> =>
     limits: { maxEntries: maxRecordsPerRequest, maxRequestBytes, maxEntryBytes },
     encode: (event) => encode(event, encodeOptions),
     send: async (batch, { signal }) => {
-      const response = await client.send(new PutRecordsCommand({ ...stream, Records: [...batch.entries] }), {
-        abortSignal: signal,
-      })
+      const command = new PutRecordsCommand({ ...stream, Records: [...batch.entries] })
+      const response = await client.send(command, sendOptions(command, signal))
       return readPutRecordsResults(batch.entries.length, response)
     },
     classifyError: classifyRequestError,

@@ -38,7 +38,11 @@ export const pinpoint = (options: PinpointOptions): Adapter<PinpointEntry> => {
     checkConstantOption(options.eventType, checkRequiredOption("eventType")),
     checkConstantOption(options.session, checkSessionOption),
   ])
-  const { client, close } = adapterClient(factory, options, (config) => new PinpointClient(config))
+  const { client, close, sendOptions } = adapterClient(
+    factory,
+    options,
+    (config) => new PinpointClient(config),
+  )
 
   return defineAdapter<PinpointEntry>({
     kind: "pinpoint",
@@ -54,13 +58,11 @@ export const pinpoint = (options: PinpointOptions): Adapter<PinpointEntry> => {
     send: async (batch, { signal }) => {
       const first = batch.entries[0]
       if (first === undefined) return []
-      const response = await client.send(
-        new PutEventsCommand({
-          ApplicationId: batch.batchKey ?? first.applicationId,
-          EventsRequest: { BatchItem: groupByEndpoint(batch.entries) },
-        }),
-        { abortSignal: signal },
-      )
+      const command = new PutEventsCommand({
+        ApplicationId: batch.batchKey ?? first.applicationId,
+        EventsRequest: { BatchItem: groupByEndpoint(batch.entries) },
+      })
+      const response = await client.send(command, sendOptions(command, signal))
       return readPutEventsResults(batch.entries, response)
     },
     classifyError: classifyRequestError,

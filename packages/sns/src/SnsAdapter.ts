@@ -62,7 +62,7 @@ export const sns = (options: SnsOptions): Adapter<PublishBatchRequestEntry> => {
     checkConstantOption(options.messageAttributes, (attributes) => checkMessageAttributes(attributes)[0]),
     checkTopicKind(options),
   ])
-  const { client, close } = adapterClient(factory, options, (config) => new SNSClient(config))
+  const { client, close, sendOptions } = adapterClient(factory, options, (config) => new SNSClient(config))
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
   const maxEntryBytes = options.maxEntryBytes ?? defaultMaxEntryBytes
   const encodeOptions: EncodeOptions = {
@@ -77,15 +77,13 @@ export const sns = (options: SnsOptions): Adapter<PublishBatchRequestEntry> => {
     encode: (event) => encode(event, encodeOptions),
     // Ids must be distinct in a request; the batch key is the topic ARN (topics never share a request).
     send: (batch, { signal }) =>
-      sendWithDistinctEntryIds(batch.entries, async (distinct, ids) =>
-        readPublishBatchResults(
-          ids,
-          await client.send(
-            new PublishBatchCommand({ TopicArn: batch.batchKey, PublishBatchRequestEntries: [...distinct] }),
-            { abortSignal: signal },
-          ),
-        ),
-      ),
+      sendWithDistinctEntryIds(batch.entries, async (distinct, ids) => {
+        const command = new PublishBatchCommand({
+          TopicArn: batch.batchKey,
+          PublishBatchRequestEntries: [...distinct],
+        })
+        return readPublishBatchResults(ids, await client.send(command, sendOptions(command, signal)))
+      }),
     classifyError: classifyRequestError,
     close,
   })

@@ -62,7 +62,7 @@ export const sqs = (options: SqsOptions): Adapter<SendMessageBatchRequestEntry> 
     checkConstantOption(options.messageAttributes, (attributes) => checkMessageAttributes(attributes)[0]),
     checkQueueKind(options),
   ])
-  const { client, close } = adapterClient(factory, options, (config) => new SQSClient(config))
+  const { client, close, sendOptions } = adapterClient(factory, options, (config) => new SQSClient(config))
   const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes
   const maxEntryBytes = options.maxEntryBytes ?? defaultMaxEntryBytes
   const encodeOptions: EncodeOptions = {
@@ -77,17 +77,10 @@ export const sqs = (options: SqsOptions): Adapter<SendMessageBatchRequestEntry> 
     encode: (event) => encode(event, encodeOptions),
     // Ids must be distinct in a request; the batch key is the queue URL (queues never share a request).
     send: (batch, { signal }) =>
-      sendWithDistinctEntryIds(batch.entries, async (distinct, ids) =>
-        readSendMessageBatchResults(
-          ids,
-          await client.send(
-            new SendMessageBatchCommand({ QueueUrl: batch.batchKey, Entries: [...distinct] }),
-            {
-              abortSignal: signal,
-            },
-          ),
-        ),
-      ),
+      sendWithDistinctEntryIds(batch.entries, async (distinct, ids) => {
+        const command = new SendMessageBatchCommand({ QueueUrl: batch.batchKey, Entries: [...distinct] })
+        return readSendMessageBatchResults(ids, await client.send(command, sendOptions(command, signal)))
+      }),
     classifyError: classifyRequestError,
     close,
   })

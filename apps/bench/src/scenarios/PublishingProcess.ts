@@ -16,6 +16,10 @@ import { asDestination } from "./Destination.ts"
 export interface PublishingMeasurement {
   /** User + system CPU of this process during the measured send, microseconds. */
   readonly cpuMicros: number
+  /** Of which user CPU, microseconds. */
+  readonly userMicros: number
+  /** Of which system CPU (the kernel's work for this process: sockets, memory mapping), microseconds. */
+  readonly systemMicros: number
   readonly wallMs: number
   readonly delivered: number
   readonly rejected: number
@@ -46,7 +50,13 @@ const measure = async (
   const counts = await send()
   const wallMs = performance.now() - started
   const used = process.cpuUsage(cpu)
-  return { cpuMicros: used.user + used.system, wallMs, ...counts }
+  return {
+    cpuMicros: used.user + used.system,
+    userMicros: used.user,
+    systemMicros: used.system,
+    wallMs,
+    ...counts,
+  }
 }
 
 let measured: PublishingMeasurement
