@@ -149,7 +149,10 @@ export const eventBridgeOverhead: Scenario = {
       })
       const cpuEvents = eventCount(settings, 50_000, 1_000)
       const cpuWarmUp = Math.min(5_000, cpuEvents)
-      const cpuRuns = await repeat(settings.repetitions, async (rep) => {
+      // One pair's ratio swings from about 0.8 to 1.3 on a shared 2-core machine, against a goal 5%
+      // above 1, so the median is taken over at least 15 pairs (about 9 s each at 50,000 events).
+      const cpuRepetitions = settings.quick ? settings.repetitions : Math.max(15, settings.repetitions * 3)
+      const cpuRuns = await repeat(cpuRepetitions, async (rep) => {
         const eventportFirst = rep % 2 === 1
         const first = await publishInChild(
           eventportFirst ? "eventport" : "hand",
@@ -238,7 +241,7 @@ export const eventBridgeOverhead: Scenario = {
           "The ratio is taken per repetition (the two sides back to back), then its median.",
           "Both sides start from the same array of event inputs; Eventport validates each event and gives it an id, the hand-written loop does not.",
           "The wall ratio is informational: both sides share two cores with the emulator, so it swings from run to run. The goal is on CPU per event.",
-          "CPU per event: each side in its own fresh `node` process running the same module (so the same modules are loaded), a warm-up of up to 5,000 events, then `process.cpuUsage()` (user + system) around the send of the measured events, divided by their number; order alternates; ratio per repetition, then its median.",
+          "CPU per event: each side in its own fresh `node` process running the same module (so the same modules are loaded), a warm-up of up to 5,000 events, then `process.cpuUsage()` (user + system) around the send of the measured events, divided by their number; order alternates; ratio per pair, then its median over at least 15 pairs (3 × the repetitions when that is more).",
         ],
       }
     } finally {
