@@ -5,8 +5,9 @@
  * The SDK resolves a command's middleware stack on every `send` unless the client has
  * `cacheMiddleware: true` AND `send` gets no options (`Client.send` in @smithy/core,
  * https://github.com/smithy-lang/smithy-typescript/blob/main/packages/core/src/submodules/client/smithy-client/client.ts).
- * Resolving is a large part of the SDK's CPU per request (bench scenario 2), but the signal that
- * ends a request on its deadline is an option of `send`. So the signal travels another way:
+ * Resolving it costs about 8% of the instructions per event of a hand-written PutEvents loop
+ * (callgrind, 10 events per request), but the signal that ends a request on its deadline is an
+ * option of `send`. So the signal travels another way:
  *
  * 1. the adapter registers it under the command's `input` object (made fresh per request);
  * 2. a middleware at the very end of the stack (step `deserialize`, priority `low`, where `args`
