@@ -293,6 +293,8 @@ beforeAll(async () => {
 
   // npm waits 5 minutes on a stalled registry connection by default (`fetch-timeout`): give up on
   // one after 30 s so npm's own retries (`fetch-retries`) try again within this step's budget.
+  // The budget: about 25 s alone with a warm cache, but beside the whole suite on two slow cores
+  // one CI run passed 200 s (npm extracting a few hundred packages for a third of a core).
   const install = await run(
     "npm",
     [
@@ -306,11 +308,11 @@ beforeAll(async () => {
     ],
     {
       cwd: app,
-      timeoutMs: 200_000,
+      timeoutMs: 480_000,
     },
   )
   if (install.code !== 0) throw new Error(`npm install failed:\n${install.stderr}`)
-}, 300_000)
+}, 600_000)
 
 // The scratch project holds a full node_modules: removing it can take a while on a busy machine.
 afterAll(() => rm(work, { recursive: true, force: true }), 120_000)
