@@ -410,8 +410,8 @@ export interface AdapterClient<Client> {
  *
  * A client made here also gets `cacheMiddleware: true` unless `clientConfig` sets it: the SDK then
  * resolves each command's middleware stack once instead of on every request (about 8% of its
- * instructions per request for a 10-entry PutEvents). Send with {@link AdapterClient.sendOptions} so the request's signal still
- * reaches the request handler.
+ * instructions per request for a 10-entry PutEvents). Send with {@link AdapterClient.sendOptions}
+ * so the request's signal still reaches the request handler.
  */
 export const adapterClient = <Client extends DestroyableClient, Config extends object>(
   factory: string,

@@ -53,7 +53,7 @@ const isCachingSdkClient = (client: unknown): client is SdkClientLike => {
 }
 
 /** The middleware's name in the client's stack. */
-export const signalMiddlewareName = "eventportRequestSignal"
+const signalMiddlewareName = "eventportRequestSignal"
 
 /** Sends a request's signal with it: the options for `client.send(command, …)`, or `undefined`. */
 export type ClientSendOptions = (
