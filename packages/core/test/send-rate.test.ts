@@ -69,16 +69,18 @@ describe("SendRate", () => {
 
   it("within an episode, lowers the rate to what the destination accepted of the requests sent since it began", () => {
     const rate = new SendRate(defaultSendRate)
-    // A burst: 40 requests accepted in the first 20 ms, so the first guess is 400/s (40 over 100 ms).
+    // A burst: 40 requests accepted in the first 20 ms, so 400/s were sent (40 over 100 ms); within
+    // the first second, 0.7 of that is the first guess.
     for (let i = 0; i < 40; i++) {
       rate.reserve(i / 2)
       rate.answered(i / 2 + 1, i / 2, false)
     }
     rate.answered(20, 19, true)
-    assert.closeTo(rate.rateAt(20), 0.9 * 400, 0.5)
-    // Accepted answers of requests sent before the episode began do not count.
-    rate.answered(21, 19.5, false)
-    rate.answered(22, 19.8, false)
+    assert.closeTo(rate.rateAt(20), 0.9 * 0.7 * 400, 0.5)
+    // The episode began when the throttled request was sent (19): accepted answers of requests sent
+    // before it do not count.
+    rate.answered(21, 18.5, false)
+    rate.answered(22, 18.8, false)
     // The quota lets 100/s through: 20 requests sent over the next 200 ms accepted, then one throttled.
     for (let i = 0; i < 20; i++) {
       const sentAt = 20 + 10 * i
@@ -86,8 +88,23 @@ describe("SendRate", () => {
       rate.answered(sentAt + 1, sentAt, false)
     }
     rate.answered(221, 220, true)
-    // (20 + 1) accepted over the 200 ms since the episode began: one decrease below 105/s, not below 360/s.
-    assert.closeTo(rate.rateAt(221), 0.9 * 105, 0.1)
+    // (20 + 1) accepted over the 201 ms since the episode began: one decrease below 104.5/s, not
+    // below 280/s.
+    assert.closeTo(rate.rateAt(221), (0.9 * 21) / 0.201, 0.1)
+  })
+
+  it("takes 0.7 of the rate sent for the first guess only within the first second of sending (a quota's burst)", () => {
+    // Throttled 50 ms in, after 10 requests accepted: 100/s sent over the first 100 ms slot.
+    const young = new SendRate(defaultSendRate)
+    acceptEvenly(young, 10, 0, 50)
+    young.answered(50, 49, true)
+    assert.closeTo(young.rateAt(50), 0.9 * 0.7 * 100, 1e-9)
+    // Throttled after a whole second at 100/s: that rate says little of a burst, and counts in full.
+    const settled = new SendRate(defaultSendRate)
+    acceptEvenly(settled, 110, 0, 1_100)
+    settled.answered(1_100, 1_099, true)
+    assert.isAtLeast(settled.rateAt(1_100), 0.9 * 90)
+    assert.isAtMost(settled.rateAt(1_100), 0.9 * 100)
   })
 
   it("starts a later episode from the rate accepted since the last one, one decrease below the sent rate at most", () => {
@@ -107,10 +124,11 @@ describe("SendRate", () => {
       rate.answered(sentAt + 1, sentAt, true)
       return { throttled, after: rate.rateAt(sentAt + 1) }
     }
-    // Throttled at 90/s after accepting 85/s all along: from the accepted rate, (425 + 1) over 5 s.
+    // Throttled at 90/s after accepting 85/s all along: from the accepted rate, (425 + 1) over the
+    // 5.001 s since the request whose throttle began the episode was sent.
     const near = episode(85)
     assert.closeTo(near.throttled, 90, 1e-9)
-    assert.closeTo(near.after, 0.9 * 85.2, 0.01)
+    assert.closeTo(near.after, (0.9 * 426) / 5.001, 0.01)
     // An idle spell accepted nothing: one decrease below the rate it was sent at, not down to minRate.
     assert.closeTo(episode(0).after, 0.9 * 0.9 * 90, 0.01)
   })
@@ -397,6 +415,39 @@ describe("SendRate against a token-bucket quota (virtual time)", () => {
       assert.strictEqual(run.rate.randomThrottledShare, 0)
     })
   }
+
+  it("finds a 100/s quota (burst 20) from an unpaced start in few throttled requests: at most 8.5 a run on average, 5 to 15 ms answers", () => {
+    // The first throttle comes with those already in flight (4 here); the rest is finding the quota
+    // and, about every 10 s, probing above it. Before the first guess took 0.7 of the rate sent in
+    // the first second and episodes began at the throttled request's send time, these averaged
+    // 10.2, 10.1 and 7.9.
+    for (const latencyMs of [5, 10, 15]) {
+      let throttled = 0
+      let delivered = 0
+      let seconds = 0
+      const seeds = 20
+      for (let seed = 1; seed <= seeds; seed++) {
+        const run = simulate({
+          requests: 2_000,
+          admit: tokenBucket(100, 20),
+          concurrency: 4,
+          latencyMs,
+          jitter: { ms: latencyMs, seed: seed * 7_919 },
+          retryAfterMs: 500,
+        })
+        throttled += run.throttled
+        delivered += run.delivered
+        seconds += run.seconds
+      }
+      assert.strictEqual(delivered, seeds * 2_000)
+      assert.isAtMost(throttled / seeds, 8.5, `${latencyMs} ms: ${throttled / seeds} throttled a run`)
+      assert.isAtLeast(
+        delivered / seconds,
+        95,
+        `${latencyMs} ms: ${(delivered / seconds).toFixed(1)} requests/s`,
+      )
+    }
+  })
 
   it("finds a quota below the floor of a busier past: after a fault-free spell, the quota is not taken for random", () => {
     // 5,000 requests unthrottled (about 1,000/s), then a quota of 100/s: the floor of half the best

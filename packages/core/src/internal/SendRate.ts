@@ -7,11 +7,16 @@
  * - Unlimited until the first throttling answer: a destination that never throttles pays nothing.
  * - A throttling answer for a request sent after the last decrease lowers the rate to `decrease` ×
  *   the rate it was sent at (one decrease per overshoot, however many requests were in flight). The
- *   first one starts from the rate requests were sent at over the last second.
+ *   first one starts from the rate requests were sent at over the last second; within the first
+ *   second of sending, only `burstShare` of it, since that rate includes the burst a quota grants
+ *   its full bucket at the start.
  * - Throttling answers within a second of the first one of an episode lower it to at most
  *   `decrease` × the rate the destination accepted the requests sent since the episode began:
  *   throttled at both ends, a token-bucket quota let through about its rate in between. So the first
  *   guess, inflated by the quota's burst, comes down in a few throttled requests, not one per 10%.
+ *   An episode begins when the request whose throttle began it was sent, not when its answer came:
+ *   the quota's bucket was empty from then on, and the longer span for the same requests accepted
+ *   makes a tighter bound.
  *   The first answer of a later episode starts from the rate accepted since the last one, but at most
  *   one decrease below the rate it was sent at (an idle spell accepted little and says nothing of
  *   the quota).
@@ -100,6 +105,16 @@ export const resolveSendRate = (
     minShare: check("minShare", (v) => v >= 0 && v <= 1, "a number from 0 to 1"),
   }
 }
+
+/**
+ * The share of the rate sent before the first throttle that is taken for the throttled rate, when
+ * that throttle comes within the first second of sending: a token-bucket quota grants its full
+ * bucket (its burst) at once, so the rate sent until then overstates its rate. 0.7 is CUBIC's
+ * multiplicative decrease (RFC 9438, β_cubic), which the AWS SDKs' adaptive retry mode applies at
+ * every throttle. Later, the rate over a whole second says little of a burst, and the first throttle
+ * takes it as it is.
+ */
+const burstShare = 0.7
 
 /** Ten slots of 100 ms: what was sent and accepted over the last second. */
 const slotMs = 100
@@ -245,9 +260,9 @@ export class SendRate {
         this.throttlingAtRandom(now)
       return
     }
-    // The first time, the rate it was sending at: a guess too high costs a few quick decreases
-    // more, one too low a slow climb.
-    let from = this.limited ? this.rateAt(sentAt) : sum(this.sent) / this.windowSeconds(now)
+    // The first time, the rate it was sending at (less the burst, within the first second): a
+    // guess too high costs a few quick decreases more, one too low a slow climb.
+    let from = this.limited ? this.rateAt(sentAt) : this.unpacedRate(now)
     // What the destination accepted of the requests sent since the episode began: throttled then
     // and now, it let through about its quota in between (one more covers the token it may have had).
     const accepted = this.episode.acceptedRate(sentAt)
@@ -257,7 +272,7 @@ export class SendRate {
       // A new episode. Since the last one the destination may have had room it was not offered
       // (an idle spell), so the accepted rate lowers the throttled rate by one decrease at most.
       if (this.limited) from = Math.max(this.settings.decrease * from, Math.min(from, accepted))
-      this.episode.restart(now)
+      this.episode.restart(sentAt)
       if (!this.limited || now - this.decreasedAt >= this.settings.recoveryMs) {
         this.unexplained = 0
         this.spell.restart(now)
@@ -344,6 +359,12 @@ export class SendRate {
     return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
   }
 
+  /** The rate sent over the last second while unpaced; within the first second, `burstShare` of it. */
+  private unpacedRate(now: number): number {
+    const rate = sum(this.sent) / this.windowSeconds(now)
+    return this.slot - this.firstSlot + 1 < slots ? burstShare * rate : rate
+  }
+
   /** The seconds the windows cover: the last second, or less when the destination is younger. */
   private windowSeconds(now: number): number {
     const covered = Math.min(slots, this.slot - this.firstSlot + 1) * slotMs
@@ -389,11 +410,14 @@ class AcceptedSince {
   accepted = 0
   private sentUntil = Number.NEGATIVE_INFINITY
 
-  /** Counting starts again from a throttle answered at `now`. */
-  restart(now: number): void {
-    this.at = now
+  /**
+   * Counting starts again from `at`: when the request whose throttle began the episode was sent
+   * (the bucket was empty from then on), or when the throttle that began the spell was answered.
+   */
+  restart(at: number): void {
+    this.at = at
     this.accepted = 0
-    this.sentUntil = now
+    this.sentUntil = at
   }
 
   /** Requests sent at any time count from now on, on top of those counted so far. */
