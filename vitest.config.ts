@@ -23,6 +23,9 @@ export default defineConfig({
         include: ["test/**/*.test.ts"],
         testTimeout: 30_000,
         hookTimeout: 30_000,
+        // A project's global setup (test/global-setup.ts), where it has one: it runs before any test
+        // file of the run starts, and only when one of the project's tests is queued.
+        ...(existsSync(`${root}/test/global-setup.ts`) ? { globalSetup: ["test/global-setup.ts"] } : {}),
         // Type tests (`typetest/*.test-d.ts`) where a package has them. The tsconfig must include
         // them, or vitest checks nothing and passes.
         ...(existsSync(`${root}/typetest`)

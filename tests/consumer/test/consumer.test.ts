@@ -1,9 +1,9 @@
 /**
- * The packages as a user gets them: each package under packages/ is packed (`pnpm pack`, so
- * `workspace:` ranges become real ones), installed with npm into a scratch project with the set-up
- * the READMEs document (`effect`, `@types/node` listed in `types`, or `skipLibCheck`; the outbox's
- * `@types/pg`), and the README examples are typechecked (nodenext and bundler resolution) and run as
- * written; the outbox's, which need a PostgreSQL or Redis server, are typechecked only.
+ * The packages as a user gets them: the global setup (global-setup.ts) packs each package under
+ * packages/ and installs the tarballs with npm into a scratch project with the set-up the READMEs
+ * document (`effect`, `@types/node` listed in `types`, or `skipLibCheck`; the outbox's `@types/pg`);
+ * here the README examples are typechecked (nodenext and bundler resolution) and run as written; the
+ * outbox's, which need a PostgreSQL or Redis server, are typechecked only.
  *
  * Needs the npm registry (the AWS SDK clients, effect, typescript); npm's cache makes later runs
  * quicker. Its cost, measured with a warm npm cache: about 26 s user + 14 s system CPU (the npm
@@ -12,31 +12,15 @@
  * the whole suite runs beside it on two shared cores. Nothing here talks to AWS: the examples that send use the packed emulator, and the root
  * README's example runs without credentials, which it reports as a problem.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
-import { rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, inject, it } from "vitest"
+import { run } from "../src/ChildProcess.ts"
 import { codeBlockUnder, firstCodeBlock } from "../src/MarkdownCode.ts"
 
 const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
-const work = mkdtempSync(join(tmpdir(), "eventport-consumer-"))
-const tarballs = join(work, "tarballs")
-const app = join(work, "app")
-
-/** Versions the READMEs' set-up asks for, pinned as the workspace pins them. */
-const devDependenciesOf = (path: string) =>
-  (JSON.parse(readFileSync(join(repoDir, path), "utf8")) as { devDependencies: Record<string, string> })
-    .devDependencies
-const rootPins = devDependenciesOf("package.json")
-const outboxPins = devDependenciesOf("packages/outbox/package.json")
-const pinned = (name: string, pins: Record<string, string> = rootPins): string => {
-  const version = pins[name]
-  if (version === undefined) throw new Error(`the workspace pins no ${name}`)
-  return version
-}
+const { work, app, failure } = inject("packedProject")
 
 /** The README examples that run as programs: the file they come from and what they must print. */
 const programs: ReadonlyArray<{
@@ -155,43 +139,6 @@ const testFiles: ReadonlyArray<{ readonly name: string; readonly readme: string 
   { name: "testkit", readme: "packages/testkit/README.md" },
 ]
 
-interface Finished {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** A child process, bounded by `timeoutMs`; never a shell. */
-const run = (
-  command: string,
-  args: ReadonlyArray<string>,
-  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<Finished> =>
-  new Promise((resolveRun, reject) => {
-    const child: ChildProcess = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    })
-    let stdout = ""
-    let stderr = ""
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk
-    })
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk
-    })
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`${command} ${args.join(" ")} did not finish in ${options.timeoutMs} ms\n${stderr}`))
-    }, options.timeoutMs)
-    child.on("error", reject)
-    child.on("close", (code) => {
-      clearTimeout(timer)
-      resolveRun({ code, stdout, stderr })
-    })
-  })
-
 /** The environment of a user without AWS credentials, so nothing can reach AWS by accident. */
 const withoutAws = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = {}
@@ -214,58 +161,10 @@ const tsconfig = (compilerOptions: Record<string, unknown>, include: ReadonlyArr
     2,
   )}\n`
 
-beforeAll(async () => {
-  // Cached by turbo when `./run.sh test` has just built; builds what is stale otherwise.
-  execFileSync(
-    "pnpm",
-    ["exec", "turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"],
-    {
-      cwd: repoDir,
-      stdio: "pipe",
-    },
-  )
-  mkdirSync(tarballs)
-  execFileSync("pnpm", ["-r", "--filter=./packages/*", "pack", "--pack-destination", tarballs], {
-    cwd: repoDir,
-    stdio: "pipe",
-  })
-  const dependencies: Record<string, string> = {}
-  for (const file of readdirSync(tarballs)) {
-    const match = /^eventport-(.+)-\d+\.\d+\.\d+(?:-[\w.]+)?\.tgz$/.exec(file)
-    if (match) dependencies[`@eventport/${match[1]}`] = `file:${join(tarballs, file)}`
-  }
+beforeAll(() => {
+  // The global setup could not pack or install the packages: every test here fails with why.
+  if (failure !== undefined) throw new Error(failure)
   mkdirSync(join(app, "examples"), { recursive: true })
-  writeFileSync(
-    join(app, "package.json"),
-    `${JSON.stringify(
-      {
-        name: "eventport-consumer",
-        private: true,
-        type: "module",
-        dependencies: {
-          ...dependencies,
-          effect: pinned("effect"),
-          // The emulator README's example drives the AWS SDK client directly.
-          "@aws-sdk/client-eventbridge": "^3.1169.0",
-          // The outbox README's install lines (pg or ioredis) and its SqlClient example.
-          pg: pinned("pg", outboxPins),
-          ioredis: pinned("ioredis", outboxPins),
-          "@effect/sql-pg": pinned("@effect/sql-pg", outboxPins),
-        },
-        devDependencies: {
-          "@types/node": pinned("@types/node"),
-          // The outbox README's TypeScript note: pg has no declarations, nor does redis-errors
-          // (which ioredis 6's declarations import).
-          "@types/pg": pinned("@types/pg", outboxPins),
-          "@types/redis-errors": "1.2.3",
-          typescript: pinned("typescript"),
-          vitest: pinned("vitest"),
-        },
-      },
-      null,
-      2,
-    )}\n`,
-  )
   for (const { name, readme, section } of [...programs, ...typecheckOnly, ...testFiles] as ReadonlyArray<{
     name: string
     readme: string
@@ -290,32 +189,7 @@ beforeAll(async () => {
     join(app, "tsconfig.bare.json"),
     tsconfig({ module: "nodenext", types: [] }, ["examples/eventbridge.ts"]),
   )
-
-  // npm waits 5 minutes on a stalled registry connection by default (`fetch-timeout`): give up on
-  // one after 30 s so npm's own retries (`fetch-retries`) try again within this step's budget.
-  // The budget: about 25 s alone with a warm cache, but beside the whole suite on two slow cores
-  // one CI run passed 200 s (npm extracting a few hundred packages for a third of a core).
-  const install = await run(
-    "npm",
-    [
-      "install",
-      "--prefer-offline",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      "--fetch-timeout=30000",
-      "--fetch-retries=4",
-    ],
-    {
-      cwd: app,
-      timeoutMs: 480_000,
-    },
-  )
-  if (install.code !== 0) throw new Error(`npm install failed:\n${install.stderr}`)
-}, 600_000)
-
-// The scratch project holds a full node_modules: removing it can take a while on a busy machine.
-afterAll(() => rm(work, { recursive: true, force: true }), 120_000)
+})
 
 const tsc = (project: string) =>
   run(process.execPath, [join(app, "node_modules/typescript/bin/tsc"), "-p", project], {
