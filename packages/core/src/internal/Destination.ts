@@ -69,7 +69,7 @@ export class Destination {
     this.request = new RequestSend(settings.name, settings.adapter, settings.requestTimeoutMs)
     this.sendRate = settings.sendRate === undefined ? undefined : new SendRate(settings.sendRate)
     this.gate = this.ordering === "off" ? undefined : new KeyGate()
-    this.outcomes = new DestinationOutcomes(settings.name, settings.adapter.kind, settings.deadLetter)
+    this.outcomes = new DestinationOutcomes(settings.name, this.request.attributes, settings.deadLetter)
     const max = settings.maxQueuedEvents
     this.wakeAtOrBelow = max - Math.max(1, Math.floor(max / 4))
   }

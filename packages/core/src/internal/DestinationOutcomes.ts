@@ -32,11 +32,11 @@ export class DestinationOutcomes {
 
   constructor(
     private readonly name: string,
-    kind: string,
+    /** The destination's metric attributes, the same its requests carry (RequestSend's). */
+    attributes: Readonly<Record<string, string>>,
     /** The publisher's dead-letter destination: its outcomes are counted apart, never dead-lettered. */
     private readonly deadLetter: boolean,
   ) {
-    const attributes = { destination: name, kind }
     this.rejectedCount = Metric.withAttributes(Metrics.rejected, attributes)
     this.failedCount = Metric.withAttributes(Metrics.failed, attributes)
   }
