@@ -359,15 +359,20 @@ export class SendRate {
     return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
   }
 
+  /** The 100 ms slots since the first one seen, this one included (a whole second at `slots`). */
+  private get slotsSeen(): number {
+    return this.slot - this.firstSlot + 1
+  }
+
   /** The rate sent over the last second while unpaced; within the first second, `burstShare` of it. */
   private unpacedRate(now: number): number {
     const rate = sum(this.sent) / this.windowSeconds(now)
-    return this.slot - this.firstSlot + 1 < slots ? burstShare * rate : rate
+    return this.slotsSeen < slots ? burstShare * rate : rate
   }
 
   /** The seconds the windows cover: the last second, or less when the destination is younger. */
   private windowSeconds(now: number): number {
-    const covered = Math.min(slots, this.slot - this.firstSlot + 1) * slotMs
+    const covered = Math.min(slots, this.slotsSeen) * slotMs
     return Math.max(slotMs, Math.min(covered, now - this.firstSlot * slotMs)) / 1000
   }
 
@@ -385,7 +390,7 @@ export class SendRate {
       if (this.randomShare < minRandomShare) this.randomShare = 0
     }
     // The second that just ended, once the windows cover whole seconds.
-    if (this.slot - this.firstSlot + 1 >= slots) {
+    if (this.slotsSeen >= slots) {
       const decayed = this.bestSecond * bestDecayPerSlot ** (slot - this.slot)
       this.bestSecond = Math.max(decayed, sum(this.accepted))
     }
