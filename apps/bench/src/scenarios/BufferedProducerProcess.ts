@@ -9,16 +9,27 @@
  *
  *   node --expose-gc BufferedProducerProcess.js <events> <checkpoint>[,<checkpoint>…] [anchor]
  */
+import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8"
 import { createPublisher, defaultPackWindow, type EventInput, publisherDefaults } from "@eventport/core"
 import { memory } from "@eventport/memory"
 import { RssSampler } from "../internal/RssSampler.ts"
 import { smallEvent } from "./BenchEvents.ts"
 
+/** What the child read at one checkpoint, in bytes. */
+export interface Checkpoint {
+  readonly events: number
+  readonly peakRssBytes: number
+  /** V8's young generation as committed now (new space and new large objects). */
+  readonly youngGenerationBytes: number
+  /** The rest of V8's heap as committed now (old space, code, large objects…). */
+  readonly otherHeapBytes: number
+}
+
 /** What the child prints: peaks in bytes, and where every event went. */
 export interface BufferedProducerMeasurement {
   readonly events: number
   readonly baselineRssBytes: number
-  readonly checkpoints: ReadonlyArray<{ readonly events: number; readonly peakRssBytes: number }>
+  readonly checkpoints: ReadonlyArray<Checkpoint>
   /** Heap in use after `close()` and a full GC: what the publisher still holds. */
   readonly liveHeapBytes: number
   readonly delivered: number
@@ -28,6 +39,22 @@ export interface BufferedProducerMeasurement {
 }
 
 const sampleIntervalMs = 10
+
+/** The young generation is what V8 sizes by survival; the rest holds what lives on. */
+const youngSpaces = new Set(["new_space", "new_large_object_space"])
+
+/** The peak so far, and how V8's heap is split now between young generation and the rest. */
+const checkpoint = (events: number, sampler: RssSampler): Checkpoint => {
+  let young = 0
+  for (const space of getHeapSpaceStatistics())
+    if (youngSpaces.has(space.space_name)) young += space.space_size
+  return {
+    events,
+    peakRssBytes: sampler.peak,
+    youngGenerationBytes: young,
+    otherHeapBytes: getHeapStatistics().total_heap_size - young,
+  }
+}
 
 /** The publisher's defaults, which the anchor's buffer copies. */
 const anchorBound = publisherDefaults.buffer.maxEvents
@@ -91,18 +118,18 @@ const run = async (
   const publisher = createPublisher({ destinations: { memory: destination }, retainOutcomes: "none" })
   const baselineRssBytes = process.memoryUsage.rss()
   const sampler = new RssSampler(sampleIntervalMs)
-  const marks: Array<{ events: number; peakRssBytes: number }> = []
+  const marks: Array<Checkpoint> = []
   const pending = [...checkpoints].sort((a, b) => a - b)
   for (let i = 0; i < events; i++) {
     await publisher.enqueue(smallEvent(i))
     if (i + 1 === pending[0]) {
       pending.shift()
       // The last checkpoint is taken after close: it covers draining the buffer too.
-      if (i + 1 < events) marks.push({ events: i + 1, peakRssBytes: sampler.peak })
+      if (i + 1 < events) marks.push(checkpoint(i + 1, sampler))
     }
   }
   const result = await publisher.close()
-  marks.push({ events, peakRssBytes: sampler.peak })
+  marks.push(checkpoint(events, sampler))
   sampler.stop()
   // Taken after the peaks: what is still alive tells retention apart from a heap V8 has not shrunk.
   gc()
@@ -129,17 +156,17 @@ const runAnchor = async (
   const buffer = bareBuffer()
   const baselineRssBytes = process.memoryUsage.rss()
   const sampler = new RssSampler(sampleIntervalMs)
-  const marks: Array<{ events: number; peakRssBytes: number }> = []
+  const marks: Array<Checkpoint> = []
   const pending = [...checkpoints].sort((a, b) => a - b)
   for (let i = 0; i < events; i++) {
     await buffer.enqueue(smallEvent(i))
     if (i + 1 === pending[0]) {
       pending.shift()
-      if (i + 1 < events) marks.push({ events: i + 1, peakRssBytes: sampler.peak })
+      if (i + 1 < events) marks.push(checkpoint(i + 1, sampler))
     }
   }
   const received = await buffer.close()
-  marks.push({ events, peakRssBytes: sampler.peak })
+  marks.push(checkpoint(events, sampler))
   sampler.stop()
   gc()
   return {
