@@ -73,6 +73,14 @@ export type PairSettlement =
     })
   | (SettlementBase & { readonly kind: "dead"; readonly error: PairError })
 
+/** The lease a relay holds on one claimed pair: the pair and the claim that took it. */
+export interface PairLease {
+  readonly eventId: string
+  readonly destination: string
+  /** The claim number the lease was taken with (`ClaimedPair.claim`). */
+  readonly claim: number
+}
+
 export interface ClaimRequest {
   readonly destination: string
   /** Who holds the lease (one id per relay instance). */
@@ -136,6 +144,12 @@ export interface OutboxStore<Tx = never> {
   ) => Promise<void>
   /** Leases up to `limit` due pairs of one destination, oldest due first. */
   readonly claim: (request: ClaimRequest) => Promise<ReadonlyArray<ClaimedPair>>
+  /**
+   * Extends the leases of pairs still leased to `owner` under the given claims to `leaseMs` from
+   * now; returns how many were extended. A pair settled meanwhile, or claimed by another relay
+   * after the lease ran out, is left as it is (fenced like `settle`).
+   */
+  readonly renew: (owner: string, leases: ReadonlyArray<PairLease>, leaseMs: number) => Promise<number>
   /** Records outcomes of pairs still leased to `owner`; returns how many were applied. */
   readonly settle: (owner: string, settlements: ReadonlyArray<PairSettlement>) => Promise<number>
   /** Counts per destination that has pairs. */

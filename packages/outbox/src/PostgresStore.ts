@@ -92,6 +92,15 @@ export const postgresStatements = (schema: string) => {
       FROM due, ${s}.outbox_event e
       WHERE p.destination = due.destination AND p.event_id = due.event_id AND e.id = p.event_id
       RETURNING p.event_id, p.destination, p.claims, p.attempts, p.retries, p.possible_duplicate, e.body`,
+    /** $1: owner; $2: JSON array of leases; $3: lease ms. Fenced by owner and claim number, as settle is. */
+    renew: `WITH l AS (
+        SELECT * FROM json_to_recordset($2::json) AS x("eventId" text, destination text, claim integer))
+      UPDATE ${s}.outbox_pair p SET
+        lease_until = now() + $3::double precision * interval '1 millisecond',
+        next_attempt_at = now() + $3::double precision * interval '1 millisecond'
+      FROM l
+      WHERE p.destination = l.destination AND p.event_id = l."eventId"
+        AND p.state = 'pending' AND p.lease_owner = $1 AND p.claims = l.claim`,
     /** $1: owner; $2: JSON array of settlements. Fenced by owner and claim number. */
     settle: `WITH s AS (
         SELECT * FROM json_to_recordset($2::json) AS x(
@@ -223,6 +232,13 @@ export const postgresStore = (options: PostgresStoreOptions): OutboxStore<PgQuer
             possibleDuplicate: row.possible_duplicate === true,
           }),
         )
+      }),
+    renew: (owner, leases, leaseMs) =>
+      op("renew", async () => {
+        if (leases.length === 0) return 0
+        const rows = leases.map(({ eventId, destination, claim }) => ({ eventId, destination, claim }))
+        const result = await pool.query(sql.renew, [owner, JSON.stringify(rows), Math.ceil(leaseMs)])
+        return result.rowCount ?? 0
       }),
     settle: (owner, settlements) =>
       op("settle", async () => {

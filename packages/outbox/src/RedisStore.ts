@@ -89,6 +89,24 @@ for _, id in ipairs(ids) do
 end
 return out`
 
+/** ARGV: prefix, owner, lease ms, then destination, id and claim of each lease. Fenced as settle is. */
+const renewScript = `${lua}
+local owner = ARGV[2]
+local untilMs = now + tonumber(ARGV[3])
+local renewed = 0
+for i = 4, #ARGV, 3 do
+  local d, id, claim = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local key = pk(d, id)
+  local f = redis.call('HMGET', key, 'state', 'owner', 'claims')
+  if f[1] == 'pending' and f[2] == owner and f[3] == claim then
+    renewed = renewed + 1
+    redis.call('HSET', key, 'leaseUntil', untilMs, 'next', untilMs)
+    redis.call('ZADD', k('due', d), untilMs, id)
+    redis.call('ZADD', k('leased', d), untilMs, id)
+  end
+end
+return renewed`
+
 /** ARGV: prefix, owner, then 10 fields per settlement (see settlementArgs). */
 const settleScript = `${lua}
 local owner = ARGV[2]
@@ -315,6 +333,13 @@ export const redisStore = (options: RedisStoreOptions): OutboxStore<ChainableCom
             possibleDuplicate: dup === "1",
           }),
         )
+      }),
+    renew: (owner, leases, leaseMs) =>
+      op("renew", async () => {
+        if (leases.length === 0) return 0
+        const args: Array<string | number> = [owner, Math.ceil(leaseMs)]
+        for (const l of leases) args.push(l.destination, l.eventId, String(l.claim))
+        return Number(await script(renewScript, args))
       }),
     settle: (owner, settlements) =>
       op("settle", async () => {

@@ -23,7 +23,7 @@ import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import { decodeEvent } from "./EventCodec.ts"
 import * as OutboxMetrics from "./OutboxMetrics.ts"
-import type { ClaimedPair, OutboxStore, PairSettlement } from "./OutboxStore.ts"
+import type { ClaimedPair, OutboxStore, PairLease, PairSettlement } from "./OutboxStore.ts"
 import { type DurableRetryOptions, settlementFor } from "./RelaySettlement.ts"
 
 export interface RelayOptions {
@@ -36,8 +36,9 @@ export interface RelayOptions {
   /** Pairs per claim. Default 100. */
   readonly batchSize?: number
   /**
-   * How long a claim is held. A relay that dies holds its pairs this long before another relay
-   * takes them (marked `possibleDuplicate`). Must exceed a batch's publish time. Default 30_000.
+   * How long a claim is held. The relay renews it every third of this while the batch publishes;
+   * a relay that dies holds its pairs at most this long before another relay takes them (marked
+   * `possibleDuplicate`). Default 30_000.
    */
   readonly leaseMs?: number
   /** Wait after a claim found nothing due. Default 200. */
@@ -143,6 +144,32 @@ export const makeRelay = (
         options.onSettled?.(settlements, applied)
       })
 
+    /**
+     * Renews the batch's leases every third of `leaseMs` until interrupted. Pairs whose lease was
+     * lost anyway (the store did not answer in time and another relay claimed them) are said once.
+     */
+    const renewLeases = (claimed: ReadonlyArray<ClaimedPair>) => {
+      const leases: Array<PairLease> = claimed.map(({ eventId, destination, claim }) => ({
+        eventId,
+        destination,
+        claim,
+      }))
+      let held = leases.length
+      const renewOnce = Effect.flatMap(
+        storeCall(() => store.renew(owner, leases, leaseMs)),
+        (renewed) => {
+          if (renewed >= held) return Effect.void
+          const lost = held - renewed
+          held = renewed
+          return Effect.logWarning(
+            `outbox relay ${owner}: lost the lease of ${lost} pair(s) of ${claimed[0]!.destination} ` +
+              "while publishing them (another relay claimed them); they will be sent again, marked possibleDuplicate",
+          )
+        },
+      )
+      return Effect.forever(Effect.andThen(Effect.sleep(Duration.millis(leaseMs / 3)), renewOnce))
+    }
+
     const publishBatch = (publisher: PublisherShape, claimed: ReadonlyArray<ClaimedPair>) =>
       Effect.gen(function* () {
         const events: Array<Event> = []
@@ -162,7 +189,13 @@ export const makeRelay = (
             })
           }
         }
+        // The lease is renewed while the batch publishes, so a batch that outlasts it (a send rate
+        // spacing requests under a low quota, retries, a slow destination) is not claimed again
+        // by another relay and sent twice. A relay that dies stops renewing: `leaseMs` still
+        // bounds how long its pairs wait.
+        const renewal = yield* Effect.forkChild(renewLeases(claimed))
         const result = yield* Effect.exit(publisher.publish(events))
+        yield* Fiber.interrupt(renewal)
         if (Exit.isSuccess(result)) for (const o of result.value.outcomes) outcomes.set(o.eventId, o)
         yield* settleBatch(claimed, outcomes)
       })

@@ -247,3 +247,55 @@ serverSuite("relay metrics", "PostgreSQL", problem, () => {
     }
   })
 })
+
+serverSuite("relay lease renewal", "PostgreSQL", problem, () => {
+  it("says once when a renewal finds the lease lost, naming how many pairs and the destination", async () => {
+    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_renew") })
+    await store.setup()
+    let renewals = 0
+    // As if another relay had claimed both pairs after the lease ran out: no renewal holds.
+    const lost: OutboxStore<unknown> = {
+      ...(store as OutboxStore<unknown>),
+      renew: async () => {
+        renewals++
+        return 0
+      },
+    }
+    const lines: Array<string> = []
+    const capture = Logger.make(({ message }) => {
+      lines.push((Array.isArray(message) ? message : [message]).join(" "))
+    })
+    const destination = memory()
+    destination.faults.latency(400)
+    const scope = Scope.makeUnsafe()
+    try {
+      await createOutbox({ store, destinations: ["bus"] }).add([
+        { id: "a", type: "t", source: "s", data: null },
+        { id: "b", type: "t", source: "s", data: null },
+      ])
+      await Effect.runPromise(
+        Scope.provide(scope)(
+          makeRelay({
+            store: lost,
+            destinations: { bus: destination },
+            leaseMs: 150,
+            requestTimeoutMs: 5_000,
+            pollIntervalMs: 5,
+            statsIntervalMs: 0,
+          }),
+        ).pipe(Effect.provide(Logger.layer([capture]))),
+      )
+      await eventually(async () => (await store.pair("bus", "a"))?.state === "delivered", "delivered")
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      await store.drop()
+      await store.close()
+    }
+    expect(renewals).toBeGreaterThanOrEqual(2)
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^outbox relay relay-\S+: lost the lease of 2 pair\(s\) of bus while publishing them .*possibleDuplicate$/,
+      ),
+    ])
+  })
+})

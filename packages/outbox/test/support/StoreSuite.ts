@@ -230,6 +230,47 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
       })
     })
 
+    it("a renewed lease holds the pair past its first end; the settlement still applies", async () => {
+      await store.add(stored("a", "b"), ["bus"])
+      const claimed = await store.claim({ destination: "bus", owner: "r1", limit: 10, leaseMs: 150 })
+      expect(await store.renew("r1", claimed, 60_000)).toBe(2)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(await store.claim({ destination: "bus", owner: "r2", limit: 10, leaseMs: 60_000 })).toEqual([])
+      expect((await store.stats())[0]).toMatchObject({ pending: 2, inFlight: 2 })
+      expect(
+        await store.settle(
+          "r1",
+          claimed.map((c) => delivered(c)),
+        ),
+      ).toBe(2)
+      expect(await store.pair("bus", "a")).toMatchObject({
+        state: "delivered",
+        claims: 1,
+        possibleDuplicate: false,
+      })
+      expect(await store.renew("r1", claimed, 60_000)).toBe(0)
+    })
+
+    it("a renewal from another owner, an older claim or after another relay took the pair changes nothing", async () => {
+      await store.add(stored("a"), ["bus"])
+      const [first] = await store.claim({ destination: "bus", owner: "r1", limit: 1, leaseMs: 50 })
+      expect(await store.renew("r2", [first!], 60_000)).toBe(0)
+      expect(await store.renew("r1", [{ ...first!, claim: first!.claim + 1 }], 60_000)).toBe(0)
+      let taken: ReadonlyArray<ClaimedPair> = []
+      await eventually(async () => {
+        taken = await store.claim({ destination: "bus", owner: "r2", limit: 1, leaseMs: 100 })
+        return taken.length === 1
+      }, "the first lease ends")
+      expect(await store.renew("r1", [first!], 60_000)).toBe(0)
+      // r2's lease (100 ms) was not extended by r1's attempt: it ends and a third relay takes it.
+      await eventually(
+        async () =>
+          (await store.claim({ destination: "bus", owner: "r3", limit: 1, leaseMs: 60_000 })).length === 1,
+        "r2's lease ends",
+      )
+      expect(await store.pair("bus", "a")).toMatchObject({ state: "pending", claims: 3 })
+    })
+
     it("a possible duplicate reported by the engine is kept", async () => {
       await store.add(stored("a"), ["bus"])
       const [c] = await store.claim({ destination: "bus", owner: "r1", limit: 1, leaseMs: 60_000 })
@@ -398,6 +439,47 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
       const pair = await store.pair("bus", events[0]!.id)
       expect(pair?.receipt).toMatch(/^memory-\d+$/)
       expect(pair?.attempts).toBeGreaterThanOrEqual(1)
+    })
+
+    it("renews the lease of a batch that takes longer than the lease: no other relay sends it again", async () => {
+      // One request per event, 150 ms each, one at a time: a batch of 8 takes about 1.2 s, four
+      // times the 300 ms lease. A second relay polls all along for pairs whose lease ran out.
+      const bus = memory({ limits: { maxEntries: 1 } })
+      bus.faults.latency(150)
+      const events = await createOutbox({ store, destinations: ["bus"] }).add(
+        Array.from({ length: 8 }, (_, i) => event(`slow-${i}`)),
+      )
+      const relay = (owner: string) =>
+        startRelay({
+          store,
+          owner,
+          destinations: { bus },
+          batchSize: 8,
+          leaseMs: 300,
+          requestTimeoutMs: 5_000,
+          concurrency: 1,
+          pollIntervalMs: 10,
+          statsIntervalMs: 0,
+        })
+      const first = relay("first")
+      await eventually(
+        async () => (await store.stats())[0]?.inFlight === 8,
+        "the first relay holds the batch",
+      )
+      const second = relay("second")
+      try {
+        await eventually(async () => (await store.stats())[0]?.delivered === 8, "all delivered")
+      } finally {
+        await first.stop()
+        await second.stop()
+      }
+      expect(bus.received.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort())
+      for (const e of events)
+        expect(await store.pair("bus", e.id)).toMatchObject({
+          state: "delivered",
+          claims: 1,
+          possibleDuplicate: false,
+        })
     })
 
     it("a failing destination never holds back another's pairs; its pairs retry durably, then go dead", async () => {
