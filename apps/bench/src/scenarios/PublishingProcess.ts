@@ -4,9 +4,12 @@
  * and reports (one JSON line on stdout) the CPU time (user + system) and wall time of the measured
  * send. Both sides run this same module, so both load the same modules (core, the adapter, the SDK).
  *
- *   node PublishingProcess.js <eventport|hand> <events> <warm-up events> <endpoint> <accessKeyId> <secretAccessKey>
+ * With `engine`, Eventport runs with the EventBridge adapter's limits and encode but a send that
+ * answers every entry accepted at once: the engine's own work and the encode, without the SDK.
+ *
+ *   node PublishingProcess.js <eventport|hand|engine> <events> <warm-up events> <endpoint> <accessKeyId> <secretAccessKey>
  */
-import { createPublisher } from "@eventport/core"
+import { createPublisher, defineAdapter, entryOk } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
 import { handWrittenClient, putEventsByHand } from "../HandWrittenPutEvents.ts"
 import { benchEventBusName, smallEventArray } from "./BenchEvents.ts"
@@ -32,9 +35,9 @@ const [side, eventsArg, warmArg, endpoint = "", accessKeyId = "", secretAccessKe
   process.argv.slice(2)
 const count = Number(eventsArg)
 const warmCount = Number(warmArg)
-if ((side !== "eventport" && side !== "hand") || !(count > 0) || !(warmCount >= 0)) {
+if ((side !== "eventport" && side !== "hand" && side !== "engine") || !(count > 0) || !(warmCount >= 0)) {
   process.stderr.write(
-    "usage: PublishingProcess <eventport|hand> <events> <warm-up events> <endpoint> <key> <secret>\n",
+    "usage: PublishingProcess <eventport|hand|engine> <events> <warm-up events> <endpoint> <key> <secret>\n",
   )
   process.exit(2)
 }
@@ -74,6 +77,32 @@ if (side === "eventport") {
     return { delivered: c?.delivered ?? 0, rejected: c?.rejected ?? 0, failed: c?.failed ?? 0 }
   })
   await publisher.close()
+} else if (side === "engine") {
+  // The real adapter, on a client it never sends with: its limits and encode, nothing of the SDK.
+  const client = handWrittenClient(target)
+  const real = eventBridge({ eventBusName: benchEventBusName, client })
+  const accepted = entryOk()
+  const publisher = createPublisher({
+    destinations: {
+      eventbridge: asDestination(
+        defineAdapter({
+          kind: real.kind,
+          limits: real.limits,
+          encode: real.encode,
+          send: async (batch) => batch.entries.map(() => accepted),
+        }),
+      ),
+    },
+    concurrency,
+    retainOutcomes: "none",
+  })
+  if (warm.length > 0) await publisher.publish(warm)
+  measured = await measure(async () => {
+    const c = (await publisher.publish(events)).counts.eventbridge
+    return { delivered: c?.delivered ?? 0, rejected: c?.rejected ?? 0, failed: c?.failed ?? 0 }
+  })
+  await publisher.close()
+  client.destroy()
 } else {
   const client = handWrittenClient(target)
   const options = { eventBusName: benchEventBusName, concurrency }
