@@ -11,6 +11,7 @@ import {
   OutboxMetrics,
   type OutboxStore,
   OutboxStoreError,
+  type RelayOptions,
   settlementFor,
 } from "../src/index.ts"
 import { postgresStore } from "../src/postgres.ts"
@@ -158,6 +159,34 @@ describe("settlement of one claimed pair", () => {
 
 const problem = await postgresProblem()
 
+/**
+ * Runs a relay with `options` until `done` holds, capturing the lines it logs; then stops it and
+ * drops and closes `real`, the PostgreSQL store the test's wrapper (`options.store`) stands for.
+ */
+const runRelayLogged = async (
+  real: OutboxStore<unknown>,
+  options: RelayOptions,
+  done: () => Promise<boolean>,
+  what: string,
+): Promise<Array<string>> => {
+  const lines: Array<string> = []
+  const capture = Logger.make(({ message }) => {
+    lines.push((Array.isArray(message) ? message : [message]).join(" "))
+  })
+  const scope = Scope.makeUnsafe()
+  try {
+    await Effect.runPromise(
+      Scope.provide(scope)(makeRelay(options)).pipe(Effect.provide(Logger.layer([capture]))),
+    )
+    await eventually(done, what)
+  } finally {
+    await Effect.runPromise(Scope.close(scope, Exit.void))
+    await real.drop()
+    await real.close()
+  }
+  return lines
+}
+
 serverSuite("relay and a store that goes away", "PostgreSQL", problem, () => {
   it("retries the store with backoff, says so once and once more when it answers, then delivers", async () => {
     const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_relay") })
@@ -172,33 +201,21 @@ serverSuite("relay and a store that goes away", "PostgreSQL", problem, () => {
             )
           : store.claim(request),
     }
-    const lines: Array<string> = []
-    const capture = Logger.make(({ message }) => {
-      lines.push((Array.isArray(message) ? message : [message]).join(" "))
-    })
-    const destination = memory()
-    const scope = Scope.makeUnsafe()
-    try {
-      await createOutbox({ store, destinations: ["bus"] }).add([
-        { id: "a", type: "t", source: "s", data: null },
-      ])
-      await Effect.runPromise(
-        Scope.provide(scope)(
-          makeRelay({
-            store: flaky,
-            destinations: { bus: destination },
-            pollIntervalMs: 5,
-            reconnect: { baseDelayMs: 1, maxDelayMs: 5 },
-            statsIntervalMs: 0,
-          }),
-        ).pipe(Effect.provide(Logger.layer([capture]))),
-      )
-      await eventually(async () => (await store.pair("bus", "a"))?.state === "delivered", "delivered")
-    } finally {
-      await Effect.runPromise(Scope.close(scope, Exit.void))
-      await store.drop()
-      await store.close()
-    }
+    await createOutbox({ store, destinations: ["bus"] }).add([
+      { id: "a", type: "t", source: "s", data: null },
+    ])
+    const lines = await runRelayLogged(
+      store as OutboxStore<unknown>,
+      {
+        store: flaky,
+        destinations: { bus: memory() },
+        pollIntervalMs: 5,
+        reconnect: { baseDelayMs: 1, maxDelayMs: 5 },
+        statsIntervalMs: 0,
+      },
+      async () => (await store.pair("bus", "a"))?.state === "delivered",
+      "delivered",
+    )
     expect(failures).toBeLessThan(0)
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(
@@ -261,36 +278,25 @@ serverSuite("relay lease renewal", "PostgreSQL", problem, () => {
         return 0
       },
     }
-    const lines: Array<string> = []
-    const capture = Logger.make(({ message }) => {
-      lines.push((Array.isArray(message) ? message : [message]).join(" "))
-    })
     const destination = memory()
     destination.faults.latency(400)
-    const scope = Scope.makeUnsafe()
-    try {
-      await createOutbox({ store, destinations: ["bus"] }).add([
-        { id: "a", type: "t", source: "s", data: null },
-        { id: "b", type: "t", source: "s", data: null },
-      ])
-      await Effect.runPromise(
-        Scope.provide(scope)(
-          makeRelay({
-            store: lost,
-            destinations: { bus: destination },
-            leaseMs: 150,
-            requestTimeoutMs: 5_000,
-            pollIntervalMs: 5,
-            statsIntervalMs: 0,
-          }),
-        ).pipe(Effect.provide(Logger.layer([capture]))),
-      )
-      await eventually(async () => (await store.pair("bus", "a"))?.state === "delivered", "delivered")
-    } finally {
-      await Effect.runPromise(Scope.close(scope, Exit.void))
-      await store.drop()
-      await store.close()
-    }
+    await createOutbox({ store, destinations: ["bus"] }).add([
+      { id: "a", type: "t", source: "s", data: null },
+      { id: "b", type: "t", source: "s", data: null },
+    ])
+    const lines = await runRelayLogged(
+      store as OutboxStore<unknown>,
+      {
+        store: lost,
+        destinations: { bus: destination },
+        leaseMs: 150,
+        requestTimeoutMs: 5_000,
+        pollIntervalMs: 5,
+        statsIntervalMs: 0,
+      },
+      async () => (await store.pair("bus", "a"))?.state === "delivered",
+      "delivered",
+    )
     expect(renewals).toBeGreaterThanOrEqual(2)
     expect(lines).toEqual([
       expect.stringMatching(

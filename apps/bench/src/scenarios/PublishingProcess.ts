@@ -9,7 +9,7 @@
  *
  *   node PublishingProcess.js <eventport|hand|engine> <events> <warm-up events> <endpoint> <accessKeyId> <secretAccessKey>
  */
-import { createPublisher, defineAdapter, entryOk } from "@eventport/core"
+import { type Adapter, createPublisher, defineAdapter, entryOk } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
 import { handWrittenClient, putEventsByHand } from "../HandWrittenPutEvents.ts"
 import { benchEventBusName, smallEventArray } from "./BenchEvents.ts"
@@ -62,46 +62,42 @@ const measure = async (
   }
 }
 
-let measured: PublishingMeasurement
-if (side === "eventport") {
+/** Warms `adapter` up through a publisher, then measures the publish of the events. */
+const measurePublisher = async (adapter: Adapter<unknown>): Promise<PublishingMeasurement> => {
   const publisher = createPublisher({
-    destinations: {
-      eventbridge: asDestination(eventBridge({ eventBusName: benchEventBusName, clientConfig: target })),
-    },
+    destinations: { eventbridge: adapter },
     concurrency,
     retainOutcomes: "none",
   })
   if (warm.length > 0) await publisher.publish(warm)
-  measured = await measure(async () => {
+  const result = await measure(async () => {
     const c = (await publisher.publish(events)).counts.eventbridge
     return { delivered: c?.delivered ?? 0, rejected: c?.rejected ?? 0, failed: c?.failed ?? 0 }
   })
   await publisher.close()
+  return result
+}
+
+let measured: PublishingMeasurement
+if (side === "eventport") {
+  measured = await measurePublisher(
+    asDestination(eventBridge({ eventBusName: benchEventBusName, clientConfig: target })),
+  )
 } else if (side === "engine") {
   // The real adapter, on a client it never sends with: its limits and encode, nothing of the SDK.
   const client = handWrittenClient(target)
   const real = eventBridge({ eventBusName: benchEventBusName, client })
   const accepted = entryOk()
-  const publisher = createPublisher({
-    destinations: {
-      eventbridge: asDestination(
-        defineAdapter({
-          kind: real.kind,
-          limits: real.limits,
-          encode: real.encode,
-          send: async (batch) => batch.entries.map(() => accepted),
-        }),
-      ),
-    },
-    concurrency,
-    retainOutcomes: "none",
-  })
-  if (warm.length > 0) await publisher.publish(warm)
-  measured = await measure(async () => {
-    const c = (await publisher.publish(events)).counts.eventbridge
-    return { delivered: c?.delivered ?? 0, rejected: c?.rejected ?? 0, failed: c?.failed ?? 0 }
-  })
-  await publisher.close()
+  measured = await measurePublisher(
+    asDestination(
+      defineAdapter({
+        kind: real.kind,
+        limits: real.limits,
+        encode: real.encode,
+        send: async (batch) => batch.entries.map(() => accepted),
+      }),
+    ),
+  )
   client.destroy()
 } else {
   const client = handWrittenClient(target)
