@@ -128,7 +128,9 @@ export const arbHostileValue: fc.Arbitrary<unknown> = fc.oneof(
   arbHostileString,
   fc.constant(null).map(() => "x".repeat(1024 * 1024)),
   fc.constant(null).map(() => "é".repeat(512 * 1024)),
-  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, undefined),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0),
+  // A branch of its own: as one of five constants, 400 draws missed it about once in 28 runs.
+  fc.constant(undefined),
   fc.bigInt(),
   fc.constant(null).map(() => Symbol("hostile")),
   fc.constant(null).map(() => () => "a function"),
