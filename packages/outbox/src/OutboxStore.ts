@@ -147,7 +147,8 @@ export interface OutboxStore<Tx = never> {
   /**
    * Extends the leases of pairs still leased to `owner` under the given claims to `leaseMs` from
    * now; returns how many were extended. A pair settled meanwhile, or claimed by another relay
-   * after the lease ran out, is left as it is (fenced like `settle`).
+   * after the lease ran out, is left as it is (fenced like `settle`). The claimed pairs themselves
+   * may be passed: only their event id, destination and claim are read.
    */
   readonly renew: (owner: string, leases: ReadonlyArray<PairLease>, leaseMs: number) => Promise<number>
   /** Records outcomes of pairs still leased to `owner`; returns how many were applied. */

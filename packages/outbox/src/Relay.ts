@@ -23,7 +23,7 @@ import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import { decodeEvent } from "./EventCodec.ts"
 import * as OutboxMetrics from "./OutboxMetrics.ts"
-import type { ClaimedPair, OutboxStore, PairLease, PairSettlement } from "./OutboxStore.ts"
+import type { ClaimedPair, OutboxStore, PairSettlement } from "./OutboxStore.ts"
 import { type DurableRetryOptions, settlementFor } from "./RelaySettlement.ts"
 
 export interface RelayOptions {
@@ -149,14 +149,10 @@ export const makeRelay = (
      * lost anyway (the store did not answer in time and another relay claimed them) are said once.
      */
     const renewLeases = (claimed: ReadonlyArray<ClaimedPair>) => {
-      const leases: Array<PairLease> = claimed.map(({ eventId, destination, claim }) => ({
-        eventId,
-        destination,
-        claim,
-      }))
-      let held = leases.length
+      // A claimed pair is its own lease (event id, destination, claim); the store reads just those.
+      let held = claimed.length
       const renewOnce = Effect.flatMap(
-        storeCall(() => store.renew(owner, leases, leaseMs)),
+        storeCall(() => store.renew(owner, claimed, leaseMs)),
         (renewed) => {
           if (renewed >= held) return Effect.void
           const lost = held - renewed
