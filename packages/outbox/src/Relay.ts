@@ -82,6 +82,37 @@ const positive = (name: string, value: number) => {
   return value
 }
 
+/** The longest a closing relay waits for a store call it has in flight (and never longer than `leaseMs`). */
+const maxCloseGraceMs = 5_000
+
+/**
+ * One call to the store. Interrupted (the relay is closing), it still waits for the call's answer,
+ * at most `graceMs`: store clients cannot cancel a query they sent, and one left running after the
+ * relay has closed races whatever comes next on the store (it deadlocked a `DROP SCHEMA` in
+ * PostgreSQL, and would hold up a pool's `end`). A store that does not answer in `graceMs` is left
+ * to its own timeouts, so closing never hangs on it.
+ */
+const storeAttempt = <A>(run: () => Promise<A>, graceMs: number): Effect.Effect<A, unknown> =>
+  Effect.callback<A, unknown>((resume) => {
+    let call: Promise<A>
+    try {
+      call = run()
+    } catch (error) {
+      resume(Effect.fail(error))
+      return
+    }
+    call.then(
+      (value) => resume(Effect.succeed(value)),
+      (error: unknown) => resume(Effect.fail(error)),
+    )
+    return Effect.promise(() => call.then(settledAnyway, settledAnyway)).pipe(
+      Effect.timeoutOption(Duration.millis(graceMs)),
+      Effect.asVoid,
+    )
+  })
+
+const settledAnyway = () => undefined
+
 /**
  * Fails with `PublisherOptionsError` when a destination's options are invalid (as `Publisher.make`
  * does); the relay's own options are checked as it starts.
@@ -111,8 +142,9 @@ export const makeRelay = (
       ),
       Schedule.jittered,
     )
+    const closeGraceMs = Math.min(leaseMs, maxCloseGraceMs)
     const storeCall = <A>(run: () => Promise<A>): Effect.Effect<A> =>
-      Effect.tryPromise({ try: run, catch: (error) => error }).pipe(
+      storeAttempt(run, closeGraceMs).pipe(
         Effect.tapError((error) => {
           if (storeDown) return Effect.void
           storeDown = true

@@ -305,3 +305,74 @@ serverSuite("relay lease renewal", "PostgreSQL", problem, () => {
     ])
   })
 })
+
+serverSuite("relay close", "PostgreSQL", problem, () => {
+  /** The store with its `claim` calls counted while in flight, each held back by `hold` first. */
+  const heldClaims = (store: OutboxStore<unknown>, hold: () => Promise<void>) => {
+    const calls = { started: 0, inFlight: 0 }
+    const held: OutboxStore<unknown> = {
+      ...store,
+      claim: async (request) => {
+        calls.started++
+        calls.inFlight++
+        try {
+          await hold()
+          return await store.claim(request)
+        } finally {
+          calls.inFlight--
+        }
+      },
+    }
+    return { held, calls }
+  }
+  const openRelay = async (options: RelayOptions) => {
+    const scope = Scope.makeUnsafe()
+    await Effect.runPromise(Scope.provide(scope)(makeRelay(options)))
+    return scope
+  }
+
+  it("waits for the store call it has in flight, so nothing of the relay runs against the store after", async () => {
+    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_close") })
+    await store.setup()
+    const { held, calls } = heldClaims(store as OutboxStore<unknown>, () =>
+      Effect.runPromise(Effect.sleep(300)),
+    )
+    try {
+      const scope = await openRelay({
+        store: held,
+        destinations: { bus: memory() },
+        leaseMs: 10_000,
+        pollIntervalMs: 5,
+        statsIntervalMs: 0,
+      })
+      await eventually(async () => calls.inFlight === 1, "a claim is in flight")
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      // Without the wait, the claim's query was still running here (and deadlocked a DROP SCHEMA).
+      expect(calls).toEqual({ started: 1, inFlight: 0 })
+    } finally {
+      await store.drop()
+      await store.close()
+    }
+  })
+
+  it("does not hang on a store call that never answers: it waits at most the lease", async () => {
+    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_close") })
+    await store.setup()
+    const { held, calls } = heldClaims(store as OutboxStore<unknown>, () => new Promise<void>(() => {}))
+    try {
+      const scope = await openRelay({
+        store: held,
+        destinations: { bus: memory() },
+        leaseMs: 200,
+        pollIntervalMs: 5,
+        statsIntervalMs: 0,
+      })
+      await eventually(async () => calls.inFlight === 1, "a claim is in flight")
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      expect(calls).toEqual({ started: 1, inFlight: 1 })
+    } finally {
+      await store.drop()
+      await store.close()
+    }
+  })
+})
