@@ -16,12 +16,20 @@ export interface HandWrittenTarget {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string }
 }
 
-export const handWrittenClient = (target: HandWrittenTarget): EventBridgeClient =>
+/**
+ * The hand-written loop's client. `cacheMiddleware` is the SDK's own option (default off), which
+ * Eventport's adapters turn on for the clients they make; scenario 2 measures the loop both ways.
+ */
+export const handWrittenClient = (
+  target: HandWrittenTarget,
+  settings: { readonly cacheMiddleware?: boolean } = {},
+): EventBridgeClient =>
   new EventBridgeClient({
     endpoint: target.endpoint,
     region: target.region,
     credentials: { ...target.credentials },
     maxAttempts: 1,
+    ...settings,
   })
 
 export interface HandWrittenResult {

@@ -1,13 +1,14 @@
 /**
  * Child process of scenario 2's CPU figure: sends small events to the emulator either through
- * Eventport (publisher + EventBridge adapter) or through the hand-written SDK loop, after a warm-up,
+ * Eventport (publisher + EventBridge adapter) or through the hand-written SDK loop (with
+ * `hand-cached`, its client has the SDK's `cacheMiddleware` on, as the adapter's has), after a warm-up,
  * and reports (one JSON line on stdout) the CPU time (user + system) and wall time of the measured
  * send. Both sides run this same module, so both load the same modules (core, the adapter, the SDK).
  *
  * With `engine`, Eventport runs with the EventBridge adapter's limits and encode but a send that
  * answers every entry accepted at once: the engine's own work and the encode, without the SDK.
  *
- *   node PublishingProcess.js <eventport|hand|engine> <events> <warm-up events> <endpoint> <accessKeyId> <secretAccessKey>
+ *   node PublishingProcess.js <eventport|hand|hand-cached|engine> <events> <warm-up events> <endpoint> <accessKeyId> <secretAccessKey>
  */
 import { type Adapter, createPublisher, defineAdapter, entryOk } from "@eventport/core"
 import { eventBridge } from "@eventport/eventbridge"
@@ -35,9 +36,10 @@ const [side, eventsArg, warmArg, endpoint = "", accessKeyId = "", secretAccessKe
   process.argv.slice(2)
 const count = Number(eventsArg)
 const warmCount = Number(warmArg)
-if ((side !== "eventport" && side !== "hand" && side !== "engine") || !(count > 0) || !(warmCount >= 0)) {
+const sides = ["eventport", "hand", "hand-cached", "engine"]
+if (side === undefined || !sides.includes(side) || !(count > 0) || !(warmCount >= 0)) {
   process.stderr.write(
-    "usage: PublishingProcess <eventport|hand|engine> <events> <warm-up events> <endpoint> <key> <secret>\n",
+    "usage: PublishingProcess <eventport|hand|hand-cached|engine> <events> <warm-up events> <endpoint> <key> <secret>\n",
   )
   process.exit(2)
 }
@@ -100,7 +102,7 @@ if (side === "eventport") {
   )
   client.destroy()
 } else {
-  const client = handWrittenClient(target)
+  const client = handWrittenClient(target, side === "hand-cached" ? { cacheMiddleware: true } : {})
   const options = { eventBusName: benchEventBusName, concurrency }
   if (warm.length > 0) await putEventsByHand(client, warm, options)
   measured = await measure(async () => {
