@@ -307,11 +307,16 @@ serverSuite("relay lease renewal", "PostgreSQL", problem, () => {
 })
 
 serverSuite("relay close", "PostgreSQL", problem, () => {
-  /** The store with its `claim` calls counted while in flight, each held back by `hold` first. */
-  const heldClaims = (store: OutboxStore<unknown>, hold: () => Promise<void>) => {
+  /**
+   * Starts a relay whose store holds each `claim` back by `hold` first, closes the relay's scope
+   * once a claim is in flight, and returns the claim calls counted at that moment.
+   */
+  const closeWhileClaiming = async (hold: () => Promise<void>, leaseMs: number) => {
+    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_close") })
+    await store.setup()
     const calls = { started: 0, inFlight: 0 }
     const held: OutboxStore<unknown> = {
-      ...store,
+      ...(store as OutboxStore<unknown>),
       claim: async (request) => {
         calls.started++
         calls.inFlight++
@@ -323,56 +328,37 @@ serverSuite("relay close", "PostgreSQL", problem, () => {
         }
       },
     }
-    return { held, calls }
-  }
-  const openRelay = async (options: RelayOptions) => {
     const scope = Scope.makeUnsafe()
-    await Effect.runPromise(Scope.provide(scope)(makeRelay(options)))
-    return scope
+    try {
+      await Effect.runPromise(
+        Scope.provide(scope)(
+          makeRelay({
+            store: held,
+            destinations: { bus: memory() },
+            leaseMs,
+            pollIntervalMs: 5,
+            statsIntervalMs: 0,
+          }),
+        ),
+      )
+      await eventually(async () => calls.inFlight === 1, "a claim is in flight")
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      return { ...calls }
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+      await store.drop()
+      await store.close()
+    }
   }
 
   it("waits for the store call it has in flight, so nothing of the relay runs against the store after", async () => {
-    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_close") })
-    await store.setup()
-    const { held, calls } = heldClaims(store as OutboxStore<unknown>, () =>
-      Effect.runPromise(Effect.sleep(300)),
-    )
-    try {
-      const scope = await openRelay({
-        store: held,
-        destinations: { bus: memory() },
-        leaseMs: 10_000,
-        pollIntervalMs: 5,
-        statsIntervalMs: 0,
-      })
-      await eventually(async () => calls.inFlight === 1, "a claim is in flight")
-      await Effect.runPromise(Scope.close(scope, Exit.void))
-      // Without the wait, the claim's query was still running here (and deadlocked a DROP SCHEMA).
-      expect(calls).toEqual({ started: 1, inFlight: 0 })
-    } finally {
-      await store.drop()
-      await store.close()
-    }
+    const calls = await closeWhileClaiming(() => Effect.runPromise(Effect.sleep(300)), 10_000)
+    // Without the wait, the claim's query was still running here (and deadlocked a DROP SCHEMA).
+    expect(calls).toEqual({ started: 1, inFlight: 0 })
   })
 
   it("does not hang on a store call that never answers: it waits at most the lease", async () => {
-    const store = postgresStore({ connectionString: postgresUrl, schema: runId("outbox_close") })
-    await store.setup()
-    const { held, calls } = heldClaims(store as OutboxStore<unknown>, () => new Promise<void>(() => {}))
-    try {
-      const scope = await openRelay({
-        store: held,
-        destinations: { bus: memory() },
-        leaseMs: 200,
-        pollIntervalMs: 5,
-        statsIntervalMs: 0,
-      })
-      await eventually(async () => calls.inFlight === 1, "a claim is in flight")
-      await Effect.runPromise(Scope.close(scope, Exit.void))
-      expect(calls).toEqual({ started: 1, inFlight: 1 })
-    } finally {
-      await store.drop()
-      await store.close()
-    }
+    const calls = await closeWhileClaiming(() => new Promise<void>(() => {}), 200)
+    expect(calls).toEqual({ started: 1, inFlight: 1 })
   })
 })
