@@ -20,9 +20,6 @@ export const peakRssGoal = atMost(200, "≤ 200 MB")
 /** "Flat": the peak at the end of the stream is within 20% of the peak at a tenth of it. */
 export const rssGrowthGoal = atMost(1.2, "≤ 1.2 (flat)")
 
-/** V8's new space is two semi-spaces: the semi-space size (whole MB) of a young generation of `youngMB`. */
-const semiSpaceMB = (youngMB: number) => Math.max(1, Math.round(youngMB / 2))
-
 /** What a child read at a tenth of the stream and at its end. */
 const checkpointsOf = (
   measured: BufferedProducerMeasurement,
@@ -35,23 +32,16 @@ const checkpointsOf = (
   return [atEarly, atEnd]
 }
 
-/**
- * Runs one child (the anchor's with `anchor`) and returns what it measured. With
- * `fullYoungGenerationMB`, V8's semi-spaces start at that size (`--min-semi-space-size`), so the
- * young generation does not grow during the run.
- */
+/** Runs one child (the anchor's with `anchor`) and returns what it measured. */
 export const measureBufferedProducer = async (
   events: number,
   checkpoints: ReadonlyArray<number>,
   anchor = false,
-  fullYoungGenerationMB?: number,
 ): Promise<BufferedProducerMeasurement> => {
-  const semiSpace =
-    fullYoungGenerationMB === undefined ? [] : [`--min-semi-space-size=${semiSpaceMB(fullYoungGenerationMB)}`]
   const child = await runNode(
     packageModulePath("scenarios/BufferedProducerProcess"),
     [String(events), checkpoints.join(","), ...(anchor ? ["anchor"] : [])],
-    ["--expose-gc", ...semiSpace],
+    ["--expose-gc"],
   )
   if (child.code !== 0)
     throw new Error(
@@ -101,26 +91,7 @@ export const bufferedProducerMemory: Scenario = {
       settings.log(
         `run ${rep + 1} anchor: peak at ${early} ${(bareEarly / MB).toFixed(1)} MB, at ${events} ${(bareEnd / MB).toFixed(1)} MB; young generation ${(bareAtEarly.youngGenerationBytes / MB).toFixed(0)} → ${(bareAtEnd.youngGenerationBytes / MB).toFixed(0)} MB`,
       )
-      // The same two children again with the young generation at the size V8 grew it to above, from
-      // the start: what is left of the growth once V8's sizing of its nursery is taken out.
-      const fullYoung = Math.max(atEnd.youngGenerationBytes, bareAtEnd.youngGenerationBytes) / MB
-      const [fixedEarly, fixedEnd] = checkpointsOf(
-        await measureBufferedProducer(events, [early, events], false, fullYoung),
-        early,
-        events,
-      )
-      const [bareFixedEarly, bareFixedEnd] = checkpointsOf(
-        await measureBufferedProducer(events, [early, events], true, fullYoung),
-        early,
-        events,
-      )
-      settings.log(
-        `run ${rep + 1}, young generation at ${fullYoung.toFixed(0)} MB from the start: peak at ${early} ${(fixedEarly.peakRssBytes / MB).toFixed(1)} MB, at ${events} ${(fixedEnd.peakRssBytes / MB).toFixed(1)} MB; anchor ${(bareFixedEarly.peakRssBytes / MB).toFixed(1)} → ${(bareFixedEnd.peakRssBytes / MB).toFixed(1)} MB`,
-      )
       return {
-        fixedGrowth: fixedEnd.peakRssBytes / fixedEarly.peakRssBytes,
-        bareFixedGrowth: bareFixedEnd.peakRssBytes / bareFixedEarly.peakRssBytes,
-        fullYoung,
         baseline: measured.baselineRssBytes / MB,
         early: peakEarly / MB,
         end: peakEnd / MB,
@@ -212,16 +183,6 @@ export const bufferedProducerMemory: Scenario = {
           "MB",
           runs.map((r) => r.bareYoungEnd),
         ),
-        measurement(
-          "young generation at full size from the start: growth (end / tenth)",
-          "ratio",
-          runs.map((r) => r.fixedGrowth),
-        ),
-        measurement(
-          "young generation at full size from the start: anchor growth (end / tenth)",
-          "ratio",
-          runs.map((r) => r.bareFixedGrowth),
-        ),
       ],
       accounting,
       notes: [
@@ -229,7 +190,6 @@ export const bufferedProducerMemory: Scenario = {
         "The live heap after close and a full GC tells events the publisher still holds (retention) apart from heap V8 grew and has not given back.",
         "V8 grows its young generation with the bytes that survive its scavenges, summed over the run: any bounded buffer a producer keeps full survives some, so the anchor shows how much of the growth V8 adds to a buffer of these events alone.",
         "The young generation is read from `v8.getHeapSpaceStatistics()` (new space and new large objects, as committed) at each checkpoint; the heap outside it (old space, code, large objects) is V8's committed total minus that. Where the young generation doubles between the checkpoints and the rest stays flat, the growth is V8 sizing its nursery, not events the publisher keeps.",
-        "Young generation at full size from the start: each run then starts both children again with `node --min-semi-space-size` set so V8's young generation starts at the size it reached at the end of that run's first two children (the larger of the two; new space is two semi-spaces), and reports the same growth. What remains of the growth then is what the process kept, not V8 sizing its nursery. It is informational: the goal stays on the default process.",
       ],
     }
   },
