@@ -21,18 +21,18 @@ import { median, repeat, timed } from "../Statistics.ts"
 import { benchEventBusName, smallEventArray } from "./BenchEvents.ts"
 import { asDestination } from "./Destination.ts"
 import { emulatorConcurrency } from "./EmulatorCapacity.ts"
-import type { PublishingMeasurement } from "./PublishingProcess.ts"
+import type { PublishingMeasurement, PublishingSide } from "./PublishingProcess.ts"
 
 /** CPU per event of the publishing process over the hand-written loop's. */
 export const cpuOverheadGoal = atMost(1.05, "≤ 1.05")
 
 /** The three sides of the CPU comparison, each in its own process, in a rotating order. */
-type CpuSide = "eventport" | "hand" | "hand-cached"
+type CpuSide = Exclude<PublishingSide, "engine">
 const cpuSides: ReadonlyArray<CpuSide> = ["eventport", "hand", "hand-cached"]
 
 /** One side of the CPU comparison in its own process (see PublishingProcess.ts). */
 const publishInChild = async (
-  side: CpuSide | "engine",
+  side: PublishingSide,
   emulator: EmulatorProcess,
   events: number,
   warmUp: number,
@@ -197,7 +197,7 @@ export const eventBridgeOverhead: Scenario = {
         }
       })
       // Eventport's own part of that CPU: the same publisher and encode with a send that answers at
-      // once (no SDK, no HTTP), over the hand-written loop's CPU per event in the pairs above.
+      // once (no SDK, no HTTP), over the hand-written loop's CPU per event in the repetitions above.
       const handMedian = median(cpuRuns.map((r) => r.handPerEvent))
       const engineRuns = await repeat(settings.repetitions, async (rep) => {
         const engine = await publishInChild("engine", emulator, cpuEvents, cpuWarmUp)
@@ -287,7 +287,7 @@ export const eventBridgeOverhead: Scenario = {
           "The wall ratio is informational: both sides share two cores with the emulator, so it swings from run to run. The goal is on CPU per event.",
           "CPU per event: each side in its own fresh `node` process running the same module (so the same modules are loaded), a warm-up of up to 5,000 events, then `process.cpuUsage()` (user + system) around the send of the measured events, divided by their number; the order of the sides rotates; ratio per repetition, then its median over at least 15 repetitions (3 × the repetitions when that is more).",
           "Hand-written with cacheMiddleware on: the same loop, its client made with the SDK's `cacheMiddleware: true`, which Eventport's adapters set on the clients they make (the SDK otherwise rebuilds a command's middleware stack on every send). Eventport over it is Eventport's whole cost per event over the SDK's with the same client settings; informational, the goal is on the loop as a user writes it by default.",
-          "Eventport with a send that answers at once: the same publisher, with the EventBridge adapter's limits and encode, in its own process, but a send that answers every entry accepted without the SDK or HTTP. Its CPU per event is Eventport's own work (validation, ids, encode, packing, the request loop, outcomes); over the hand-written loop's CPU per event (median of the pairs above) it is the part of the ratio above 1 that the engine accounts for. The ratio over the loop with cacheMiddleware on, less this share, is the part of Eventport's cost that shows only with a real send (requests that wait, and the SDK's work around them); the bench does not break it down further.",
+          "Eventport with a send that answers at once: the same publisher, with the EventBridge adapter's limits and encode, in its own process, but a send that answers every entry accepted without the SDK or HTTP. Its CPU per event is Eventport's own work (validation, ids, encode, packing, the request loop, outcomes); over the hand-written loop's CPU per event (median of the repetitions above) it is the part of the ratio above 1 that the engine accounts for. The ratio over the loop with cacheMiddleware on, less this share, is the part of Eventport's cost that shows only with a real send (requests that wait, and the SDK's work around them); the bench does not break it down further.",
         ],
       }
     } finally {

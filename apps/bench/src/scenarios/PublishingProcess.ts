@@ -30,13 +30,21 @@ export interface PublishingMeasurement {
   readonly failed: number
 }
 
+/** How the child publishes: see the header. */
+export type PublishingSide = "eventport" | "hand" | "hand-cached" | "engine"
+
 const concurrency = 4
 
 const [side, eventsArg, warmArg, endpoint = "", accessKeyId = "", secretAccessKey = ""] =
   process.argv.slice(2)
 const count = Number(eventsArg)
 const warmCount = Number(warmArg)
-const sides = ["eventport", "hand", "hand-cached", "engine"]
+const sides: ReadonlyArray<string> = [
+  "eventport",
+  "hand",
+  "hand-cached",
+  "engine",
+] satisfies ReadonlyArray<PublishingSide>
 if (side === undefined || !sides.includes(side) || !(count > 0) || !(warmCount >= 0)) {
   process.stderr.write(
     "usage: PublishingProcess <eventport|hand|hand-cached|engine> <events> <warm-up events> <endpoint> <key> <secret>\n",
