@@ -232,9 +232,10 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
 
     it("a renewed lease holds the pair past its first end; the settlement still applies", async () => {
       await store.add(stored("a", "b"), ["bus"])
-      const claimed = await store.claim({ destination: "bus", owner: "r1", limit: 10, leaseMs: 150 })
+      // The renewal must come within the first lease: 1 s leaves room for a loaded machine's stall.
+      const claimed = await store.claim({ destination: "bus", owner: "r1", limit: 10, leaseMs: 1_000 })
       expect(await store.renew("r1", claimed, 60_000)).toBe(2)
-      await new Promise((resolve) => setTimeout(resolve, 300))
+      await new Promise((resolve) => setTimeout(resolve, 1_200))
       expect(await store.claim({ destination: "bus", owner: "r2", limit: 10, leaseMs: 60_000 })).toEqual([])
       expect((await store.stats())[0]).toMatchObject({ pending: 2, inFlight: 2 })
       expect(
@@ -442,10 +443,12 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
     })
 
     it("renews the lease of a batch that takes longer than the lease: no other relay sends it again", async () => {
-      // One request per event, 150 ms each, one at a time: a batch of 8 takes about 1.2 s, four
-      // times the 300 ms lease. A second relay polls all along for pairs whose lease ran out.
+      // One request per event, 300 ms each, one at a time: a batch of 8 takes about 2.4 s, four
+      // times the 600 ms lease. A second relay polls all along for pairs whose lease ran out. The
+      // relay renews every third of the lease, so a renewal may come 400 ms late (a loaded machine)
+      // before the lease runs out.
       const bus = memory({ limits: { maxEntries: 1 } })
-      bus.faults.latency(150)
+      bus.faults.latency(300)
       const events = await createOutbox({ store, destinations: ["bus"] }).add(
         Array.from({ length: 8 }, (_, i) => event(`slow-${i}`)),
       )
@@ -455,7 +458,7 @@ export const testOutboxStore = <Tx>(options: StoreSuiteOptions<Tx>): void => {
           owner,
           destinations: { bus },
           batchSize: 8,
-          leaseMs: 300,
+          leaseMs: 600,
           requestTimeoutMs: 5_000,
           concurrency: 1,
           pollIntervalMs: 10,
