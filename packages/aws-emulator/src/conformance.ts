@@ -457,6 +457,15 @@ type RequestHandlerProbe = {
 type SuiteClientConfig = EmulatorClientConfig & {
   readonly maxAttempts?: number
   readonly requestHandler?: RequestHandlerProbe
+  readonly logger?: SdkLogger
+}
+
+/** The SDK's `Logger` shape, for a client's `logger` option. */
+type SdkLogger = {
+  readonly debug: (...content: Array<unknown>) => void
+  readonly info: (...content: Array<unknown>) => void
+  readonly warn: (...content: Array<unknown>) => void
+  readonly error: (...content: Array<unknown>) => void
 }
 
 const requestHandlerProbe = (): {
@@ -549,6 +558,23 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
         second.abort()
         expect(await sending[1]).toBe("AbortError")
       }
+      await Effect.runPromise(made.close)
+    })
+
+    it("a logger in clientConfig gets the SDK's log of each request (the adapter drops that step only without one)", async () => {
+      const logged: Array<unknown> = []
+      const record = (entry: unknown) => {
+        logged.push(entry)
+      }
+      const made = adapter({ logger: { debug: () => {}, info: record, warn: () => {}, error: record } })
+      const result = await sendBatch(made, [makeEvent(), makeEvent()])
+      expect(result.every((r) => r.ok)).toBe(true)
+      expect(logged).toEqual([
+        expect.objectContaining({
+          commandName: expect.stringMatching(/Command$/),
+          output: expect.any(Object),
+        }),
+      ])
       await Effect.runPromise(made.close)
     })
 

@@ -12,6 +12,7 @@ import {
   deliveryError,
 } from "./DeliveryError.ts"
 import { checkData, type Event, maxDataDepth, type Violation } from "./Event.ts"
+import { dropUnusedLogging } from "./internal/ClientLogging.ts"
 import { type ClientSendOptions, routeRequestSignals, signalAsOption } from "./internal/ClientSignals.ts"
 import { jsonLength } from "./internal/JsonLength.ts"
 
@@ -398,7 +399,8 @@ export interface AdapterClient<Client> {
    * (the request's, from `send`'s context) end the request. For a user's client that is
    * `{ abortSignal: signal }`. For a client the adapter made (middleware cache on) it is `undefined`:
    * the signal goes to the client's request handler by the command's `input`, so the SDK keeps its
-   * resolved middleware stack. Call it once per request, with a command made for that request.
+   * resolved middleware stack (a frozen `input` cannot carry it: then it is `{ abortSignal }` too).
+   * Call it once per request, with a command made for that request.
    */
   readonly sendOptions: ClientSendOptions
 }
@@ -407,6 +409,9 @@ export interface AdapterClient<Client> {
  * The client an adapter sends with: the user's `client`, used as given and never destroyed, or one
  * made from `clientConfig` with `maxAttempts: 1` forced (the engine retries only the failed entries,
  * so SDK retries would multiply requests) and destroyed on close. Both given is a `TypeError`.
+ *
+ * A client made here without a `logger` in `clientConfig` loses the SDK's logger middleware, whose
+ * only work would be for a logger that drops everything (internal/ClientLogging.ts).
  *
  * A client made here also gets `cacheMiddleware: true` unless `clientConfig` sets it: the SDK then
  * resolves each command's middleware stack once instead of on every request (about 8% of its
@@ -422,9 +427,13 @@ export const adapterClient = <Client extends DestroyableClient, Config extends o
     throw new TypeError(`${factory}: give either client or clientConfig, not both`)
   if (options.client !== undefined)
     return { client: options.client, close: () => {}, sendOptions: signalAsOption }
-  const config = (options.clientConfig ?? {}) as Config & { readonly cacheMiddleware?: unknown }
+  const config = (options.clientConfig ?? {}) as Config & {
+    readonly cacheMiddleware?: unknown
+    readonly logger?: unknown
+  }
   const cacheMiddleware = typeof config.cacheMiddleware === "boolean" ? config.cacheMiddleware : true
   const client = make({ ...config, maxAttempts: 1, cacheMiddleware })
+  if (config.logger === undefined) dropUnusedLogging(client)
   return { client, close: () => client.destroy(), sendOptions: routeRequestSignals(client) }
 }
 

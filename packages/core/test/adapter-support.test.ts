@@ -177,6 +177,42 @@ describe("adapterClient", () => {
     expect(client.config).toEqual({ maxAttempts: 3 })
   })
 
+  /** The parts of an SDK v3 client the adapter touches: a middleware stack and a request handler. */
+  class FakeSdkClient extends FakeClient {
+    readonly removed: Array<string> = []
+    readonly added: Array<string> = []
+    readonly middlewareStack = {
+      remove: (name: string) => {
+        this.removed.push(name)
+        return true
+      },
+      add: (_middleware: unknown, options: { readonly name: string }) => {
+        this.added.push(options.name)
+      },
+    }
+    constructor(config: FakeConfig & { logger?: unknown }) {
+      super({ ...config, requestHandler: { handle: async () => ({}) } } as FakeConfig)
+    }
+  }
+  const makeSdk = (config: FakeConfig) => new FakeSdkClient(config)
+
+  it("leaves the SDK's logger middleware out of a made client without a logger, and only then", () => {
+    expect(adapterClient("f", {}, makeSdk).client.removed).toEqual(["loggerMiddleware"])
+    const logger = { info: () => {} }
+    expect(adapterClient("f", { clientConfig: { logger } }, makeSdk).client.removed).toEqual([])
+    const users = new FakeSdkClient({})
+    adapterClient("f", { client: users }, makeSdk)
+    expect(users.removed).toEqual([])
+  })
+
+  it("routes the signal around send's options for a made SDK client, unless the input is frozen", () => {
+    const made = adapterClient("f", {}, makeSdk)
+    expect(made.client.added).toEqual(["eventportRequestSignal"])
+    expect(made.sendOptions({ input: {} }, signal)).toBeUndefined()
+    // A frozen input cannot carry it: the signal goes as send's option, so it still ends the request.
+    expect(made.sendOptions({ input: Object.freeze({}) }, signal)).toEqual({ abortSignal: signal })
+  })
+
   it("refuses both", () => {
     expect(() =>
       adapterClient("eventBridge", { client: new FakeClient({}), clientConfig: {} }, make),
