@@ -38,7 +38,7 @@ export interface RelayOptions {
   /**
    * How long a claim is held. The relay renews it every third of this while the batch publishes;
    * a relay that dies holds its pairs at most this long before another relay takes them (marked
-   * `possibleDuplicate`). Default 30_000.
+   * `possibleDuplicate`). At least {@link minLeaseMs} (100). Default 30_000.
    */
   readonly leaseMs?: number
   /** Wait after a claim found nothing due. Default 200. */
@@ -79,6 +79,28 @@ export interface RelayShape {
 const positive = (name: string, value: number) => {
   if (!(value > 0) || !Number.isFinite(value))
     throw new RangeError(`outbox relay: ${name} must be a positive number, got ${value}`)
+  return value
+}
+
+/**
+ * The shortest lease a relay takes. It renews a claim every third of the lease, so each renewal
+ * (a store round trip) has a third of it to land; and a store keeps leases in whole milliseconds.
+ * Shorter leases would run out between renewals and let another relay send the pairs again.
+ */
+export const minLeaseMs = 100
+
+const leaseOf = (value: number) => {
+  if (!(value >= minLeaseMs) || !Number.isFinite(value))
+    throw new RangeError(
+      `outbox relay: leaseMs must be a number of milliseconds from ${minLeaseMs} (the relay renews a claim ` +
+        `every third of it), got ${value}`,
+    )
+  return value
+}
+
+const statsInterval = (value: number) => {
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new RangeError(`outbox relay: statsIntervalMs must be 0 (off) or a positive number, got ${value}`)
   return value
 }
 
@@ -126,10 +148,10 @@ export const makeRelay = (
     const { store } = options
     const owner = options.owner ?? `relay-${globalThis.crypto.randomUUID()}`
     const batchSize = positive("batchSize", options.batchSize ?? 100)
-    const leaseMs = positive("leaseMs", options.leaseMs ?? 30_000)
+    const leaseMs = leaseOf(options.leaseMs ?? 30_000)
     const pollIntervalMs = positive("pollIntervalMs", options.pollIntervalMs ?? 200)
     const claimers = positive("claimers", options.claimers ?? 1)
-    const statsIntervalMs = options.statsIntervalMs ?? 5_000
+    const statsIntervalMs = statsInterval(options.statsIntervalMs ?? 5_000)
     const reconnectBase = positive("reconnect.baseDelayMs", options.reconnect?.baseDelayMs ?? 200)
     const reconnectMax = positive("reconnect.maxDelayMs", options.reconnect?.maxDelayMs ?? 10_000)
 

@@ -8,11 +8,13 @@ import {
   createOutbox,
   durableRetryCeilingMs,
   makeRelay,
+  minLeaseMs,
   OutboxMetrics,
   type OutboxStore,
   OutboxStoreError,
   type RelayOptions,
   settlementFor,
+  startRelay,
 } from "../src/index.ts"
 import { postgresStore } from "../src/postgres.ts"
 import { eventually } from "./support/StoreSuite.ts"
@@ -186,6 +188,63 @@ const runRelayLogged = async (
   }
   return lines
 }
+
+describe("relay options", () => {
+  /** A store no relay here reaches: each case is refused before the relay starts. */
+  const untouched = new Proxy({} as OutboxStore<unknown>, {
+    get: (_target, key) => {
+      if (key === "then") return undefined
+      throw new Error(`the store was used (${String(key)})`)
+    },
+  })
+  const start = (options: Partial<RelayOptions>) =>
+    startRelay({ store: untouched, destinations: { bus: memory() }, ...options })
+
+  it.each([
+    [
+      { leaseMs: 99 },
+      "leaseMs must be a number of milliseconds from 100 (the relay renews a claim every third of it), got 99",
+    ],
+    [
+      { leaseMs: 0.001 },
+      "leaseMs must be a number of milliseconds from 100 (the relay renews a claim every third of it), got 0.001",
+    ],
+    [
+      { leaseMs: Number.NaN },
+      "leaseMs must be a number of milliseconds from 100 (the relay renews a claim every third of it), got NaN",
+    ],
+    [{ statsIntervalMs: -1 }, "statsIntervalMs must be 0 (off) or a positive number, got -1"],
+    [
+      { statsIntervalMs: Number.POSITIVE_INFINITY },
+      "statsIntervalMs must be 0 (off) or a positive number, got Infinity",
+    ],
+    [{ pollIntervalMs: 0 }, "pollIntervalMs must be a positive number, got 0"],
+    [{ batchSize: -2 }, "batchSize must be a positive number, got -2"],
+  ])("refuses %o with a RangeError naming the option", (options, message) => {
+    expect(() => start(options)).toThrow(new RangeError(`outbox relay: ${message}`))
+  })
+
+  it("takes a lease of exactly minLeaseMs, and claims with it", async () => {
+    expect(minLeaseMs).toBe(100)
+    const leases: Array<number> = []
+    const store = {
+      kind: "test",
+      claim: async (request: { readonly leaseMs: number }) => {
+        leases.push(request.leaseMs)
+        return []
+      },
+    } as unknown as OutboxStore<unknown>
+    const relay = startRelay({
+      store,
+      destinations: { bus: memory() },
+      leaseMs: minLeaseMs,
+      statsIntervalMs: 0,
+    })
+    await eventually(async () => leases.length > 0, "a claim")
+    await relay.stop()
+    expect(leases[0]).toBe(minLeaseMs)
+  })
+})
 
 serverSuite("relay and a store that goes away", "PostgreSQL", problem, () => {
   it("retries the store with backoff, says so once and once more when it answers, then delivers", async () => {
