@@ -17,11 +17,11 @@
  * The signal rides in a property keyed by a symbol of this module's own, on objects made for that
  * one request: nothing outlives its request, and requests in flight at once never see each other's
  * signal (the cached stack shares one context object between them, so the context cannot carry
- * it). Serializers never read a symbol-keyed property: they write a shape's members (a logger the
- * user configured prints it with the input, as `[Symbol(eventport.requestSignal)]`). A plain
- * assignment replaced a `WeakMap` keyed by object identity, and then `Object.defineProperty`: on a
- * fresh object every request, each cost about 0.3–0.4 µs per event in bench scenario 2's profile,
- * and the assignment about 0.1 µs.
+ * it). Serializers never read a symbol-keyed property: they write a shape's members, and so do the
+ * SDK's log filters, so a logger the user configures does not print it either. It is a plain
+ * assignment: on a fresh object every request, a `WeakMap` keyed by object identity (the earlier
+ * way) and `Object.defineProperty` each cost about 0.3–0.4 µs per event in bench scenario 2's
+ * profile, the assignment about 0.1 µs.
  */
 
 /** The parts of a request handler this module touches (`NodeHttpHandler`, `NodeHttp2Handler`…). */
