@@ -1,7 +1,7 @@
 /**
  * Child process of scenario 2's CPU figure: sends small events to the emulator either through
  * Eventport (publisher + EventBridge adapter) or through the hand-written SDK loop (with
- * `hand-cached`, its client has the SDK's `cacheMiddleware` on, as the adapter's has), after a warm-up,
+ * `hand-cached`, its client made with the adapter's settings: `handWrittenClient`), after a warm-up,
  * and reports (one JSON line on stdout) the CPU time (user + system) and wall time of the measured
  * send, twice: the events once (`first`), then the same events again in the same process (`later`),
  * when V8 has had that many more events to optimize the code they run. Both sides run this same
@@ -127,7 +127,7 @@ if (side === "eventport") {
   )
   client.destroy()
 } else {
-  const client = handWrittenClient(target, side === "hand-cached" ? { cacheMiddleware: true } : {})
+  const client = handWrittenClient(target, { adapterSettings: side === "hand-cached" })
   const options = { eventBusName: benchEventBusName, concurrency }
   if (warm.length > 0) await putEventsByHand(client, warm, options)
   measured = await measureWindows(async () => {
