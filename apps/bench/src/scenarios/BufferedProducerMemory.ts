@@ -19,6 +19,9 @@ const MB = 1024 * 1024
 export const peakRssGoal = atMost(200, "≤ 200 MB")
 /** "Flat": the peak at the end of the stream is within 20% of the peak at a tenth of it. */
 export const rssGrowthGoal = atMost(1.2, "≤ 1.2 (flat)")
+/** The long stream's length and first reading, in multiples of the main runs' events. */
+const longStreamFactor = 20
+const longStreamEarlyFactor = 5
 
 /** What a child read at a tenth of the stream and at its end. */
 const checkpointsOf = (
@@ -107,6 +110,31 @@ export const bufferedProducerMemory: Scenario = {
         bareGrowth: bareEnd / bareEarly,
       }
     })
+    // The long stream: one child a side, 20 times the events, read at 5 and 20 times: past the
+    // point where V8's young generation reaches its largest size, what the peak does from there.
+    const longEvents = events * longStreamFactor
+    const longEarly = events * longStreamEarlyFactor
+    const long = await measureBufferedProducer(longEvents, [longEarly, longEvents])
+    accounting.push({
+      label: "long stream",
+      sent: longEvents,
+      delivered: long.delivered,
+      rejected: long.rejected,
+      failed: long.failed,
+    })
+    if (long.received !== long.delivered)
+      throw new Error(
+        `long stream: memory destination received ${long.received}, the result says ${long.delivered} delivered`,
+      )
+    const longBare = await measureBufferedProducer(longEvents, [longEarly, longEvents], true)
+    if (longBare.received !== longEvents)
+      throw new Error(`long stream: anchor buffer took ${longBare.received} of ${longEvents} events`)
+    const [longAtEarly, longAtEnd] = checkpointsOf(long, longEarly, longEvents)
+    const [longBareAtEarly, longBareAtEnd] = checkpointsOf(longBare, longEarly, longEvents)
+    settings.log(
+      `long stream: peak at ${longEarly} ${(longAtEarly.peakRssBytes / MB).toFixed(1)} MB, at ${longEvents} ${(longAtEnd.peakRssBytes / MB).toFixed(1)} MB; young generation ${(longAtEarly.youngGenerationBytes / MB).toFixed(0)} → ${(longAtEnd.youngGenerationBytes / MB).toFixed(0)} MB; ` +
+        `anchor ${(longBareAtEarly.peakRssBytes / MB).toFixed(1)} → ${(longBareAtEnd.peakRssBytes / MB).toFixed(1)} MB, young generation ${(longBareAtEarly.youngGenerationBytes / MB).toFixed(0)} → ${(longBareAtEnd.youngGenerationBytes / MB).toFixed(0)} MB`,
+    )
     const label = (n: number) => `peak RSS at ${n.toLocaleString("en-US")} events`
     const youngLabel = (n: number) => `V8 young generation at ${n.toLocaleString("en-US")} events`
     return {
@@ -183,12 +211,30 @@ export const bufferedProducerMemory: Scenario = {
           "MB",
           runs.map((r) => r.bareYoungEnd),
         ),
+        measurement(`long stream: ${label(longEarly)}`, "MB", [longAtEarly.peakRssBytes / MB]),
+        measurement(`long stream: ${label(longEvents)}`, "MB", [longAtEnd.peakRssBytes / MB]),
+        measurement(
+          `long stream: growth (${longStreamFactor}× / ${longStreamEarlyFactor}× the events)`,
+          "ratio",
+          [longAtEnd.peakRssBytes / longAtEarly.peakRssBytes],
+        ),
+        measurement(`long stream: ${youngLabel(longEarly)}`, "MB", [longAtEarly.youngGenerationBytes / MB]),
+        measurement(`long stream: ${youngLabel(longEvents)}`, "MB", [longAtEnd.youngGenerationBytes / MB]),
+        measurement(`long stream: live heap after close and GC`, "MB", [long.liveHeapBytes / MB]),
+        measurement(`long stream, anchor: ${label(longEarly)}`, "MB", [longBareAtEarly.peakRssBytes / MB]),
+        measurement(`long stream, anchor: ${label(longEvents)}`, "MB", [longBareAtEnd.peakRssBytes / MB]),
+        measurement(
+          `long stream, anchor: growth (${longStreamFactor}× / ${longStreamEarlyFactor}× the events)`,
+          "ratio",
+          [longBareAtEnd.peakRssBytes / longBareAtEarly.peakRssBytes],
+        ),
       ],
       accounting,
       notes: [
         "RSS includes the Node runtime and the loaded modules: compare the peaks with the RSS before the first event.",
         "The live heap after close and a full GC tells events the publisher still holds (retention) apart from heap V8 grew and has not given back.",
         "V8 grows its young generation with the bytes that survive its scavenges, summed over the run: any bounded buffer a producer keeps full survives some, so the anchor shows how much of the growth V8 adds to a buffer of these events alone.",
+        `Long stream (one run a side, informational): the same children with ${longStreamFactor} times the events, read at ${longStreamEarlyFactor} times and at the end. V8 doubles its young generation each time the bytes that survived its scavenges since the last doubling exceed its size, so on a long enough stream it reaches its largest size (which V8 derives from the heap limit, itself from the machine's memory) whatever the producer keeps; from there the peak shows what the process holds on a stream of any length.`,
         "The young generation is read from `v8.getHeapSpaceStatistics()` (new space and new large objects, as committed) at each checkpoint; the heap outside it (old space, code, large objects) is V8's committed total minus that. Where the young generation doubles between the checkpoints and the rest stays flat, the growth is V8 sizing its nursery, not events the publisher keeps.",
       ],
     }
