@@ -67,19 +67,23 @@ export const bufferedProducerMemory: Scenario = {
     const events = eventCount(settings, 1_000_000, 20_000)
     const early = Math.max(1, Math.round(events / 10))
     const accounting: Accounting[] = []
-    const runs = await repeat(settings.repetitions, async (rep) => {
-      const measured = await measureBufferedProducer(events, [early, events])
+    /** Where the events of one Eventport child went; its destination must have received each delivered one. */
+    const account = (label: string, sent: number, measured: BufferedProducerMeasurement) => {
       accounting.push({
-        label: `run ${rep + 1}`,
-        sent: events,
+        label,
+        sent,
         delivered: measured.delivered,
         rejected: measured.rejected,
         failed: measured.failed,
       })
       if (measured.received !== measured.delivered)
         throw new Error(
-          `memory destination received ${measured.received}, the result says ${measured.delivered} delivered`,
+          `${label}: memory destination received ${measured.received}, the result says ${measured.delivered} delivered`,
         )
+    }
+    const runs = await repeat(settings.repetitions, async (rep) => {
+      const measured = await measureBufferedProducer(events, [early, events])
+      account(`run ${rep + 1}`, events, measured)
       const [atEarly, atEnd] = checkpointsOf(measured, early, events)
       const peakEarly = atEarly.peakRssBytes
       const peakEnd = atEnd.peakRssBytes
@@ -115,17 +119,7 @@ export const bufferedProducerMemory: Scenario = {
     const longEvents = events * longStreamFactor
     const longEarly = events * longStreamEarlyFactor
     const long = await measureBufferedProducer(longEvents, [longEarly, longEvents])
-    accounting.push({
-      label: "long stream",
-      sent: longEvents,
-      delivered: long.delivered,
-      rejected: long.rejected,
-      failed: long.failed,
-    })
-    if (long.received !== long.delivered)
-      throw new Error(
-        `long stream: memory destination received ${long.received}, the result says ${long.delivered} delivered`,
-      )
+    account("long stream", longEvents, long)
     const longBare = await measureBufferedProducer(longEvents, [longEarly, longEvents], true)
     if (longBare.received !== longEvents)
       throw new Error(`long stream: anchor buffer took ${longBare.received} of ${longEvents} events`)
