@@ -76,11 +76,15 @@ export interface RelayShape {
   readonly stop: (options?: RelayStopOptions) => Effect.Effect<void>
 }
 
-const positive = (name: string, value: number) => {
-  if (!(value > 0) || !Number.isFinite(value))
-    throw new RangeError(`outbox relay: ${name} must be a positive number, got ${value}`)
+/** A relay option: a finite number that is `valid`; otherwise a `RangeError` naming it and `rule`. */
+const checkedOption = (name: string, value: number, valid: (value: number) => boolean, rule: string) => {
+  if (!valid(value) || !Number.isFinite(value))
+    throw new RangeError(`outbox relay: ${name} must be ${rule}, got ${value}`)
   return value
 }
+
+const positive = (name: string, value: number) =>
+  checkedOption(name, value, (v) => v > 0, "a positive number")
 
 /**
  * The shortest lease a relay takes. It renews a claim every third of the lease, so each renewal
@@ -88,21 +92,6 @@ const positive = (name: string, value: number) => {
  * Shorter leases would run out between renewals and let another relay send the pairs again.
  */
 export const minLeaseMs = 100
-
-const leaseOf = (value: number) => {
-  if (!(value >= minLeaseMs) || !Number.isFinite(value))
-    throw new RangeError(
-      `outbox relay: leaseMs must be a number of milliseconds from ${minLeaseMs} (the relay renews a claim ` +
-        `every third of it), got ${value}`,
-    )
-  return value
-}
-
-const statsInterval = (value: number) => {
-  if (!(value >= 0) || !Number.isFinite(value))
-    throw new RangeError(`outbox relay: statsIntervalMs must be 0 (off) or a positive number, got ${value}`)
-  return value
-}
 
 /** The longest a closing relay waits for a store call it has in flight (and never longer than `leaseMs`). */
 const maxCloseGraceMs = 5_000
@@ -148,10 +137,20 @@ export const makeRelay = (
     const { store } = options
     const owner = options.owner ?? `relay-${globalThis.crypto.randomUUID()}`
     const batchSize = positive("batchSize", options.batchSize ?? 100)
-    const leaseMs = leaseOf(options.leaseMs ?? 30_000)
+    const leaseMs = checkedOption(
+      "leaseMs",
+      options.leaseMs ?? 30_000,
+      (v) => v >= minLeaseMs,
+      `a number of milliseconds from ${minLeaseMs} (the relay renews a claim every third of it)`,
+    )
     const pollIntervalMs = positive("pollIntervalMs", options.pollIntervalMs ?? 200)
     const claimers = positive("claimers", options.claimers ?? 1)
-    const statsIntervalMs = statsInterval(options.statsIntervalMs ?? 5_000)
+    const statsIntervalMs = checkedOption(
+      "statsIntervalMs",
+      options.statsIntervalMs ?? 5_000,
+      (v) => v >= 0,
+      "0 (off) or a positive number",
+    )
     const reconnectBase = positive("reconnect.baseDelayMs", options.reconnect?.baseDelayMs ?? 200)
     const reconnectMax = positive("reconnect.maxDelayMs", options.reconnect?.maxDelayMs ?? 10_000)
 
