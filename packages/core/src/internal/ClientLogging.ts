@@ -9,20 +9,17 @@
  * scenario 2's profile the step cost about 0.1–0.2 µs per event. A client given a `logger` keeps it.
  */
 
+import { isRecord } from "./ClientSignals.ts"
+
 /** The middleware's name in every SDK v3 client's stack (`loggerMiddlewareOptions.name`). */
 const loggerMiddlewareName = "loggerMiddleware"
 
-/** The part of an SDK v3 client this module touches. */
+/** The part of an SDK v3 client this module touches: a stack that can remove a middleware by name. */
+const hasRemovableStack = (client: unknown): client is { readonly middlewareStack: RemovableStack } =>
+  isRecord(client) && isRecord(client.middlewareStack) && typeof client.middlewareStack.remove === "function"
+
 interface RemovableStack {
   remove(name: string): boolean
-}
-
-const hasRemovableStack = (client: unknown): client is { readonly middlewareStack: RemovableStack } => {
-  if (typeof client !== "object" || client === null || !("middlewareStack" in client)) return false
-  const stack: unknown = client.middlewareStack
-  return (
-    typeof stack === "object" && stack !== null && "remove" in stack && typeof stack.remove === "function"
-  )
 }
 
 /**

@@ -42,7 +42,8 @@ interface SdkClientLike {
   }
 }
 
-const isRecord = (value: unknown): value is Record<PropertyKey, unknown> =>
+/** An object whose properties can be read (not null). */
+export const isRecord = (value: unknown): value is Record<PropertyKey, unknown> =>
   typeof value === "object" && value !== null
 
 /** An SDK v3 client with its middleware cache on and a request handler to wrap. */
