@@ -6,6 +6,7 @@
 // --- imports
 import {
   type Adapter,
+  checkOptionNames,
   classifyHttpStatus,
   defineAdapter,
   deliveryError,
@@ -14,6 +15,7 @@ import {
   encoded,
   entryFailed,
   entryOk,
+  type OptionNames,
   rejected,
   toCloudEvent,
   utf8Length,
@@ -40,6 +42,15 @@ export const webhookDefaults = {
   maxRequestBytes: 1024 * 1024,
   maxEntryBytes: 256 * 1024,
 } as const
+
+/** Every option's name: the compiler holds this list to WebhookOptions, the factory refuses others. */
+const webhookOptionNames = {
+  url: true,
+  headers: true,
+  maxEntries: true,
+  maxRequestBytes: true,
+  maxEntryBytes: true,
+} as const satisfies OptionNames<WebhookOptions>
 // --- end step 1
 
 // --- step 2: the wire entry and encode
@@ -111,6 +122,8 @@ export const readWebhookResults = (
 
 // --- step 4: the adapter
 export const webhook = (options: WebhookOptions): Adapter<WebhookEntry> => {
+  // A misspelled option (`maxEntrie`) throws, naming it, instead of leaving its default in silence.
+  checkOptionNames("webhook", options, webhookOptionNames)
   const url = new URL(options.url)
   return defineAdapter<WebhookEntry>({
     kind: "webhook",

@@ -390,6 +390,19 @@ export interface EmulatorAdapterSuiteOptions<Entry> {
    * e.g. `(clientConfig) => eventBridge({ clientConfig })`.
    */
   readonly makeAdapter: (clientConfig: SuiteClientConfig) => Adapter<Entry>
+  /**
+   * The factory under its name in messages (`eventBridge`) and options that misspell one option
+   * (`misspelled`, e.g. `eventBusname`, for `meant`, `eventBusName`): the suite checks that the
+   * factory refuses them at construction naming both, takes the same name left undefined, and
+   * refuses options that are not an object.
+   */
+  readonly optionNames: {
+    readonly factory: string
+    readonly make: (options: never) => Adapter<Entry>
+    readonly options: object
+    readonly misspelled: string
+    readonly meant: string
+  }
   /** Options for the suite's emulator (e.g. `limits`). */
   readonly emulator?: EmulatorOptions
   /** A valid event for the service (the default is a small JSON object of data). */
@@ -520,6 +533,18 @@ export const describeEmulatorAdapterSuite = <Entry>(options: EmulatorAdapterSuit
 
   describe(`${options.name} against the emulator (shared adapter suite)`, () => {
     emulator = useEmulator(options.emulator)
+
+    it("refuses a misspelled option at construction, naming it and the option it meant", () => {
+      const { factory, make, options: misspelt, misspelled, meant } = options.optionNames
+      expect(() => make(misspelt as never)).toThrow(
+        new TypeError(
+          `${factory}: option ${misspelled} is not an option, did you mean ${meant}? (optionName)`,
+        ),
+      )
+      // A name left undefined carries no setting (a spread of optional settings): it passes.
+      expect(make({ ...misspelt, [misspelled]: undefined } as never).kind).toBeTypeOf("string")
+      expect(() => make(42 as never)).toThrow(new TypeError(`${factory}: options must be an object, got 42`))
+    })
 
     it("makes its client with SDK retries off, whatever clientConfig says", async () => {
       context.emulator().faults.set({ type: "requestSequence", sequence: ["throttling", "ok"] })

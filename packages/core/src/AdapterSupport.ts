@@ -15,6 +15,15 @@ import { checkData, type Event, maxDataDepth, type Violation } from "./Event.ts"
 import { dropUnusedLogging } from "./internal/ClientLogging.ts"
 import { type ClientSendOptions, routeRequestSignals, signalAsOption } from "./internal/ClientSignals.ts"
 import { jsonLength } from "./internal/JsonLength.ts"
+import {
+  isOptionsObject,
+  notAnOptionMessage,
+  type OptionNames,
+  shownValue,
+  unknownOptionName,
+} from "./internal/OptionChecks.ts"
+
+export type { OptionNames } from "./internal/OptionChecks.ts"
 
 /** An adapter option given as a constant or as a function of the event. */
 export type PerEvent<T> = T | ((event: Event) => T)
@@ -340,6 +349,32 @@ export const resolveOption = <T>(
   if (!resolved.ok) return resolved
   const bad = check(resolved.value)
   return bad === undefined ? resolved : { ok: false, violation: bad }
+}
+
+/**
+ * Checks, once at construction, that an adapter factory's `options` are an object carrying only the
+ * names in `known`: throws {@link invalidOption} (a `TypeError`) for the first other name with a
+ * value, e.g. `eventBridge: option eventBusname is not an option, did you mean eventBusName?`. Such a
+ * name would otherwise be ignored and its default used in silence (events sent to the default bus).
+ * Write `known` as `{ … } as const satisfies OptionNames<YourOptions>`: the compiler then fails when
+ * an option is added to the type but not to the list, or the list names one the type lacks. For
+ * an object option's own names, `at` is its name: `memory: option limits.maxEntrie is not an option…`.
+ */
+export const checkOptionNames = <T extends object>(
+  factory: string,
+  options: T,
+  known: OptionNames<T>,
+  at?: string,
+): void => {
+  if (!isOptionsObject(options))
+    throw new TypeError(
+      `${factory}: ${at === undefined ? "options" : `option ${at}`} must be an object, got ${shownValue(options)}`,
+    )
+  const unknown = unknownOptionName(options, known)
+  if (unknown !== undefined) {
+    const field = at === undefined ? unknown.name : `${at}.${unknown.name}`
+    throw invalidOption(factory, violation(field, "optionName", notAnOptionMessage(unknown)))
+  }
 }
 
 /** Throws a `RangeError` unless a numeric option is absent or a positive number (`Infinity` allowed). */

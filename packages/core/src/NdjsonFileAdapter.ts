@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs"
 import { type FileHandle, open } from "node:fs/promises"
 import { type Adapter, defineAdapter, type EncodeResult, encoded, entryOk, rejected } from "./Adapter.ts"
-import { utf8Length, violation } from "./AdapterSupport.ts"
+import { checkOptionNames, type OptionNames, utf8Length, violation } from "./AdapterSupport.ts"
 import { fromCloudEvent, toCloudEvent } from "./CloudEvent.ts"
 import { type DeadLetterData, deadLetterData, originalEvent } from "./DeadLetter.ts"
 import { classifyError, type DeliveryError, deliveryError } from "./DeliveryError.ts"
@@ -67,11 +67,19 @@ export const classifyFileError = (error: unknown, during: "open" | "write" = "wr
   })
 }
 
+/** Every option's name, held to {@link NdjsonFileOptions} by the compiler: `ndjsonFile` refuses any other. */
+const ndjsonFileOptionNames = {
+  path: true,
+  flush: true,
+  fsync: true,
+} as const satisfies OptionNames<NdjsonFileOptions>
+
 /**
  * An adapter that appends each event as one CloudEvents JSON line to a file. Made for
  * `deadLetter: ndjsonFile({ path })`; it works as an ordinary destination too.
  */
 export const ndjsonFile = (options: NdjsonFileOptions): Adapter<string> => {
+  checkOptionNames("ndjsonFile", options, ndjsonFileOptionNames)
   if (typeof options.path !== "string" || options.path === "")
     throw new TypeError("ndjsonFile: path must be a non-empty string")
   const flush = options.flush ?? "batch"

@@ -105,7 +105,7 @@ const resolveOrThrow = (options: PublisherOptions): ResolvedPublisherOptions => 
   const resolved = resolvePublisherOptions(options)
   if (Result.isSuccess(resolved)) return resolved.success
   const error = resolved.failure
-  throw error.problem === "type" ? new TypeError(error.message) : new RangeError(error.message)
+  throw error.problem === "range" ? new RangeError(error.message) : new TypeError(error.message)
 }
 
 /**

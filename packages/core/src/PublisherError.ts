@@ -30,6 +30,10 @@ export class PublisherOptionsError extends Data.TaggedError("PublisherOptionsErr
   readonly message: string
   /** The option at fault, as a path from the publisher's options. */
   readonly option: string
-  /** `range`: a number or name out of its allowed range; `type`: a value of the wrong kind. */
-  readonly problem: "range" | "type"
+  /**
+   * `range`: a number out of its allowed range; `type`: a value of the wrong kind or not one of the
+   * allowed names; `unknown`: a name that is not an option (a misspelling, or an option this version
+   * does not have), which would otherwise be ignored.
+   */
+  readonly problem: "range" | "type" | "unknown"
 }> {}

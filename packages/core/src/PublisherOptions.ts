@@ -5,6 +5,13 @@
 import * as Result from "effect/Result"
 import { type Adapter, isAdapter } from "./Adapter.ts"
 import type { Event } from "./Event.ts"
+import {
+  isOptionsObject,
+  notAnOptionMessage,
+  type OptionNames,
+  shownValue,
+  unknownOptionName,
+} from "./internal/OptionChecks.ts"
 import { defaultRetryBudget } from "./internal/RetryBudget.ts"
 import { resolveSendRate, type SendRateSettings } from "./internal/SendRate.ts"
 import type { Outcome } from "./Outcome.ts"
@@ -234,19 +241,148 @@ class OptionProblem {
   constructor(readonly error: PublisherOptionsError) {}
 }
 
-const problem = (option: string, kind: "range" | "type", message: string): never => {
+const problem = (option: string, kind: PublisherOptionsError["problem"], message: string): never => {
   throw new OptionProblem(new PublisherOptionsError({ option, problem: kind, message }))
 }
 
-const positive = (option: string, value: number, integer: boolean): number => {
-  if (!(value > 0) || (integer && !Number.isInteger(value)))
+// The names each options object may carry: the compiler holds each list to its interface.
+type BudgetOptions = Exclude<RetryOptions["budget"], false | undefined>
+const budgetNames = {
+  capacity: true,
+  retryCost: true,
+  timeoutCost: true,
+  successRefill: true,
+} as const satisfies OptionNames<BudgetOptions>
+const retryNames = {
+  maxAttempts: true,
+  baseDelayMs: true,
+  maxDelayMs: true,
+  throttledBaseDelayMs: true,
+  maxElapsedMs: true,
+  budget: true,
+} as const satisfies OptionNames<RetryOptions>
+const sendRateNames = {
+  decrease: true,
+  recoveryMs: true,
+  minRate: true,
+  minShare: true,
+} as const satisfies OptionNames<SendRateOptions>
+const bufferNames = {
+  maxEvents: true,
+  maxBytes: true,
+  lingerMs: true,
+  overflow: true,
+} as const satisfies OptionNames<BufferOptions>
+const destinationNames = {
+  adapter: true,
+  route: true,
+  concurrency: true,
+  retry: true,
+  sendRate: true,
+  requestTimeoutMs: true,
+  maxQueuedEvents: true,
+  ordering: true,
+} as const satisfies OptionNames<DestinationOptions>
+const publisherNames = {
+  destinations: true,
+  routes: true,
+  retry: true,
+  sendRate: true,
+  concurrency: true,
+  requestTimeoutMs: true,
+  maxQueuedEvents: true,
+  ordering: true,
+  deadLetter: true,
+  buffer: true,
+  onOutcome: true,
+  retainOutcomes: true,
+} as const satisfies OptionNames<PublisherOptions>
+
+/**
+ * Checks an options object (absent is fine): an object (`alternative` names what else it may be),
+ * carrying only `known` names when given. `option` is its path; the options themselves have `""`.
+ */
+const checkObject = <T>(
+  option: string,
+  value: T | undefined,
+  known?: Readonly<Record<string, true>>,
+  alternative = "",
+): T | undefined => {
+  if (value === undefined) return undefined
+  if (!isOptionsObject(value))
     problem(
-      option,
-      "range",
-      `createPublisher: ${option} must be a positive ${integer ? "integer" : "number"}, got ${value}`,
+      option === "" ? "options" : option,
+      "type",
+      `createPublisher: ${option === "" ? "the options" : option} must be an object${alternative}, got ${shownValue(value)}`,
     )
+  const unknown = known === undefined ? undefined : unknownOptionName(value as object, known)
+  if (unknown !== undefined) {
+    const at = option === "" ? unknown.name : `${option}.${unknown.name}`
+    problem(at, "unknown", `createPublisher: ${at} ${notAnOptionMessage(unknown)}`)
+  }
   return value
 }
+
+/** What a number option must be: positive unless `zero` allows 0 too, finite, an integer. */
+interface NumberRule {
+  readonly integer?: boolean
+  readonly finite?: boolean
+  readonly zero?: boolean
+}
+
+const ruleText = (rule: NumberRule): string =>
+  rule.zero
+    ? `a finite number, 0 or more`
+    : `a positive ${rule.finite ? "finite " : ""}${rule.integer ? "integer" : "number"}`
+
+const checkNumber = (option: string, value: unknown, rule: NumberRule): number => {
+  if (
+    typeof value !== "number" ||
+    !(rule.zero ? value >= 0 : value > 0) ||
+    ((rule.finite || rule.zero) && !Number.isFinite(value)) ||
+    (rule.integer && !Number.isInteger(value))
+  )
+    problem(
+      option,
+      typeof value === "number" ? "range" : "type",
+      `createPublisher: ${option} must be ${ruleText(rule)}, got ${shownValue(value)}`,
+    )
+  return value as number
+}
+
+const checkOneOf = <T extends string>(option: string, value: T, allowed: ReadonlyArray<T>): T => {
+  if (!allowed.includes(value)) {
+    const quoted = allowed.map((a) => JSON.stringify(a))
+    problem(
+      option,
+      "type",
+      `createPublisher: ${option} must be ${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}, got ${shownValue(value)}`,
+    )
+  }
+  return value
+}
+
+/** A callback option (absent is fine). */
+const checkFunction = <F>(option: string, value: F | undefined): F | undefined => {
+  if (value !== undefined && typeof value !== "function")
+    problem(option, "type", `createPublisher: ${option} must be a function, got ${shownValue(value)}`)
+  return value
+}
+
+/** The retry options of one layer: `where` is their path (`retry` or `<destination>.retry`). */
+const checkRetryLayer = (where: string, retry: RetryOptions | undefined): RetryOptions | undefined => {
+  checkObject(where, retry, retryNames, " (for no retries, { maxAttempts: 1 })")
+  if (retry?.budget !== undefined && retry.budget !== false)
+    checkObject(`${where}.budget`, retry.budget, budgetNames, " or false")
+  return retry
+}
+
+/** The send-rate options of one layer: `where` is their path. */
+const checkSendRateLayer = (
+  where: string,
+  sendRate: false | SendRateOptions | undefined,
+): false | SendRateOptions | undefined =>
+  sendRate === false ? false : checkObject(where, sendRate, sendRateNames, " or false")
 
 const resolveRetry = (
   name: string,
@@ -259,35 +395,38 @@ const resolveRetry = (
   }
   const d = publisherDefaults.retry
   const budget = pick("budget")
-  const baseDelayMs = positive(`${name}.retry.baseDelayMs`, pick("baseDelayMs") ?? d.baseDelayMs, false)
+  const at = (key: string) => `${name}.retry.${key}`
+  const baseDelayMs = checkNumber(at("baseDelayMs"), pick("baseDelayMs") ?? d.baseDelayMs, {
+    finite: true,
+  })
   return {
-    maxAttempts: positive(`${name}.retry.maxAttempts`, pick("maxAttempts") ?? d.maxAttempts, true),
+    maxAttempts: checkNumber(at("maxAttempts"), pick("maxAttempts") ?? d.maxAttempts, { integer: true }),
     baseDelayMs,
-    maxDelayMs: positive(`${name}.retry.maxDelayMs`, pick("maxDelayMs") ?? d.maxDelayMs, false),
+    // Infinity is no cap on one delay (maxAttempts and maxElapsedMs still end the retries).
+    maxDelayMs: checkNumber(at("maxDelayMs"), pick("maxDelayMs") ?? d.maxDelayMs, {}),
     // Paced by the adaptive send rate, a retry after throttling waits for its slot at the learned
     // rate: backing off harder on top only leaves the retried entries waiting (at random
     // throttling, the run's last few entries wait seconds while the destination has room).
-    throttledBaseDelayMs: positive(
-      `${name}.retry.throttledBaseDelayMs`,
+    throttledBaseDelayMs: checkNumber(
+      at("throttledBaseDelayMs"),
       pick("throttledBaseDelayMs") ?? (paced ? baseDelayMs : d.throttledBaseDelayMs),
-      false,
+      { finite: true },
     ),
-    maxElapsedMs: positive(`${name}.retry.maxElapsedMs`, pick("maxElapsedMs") ?? d.maxElapsedMs, false),
-    budget: budget === false ? undefined : { ...d.budget, ...budget },
+    // Infinity is no time limit: maxAttempts still ends the retries.
+    maxElapsedMs: checkNumber(at("maxElapsedMs"), pick("maxElapsedMs") ?? d.maxElapsedMs, {}),
+    budget: budget === false ? undefined : resolveBudget(at("budget"), { ...d.budget, ...budget }),
   }
 }
 
-const orderings: ReadonlyArray<Ordering> = ["off", "perKey", "strict"]
+const resolveBudget = (where: string, budget: Required<BudgetOptions>): Required<BudgetOptions> => ({
+  // Infinity is a budget that never runs out.
+  capacity: checkNumber(`${where}.capacity`, budget.capacity, {}),
+  retryCost: checkNumber(`${where}.retryCost`, budget.retryCost, { zero: true }),
+  timeoutCost: checkNumber(`${where}.timeoutCost`, budget.timeoutCost, { zero: true }),
+  successRefill: checkNumber(`${where}.successRefill`, budget.successRefill, { zero: true }),
+})
 
-const resolveOrdering = (name: string, ordering: Ordering): Ordering => {
-  if (!orderings.includes(ordering))
-    problem(
-      `${name}.ordering`,
-      "type",
-      `createPublisher: ${name}.ordering must be "off", "perKey" or "strict", got ${JSON.stringify(ordering)}`,
-    )
-  return ordering
-}
+const orderings: ReadonlyArray<Ordering> = ["off", "perKey", "strict"]
 
 const resolveDestination = (
   options: PublisherOptions,
@@ -296,6 +435,7 @@ const resolveDestination = (
   deadLetter: boolean,
 ): ResolvedDestinationOptions => {
   const dest: DestinationOptions = isAdapter(config) ? { adapter: config } : (config as DestinationOptions)
+  if (!isAdapter(config) && isOptionsObject(config)) checkObject(name, config, destinationNames)
   if (!isAdapter(dest?.adapter))
     problem(
       name,
@@ -303,36 +443,61 @@ const resolveDestination = (
       `createPublisher: destination ${name} is not an adapter (make one with defineAdapter)`,
     )
   const d = publisherDefaults
-  const sendRate = resolveSendRate(name, [dest.sendRate, options.sendRate], (option, message) =>
-    problem(option, "range", message),
+  const sendRate = resolveSendRate(
+    name,
+    [checkSendRateLayer(`${name}.sendRate`, dest.sendRate), options.sendRate],
+    (option, message) => problem(option, "range", message),
   )
   return {
     name,
     adapter: dest.adapter,
-    route: deadLetter ? undefined : (options.routes?.[name] ?? dest.route),
-    concurrency: positive(
+    route: deadLetter ? undefined : (options.routes?.[name] ?? checkFunction(`${name}.route`, dest.route)),
+    concurrency: checkNumber(
       `${name}.concurrency`,
       dest.concurrency ?? options.concurrency ?? d.concurrency,
-      true,
+      {
+        integer: true,
+      },
     ),
-    retry: resolveRetry(name, sendRate !== undefined, dest.retry, options.retry),
+    retry: resolveRetry(
+      name,
+      sendRate !== undefined,
+      checkRetryLayer(`${name}.retry`, dest.retry),
+      options.retry,
+    ),
     sendRate,
-    requestTimeoutMs: positive(
+    // A request always ends: its timeout is finite.
+    requestTimeoutMs: checkNumber(
       `${name}.requestTimeoutMs`,
       dest.requestTimeoutMs ?? options.requestTimeoutMs ?? d.requestTimeoutMs,
-      false,
+      { finite: true },
     ),
-    maxQueuedEvents: positive(
+    maxQueuedEvents: checkNumber(
       `${name}.maxQueuedEvents`,
       dest.maxQueuedEvents ?? options.maxQueuedEvents ?? d.maxQueuedEvents,
-      true,
+      { integer: true },
     ),
-    ordering: resolveOrdering(name, dest.ordering ?? options.ordering ?? d.ordering),
+    ordering: checkOneOf(`${name}.ordering`, dest.ordering ?? options.ordering ?? d.ordering, orderings),
     deadLetter,
   }
 }
 
+const overflows: ReadonlyArray<BufferOptions["overflow"] & string> = ["block", "dropNewest", "fail"]
+const retained: ReadonlyArray<PublisherOptions["retainOutcomes"] & string> = ["all", "problems", "none"]
+
 const resolveOrThrow = (options: PublisherOptions): ResolvedPublisherOptions => {
+  if (!isOptionsObject(options))
+    problem("options", "type", `createPublisher: the options must be an object, got ${shownValue(options)}`)
+  checkObject("", options, publisherNames)
+  if (options.destinations === undefined)
+    problem("destinations", "type", "createPublisher: destinations is required (name → adapter)")
+  checkObject("destinations", options.destinations)
+  // The publisher-wide layers, checked once here; each destination checks its own.
+  checkRetryLayer("retry", options.retry)
+  checkSendRateLayer("sendRate", options.sendRate)
+  checkObject("buffer", options.buffer, bufferNames)
+  checkObject("routes", options.routes)
+  for (const [name, route] of Object.entries(options.routes ?? {})) checkFunction(`routes.${name}`, route)
   const names = Object.keys(options.destinations)
   if (names.length === 0)
     problem("destinations", "range", "createPublisher: destinations must name at least one destination")
@@ -351,13 +516,18 @@ const resolveOrThrow = (options: PublisherOptions): ResolvedPublisherOptions => 
     destinations,
     deadLetter,
     buffer: {
-      maxEvents: positive("buffer.maxEvents", buffer.maxEvents, true),
-      maxBytes: positive("buffer.maxBytes", buffer.maxBytes, false),
-      lingerMs: buffer.lingerMs,
-      overflow: buffer.overflow,
+      maxEvents: checkNumber("buffer.maxEvents", buffer.maxEvents, { integer: true }),
+      // Infinity is no byte bound: maxEvents still bounds the buffer.
+      maxBytes: checkNumber("buffer.maxBytes", buffer.maxBytes, {}),
+      lingerMs: checkNumber("buffer.lingerMs", buffer.lingerMs, { zero: true }),
+      overflow: checkOneOf("buffer.overflow", buffer.overflow, overflows),
     },
-    retainOutcomes: options.retainOutcomes ?? publisherDefaults.retainOutcomes,
-    onOutcome: options.onOutcome,
+    retainOutcomes: checkOneOf(
+      "retainOutcomes",
+      options.retainOutcomes ?? publisherDefaults.retainOutcomes,
+      retained,
+    ),
+    onOutcome: checkFunction("onOutcome", options.onOutcome),
   }
 }
 

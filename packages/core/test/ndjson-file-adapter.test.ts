@@ -78,6 +78,12 @@ const arbOriginal: fc.Arbitrary<Event> = fc
   )
 
 describe("ndjsonFile", () => {
+  it("refuses a name that is not an option, naming the one it meant", () => {
+    expect(() => ndjsonFile({ path: newPath(), fsynch: true } as never)).toThrow(
+      new TypeError("ndjsonFile: option fsynch is not an option, did you mean fsync? (optionName)"),
+    )
+  })
+
   it("appends one CloudEvents line per dead letter; readNdjsonDeadLetters gives back the originals and reasons", async () => {
     await fc.assert(
       fc.asyncProperty(

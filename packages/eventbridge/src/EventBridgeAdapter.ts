@@ -9,6 +9,7 @@ import {
   adapterClient,
   checkConstantOption,
   checkConstantOptions,
+  checkOptionNames,
   checkPositiveOption,
   checkString,
   defineAdapter,
@@ -18,6 +19,7 @@ import {
   defaultMaxRequestBytes,
   defaultWrapNonObjectData,
   type EventBridgeOptions,
+  eventBridgeOptionNames,
 } from "./EventBridgeOptions.ts"
 import { checkEventBusName, checkResources, checkTraceHeader, type EncodeOptions, encode } from "./encode.ts"
 import { readPutEventsResults } from "./internal/PutEventsResults.ts"
@@ -27,6 +29,7 @@ const factory = "eventBridge"
 
 /** Makes an EventBridge adapter. Throws for invalid constant options, checked here once. */
 export const eventBridge = (options: EventBridgeOptions = {}): Adapter<PutEventsRequestEntry> => {
+  checkOptionNames(factory, options, eventBridgeOptionNames)
   checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
   checkConstantOptions(factory, [
     checkConstantOption(options.endpointId, (id) => checkString("endpointId", id, endpointIdRule)),

@@ -3,7 +3,7 @@
  * constant, or a function of the event (core `PerEvent`).
  */
 import type { EventBridgeClient, EventBridgeClientConfig } from "@aws-sdk/client-eventbridge"
-import type { Event, JsonValue, PerEvent } from "@eventport/core"
+import type { Event, JsonValue, OptionNames, PerEvent } from "@eventport/core"
 import { maxRequestBytes } from "./limits.ts"
 
 /** A JSON object, the only shape EventBridge accepts as `Detail`. */
@@ -50,6 +50,19 @@ export interface EventBridgeOptions {
    */
   readonly maxRequestBytes?: number
 }
+
+/** Every option's name, held to {@link EventBridgeOptions} by the compiler: `eventBridge` refuses any other. */
+export const eventBridgeOptionNames = {
+  client: true,
+  clientConfig: true,
+  eventBusName: true,
+  resources: true,
+  traceHeader: true,
+  endpointId: true,
+  detail: true,
+  wrapNonObjectData: true,
+  maxRequestBytes: true,
+} as const satisfies OptionNames<EventBridgeOptions>
 
 /** Default of {@link EventBridgeOptions.maxRequestBytes}: 1,000,000 bytes (the 2026 "1MB"). */
 export const defaultMaxRequestBytes: number = maxRequestBytes

@@ -23,6 +23,13 @@ describeAdapterConformance({
 describeEmulatorAdapterSuite({
   name: "eventbridge",
   service: "eventbridge",
+  optionNames: {
+    factory: "eventBridge",
+    make: eventBridge,
+    options: { eventBusname: "orders" },
+    misspelled: "eventBusname",
+    meant: "eventBusName",
+  },
   makeAdapter: (clientConfig) => eventBridge({ clientConfig }),
   entryErrors: {
     table: entryErrorCodes,

@@ -9,6 +9,7 @@ import {
   adapterClient,
   checkConstantOptions,
   checkOneOf,
+  checkOptionNames,
   checkPositiveOption,
   defineAdapter,
   describeValue,
@@ -28,6 +29,7 @@ import {
   defaultRecordDelimiter,
   defaultRequestSize,
   type FirehoseOptions,
+  firehoseOptionNames,
 } from "./FirehoseOptions.ts"
 import { readPutRecordBatchResults } from "./internal/PutRecordBatchResults.ts"
 import { maxEntryBytes, maxRecordsPerRequest } from "./limits.ts"
@@ -36,6 +38,7 @@ const factory = "firehose"
 
 /** Makes an Amazon Data Firehose adapter. Throws for invalid constant options, checked here once. */
 export const firehose = (options: FirehoseOptions): Adapter<FirehoseRecordEntry> => {
+  checkOptionNames(factory, options, firehoseOptionNames)
   checkConstantOptions(factory, [
     checkDeliveryStreamName(options.deliveryStreamName),
     checkOneOf("data", options.data, ["cloudEvent", "data"]),

@@ -3,7 +3,7 @@
  * what a record carries and how records are delimited are options.
  */
 import type { FirehoseClient, FirehoseClientConfig } from "@aws-sdk/client-firehose"
-import type { RecordContent } from "@eventport/core"
+import type { OptionNames, RecordContent } from "@eventport/core"
 import { maxRequestBytes } from "./limits.ts"
 
 /**
@@ -44,6 +44,17 @@ export interface FirehoseOptions {
   /** How request bytes are counted. Default {@link defaultRequestSize}. */
   readonly requestSize?: RequestSizeRule
 }
+
+/** Every option's name, held to {@link FirehoseOptions} by the compiler: `firehose` refuses any other. */
+export const firehoseOptionNames = {
+  client: true,
+  clientConfig: true,
+  deliveryStreamName: true,
+  data: true,
+  recordDelimiter: true,
+  maxRequestBytes: true,
+  requestSize: true,
+} as const satisfies OptionNames<FirehoseOptions>
 
 /** Default of {@link FirehoseOptions.data}: the CloudEvents JSON of the event. */
 export const defaultRecordData: RecordData = "cloudEvent"

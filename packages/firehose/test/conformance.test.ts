@@ -27,6 +27,13 @@ describeAdapterConformance({
 describeEmulatorAdapterSuite({
   name: "firehose",
   service: "firehose",
+  optionNames: {
+    factory: "firehose",
+    make: firehose,
+    options: { deliveryStreamName: "s", recordDelimeter: "\n" },
+    misspelled: "recordDelimeter",
+    meant: "recordDelimiter",
+  },
   makeAdapter: (clientConfig) => firehose({ deliveryStreamName: "suite", clientConfig }),
   entryErrors: {
     table: entryErrorCodes,

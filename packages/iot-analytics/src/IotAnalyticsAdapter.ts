@@ -9,6 +9,7 @@ import {
   adapterClient,
   checkConstantOptions,
   checkOneOf,
+  checkOptionNames,
   checkPositiveOption,
   defineAdapter,
   sendWithDistinctKeys,
@@ -20,6 +21,7 @@ import {
   defaultMaxEntryBytes,
   fieldNameRules,
   type IotAnalyticsOptions,
+  iotAnalyticsOptionNames,
 } from "./IotAnalyticsOptions.ts"
 import { readBatchPutMessageResults } from "./internal/BatchPutMessageResults.ts"
 import { maxMessagesPerRequest } from "./limits.ts"
@@ -28,6 +30,7 @@ const factory = "iotAnalytics"
 
 /** Makes an IoT Analytics adapter. Throws for invalid constant options, checked here once. */
 export const iotAnalytics = (options: IotAnalyticsOptions): Adapter<IotAnalyticsEntry> => {
+  checkOptionNames(factory, options, iotAnalyticsOptionNames)
   checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
   checkPositiveOption(factory, "maxMessageBytes", options.maxMessageBytes)
   // channelName is required: a constant is checked here, absent included.

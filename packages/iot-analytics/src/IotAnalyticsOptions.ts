@@ -3,7 +3,7 @@
  * constant, or a function of the event (core `PerEvent`).
  */
 import type { IoTAnalyticsClient, IoTAnalyticsClientConfig } from "@aws-sdk/client-iotanalytics"
-import type { Event, JsonValue, PerEvent } from "@eventport/core"
+import type { Event, JsonValue, OptionNames, PerEvent } from "@eventport/core"
 import { unverifiedMaxMessageBytes } from "./limits.ts"
 
 /** Which reading of the payload field-name rule to enforce (the model's prose and regex disagree). */
@@ -42,6 +42,17 @@ export interface IotAnalyticsOptions {
   /** Field-name rule for JSON payloads. Default `"prose"` (see README). */
   readonly fieldNameRule?: FieldNameRule
 }
+
+/** Every option's name, held to {@link IotAnalyticsOptions} by the compiler: `iotAnalytics` refuses any other. */
+export const iotAnalyticsOptionNames = {
+  channelName: true,
+  client: true,
+  clientConfig: true,
+  payload: true,
+  maxEntryBytes: true,
+  maxMessageBytes: true,
+  fieldNameRule: true,
+} as const satisfies OptionNames<IotAnalyticsOptions>
 
 /** Default of {@link IotAnalyticsOptions.maxEntryBytes}: 128 KiB (unverified, see `limits`). */
 export const defaultMaxEntryBytes: number = unverifiedMaxMessageBytes

@@ -25,6 +25,13 @@ describeAdapterConformance({
 describeEmulatorAdapterSuite({
   name: "iot-analytics",
   service: "iotanalytics",
+  optionNames: {
+    factory: "iotAnalytics",
+    make: iotAnalytics,
+    options: { channelName: "c", Payload: () => ({}) },
+    misspelled: "Payload",
+    meant: "payload",
+  },
   makeAdapter: (clientConfig) => iotAnalytics({ channelName: "suite", clientConfig }),
   entryErrors: {
     table: entryErrorCodes,

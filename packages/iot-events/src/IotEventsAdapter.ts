@@ -8,13 +8,14 @@ import {
   type Adapter,
   adapterClient,
   checkConstantOptions,
+  checkOptionNames,
   checkPositiveOption,
   defineAdapter,
   sendWithDistinctKeys,
 } from "@eventport/core"
 import { checkInputName, encode } from "./encode.ts"
 import { classifyRequestError } from "./IotEventsError.ts"
-import { defaultMaxRequestBytes, type IotEventsOptions } from "./IotEventsOptions.ts"
+import { defaultMaxRequestBytes, type IotEventsOptions, iotEventsOptionNames } from "./IotEventsOptions.ts"
 import { readBatchPutMessageResults } from "./internal/BatchPutMessageResults.ts"
 import { maxMessagesPerRequest } from "./limits.ts"
 
@@ -22,6 +23,7 @@ const factory = "iotEvents"
 
 /** Makes an IoT Events adapter. Throws for invalid constant options, checked here once. */
 export const iotEvents = (options: IotEventsOptions): Adapter<Message> => {
+  checkOptionNames(factory, options, iotEventsOptionNames)
   checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
   checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
   // inputName is required: a constant is checked here, absent included.

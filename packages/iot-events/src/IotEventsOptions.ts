@@ -3,7 +3,7 @@
  * constant, or a function of the event (core `PerEvent`).
  */
 import type { IoTEventsDataClient, IoTEventsDataClientConfig } from "@aws-sdk/client-iot-events-data"
-import type { Event, JsonValue, PerEvent } from "@eventport/core"
+import type { Event, JsonValue, OptionNames, PerEvent } from "@eventport/core"
 import { documentedMaxBatchPayloadBytes } from "./limits.ts"
 
 export interface IotEventsOptions {
@@ -35,6 +35,16 @@ export interface IotEventsOptions {
   /** Most payload bytes per message. Default: `maxRequestBytes` (one message alone must fit a request). */
   readonly maxEntryBytes?: number
 }
+
+/** Every option's name, held to {@link IotEventsOptions} by the compiler: `iotEvents` refuses any other. */
+export const iotEventsOptionNames = {
+  inputName: true,
+  client: true,
+  clientConfig: true,
+  payload: true,
+  maxRequestBytes: true,
+  maxEntryBytes: true,
+} as const satisfies OptionNames<IotEventsOptions>
 
 /** Default of {@link IotEventsOptions.maxRequestBytes}: 1024, as the API reference words it (unverified). */
 export const defaultMaxRequestBytes: number = documentedMaxBatchPayloadBytes

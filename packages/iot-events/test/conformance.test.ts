@@ -23,6 +23,13 @@ describeAdapterConformance({
 describeEmulatorAdapterSuite({
   name: "iot-events",
   service: "iotevents",
+  optionNames: {
+    factory: "iotEvents",
+    make: iotEvents,
+    options: { inputName: "i", maxEntryByte: 10 },
+    misspelled: "maxEntryByte",
+    meant: "maxEntryBytes",
+  },
   makeAdapter: (clientConfig) => iotEvents({ inputName: "suite", clientConfig }),
   entryErrors: {
     table: entryErrorCodes,

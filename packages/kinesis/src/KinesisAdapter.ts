@@ -10,6 +10,7 @@ import {
   checkConstantOption,
   checkConstantOptions,
   checkOneOf,
+  checkOptionNames,
   defineAdapter,
 } from "@eventport/core"
 import {
@@ -28,6 +29,7 @@ import {
   defaultMaxRequestBytes,
   defaultRecordData,
   type KinesisOptions,
+  kinesisOptionNames,
 } from "./KinesisOptions.ts"
 import { largestMaxEntryBytes, largestMaxRequestBytes, maxRecordsPerRequest } from "./limits.ts"
 
@@ -42,6 +44,7 @@ const checkByteOption = (name: string, value: number | undefined, largest: numbe
 
 /** Makes a Kinesis Data Streams adapter. Throws for invalid constant options, checked here once. */
 export const kinesis = (options: KinesisOptions): Adapter<KinesisRecordEntry> => {
+  checkOptionNames(factory, options, kinesisOptionNames)
   if ((options.streamName === undefined) === (options.streamArn === undefined))
     throw new TypeError(`${factory}: give exactly one of streamName and streamArn`)
   checkConstantOptions(factory, [

@@ -3,7 +3,7 @@
  * fields: the stream is a constant (one per request), the partition and hash keys are per event.
  */
 import type { KinesisClient, KinesisClientConfig } from "@aws-sdk/client-kinesis"
-import type { PerEvent, RecordContent } from "@eventport/core"
+import type { OptionNames, PerEvent, RecordContent } from "@eventport/core"
 import { maxEntryBytes, maxRequestBytes } from "./limits.ts"
 
 /**
@@ -47,6 +47,19 @@ export interface KinesisOptions {
    */
   readonly maxRequestBytes?: number
 }
+
+/** Every option's name, held to {@link KinesisOptions} by the compiler: `kinesis` refuses any other. */
+export const kinesisOptionNames = {
+  client: true,
+  clientConfig: true,
+  streamName: true,
+  streamArn: true,
+  partitionKey: true,
+  explicitHashKey: true,
+  data: true,
+  maxEntryBytes: true,
+  maxRequestBytes: true,
+} as const satisfies OptionNames<KinesisOptions>
 
 /** Default of {@link KinesisOptions.data}: the CloudEvents JSON of the event. */
 export const defaultRecordData: RecordData = "cloudEvent"

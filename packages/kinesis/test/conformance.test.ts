@@ -30,6 +30,13 @@ describeAdapterConformance({
 describeEmulatorAdapterSuite({
   name: "kinesis",
   service: "kinesis",
+  optionNames: {
+    factory: "kinesis",
+    make: kinesis,
+    options: { streamName: "s", partitionkey: "k" },
+    misspelled: "partitionkey",
+    meant: "partitionKey",
+  },
   makeAdapter: (clientConfig) => kinesis({ streamName: "suite", clientConfig }),
   entryErrors: {
     table: entryErrorCodes,

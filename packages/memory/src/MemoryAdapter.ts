@@ -7,6 +7,7 @@ import {
   type Adapter,
   type Batch,
   checkJsonTree,
+  checkOptionNames,
   type DeliveryError,
   defineAdapter,
   deliveryError,
@@ -15,6 +16,7 @@ import {
   encoded,
   entryFailed,
   entryOk,
+  type OptionNames,
   rejected,
   type SendResult,
   violation,
@@ -107,7 +109,30 @@ export interface MemoryAdapter extends Adapter<Event> {
 // One shared answer for every accepted entry without a receipt: no allocation per entry.
 const ok: EntryResult = entryOk()
 
+/** Every option's name, held to {@link MemoryOptions} by the compiler: `memory` refuses any other. */
+const memoryOptionNames = {
+  kind: true,
+  limits: true,
+  batchKey: true,
+  orderingKey: true,
+  record: true,
+  maxRecordedEntries: true,
+  enforceLimits: true,
+  receipts: true,
+} as const satisfies OptionNames<MemoryOptions>
+
+/** Every limit's name, held to {@link MemoryLimits} likewise. */
+const memoryLimitNames = {
+  maxEntries: true,
+  maxRequestBytes: true,
+  maxEntryBytes: true,
+  requestOverheadBytes: true,
+  entryBytes: true,
+} as const satisfies OptionNames<MemoryLimits>
+
 const checkOptions = (options: MemoryOptions) => {
+  checkOptionNames("memory", options, memoryOptionNames)
+  if (options.limits !== undefined) checkOptionNames("memory", options.limits, memoryLimitNames, "limits")
   const max = options.maxRecordedEntries
   if (max !== undefined && !(Number.isInteger(max) && max >= 0))
     throw new RangeError(`memory: maxRecordedEntries must be a non-negative integer, got ${max}`)

@@ -141,6 +141,20 @@ describe("query helpers", () => {
   })
 })
 
+describe("options", () => {
+  it("refuses a name that is not an option, in the options and in limits, naming the one it meant", () => {
+    expect(() => memory({ recordMode: "count" } as never)).toThrow(
+      new TypeError("memory: option recordMode is not an option, did you mean record? (optionName)"),
+    )
+    expect(() => memory({ limits: { maxEntry: 2 } } as never)).toThrow(
+      new TypeError("memory: option limits.maxEntry is not an option, did you mean maxEntries? (optionName)"),
+    )
+    expect(() => memory({ limits: 5 } as never)).toThrow(
+      new TypeError("memory: option limits must be an object, got 5"),
+    )
+  })
+})
+
 describe("record modes", () => {
   it('"count" keeps counts only and says so when asked for events', async () => {
     const adapter = memory({ record: "count" })

@@ -3,7 +3,14 @@
  * one pending pair per destination. Durable when it resolves; inside the caller's transaction,
  * durable when that commits.
  */
-import { type Event, type EventInput, type Violation, validateEvent } from "@eventport/core"
+import {
+  checkOptionNames,
+  type Event,
+  type EventInput,
+  type OptionNames,
+  type Violation,
+  validateEvent,
+} from "@eventport/core"
 import { encodeEvent } from "./EventCodec.ts"
 import type { OutboxStore, StoredEvent } from "./OutboxStore.ts"
 
@@ -41,6 +48,12 @@ export interface OutboxOptions<Tx> {
   /** Names of the destinations every event gets a pair for (the relays' `destinations` keys). */
   readonly destinations: ReadonlyArray<string>
 }
+
+/** Every option's name, held to {@link OutboxOptions} by the compiler: `createOutbox` refuses any other. */
+const outboxOptionNames = {
+  store: true,
+  destinations: true,
+} as const satisfies OptionNames<OutboxOptions<unknown>>
 
 export interface AddOptions<Tx> {
   /** Join the caller's transaction (a `pg` client for PostgreSQL, a `multi()` for Redis). */
@@ -80,6 +93,7 @@ const checkDestinations = (names: ReadonlyArray<string>, known: ReadonlySet<stri
 }
 
 export const createOutbox = <Tx>(options: OutboxOptions<Tx>): Outbox<Tx> => {
+  checkOptionNames("createOutbox", options, outboxOptionNames)
   const destinations = [...new Set(options.destinations)]
   checkDestinations(destinations, undefined)
   const known = new Set(destinations)

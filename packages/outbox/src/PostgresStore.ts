@@ -4,6 +4,8 @@
  * dies holds nothing once its lease ends. Each statement is a single SQL statement (data-modifying
  * CTEs), atomic by itself, so no client-side transaction is needed outside the caller's own.
  */
+
+import { checkOptionNames, type OptionNames } from "@eventport/core"
 import pg from "pg"
 import {
   type ClaimedPair,
@@ -31,6 +33,14 @@ export interface PostgresStoreOptions {
   /** Pool size when the store makes its pool. Default 4. */
   readonly maxConnections?: number
 }
+
+/** Every option's name, held to {@link PostgresStoreOptions} by the compiler: the store refuses any other. */
+const postgresStoreOptionNames = {
+  pool: true,
+  connectionString: true,
+  schema: true,
+  maxConnections: true,
+} as const satisfies OptionNames<PostgresStoreOptions>
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/
 
@@ -178,6 +188,7 @@ const toRecord = (row: Record<string, unknown>): PairRecord => ({
  * which the caller ran `BEGIN`: the rows commit or roll back with the caller's own writes.
  */
 export const postgresStore = (options: PostgresStoreOptions): OutboxStore<PgQueryable> => {
+  checkOptionNames("postgresStore", options, postgresStoreOptionNames)
   if ((options.pool === undefined) === (options.connectionString === undefined))
     throw new TypeError("postgresStore: give exactly one of pool and connectionString")
   const sql = postgresStatements(options.schema ?? "eventport_outbox")

@@ -7,6 +7,8 @@
  * Durability is Redis's: with `appendonly yes` and `appendfsync always` an acknowledged write
  * survives a Redis crash; with the defaults (snapshots, or no persistence) it does not.
  */
+
+import { checkOptionNames, type OptionNames } from "@eventport/core"
 import type { ChainableCommander, Redis as RedisClient } from "ioredis"
 import { Redis } from "ioredis"
 import {
@@ -28,6 +30,13 @@ export interface RedisStoreOptions {
   /** Prefix of every key. Default `eventport:outbox:`. */
   readonly prefix?: string
 }
+
+/** Every option's name, held to {@link RedisStoreOptions} by the compiler: the store refuses any other. */
+const redisStoreOptionNames = {
+  client: true,
+  url: true,
+  prefix: true,
+} as const satisfies OptionNames<RedisStoreOptions>
 
 const prefixPattern = /^[A-Za-z0-9:_.-]{1,100}$/
 
@@ -230,6 +239,7 @@ const numberOrUndefined = (s: string | undefined) => (s === undefined || s === "
  * and stored when the caller runs `exec()`, or never if the caller calls `discard()`.
  */
 export const redisStore = (options: RedisStoreOptions): OutboxStore<ChainableCommander> => {
+  checkOptionNames("redisStore", options, redisStoreOptionNames)
   if ((options.client === undefined) === (options.url === undefined))
     throw new TypeError("redisStore: give exactly one of client and url")
   const prefix = options.prefix ?? "eventport:outbox:"

@@ -5,8 +5,10 @@
  * another's pairs. Any number of relays may share a store.
  */
 import {
+  checkOptionNames,
   type DestinationConfig,
   type Event,
+  type OptionNames,
   type Outcome,
   Publisher,
   type PublisherOptionsError,
@@ -76,6 +78,44 @@ export interface RelayShape {
   readonly stop: (options?: RelayStopOptions) => Effect.Effect<void>
 }
 
+/** Every option's name, held to {@link RelayOptions} by the compiler: the relay refuses any other. */
+const relayOptionNames = {
+  store: true,
+  destinations: true,
+  owner: true,
+  batchSize: true,
+  leaseMs: true,
+  pollIntervalMs: true,
+  claimers: true,
+  retry: true,
+  engineRetry: true,
+  concurrency: true,
+  requestTimeoutMs: true,
+  reconnect: true,
+  statsIntervalMs: true,
+  onSettled: true,
+} as const satisfies OptionNames<RelayOptions>
+const reconnectOptionNames = {
+  baseDelayMs: true,
+  maxDelayMs: true,
+} as const satisfies OptionNames<NonNullable<RelayOptions["reconnect"]>>
+const durableRetryOptionNames = {
+  maxRetries: true,
+  baseDelayMs: true,
+  maxDelayMs: true,
+} as const satisfies OptionNames<DurableRetryOptions>
+
+/** The relay's option names, and those of its own nested options (the engine's are the publisher's). */
+const checkRelayOptionNames = (options: RelayOptions) => {
+  checkOptionNames(relayFactory, options, relayOptionNames)
+  if (options.reconnect !== undefined)
+    checkOptionNames(relayFactory, options.reconnect, reconnectOptionNames, "reconnect")
+  if (options.retry !== undefined)
+    checkOptionNames(relayFactory, options.retry, durableRetryOptionNames, "retry")
+}
+
+const relayFactory = "outbox relay"
+
 /** A relay option: a finite number that is `valid`; otherwise a `RangeError` naming it and `rule`. */
 const checkedOption = (name: string, value: number, valid: (value: number) => boolean, rule: string) => {
   if (!valid(value) || !Number.isFinite(value))
@@ -132,6 +172,7 @@ export const makeRelay = (
   options: RelayOptions,
 ): Effect.Effect<RelayShape, PublisherOptionsError, Scope.Scope> =>
   Effect.gen(function* () {
+    checkRelayOptionNames(options)
     const names = Object.keys(options.destinations)
     if (names.length === 0) throw new TypeError("outbox relay: at least one destination is needed")
     const { store } = options

@@ -17,6 +17,7 @@ import {
   startRelay,
 } from "../src/index.ts"
 import { postgresStore } from "../src/postgres.ts"
+import { redisStore } from "../src/redis.ts"
 import { eventually } from "./support/StoreSuite.ts"
 import { postgresProblem, postgresUrl, runId, serverSuite } from "./support/TestServers.ts"
 
@@ -222,6 +223,32 @@ describe("relay options", () => {
     [{ batchSize: -2 }, "batchSize must be a positive number, got -2"],
   ])("refuses %o with a RangeError naming the option", (options, message) => {
     expect(() => start(options)).toThrow(new RangeError(`outbox relay: ${message}`))
+  })
+
+  it.each([
+    [{ leaseMS: 1000 }, "leaseMS is not an option, did you mean leaseMs?"],
+    [{ reconnect: { maxDelay: 5 } }, "reconnect.maxDelay is not an option, did you mean maxDelayMs?"],
+    [{ retry: { maxRetry: 5 } }, "retry.maxRetry is not an option, did you mean maxRetries?"],
+  ])("refuses %o with a TypeError naming the name that is not an option", (options, message) => {
+    expect(() => start(options as Partial<RelayOptions>)).toThrow(
+      new TypeError(`outbox relay: option ${message} (optionName)`),
+    )
+  })
+
+  it("refuses misnamed options of the stores and the outbox, before connecting to anything", () => {
+    expect(() => postgresStore({ connectionString: "postgres://unused", shema: "x" } as never)).toThrow(
+      new TypeError("postgresStore: option shema is not an option, did you mean schema? (optionName)"),
+    )
+    expect(() => redisStore({ url: "redis://unused", prefx: "x:" } as never)).toThrow(
+      new TypeError("redisStore: option prefx is not an option, did you mean prefix? (optionName)"),
+    )
+    expect(() =>
+      createOutbox({ store: untouched, destinations: ["bus"], destination: ["bus"] } as never),
+    ).toThrow(
+      new TypeError(
+        "createOutbox: option destination is not an option, did you mean destinations? (optionName)",
+      ),
+    )
   })
 
   it("takes a lease of exactly minLeaseMs, and claims with it", async () => {

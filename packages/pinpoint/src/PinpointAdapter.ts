@@ -9,6 +9,7 @@ import {
   adapterClient,
   checkConstantOption,
   checkConstantOptions,
+  checkOptionNames,
   defineAdapter,
 } from "@eventport/core"
 import {
@@ -22,12 +23,13 @@ import { groupByEndpoint } from "./internal/PutEventsRequest.ts"
 import { readPutEventsResults } from "./internal/PutEventsResults.ts"
 import { maxEventsPerRequest, maxRequestBytes, requestOverheadBytes } from "./limits.ts"
 import { classifyRequestError } from "./PinpointError.ts"
-import type { PinpointOptions } from "./PinpointOptions.ts"
+import { type PinpointOptions, pinpointOptionNames } from "./PinpointOptions.ts"
 
 const factory = "pinpoint"
 
 /** Makes a Pinpoint adapter. Throws for invalid constant options, checked here once. */
 export const pinpoint = (options: PinpointOptions): Adapter<PinpointEntry> => {
+  checkOptionNames(factory, options, pinpointOptionNames)
   // applicationId is required: a constant is checked here, absent included.
   checkConstantOptions(factory, [
     typeof options.applicationId === "function"

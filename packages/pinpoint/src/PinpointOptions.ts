@@ -3,7 +3,7 @@
  * constant, or a function of the event (core `PerEvent`).
  */
 import type { PinpointClient, PinpointClientConfig, PublicEndpoint } from "@aws-sdk/client-pinpoint"
-import type { Event, PerEvent } from "@eventport/core"
+import type { Event, OptionNames, PerEvent } from "@eventport/core"
 
 /**
  * A Pinpoint session. `Id` and `StartTimestamp` are required by the model (`Session`). Timestamps
@@ -57,3 +57,16 @@ export interface PinpointOptions {
    */
   readonly clientConfig?: PinpointClientConfig
 }
+
+/** Every option's name, held to {@link PinpointOptions} by the compiler: `pinpoint` refuses any other. */
+export const pinpointOptionNames = {
+  applicationId: true,
+  endpointId: true,
+  endpoint: true,
+  eventType: true,
+  attributes: true,
+  metrics: true,
+  session: true,
+  client: true,
+  clientConfig: true,
+} as const satisfies OptionNames<PinpointOptions>

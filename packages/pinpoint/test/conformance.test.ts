@@ -47,6 +47,13 @@ describeAdapterConformance({
 describeEmulatorAdapterSuite({
   name: "pinpoint",
   service: "pinpoint",
+  optionNames: {
+    factory: "pinpoint",
+    make: pinpoint,
+    options: { applicationId: "a", endpointId: "e", eventtype: "x" },
+    misspelled: "eventtype",
+    meant: "eventType",
+  },
   makeAdapter: (clientConfig) => pinpoint({ applicationId: "suite", clientConfig }),
   // Pinpoint needs an endpoint id (the subject); it sends top-level fields, not the data whole.
   event: (fields) =>

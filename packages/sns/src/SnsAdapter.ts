@@ -11,6 +11,7 @@ import {
   checkConstantOptions,
   checkFifoOptions,
   checkOneOf,
+  checkOptionNames,
   checkPositiveOption,
   defineAdapter,
   sendWithDistinctEntryIds,
@@ -36,6 +37,7 @@ import {
   defaultMaxRequestBytes,
   defaultMessage,
   type SnsOptions,
+  snsOptionNames,
 } from "./SnsOptions.ts"
 
 const factory = "sns"
@@ -48,6 +50,7 @@ const checkTopicKind = (options: SnsOptions): Violation | undefined =>
 
 /** Makes an SNS adapter. Throws for invalid constant options. */
 export const sns = (options: SnsOptions): Adapter<PublishBatchRequestEntry> => {
+  checkOptionNames(factory, options, snsOptionNames)
   checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
   checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
   checkConstantOptions(factory, [

@@ -3,7 +3,7 @@
  * a function of the event (core `PerEvent`).
  */
 import type { SNSClient, SNSClientConfig } from "@aws-sdk/client-sns"
-import type { MessageAttributes, MessageText, PerEvent } from "@eventport/core"
+import type { MessageAttributes, MessageText, OptionNames, PerEvent } from "@eventport/core"
 import { documentedMaxMessageBytes } from "./limits.ts"
 
 /**
@@ -58,6 +58,22 @@ export interface SnsOptions {
   /** Most bytes per message by the same rule. Default 256 KiB. */
   readonly maxEntryBytes?: number
 }
+
+/** Every option's name, held to {@link SnsOptions} by the compiler: `sns` refuses any other. */
+export const snsOptionNames = {
+  topicArn: true,
+  client: true,
+  clientConfig: true,
+  message: true,
+  subject: true,
+  messageStructure: true,
+  messageAttributes: true,
+  cloudEventAttributes: true,
+  messageGroupId: true,
+  deduplicationId: true,
+  maxRequestBytes: true,
+  maxEntryBytes: true,
+} as const satisfies OptionNames<SnsOptions>
 
 /** Default of {@link SnsOptions.message}. */
 export const defaultMessage: SnsMessageBody = "cloudEvent"

@@ -72,6 +72,13 @@ describeAdapterConformance({
 describeEmulatorAdapterSuite({
   name: "sns",
   service: "sns",
+  optionNames: {
+    factory: "sns",
+    make: sns,
+    options: { topicArn: "arn:aws:sns:us-east-1:123456789012:t", messageGroupID: "g" },
+    misspelled: "messageGroupID",
+    meant: "messageGroupId",
+  },
   makeAdapter: (clientConfig) => sns({ topicArn: "arn:aws:sns:us-east-1:123456789012:suite", clientConfig }),
   entryErrors: {
     table: entryErrorCodes,

@@ -11,6 +11,7 @@ import {
   checkConstantOptions,
   checkFifoOptions,
   checkOneOf,
+  checkOptionNames,
   checkPositiveOption,
   defineAdapter,
   sendWithDistinctEntryIds,
@@ -36,6 +37,7 @@ import {
   defaultMaxEntryBytes,
   defaultMaxRequestBytes,
   type SqsOptions,
+  sqsOptionNames,
 } from "./SqsOptions.ts"
 
 const factory = "sqs"
@@ -51,6 +53,7 @@ const checkQueueKind = (options: SqsOptions): Violation | undefined => {
 
 /** Makes an SQS adapter. Throws for invalid constant options. */
 export const sqs = (options: SqsOptions): Adapter<SendMessageBatchRequestEntry> => {
+  checkOptionNames(factory, options, sqsOptionNames)
   checkPositiveOption(factory, "maxRequestBytes", options.maxRequestBytes)
   checkPositiveOption(factory, "maxEntryBytes", options.maxEntryBytes)
   checkConstantOptions(factory, [

@@ -3,7 +3,7 @@
  * a function of the event (core `PerEvent`).
  */
 import type { SQSClient, SQSClientConfig } from "@aws-sdk/client-sqs"
-import type { MessageAttributes, MessageText, PerEvent } from "@eventport/core"
+import type { MessageAttributes, MessageText, OptionNames, PerEvent } from "@eventport/core"
 import { documentedMaxMessageBytes } from "./limits.ts"
 
 /**
@@ -62,6 +62,21 @@ export interface SqsOptions {
    */
   readonly maxEntryBytes?: number
 }
+
+/** Every option's name, held to {@link SqsOptions} by the compiler: `sqs` refuses any other. */
+export const sqsOptionNames = {
+  queueUrl: true,
+  client: true,
+  clientConfig: true,
+  body: true,
+  messageAttributes: true,
+  cloudEventAttributes: true,
+  delaySeconds: true,
+  messageGroupId: true,
+  deduplicationId: true,
+  maxRequestBytes: true,
+  maxEntryBytes: true,
+} as const satisfies OptionNames<SqsOptions>
 
 /** Default of {@link SqsOptions.body}. */
 export const defaultBody: SqsBody = "cloudEvent"

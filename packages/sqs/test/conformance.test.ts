@@ -42,6 +42,13 @@ describeAdapterConformance({
 describeEmulatorAdapterSuite({
   name: "sqs",
   service: "sqs",
+  optionNames: {
+    factory: "sqs",
+    make: sqs,
+    options: { queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", delaySecond: 5 },
+    misspelled: "delaySecond",
+    meant: "delaySeconds",
+  },
   makeAdapter: (clientConfig) =>
     sqs({ queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/suite", clientConfig }),
   entryErrors: {

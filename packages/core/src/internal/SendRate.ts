@@ -41,10 +41,12 @@
  * All work is per request (a few arithmetic steps over the ten slots of the last second); nothing is
  * allocated.
  */
+
 import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type { SendRateOptions } from "../PublisherOptions.ts"
+import { shownValue } from "./OptionChecks.ts"
 
 export interface SendRateSettings {
   /** Fraction of the throttled rate kept after a throttling answer, in (0, 1). */
@@ -94,7 +96,7 @@ export const resolveSendRate = (
     if (typeof value !== "number" || !valid(value))
       invalid(
         `${name}.sendRate.${key}`,
-        `createPublisher: ${name}.sendRate.${key} must be ${rule}, got ${String(value)}`,
+        `createPublisher: ${name}.sendRate.${key} must be ${rule}, got ${shownValue(value)}`,
       )
     return value
   }
