@@ -97,6 +97,45 @@ export interface EmulatorOptions {
   readonly contentBasedDeduplication?: readonly string[]
 }
 
+/** Each options type's names, held to it by the compiler: `startEmulator` refuses any other. */
+type Names<T> = { readonly [K in keyof T]-?: true }
+const emulatorOptionNames = {
+  port: true,
+  host: true,
+  credentials: true,
+  faults: true,
+  seed: true,
+  store: true,
+  requestLogLimit: true,
+  limits: true,
+  maxClockSkewMs: true,
+  kinesisShardCount: true,
+  allowedHosts: true,
+  quotas: true,
+  clock: true,
+  contentBasedDeduplication: true,
+} as const satisfies Names<EmulatorOptions>
+const emulatorLimitNames = {
+  eventBridgeMaxRequestBytes: true,
+  iotEventsMaxBatchPayloadBytes: true,
+  kinesisMaxRecordBytes: true,
+  kinesisMaxRequestBytes: true,
+  firehoseMaxRequestBytes: true,
+} as const satisfies Names<EmulatorLimits>
+
+/**
+ * Throws a `TypeError` for the first name with a value that is not an option: a misspelt `quota`
+ * would otherwise leave the emulator without its quota and a test passing for the wrong reason.
+ * (The emulator does not depend on `@eventport/core`, whose `checkOptionNames` also suggests a name.)
+ */
+const checkNames = (at: string, options: object, known: Readonly<Record<string, true>>) => {
+  for (const [name, value] of Object.entries(options))
+    if (value !== undefined && !Object.hasOwn(known, name))
+      throw new TypeError(
+        `startEmulator: ${at}${name} is not an option (options: ${Object.keys(known).join(", ")})`,
+      )
+}
+
 export interface Emulator {
   /** e.g. `http://127.0.0.1:4566`: the `endpoint` for every AWS SDK client. */
   readonly endpoint: string
@@ -259,6 +298,8 @@ const storeModeOf = (store: EmulatorOptions["store"]): StoreMode =>
 
 /** Starts the emulator on a loopback port; resolves once it is listening. */
 export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emulator> => {
+  checkNames("", options, emulatorOptionNames)
+  if (options.limits !== undefined) checkNames("limits.", options.limits, emulatorLimitNames)
   const credentialList =
     options.credentials === undefined
       ? [defaultCredentials]

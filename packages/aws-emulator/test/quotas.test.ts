@@ -53,6 +53,15 @@ const outcome = (call: () => Promise<unknown>) =>
   )
 
 describe("request-rate quotas", () => {
+  it("refuses a misspelt option instead of starting without the quota", async () => {
+    await expect(startEmulator({ quota: { eventbridge: { rate: 1, burst: 1 } } } as never)).rejects.toThrow(
+      /^startEmulator: quota is not an option \(options: port, host, .*quotas/,
+    )
+    await expect(startEmulator({ limits: { kinesisMaxRecord: 5 } } as never)).rejects.toThrow(
+      /^startEmulator: limits\.kinesisMaxRecord is not an option/,
+    )
+  })
+
   it("lets the burst through, then answers EventBridge's ThrottlingException 400 until the bucket refills", async () => {
     const seen: string[] = []
     for (let i = 0; i < 21; i++) seen.push(await outcome(putEvents))
