@@ -62,6 +62,12 @@ export interface AddOptions<Tx> {
   readonly destinations?: ReadonlyArray<string>
 }
 
+/** Every name of {@link AddOptions}: `add` refuses any other (a misspelt `transaction` would store outside it). */
+const addOptionNames = {
+  transaction: true,
+  destinations: true,
+} as const satisfies OptionNames<AddOptions<unknown>>
+
 export interface Outbox<Tx> {
   readonly store: OutboxStore<Tx>
   readonly destinations: ReadonlyArray<string>
@@ -116,6 +122,9 @@ export const createOutbox = <Tx>(options: OutboxOptions<Tx>): Outbox<Tx> => {
     destinations,
     prepare,
     add: async (input, addOptions) => {
+      // A misspelt `transaction` would store the rows outside the caller's transaction, so that a
+      // rollback would leave them to be sent: refused, before anything is stored.
+      if (addOptions !== undefined) checkOptionNames("outbox.add", addOptions, addOptionNames)
       const { events, stored } = prepare(input)
       const targets = addOptions?.destinations ?? destinations
       checkDestinations(targets, known)

@@ -3,7 +3,7 @@
  * `sql.withTransaction(...)` the outbox rows join the caller's transaction, exactly as with a `pg`
  * client. Same validation, same statement as `postgresStore`'s `add`.
  */
-import type { Event, EventInput } from "@eventport/core"
+import { checkOptionNames, type Event, type EventInput, type OptionNames } from "@eventport/core"
 import * as Effect from "effect/Effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import type { Outbox } from "./Outbox.ts"
@@ -21,6 +21,12 @@ export interface SqlClientAddOptions {
  * Validates the events with `outbox`'s rules and inserts them with the `SqlClient` in context.
  * Fails with {@link InvalidEventsError} (nothing written) or the client's `SqlError`.
  */
+/** Every name of {@link SqlClientAddOptions}: `addWithSqlClient` refuses any other. */
+const sqlClientAddOptionNames = {
+  schema: true,
+  destinations: true,
+} as const satisfies OptionNames<SqlClientAddOptions>
+
 export const addWithSqlClient = (
   // biome-ignore lint/suspicious/noExplicitAny: only validation and destinations are used
   outbox: Outbox<any>,
@@ -28,6 +34,8 @@ export const addWithSqlClient = (
   options: SqlClientAddOptions = {},
 ): Effect.Effect<ReadonlyArray<Event>, InvalidEventsError | SqlError.SqlError, SqlClient.SqlClient> =>
   Effect.gen(function* () {
+    // A misspelt `schema` would write to the default schema: a defect, as a bad schema name is.
+    checkOptionNames("addWithSqlClient", options, sqlClientAddOptionNames)
     const prepared = yield* Effect.try({
       try: () => outbox.prepare(events),
       catch: (error) => error as InvalidEventsError,

@@ -251,6 +251,16 @@ describe("relay options", () => {
     )
   })
 
+  it("add refuses a misspelt transaction before storing anything: it would store outside the caller's transaction", async () => {
+    // `untouched` throws if the store is used at all.
+    const outbox = createOutbox({ store: untouched, destinations: ["bus"] })
+    await expect(
+      outbox.add([{ type: "t", source: "s", data: 1 }], { transacton: {} } as never),
+    ).rejects.toThrow(
+      new TypeError("outbox.add: option transacton is not an option, did you mean transaction? (optionName)"),
+    )
+  })
+
   it("takes a lease of exactly minLeaseMs, and claims with it", async () => {
     expect(minLeaseMs).toBe(100)
     const leases: Array<number> = []

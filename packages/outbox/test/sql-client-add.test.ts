@@ -66,6 +66,24 @@ serverSuite("add with an Effect SqlClient (@effect/sql-pg)", "PostgreSQL", probl
     expect(orders.map((o) => o.id)).toEqual(["1"])
   })
 
+  it("a misspelt option is a defect naming it, and writes nothing", async () => {
+    const exit = await run(
+      Effect.exit(
+        addWithSqlClient(outbox, [{ id: "misspelt", type: "t", source: "shop", data: 1 }], {
+          shema: schema,
+        } as never),
+      ),
+    )
+    expect(exit._tag).toBe("Failure")
+    if (exit._tag === "Failure") {
+      const defect = exit.cause.reasons.find((r) => r._tag === "Die")
+      expect(defect?._tag === "Die" ? String(defect.defect) : "").toBe(
+        "TypeError: addWithSqlClient: option shema is not an option, did you mean schema? (optionName)",
+      )
+    }
+    expect(await store.pair("bus", "misspelt")).toBeUndefined()
+  })
+
   it("an invalid event fails with InvalidEventsError and writes nothing", async () => {
     const exit = await run(
       Effect.exit(addWithSqlClient(outbox, [{ id: "bad", type: "", source: "shop", data: 1 }], { schema })),
