@@ -22,6 +22,12 @@ export const rssGrowthGoal = atMost(1.2, "≤ 1.2 (flat)")
 /** The long stream's length and first reading, in multiples of the main runs' events. */
 const longStreamFactor = 20
 const longStreamEarlyFactor = 5
+/**
+ * The semi-space cap of the fixed-young-generation runs, MB (`node --max-semi-space-size`): V8's
+ * young generation then stays at most twice this, Eventport's size at a tenth of the stream in the
+ * main runs.
+ */
+export const fixedSemiSpaceMb = 16
 
 /** What a child read at a tenth of the stream and at its end. */
 const checkpointsOf = (
@@ -35,16 +41,23 @@ const checkpointsOf = (
   return [atEarly, atEnd]
 }
 
-/** Runs one child (the anchor's with `anchor`) and returns what it measured. */
+/** Peak RSS at the end of the stream over the peak at its tenth. */
+const growthOf = (measured: BufferedProducerMeasurement, early: number, events: number): number => {
+  const [atEarly, atEnd] = checkpointsOf(measured, early, events)
+  return atEnd.peakRssBytes / atEarly.peakRssBytes
+}
+
+/** Runs one child (the anchor's with `anchor`, with extra `nodeFlags`) and returns what it measured. */
 export const measureBufferedProducer = async (
   events: number,
   checkpoints: ReadonlyArray<number>,
   anchor = false,
+  nodeFlags: ReadonlyArray<string> = [],
 ): Promise<BufferedProducerMeasurement> => {
   const child = await runNode(
     packageModulePath("scenarios/BufferedProducerProcess"),
     [String(events), checkpoints.join(","), ...(anchor ? ["anchor"] : [])],
-    ["--expose-gc"],
+    ["--expose-gc", ...nodeFlags],
   )
   if (child.code !== 0)
     throw new Error(
@@ -98,7 +111,24 @@ export const bufferedProducerMemory: Scenario = {
       settings.log(
         `run ${rep + 1} anchor: peak at ${early} ${(bareEarly / MB).toFixed(1)} MB, at ${events} ${(bareEnd / MB).toFixed(1)} MB; young generation ${(bareAtEarly.youngGenerationBytes / MB).toFixed(0)} → ${(bareAtEnd.youngGenerationBytes / MB).toFixed(0)} MB`,
       )
+      // The same pair with V8's young generation held at one size (see fixedSemiSpaceMb).
+      const fixedFlags = [`--max-semi-space-size=${fixedSemiSpaceMb}`]
+      const fixed = await measureBufferedProducer(events, [early, events], false, fixedFlags)
+      account(`run ${rep + 1}, fixed young generation`, events, fixed)
+      const fixedBare = await measureBufferedProducer(events, [early, events], true, fixedFlags)
+      if (fixedBare.received !== events)
+        throw new Error(
+          `fixed young generation: anchor buffer took ${fixedBare.received} of ${events} events`,
+        )
+      const fixedGrowth = growthOf(fixed, early, events)
+      const fixedBareGrowth = growthOf(fixedBare, early, events)
+      settings.log(
+        `run ${rep + 1} fixed young generation (--max-semi-space-size=${fixedSemiSpaceMb}): Eventport ${fixedGrowth.toFixed(3)} (${(checkpointsOf(fixed, early, events)[1].peakRssBytes / MB).toFixed(1)} MB at ${events}), anchor ${fixedBareGrowth.toFixed(3)}`,
+      )
       return {
+        fixedEnd: checkpointsOf(fixed, early, events)[1].peakRssBytes / MB,
+        fixedGrowth,
+        fixedBareGrowth,
         baseline: measured.baselineRssBytes / MB,
         early: peakEarly / MB,
         end: peakEnd / MB,
@@ -205,6 +235,21 @@ export const bufferedProducerMemory: Scenario = {
           "MB",
           runs.map((r) => r.bareYoungEnd),
         ),
+        measurement(
+          `fixed young generation (--max-semi-space-size=${fixedSemiSpaceMb}): ${label(events)}`,
+          "MB",
+          runs.map((r) => r.fixedEnd),
+        ),
+        measurement(
+          `fixed young generation: growth (end / tenth)`,
+          "ratio",
+          runs.map((r) => r.fixedGrowth),
+        ),
+        measurement(
+          `fixed young generation, anchor: growth (end / tenth)`,
+          "ratio",
+          runs.map((r) => r.fixedBareGrowth),
+        ),
         measurement(`long stream: ${label(longEarly)}`, "MB", [longAtEarly.peakRssBytes / MB]),
         measurement(`long stream: ${label(longEvents)}`, "MB", [longAtEnd.peakRssBytes / MB]),
         measurement(
@@ -229,6 +274,7 @@ export const bufferedProducerMemory: Scenario = {
         "The live heap after close and a full GC tells events the publisher still holds (retention) apart from heap V8 grew and has not given back.",
         "V8 grows its young generation with the bytes that survive its scavenges, summed over the run: any bounded buffer a producer keeps full survives some, so the anchor shows how much of the growth V8 adds to a buffer of these events alone.",
         `Long stream (one run a side, informational): the same children with ${longStreamFactor} times the events, read at ${longStreamEarlyFactor} times and at the end. V8 doubles its young generation each time the bytes that survived its scavenges since the last doubling exceed its size, so on a long enough stream it reaches its largest size (which V8 derives from the heap limit, itself from the machine's memory) whatever the producer keeps; from there the peak shows what the process holds on a stream of any length.`,
+        `Fixed young generation (informational): in each repetition, both children again with \`node --max-semi-space-size=${fixedSemiSpaceMb}\`, which keeps V8's young generation at most ${2 * fixedSemiSpaceMb} MB (Eventport's size at a tenth of the stream in the main runs), so the growth between the two readings leaves out V8 enlarging its nursery. A user can set the same flag (or NODE_OPTIONS) to bound a long-running producer's young generation; its cost in CPU (more frequent scavenges) is not measured here.`,
         "The young generation is read from `v8.getHeapSpaceStatistics()` (new space and new large objects, as committed) at each checkpoint; the heap outside it (old space, code, large objects) is V8's committed total minus that. Where the young generation doubles between the checkpoints and the rest stays flat, the growth is V8 sizing its nursery, not events the publisher keeps.",
       ],
     }
