@@ -14,12 +14,12 @@ import {
 import { checkData, type Event, maxDataDepth, type Violation } from "./Event.ts"
 import { dropUnusedLogging } from "./internal/ClientLogging.ts"
 import { type ClientSendOptions, routeRequestSignals, signalAsOption } from "./internal/ClientSignals.ts"
+import { describeValue, shownValue } from "./internal/DescribeValue.ts"
 import { jsonLength } from "./internal/JsonLength.ts"
 import {
   isOptionsObject,
   notAnOptionMessage,
   type OptionNames,
-  shownValue,
   unknownOptionName,
 } from "./internal/OptionChecks.ts"
 
@@ -48,19 +48,7 @@ export const violation = (field: string, rule: string, message: string): Violati
   message,
 })
 
-/** What a value is, for violation messages: `null`, `an array`, `binary data`, `a number`… */
-export const describeValue = (u: unknown): string =>
-  u === null
-    ? "null"
-    : Array.isArray(u)
-      ? "an array"
-      : u instanceof Uint8Array
-        ? "binary data"
-        : typeof u === "object"
-          ? "an object"
-          : typeof u === "undefined"
-            ? "undefined"
-            : `a ${typeof u}`
+export { describeValue } from "./internal/DescribeValue.ts"
 
 /**
  * A service's rule for a string member, as adapters keep them in `limits.ts`: length bounds in

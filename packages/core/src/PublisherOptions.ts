@@ -5,11 +5,11 @@
 import * as Result from "effect/Result"
 import { type Adapter, isAdapter } from "./Adapter.ts"
 import type { Event } from "./Event.ts"
+import { shownValue } from "./internal/DescribeValue.ts"
 import {
   isOptionsObject,
   notAnOptionMessage,
   type OptionNames,
-  shownValue,
   unknownOptionName,
 } from "./internal/OptionChecks.ts"
 import { defaultRetryBudget } from "./internal/RetryBudget.ts"

@@ -2,27 +2,8 @@
  * What checking options needs beyond each option's own rule: the names an options object may carry
  * (a misnamed option, `timeoutMs` for `requestTimeoutMs` or `eventBusname`, would otherwise be
  * ignored and its default used in silence: events sent to the default bus, requests that wait ten
- * seconds), and how a bad value is shown in the message.
+ * seconds).
  */
-
-/**
- * A bad option value as a message shows it: numbers, booleans and `undefined` as they are, strings
- * quoted, anything else by its kind (`null`, `an array`, `an object`, `a function`).
- */
-export const shownValue = (value: unknown): string => {
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(value)
-    case "object":
-      return value === null ? "null" : Array.isArray(value) ? "an array" : "an object"
-    case "function":
-      return "a function"
-    case "symbol":
-      return "a symbol"
-    default:
-      return String(value)
-  }
-}
 
 /**
  * Every name of an options type, as a record the type checks: written `{ … } as const satisfies

@@ -46,7 +46,7 @@ import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type { SendRateOptions } from "../PublisherOptions.ts"
-import { shownValue } from "./OptionChecks.ts"
+import { shownValue } from "./DescribeValue.ts"
 
 export interface SendRateSettings {
   /** Fraction of the throttled rate kept after a throttling answer, in (0, 1). */
