@@ -41,12 +41,6 @@ const checkpointsOf = (
   return [atEarly, atEnd]
 }
 
-/** Peak RSS at the end of the stream over the peak at its tenth. */
-const growthOf = (measured: BufferedProducerMeasurement, early: number, events: number): number => {
-  const [atEarly, atEnd] = checkpointsOf(measured, early, events)
-  return atEnd.peakRssBytes / atEarly.peakRssBytes
-}
-
 /** Runs one child (the anchor's with `anchor`, with extra `nodeFlags`) and returns what it measured. */
 export const measureBufferedProducer = async (
   events: number,
@@ -94,6 +88,11 @@ export const bufferedProducerMemory: Scenario = {
           `${label}: memory destination received ${measured.received}, the result says ${measured.delivered} delivered`,
         )
     }
+    /** The anchor's FIFO must have taken every event it was given. */
+    const checkAnchor = (label: string, sent: number, measured: BufferedProducerMeasurement) => {
+      if (measured.received !== sent)
+        throw new Error(`${label}anchor buffer took ${measured.received} of ${sent} events`)
+    }
     const runs = await repeat(settings.repetitions, async (rep) => {
       const measured = await measureBufferedProducer(events, [early, events])
       account(`run ${rep + 1}`, events, measured)
@@ -104,7 +103,7 @@ export const bufferedProducerMemory: Scenario = {
         `run ${rep + 1}: baseline ${(measured.baselineRssBytes / MB).toFixed(1)} MB, peak at ${early} ${(peakEarly / MB).toFixed(1)} MB, at ${events} ${(peakEnd / MB).toFixed(1)} MB; young generation ${(atEarly.youngGenerationBytes / MB).toFixed(0)} → ${(atEnd.youngGenerationBytes / MB).toFixed(0)} MB, rest of the heap ${(atEarly.otherHeapBytes / MB).toFixed(1)} → ${(atEnd.otherHeapBytes / MB).toFixed(1)} MB`,
       )
       const bare = await measureBufferedProducer(events, [early, events], true)
-      if (bare.received !== events) throw new Error(`anchor buffer took ${bare.received} of ${events} events`)
+      checkAnchor("", events, bare)
       const [bareAtEarly, bareAtEnd] = checkpointsOf(bare, early, events)
       const bareEarly = bareAtEarly.peakRssBytes
       const bareEnd = bareAtEnd.peakRssBytes
@@ -116,17 +115,16 @@ export const bufferedProducerMemory: Scenario = {
       const fixed = await measureBufferedProducer(events, [early, events], false, fixedFlags)
       account(`run ${rep + 1}, fixed young generation`, events, fixed)
       const fixedBare = await measureBufferedProducer(events, [early, events], true, fixedFlags)
-      if (fixedBare.received !== events)
-        throw new Error(
-          `fixed young generation: anchor buffer took ${fixedBare.received} of ${events} events`,
-        )
-      const fixedGrowth = growthOf(fixed, early, events)
-      const fixedBareGrowth = growthOf(fixedBare, early, events)
+      checkAnchor("fixed young generation: ", events, fixedBare)
+      const [fixedAtEarly, fixedAtEnd] = checkpointsOf(fixed, early, events)
+      const [fixedBareAtEarly, fixedBareAtEnd] = checkpointsOf(fixedBare, early, events)
+      const fixedGrowth = fixedAtEnd.peakRssBytes / fixedAtEarly.peakRssBytes
+      const fixedBareGrowth = fixedBareAtEnd.peakRssBytes / fixedBareAtEarly.peakRssBytes
       settings.log(
-        `run ${rep + 1} fixed young generation (--max-semi-space-size=${fixedSemiSpaceMb}): Eventport ${fixedGrowth.toFixed(3)} (${(checkpointsOf(fixed, early, events)[1].peakRssBytes / MB).toFixed(1)} MB at ${events}), anchor ${fixedBareGrowth.toFixed(3)}`,
+        `run ${rep + 1} fixed young generation (--max-semi-space-size=${fixedSemiSpaceMb}): Eventport ${fixedGrowth.toFixed(3)} (${(fixedAtEnd.peakRssBytes / MB).toFixed(1)} MB at ${events}), anchor ${fixedBareGrowth.toFixed(3)}`,
       )
       return {
-        fixedEnd: checkpointsOf(fixed, early, events)[1].peakRssBytes / MB,
+        fixedEnd: fixedAtEnd.peakRssBytes / MB,
         fixedGrowth,
         fixedBareGrowth,
         baseline: measured.baselineRssBytes / MB,
@@ -151,8 +149,7 @@ export const bufferedProducerMemory: Scenario = {
     const long = await measureBufferedProducer(longEvents, [longEarly, longEvents])
     account("long stream", longEvents, long)
     const longBare = await measureBufferedProducer(longEvents, [longEarly, longEvents], true)
-    if (longBare.received !== longEvents)
-      throw new Error(`long stream: anchor buffer took ${longBare.received} of ${longEvents} events`)
+    checkAnchor("long stream: ", longEvents, longBare)
     const [longAtEarly, longAtEnd] = checkpointsOf(long, longEarly, longEvents)
     const [longBareAtEarly, longBareAtEnd] = checkpointsOf(longBare, longEarly, longEvents)
     settings.log(
